@@ -1,0 +1,237 @@
+"""The cadre registry (干部档案). Code-valued fields store the code of an org.CodeItem of the named table.
+
+Fields marked "derived" are maintained by cadres.services from the history records (appointments,
+ranks, education) and are never typed by a user; they exist so lists, filters and structure analysis
+are single indexed queries.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+from ganbu.core.models import TimeStampedModel
+from ganbu.org.models import Post, Unit
+
+
+class CadreStatus(models.TextChoices):
+    ACTIVE = "active", "在职"
+    RETIRED = "retired", "退休"
+    LEFT = "left", "调出/离职"
+
+
+class Cadre(TimeStampedModel):
+    name = models.CharField("姓名", max_length=50)
+    gender = models.CharField("性别", max_length=1)  # code table gender
+    ethnicity = models.CharField("民族", max_length=2)  # code table ethnicity
+    birth_date = models.DateField("出生日期")
+    native_place = models.CharField("籍贯", max_length=50, blank=True)
+    birthplace = models.CharField("出生地", max_length=50, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, unique=True, null=True, blank=True)
+    political_status = models.CharField("政治面貌", max_length=2)  # code table political_status
+    party_joined_on = models.DateField("入党时间", null=True, blank=True)
+    work_started_on = models.DateField("参加工作时间", null=True, blank=True)
+    health = models.CharField("健康状况", max_length=20, blank=True)
+    professional_title = models.CharField("专业技术职务", max_length=50, blank=True)
+    expertise = models.CharField("熟悉专业有何专长", max_length=100, blank=True)
+    photo = models.FileField("照片", upload_to="photos/", blank=True)
+    personnel_category = models.CharField("人员类别", max_length=2)  # code table personnel_category
+    establishment = models.CharField("编制类型", max_length=2, blank=True)  # code table establishment
+    status = models.CharField("状态", max_length=10, choices=CadreStatus.choices, default=CadreStatus.ACTIVE)
+
+    # derived: search and ordering keys
+    name_pinyin = models.CharField("姓名全拼", max_length=200, blank=True, editable=False)
+    name_initials = models.CharField("姓名首字母", max_length=50, blank=True, editable=False)
+    stroke_key = models.CharField("笔画排序键", max_length=400, blank=True, editable=False)
+    # derived: current position, from the open appointments / rank / education records
+    unit = models.ForeignKey(Unit, verbose_name="工作单位", on_delete=models.PROTECT, related_name="cadres")
+    current_title = models.CharField("现任职务", max_length=200, blank=True, editable=False)
+    current_level = models.CharField("现职务层次", max_length=8, blank=True, editable=False)
+    current_post_since = models.DateField("任现职时间", null=True, blank=True, editable=False)
+    current_rank = models.CharField("现职级", max_length=4, blank=True, editable=False)
+    current_rank_since = models.DateField("任现职级时间", null=True, blank=True, editable=False)
+    is_leader = models.BooleanField("领导职务", default=False, editable=False)
+    fulltime_education = models.CharField("全日制学历", max_length=4, blank=True, editable=False)
+    fulltime_degree = models.CharField("全日制学位", max_length=4, blank=True, editable=False)
+    highest_education = models.CharField("最高学历", max_length=4, blank=True, editable=False)
+    highest_degree = models.CharField("最高学位", max_length=4, blank=True, editable=False)
+
+    class Meta:
+        verbose_name = "干部"
+        verbose_name_plural = "干部"
+        ordering = ["stroke_key", "id"]
+        indexes = [
+            models.Index(fields=["unit", "stroke_key"], name="cadre_unit_stroke_idx"),
+            models.Index(fields=["stroke_key"], name="cadre_stroke_idx"),
+            models.Index(fields=["name"], name="cadre_name_idx"),
+            models.Index(fields=["name_pinyin"], name="cadre_pinyin_idx"),
+            models.Index(fields=["name_initials"], name="cadre_initials_idx"),
+            models.Index(fields=["birth_date"], name="cadre_birth_idx"),
+            models.Index(fields=["current_level"], name="cadre_level_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(gender__in=["1", "2"]), name="cadre_gender_code"),
+            models.CheckConstraint(
+                condition=Q(work_started_on__isnull=True) | Q(work_started_on__gt=F("birth_date")),
+                name="cadre_work_after_birth",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EducationKind(models.TextChoices):
+    FULL_TIME = "fulltime", "全日制教育"
+    IN_SERVICE = "inservice", "在职教育"
+
+
+class Education(TimeStampedModel):
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="educations")
+    kind = models.CharField("教育类别", max_length=10, choices=EducationKind.choices)
+    education = models.CharField("学历", max_length=4, blank=True)  # code table education
+    degree = models.CharField("学位", max_length=4, blank=True)  # code table degree
+    school = models.CharField("毕业院校", max_length=100, blank=True)
+    major = models.CharField("系及专业", max_length=100, blank=True)
+    started_on = models.DateField("入学时间", null=True, blank=True)
+    ended_on = models.DateField("毕业时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "学历学位"
+        verbose_name_plural = "学历学位"
+        ordering = ["cadre", "started_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(ended_on__isnull=True)
+                | Q(ended_on__gte=F("started_on")),
+                name="education_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.school}{self.major}"
+
+
+class AppointmentMethod(models.TextChoices):
+    ELECTED = "elected", "选任"
+    APPOINTED = "appointed", "委任"
+    HIRED = "hired", "聘任"
+    EXAMINED = "examined", "考任"
+
+
+class Appointment(TimeStampedModel):
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="appointments"
+    )
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="appointments")
+    post = models.ForeignKey(
+        Post,
+        verbose_name="职位",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="appointments",
+    )
+    title = models.CharField("职务名称", max_length=200)
+    level = models.CharField("职务层次", max_length=8, blank=True)  # code table leadership_level
+    is_leadership = models.BooleanField("领导职务", default=False)
+    is_primary = models.BooleanField("主要职务", default=True)
+    method = models.CharField("任职方式", max_length=10, choices=AppointmentMethod.choices, blank=True)
+    started_on = models.DateField("任职时间")
+    ended_on = models.DateField("免职时间", null=True, blank=True)
+    document_number = models.CharField("任职文号", max_length=100, blank=True)
+    end_document_number = models.CharField("免职文号", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "任职"
+        verbose_name_plural = "任职"
+        ordering = ["cadre", "started_on", "id"]
+        indexes = [
+            models.Index(fields=["post", "started_on"], name="appointment_post_idx"),
+            models.Index(fields=["unit", "started_on"], name="appointment_unit_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")),
+                name="appointment_dates_in_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RankRecord(TimeStampedModel):
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="ranks")
+    rank = models.CharField("职级", max_length=4)  # code table civil_service_rank
+    started_on = models.DateField("任职级时间")
+    ended_on = models.DateField("终止时间", null=True, blank=True)
+    document_number = models.CharField("文号", max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = "职级"
+        verbose_name_plural = "职级"
+        ordering = ["cadre", "started_on", "id"]
+
+    def __str__(self) -> str:
+        return self.rank
+
+
+class RewardKind(models.TextChoices):
+    REWARD = "reward", "奖励"
+    PUNISHMENT = "punishment", "惩处"
+
+
+class RewardPunishment(TimeStampedModel):
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="rewards")
+    kind = models.CharField("类别", max_length=10, choices=RewardKind.choices)
+    name = models.CharField("名称", max_length=100)
+    granted_on = models.DateField("时间")
+    authority = models.CharField("批准机关", max_length=100, blank=True)
+    document_number = models.CharField("文号", max_length=100, blank=True)
+    note = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "奖惩"
+        verbose_name_plural = "奖惩"
+        ordering = ["cadre", "granted_on", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnnualAssessment(TimeStampedModel):
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="assessments"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    grade = models.CharField("考核结果", max_length=2)  # code table assessment_result
+    note = models.CharField("备注", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "年度考核"
+        verbose_name_plural = "年度考核"
+        ordering = ["cadre", "year"]
+        constraints = [models.UniqueConstraint(fields=["cadre", "year"], name="assessment_one_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.grade}"
+
+
+class FamilyMember(TimeStampedModel):
+    cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="family")
+    relation = models.CharField("称谓", max_length=4)  # code table family_relation
+    name = models.CharField("姓名", max_length=50)
+    birth_date = models.DateField("出生日期", null=True, blank=True)
+    political_status = models.CharField("政治面貌", max_length=2, blank=True)
+    workplace = models.CharField("工作单位及职务", max_length=200, blank=True)
+    id_number = models.CharField("身份证号", max_length=18, blank=True)
+
+    class Meta:
+        verbose_name = "家庭成员及社会关系"
+        verbose_name_plural = "家庭成员及社会关系"
+        ordering = ["cadre", "relation", "id"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -1,0 +1,166 @@
+"""Pure domain rules of the registry (no database): 身份证号 (GB 11643), derived current fields,
+ages and name keys. Services and the demo seeder share them so derived data is computed one way."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+
+from pypinyin import Style, lazy_pinyin
+
+from ganbu.cadres.strokes import name_sort_key
+
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+
+# education code → rank for "highest" (lower is higher). Groups: 研究生 > 大学 > 大专 > 中专 ...
+EDUCATION_RANK = {
+    "11": 1,
+    "1A": 2,
+    "1B": 3,
+    "21": 10,
+    "2A": 11,
+    "2B": 12,
+    "31": 20,
+    "34": 21,
+    "37": 22,
+    "41": 30,
+    "47": 31,
+    "61": 40,
+    "71": 50,
+    "81": 60,
+}
+DEGREE_RANK = {"2": 1, "3": 2, "4": 3}
+
+
+def id_check_char(first17: str) -> str:
+    total = sum(int(d) * w for d, w in zip(first17, ID_WEIGHTS, strict=True))
+    return ID_CHECK_CHARS[total % 11]
+
+
+@dataclass(frozen=True)
+class IdInfo:
+    birth_date: date
+    gender: str  # "1" male, "2" female
+
+
+def parse_id_number(value: str) -> IdInfo:
+    """Validate an 18-digit 身份证号 and return its birth date and gender. Raises ValueError with a
+    Chinese message naming what is wrong."""
+    value = value.strip().upper()
+    if not ID_PATTERN.match(value):
+        raise ValueError("身份证号应为18位,前17位为数字,最后一位为数字或X")
+    if id_check_char(value[:17]) != value[17]:
+        raise ValueError(f"身份证号校验位错误(应为 {id_check_char(value[:17])})")
+    try:
+        born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+    except ValueError as exc:
+        raise ValueError(f"身份证号中的出生日期 {value[6:14]} 不是有效日期") from exc
+    if born.year < 1900:
+        raise ValueError(f"身份证号中的出生日期 {value[6:14]} 不合理")
+    gender = "1" if int(value[16]) % 2 == 1 else "2"
+    return IdInfo(birth_date=born, gender=gender)
+
+
+def make_id_number(area: str, born: date, sequence: int, gender: str) -> str:
+    """Build a valid 身份证号 (for demo data and tests): sequence 0–499, parity set by gender."""
+    seq = sequence * 2 + (1 if gender == "1" else 0)
+    seq = seq % 1000
+    if (seq % 2 == 1) != (gender == "1"):
+        seq = (seq + 1) % 1000
+    first17 = f"{area}{born:%Y%m%d}{seq:03d}"
+    return first17 + id_check_char(first17)
+
+
+def age_on(born: date, on: date) -> int:
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+@lru_cache(maxsize=200_000)
+def name_keys(name: str) -> tuple[str, str, str]:
+    """(full pinyin, initials, stroke sort key) for a name. 「张三」 → ("zhangsan", "zs", …)."""
+    clean = name.replace(" ", "").replace("·", "").replace("•", "")
+    syllables = lazy_pinyin(clean, style=Style.NORMAL, errors="ignore")
+    full = "".join(syllables).lower()
+    initials = "".join(s[0] for s in syllables if s).lower()
+    return full, initials, name_sort_key(clean)
+
+
+@dataclass(frozen=True)
+class AppointmentFacts:
+    title: str
+    level: str
+    is_leadership: bool
+    is_primary: bool
+    started_on: date
+    ended_on: date | None
+    unit_id: int
+
+
+@dataclass(frozen=True)
+class CurrentFields:
+    unit_id: int | None
+    current_title: str
+    current_level: str
+    current_post_since: date | None
+    is_leader: bool
+    current_rank: str
+    current_rank_since: date | None
+    fulltime_education: str
+    fulltime_degree: str
+    highest_education: str
+    highest_degree: str
+
+
+LEVEL_ORDER = {"1A31": 1, "1A32": 2, "1A41": 3, "1A42": 4, "1A50": 5, "1A60": 6, "1A98": 7, "1A99": 8, "": 9}
+
+
+def derive_current(
+    *,
+    appointments: Iterable[AppointmentFacts],
+    ranks: Iterable[tuple[str, date, date | None]],
+    educations: Iterable[tuple[str, str, str, date | None]],
+    on: date,
+) -> CurrentFields:
+    """Current post, rank and education from the history records, as of `on`.
+
+    - current appointments: started on/before `on` and not ended before `on`; the primary one
+      (else the highest level) gives unit, level and since-date; titles of all are joined with 、.
+    - rank: the latest rank record started on/before `on` and not ended.
+    - education: (kind, education, degree, ended_on); full-time = the highest full-time record;
+      highest = the highest of all records by EDUCATION_RANK / DEGREE_RANK.
+    """
+    current = [a for a in appointments if a.started_on <= on and (a.ended_on is None or a.ended_on >= on)]
+    current.sort(key=lambda a: (not a.is_primary, LEVEL_ORDER.get(a.level, 9), a.started_on))
+    main = current[0] if current else None
+    rank_rows = sorted(
+        (r for r in ranks if r[1] <= on and (r[2] is None or r[2] >= on)), key=lambda r: r[1], reverse=True
+    )
+    edus = [e for e in educations if e[3] is None or e[3] <= on]
+    fulltime = [e for e in edus if e[0] == "fulltime"]
+
+    def best_edu(rows: list[tuple[str, str, str, date | None]]) -> str:
+        codes = [r[1] for r in rows if r[1]]
+        return min(codes, key=lambda c: EDUCATION_RANK.get(c, 99), default="")
+
+    def best_degree(rows: list[tuple[str, str, str, date | None]]) -> str:
+        codes = [r[2] for r in rows if r[2]]
+        return min(codes, key=lambda c: DEGREE_RANK.get(c, 99), default="")
+
+    return CurrentFields(
+        unit_id=main.unit_id if main else None,
+        current_title="、".join(a.title for a in current),
+        current_level=main.level if main else "",
+        current_post_since=main.started_on if main else None,
+        is_leader=any(a.is_leadership for a in current),
+        current_rank=rank_rows[0][0] if rank_rows else "",
+        current_rank_since=rank_rows[0][1] if rank_rows else None,
+        fulltime_education=best_edu(fulltime),
+        fulltime_degree=best_degree(fulltime),
+        highest_education=best_edu(edus),
+        highest_degree=best_degree(edus),
+    )

@@ -1,0 +1,29 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+
+from ganbu.org.permissions import capabilities
+
+# (label, url name, capability). Modules appear here as they are built.
+NAVIGATION: list[tuple[str, str, str]] = [
+    ("首页", "core:dashboard", "org.view"),
+    ("单位与班子", "org:unit_list", "org.view"),
+    ("记实", "audit:event_list", "audit.view"),
+]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"nav_items": []}
+    caps = capabilities(user)
+    items = []
+    for label, url_name, capability in NAVIGATION:
+        if capability in caps:
+            url = reverse(url_name)
+            active = request.path == url if url == "/" else request.path.startswith(url)
+            items.append({"label": label, "url": url, "active": active})
+    return {"nav_items": items}

@@ -1,0 +1,82 @@
+"""Browser smoke test in headless Chromium: log in, open the dashboard, save screenshots."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from ganbu.core.browser import browser_available, make_driver, save_screenshot
+from ganbu.testing import PASSWORD, World, make_cadre
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+if not browser_available():
+    if os.environ.get("GANBU_REQUIRE_BROWSER") == "1":
+        raise RuntimeError("GANBU_REQUIRE_BROWSER=1 but /usr/bin/chromium or chromedriver is missing")
+    pytest.skip(
+        "headless Chromium not installed (scripts/test_system_deps.sh installs it)", allow_module_level=True
+    )
+
+
+@pytest.fixture
+def driver() -> Iterator[Any]:
+    d = make_driver()
+    try:
+        yield d
+    finally:
+        d.quit()
+
+
+def _login(driver: Any, base: str, username: str) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(f"{base}/login/")
+    driver.find_element(By.ID, "id_username").send_keys(username)
+    driver.find_element(By.ID, "id_password").send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+
+
+def test_login_and_dashboard(live_server: Any, world: World, driver: Any) -> None:
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    make_cadre(world.village_a, "王芳", gender="2")
+    make_cadre(world.town_a, "李强")
+    make_cadre(world.town_b, "张伟")
+    driver.get(f"{live_server.url}/")
+    assert "/login/" in driver.current_url
+    save_screenshot(driver, "login")
+    _login(driver, live_server.url, "county")
+    WebDriverWait(driver, 10).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "[data-stat='在职干部']"))
+    )
+    assert driver.find_element(By.CSS_SELECTOR, "[data-stat='在职干部']").text == "3"
+    assert driver.find_element(By.CSS_SELECTOR, "[data-stat='乡镇']").text == "2"
+    WebDriverWait(driver, 10).until(
+        ec.presence_of_element_located((By.CSS_SELECTOR, "#chart-by-unit canvas"))
+    )
+    save_screenshot(driver, "dashboard")
+    assert not [e for e in driver.get_log("browser") if e["level"] == "SEVERE"], (
+        "JavaScript errors on the page"
+    )
+
+
+def test_township_user_on_a_phone_sees_only_their_township(live_server: Any, world: World) -> None:
+    from selenium.webdriver.common.by import By
+
+    make_cadre(world.town_a, "李强")
+    make_cadre(world.town_b, "张伟")
+    phone = make_driver(phone=True)
+    try:
+        _login(phone, live_server.url, "clerk_a")
+        assert phone.find_element(By.CSS_SELECTOR, "[data-stat='在职干部']").text == "1"
+        assert phone.execute_script("return window.innerWidth") == 360
+        scroll_width = phone.execute_script("return document.documentElement.scrollWidth")
+        assert scroll_width <= 360, f"page overflows a 360-px phone ({scroll_width}px)"
+        save_screenshot(phone, "dashboard-phone")
+    finally:
+        phone.quit()

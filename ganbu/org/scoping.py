@@ -1,0 +1,60 @@
+"""The one data-scope mechanism. Every query for scoped data goes through these functions.
+
+A user's scope is the subtree of `user.scope_unit`; superusers see the whole county. Objects are
+tied to a unit through a lookup path (e.g. "unit" for a Post, "unit" for a Cadre), and filtering is
+a prefix match on the unit's materialized path.
+"""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import Model, QuerySet
+from django.http import Http404
+
+from ganbu.org.models import Unit, User
+
+M = TypeVar("M", bound=Model)
+
+NO_SCOPE = "\x00no-scope"  # matches nothing
+
+
+def scope_path(user: User) -> str | None:
+    """The path prefix the user may see; None means everything (superuser)."""
+    if not user.is_authenticated or not user.is_active:
+        return NO_SCOPE
+    if user.is_superuser:
+        return None
+    if user.scope_unit is None:
+        return NO_SCOPE
+    return user.scope_unit.path
+
+
+def filter_by_scope(queryset: QuerySet[M], user: User, unit_field: str = "unit") -> QuerySet[M]:
+    """Restrict `queryset` to rows whose unit (reached via `unit_field`) is in the user's scope.
+
+    `unit_field` is "" when the queryset is of Unit itself.
+    """
+    prefix = scope_path(user)
+    if prefix is None:
+        return queryset
+    lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
+    return queryset.filter(**{lookup: prefix})
+
+
+def units_in_scope(user: User) -> QuerySet[Unit]:
+    return filter_by_scope(Unit.objects.all(), user, unit_field="")
+
+
+def get_in_scope_or_404(queryset: QuerySet[M], user: User, unit_field: str = "unit", **lookup: object) -> M:
+    """Fetch one object, 404 when it does not exist *or* is out of the user's scope (no oracle)."""
+    try:
+        return filter_by_scope(queryset, user, unit_field).get(**lookup)
+    except ObjectDoesNotExist as exc:
+        raise Http404("对象不存在或不在您的数据范围内") from exc
+
+
+def unit_in_scope(user: User, unit: Unit) -> bool:
+    prefix = scope_path(user)
+    return prefix is None or unit.path.startswith(prefix)

@@ -1,0 +1,54 @@
+"""Reads for units, teams, posts and code tables."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from ganbu.org.models import CodeItem, Post, Team, Unit, User
+from ganbu.org.scoping import filter_by_scope, units_in_scope
+
+
+def unit_list(*, user: User, kind: str | None = None, parent: Unit | None = None) -> QuerySet[Unit]:
+    qs = units_in_scope(user).select_related("parent")
+    if kind:
+        qs = qs.filter(kind=kind)
+    if parent is not None:
+        qs = qs.filter(parent=parent)
+    return qs.order_by("path")
+
+
+def unit_children(*, user: User, unit: Unit) -> QuerySet[Unit]:
+    return (
+        units_in_scope(user)
+        .filter(parent=unit)
+        .annotate(n_children=Count("children"))
+        .order_by("sort_order", "code")
+    )
+
+
+def unit_teams(*, user: User, unit: Unit) -> QuerySet[Team]:
+    return filter_by_scope(Team.objects.filter(unit=unit), user).prefetch_related("posts")
+
+
+def unit_posts(*, user: User, unit: Unit) -> QuerySet[Post]:
+    return filter_by_scope(Post.objects.filter(unit=unit), user).select_related("team")
+
+
+def code_map(table_key: str) -> dict[str, str]:
+    """code → name for one code table. One small query; call it once per page, not per row."""
+    return dict(CodeItem.objects.filter(table__key=table_key).values_list("code", "name"))
+
+
+def code_name(table_key: str, code: str | None) -> str:
+    if not code:
+        return ""
+    return code_map(table_key).get(code, code)
+
+
+def code_choices(table_key: str, *, blank: bool = True) -> list[tuple[str, str]]:
+    items = list(
+        CodeItem.objects.filter(table__key=table_key, is_active=True)
+        .order_by("sort_order", "code")
+        .values_list("code", "name")
+    )
+    return ([("", "—")] if blank else []) + items

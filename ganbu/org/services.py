@@ -1,0 +1,185 @@
+"""Writes for units, teams, posts, code tables and accounts. Each writes an audit event."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ganbu.audit.services import record_event
+from ganbu.org.models import CodeItem, Post, Role, Team, Unit, UnitKind, User
+
+ALLOWED_PARENT_KINDS: dict[str, set[str | None]] = {
+    UnitKind.COUNTY: {None},
+    UnitKind.TOWNSHIP: {UnitKind.COUNTY},
+    UnitKind.TOWN: {UnitKind.COUNTY},
+    UnitKind.DEPARTMENT: {UnitKind.COUNTY},
+    UnitKind.VILLAGE: {UnitKind.TOWNSHIP, UnitKind.TOWN},
+    UnitKind.COMMUNITY: {UnitKind.TOWNSHIP, UnitKind.TOWN},
+}
+
+
+def build_path(parent: Unit | None, code: str) -> str:
+    return f"{parent.path if parent else '/'}{code}/"
+
+
+def unit_create(
+    *,
+    code: str,
+    name: str,
+    kind: str,
+    parent: Unit | None,
+    category: str = "",
+    households: int | None = None,
+    sort_order: int = 0,
+    actor: User | None,
+) -> Unit:
+    if "/" in code:
+        raise ValidationError({"code": "单位代码不能包含 /"}, code="unit_code_invalid")
+    parent_kind = parent.kind if parent else None
+    if parent_kind not in ALLOWED_PARENT_KINDS.get(kind, set()):
+        raise ValidationError(
+            {
+                "parent": f"{UnitKind(kind).label}不能设在{UnitKind(parent_kind).label if parent_kind else '顶层'}之下"
+            },
+            code="unit_parent_invalid",
+        )
+    if households is not None and kind not in (UnitKind.VILLAGE, UnitKind.COMMUNITY):
+        raise ValidationError({"households": "只有村/社区可以填写户数"}, code="unit_households_invalid")
+    unit = Unit(
+        code=code,
+        name=name,
+        kind=kind,
+        parent=parent,
+        category=category,
+        households=households,
+        sort_order=sort_order,
+        path=build_path(parent, code),
+        depth=(parent.depth + 1) if parent else 0,
+    )
+    with transaction.atomic():
+        unit.full_clean()
+        unit.save()
+        record_event(
+            actor=actor,
+            action="unit.create",
+            obj=unit,
+            unit_path=unit.path,
+            payload={
+                "code": code,
+                "name": name,
+                "kind": kind,
+                "category": category,
+                "households": households,
+            },
+        )
+    return unit
+
+
+def unit_update(
+    *, unit: Unit, name: str, category: str, households: int | None, sort_order: int, actor: User
+) -> Unit:
+    """Code, kind and parent are fixed once created (the path depends on them)."""
+    if households is not None and not unit.is_village:
+        raise ValidationError({"households": "只有村/社区可以填写户数"}, code="unit_households_invalid")
+    before = {"name": unit.name, "category": unit.category, "households": unit.households}
+    unit.name, unit.category, unit.households, unit.sort_order = name, category, households, sort_order
+    with transaction.atomic():
+        unit.full_clean()
+        unit.save(update_fields=["name", "category", "households", "sort_order", "updated_at"])
+        record_event(
+            actor=actor,
+            action="unit.update",
+            obj=unit,
+            unit_path=unit.path,
+            payload={
+                "before": before,
+                "after": {"name": name, "category": category, "households": households},
+            },
+        )
+    return unit
+
+
+def team_create(*, unit: Unit, kind: str, name: str, sort_order: int = 0, actor: User | None) -> Team:
+    team = Team(unit=unit, kind=kind, name=name, sort_order=sort_order)
+    with transaction.atomic():
+        team.full_clean()
+        team.save()
+        record_event(actor=actor, action="team.create", obj=team, unit_path=unit.path, payload={"name": name})
+    return team
+
+
+def post_create(
+    *,
+    unit: Unit,
+    team: Team | None,
+    name: str,
+    level: str,
+    quota: int = 1,
+    is_leadership: bool = True,
+    sort_order: int = 0,
+    actor: User | None,
+) -> Post:
+    if team is not None and team.unit_id != unit.pk:
+        raise ValidationError({"team": "职位所属班子必须属于同一单位"}, code="post_team_unit_mismatch")
+    if not CodeItem.objects.filter(table__key="leadership_level", code=level).exists():
+        raise ValidationError({"level": f"职务层次代码 {level} 不在代码表中"}, code="post_level_invalid")
+    post = Post(
+        unit=unit,
+        team=team,
+        name=name,
+        level=level,
+        quota=quota,
+        is_leadership=is_leadership,
+        sort_order=sort_order,
+    )
+    with transaction.atomic():
+        post.full_clean()
+        post.save()
+        record_event(
+            actor=actor,
+            action="post.create",
+            obj=post,
+            unit_path=unit.path,
+            payload={"name": name, "level": level, "quota": quota},
+        )
+    return post
+
+
+def user_create(
+    *,
+    username: str,
+    role: str,
+    scope_unit: Unit | None,
+    display_name: str = "",
+    password: str | None = None,
+    is_superuser: bool = False,
+    actor: User | None,
+) -> tuple[User, str]:
+    """Create an account; returns (user, password). A random password is generated if none is given."""
+    if role not in Role.values:
+        raise ValidationError({"role": f"未知角色 {role}"}, code="user_role_invalid")
+    if not is_superuser and scope_unit is None:
+        raise ValidationError({"scope_unit": "非管理员账号必须指定数据范围单位"}, code="user_scope_missing")
+    password = password or secrets.token_urlsafe(12)
+    user = User(
+        username=username,
+        role=role,
+        scope_unit=scope_unit,
+        display_name=display_name,
+        is_superuser=is_superuser,
+        is_staff=is_superuser,
+    )
+    user.set_password(password)
+    with transaction.atomic():
+        user.full_clean(exclude=["password"])
+        user.save()
+        record_event(
+            actor=actor,
+            action="user.create",
+            obj=user,
+            unit_path=scope_unit.path if scope_unit else "",
+            payload={"username": username, "role": role, "scope": scope_unit.code if scope_unit else None},
+        )
+    return user, password

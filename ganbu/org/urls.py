@@ -1,0 +1,10 @@
+from django.urls import path
+
+from ganbu.org import views
+
+app_name = "org"
+urlpatterns = [
+    path("", views.unit_list, name="unit_list"),
+    path("<int:pk>/", views.unit_detail, name="unit_detail"),
+    path("<int:pk>/edit/", views.unit_edit, name="unit_edit"),
+]
