@@ -235,3 +235,46 @@ class FamilyMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ImportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "导入中"
+    SUCCEEDED = "succeeded", "已完成"
+    FAILED = "failed", "有错误,未导入"
+    CRASHED = "crashed", "系统错误"
+
+
+class ImportJob(TimeStampedModel):
+    """One uploaded registry file and its outcome. Rows are written all-or-nothing; `errors` lists
+    every bad row as {row, column, message} when the file is refused."""
+
+    unit = models.ForeignKey(Unit, verbose_name="导入范围", on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        "org.User", verbose_name="导入人", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    kind = models.CharField("类型", max_length=20, default="cadres")
+    filename = models.CharField("文件名", max_length=255)
+    file = models.FileField("文件", upload_to="imports/", blank=True)
+    status = models.CharField("状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    total_rows = models.PositiveIntegerField("总行数", default=0)
+    processed_rows = models.PositiveIntegerField("已处理行数", default=0)
+    created_count = models.PositiveIntegerField("新增", default=0)
+    updated_count = models.PositiveIntegerField("更新", default=0)
+    errors = models.JSONField("错误", default=list, blank=True)
+    message = models.TextField("说明", blank=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def percent(self) -> int:
+        if not self.total_rows:
+            return 0 if self.status in (ImportStatus.PENDING, ImportStatus.RUNNING) else 100
+        return min(100, self.processed_rows * 100 // self.total_rows)
