@@ -197,3 +197,4 @@ LOGGING = {
 
 # --- Domain settings ------------------------------------------------------------------------
 GANBU_PAGE_SIZE = env_int("GANBU_PAGE_SIZE", 50)
+GANBU_JOBS_SYNC = env_bool("GANBU_JOBS_SYNC", False)

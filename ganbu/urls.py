@@ -16,6 +16,7 @@ urlpatterns = [
     path("logout/", public("logout (POST only)")(auth_views.LogoutView.as_view()), name="logout"),
     path("", include("ganbu.core.urls")),
     path("units/", include("ganbu.org.urls")),
+    path("cadres/", include("ganbu.cadres.urls")),
     path("audit/", include("ganbu.audit.urls")),
     path("admin/", admin.site.urls),
 ]

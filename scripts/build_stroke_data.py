@@ -148,11 +148,8 @@ def fetch(cache: Path) -> dict[str, Path]:
 
 def deb_member(deb: Path, member: str) -> bytes:
     """Read one file out of a .deb via ``dpkg-deb --fsys-tarfile``."""
-    tar_bytes = subprocess.run(
-        ["dpkg-deb", "--fsys-tarfile", str(deb)],  # noqa: S603, S607
-        check=True,
-        capture_output=True,
-    ).stdout
+    cmd = ["dpkg-deb", "--fsys-tarfile", str(deb)]
+    tar_bytes = subprocess.run(cmd, check=True, capture_output=True).stdout  # noqa: S603
     with tarfile.open(fileobj=io.BytesIO(tar_bytes)) as tar:
         for info in tar.getmembers():
             if info.name.lstrip("./") == member.lstrip("/"):

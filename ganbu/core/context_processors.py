@@ -10,6 +10,7 @@ from ganbu.org.permissions import capabilities
 # (label, url name, capability). Modules appear here as they are built.
 NAVIGATION: list[tuple[str, str, str]] = [
     ("首页", "core:dashboard", "org.view"),
+    ("干部档案", "cadres:list", "cadres.view"),
     ("单位与班子", "org:unit_list", "org.view"),
     ("记实", "audit:event_list", "audit.view"),
 ]

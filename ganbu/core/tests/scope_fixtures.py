@@ -8,10 +8,13 @@ from collections.abc import Callable
 
 from django.db.models import Model
 
+from datetime import date
+
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.services import record_event
+from ganbu.cadres.models import Cadre, FamilyMember, ImportJob
 from ganbu.org.models import Unit
-from ganbu.testing import World
+from ganbu.testing import World, make_cadre
 
 MARKER = "越权标记"
 
@@ -32,7 +35,40 @@ def _audit_event(world: World) -> tuple[Model, str]:
     return event, MARKER
 
 
+def _cadre(world: World) -> tuple[Model, str]:
+    cadre = make_cadre(world.village_b, f"{MARKER}王五", current_title=f"{MARKER}村主任")
+    FamilyMember.objects.create(cadre=cadre, relation="13", name=f"{MARKER}妻", birth_date=date(1986, 1, 1))
+    return cadre, MARKER
+
+
+def _import_job(world: World) -> tuple[Model, str]:
+    job = ImportJob.objects.create(
+        unit=world.town_b,
+        created_by=world.users["clerk_b"],
+        filename=f"{MARKER}.xlsx",
+        status="failed",
+        errors=[{"row": 2, "column": "姓名", "message": MARKER}],
+    )
+    return job, MARKER
+
+
 SCOPE_FIXTURES: dict[type[Model], Factory] = {
     Unit: _unit,
     AuditEvent: _audit_event,
+    Cadre: _cadre,
+    ImportJob: _import_job,
+}
+
+
+def _family_id(obj: Model) -> int:
+    assert isinstance(obj, Cadre)
+    member = obj.family.first()
+    assert member is not None
+    return member.pk
+
+
+# Values for URL kwargs other than the scoped object's own key, given that object.
+KWARG_FILLERS: dict[str, Callable[[Model], object]] = {
+    "kind": lambda obj: "family",
+    "rid": _family_id,
 }

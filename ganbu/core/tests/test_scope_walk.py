@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ganbu.core.access import Access
-from ganbu.core.tests.scope_fixtures import SCOPE_FIXTURES
+from ganbu.core.tests.scope_fixtures import KWARG_FILLERS, SCOPE_FIXTURES
 from ganbu.testing import World
 
 SKIP_NAMESPACES = {"admin"}
@@ -75,13 +75,15 @@ def test_every_exposed_model_has_a_scope_fixture() -> None:
     assert not missing, f"add these models to core/tests/scope_fixtures.py: {missing}"
 
 
-def _url(route: Route, pk: Any = None) -> str:
+def _url(route: Route, obj: Any = None) -> str:
     if not route.kwargs:
         return reverse(route.name)
     assert route.access is not None
     extra = set(route.kwargs) - {route.access.kwarg}
-    assert not extra, f"{route.pattern}: the scope walk cannot fill kwargs {extra}; teach it"
-    return reverse(route.name, kwargs={route.access.kwarg: pk})
+    unknown = extra - set(KWARG_FILLERS)
+    assert not unknown, f"{route.pattern}: the scope walk cannot fill kwargs {unknown}; add KWARG_FILLERS"
+    kwargs = {route.access.kwarg: obj.pk, **{name: KWARG_FILLERS[name](obj) for name in extra}}
+    return reverse(route.name, kwargs=kwargs)
 
 
 PROTECTED = [r for r in ROUTES if r.access and r.access.kind != "public"]
@@ -93,7 +95,7 @@ def test_anonymous_is_sent_to_login(route: Route, world: World) -> None:
     obj = None
     if route.kwargs and route.access and route.access.model:
         obj, _ = SCOPE_FIXTURES[route.access.model](world)
-    url = _url(route, obj.pk if obj else None)
+    url = _url(route, obj)
     for method in ("get", "post"):
         response = getattr(Client(), method)(url)
         assert response.status_code == 302, f"{method.upper()} {url} as anonymous: {response.status_code}"
@@ -105,7 +107,7 @@ def test_anonymous_is_sent_to_login(route: Route, world: World) -> None:
 def test_objects_outside_scope_cannot_be_read_or_changed(route: Route, world: World) -> None:
     assert route.access is not None and route.access.model is not None
     obj, marker = SCOPE_FIXTURES[route.access.model](world)
-    url = _url(route, obj.pk)
+    url = _url(route, obj)
     model = type(obj)
     before = list(model._default_manager.filter(pk=obj.pk).values())
 

@@ -1,0 +1,168 @@
+"""Reads of the registry. Every query starts from `cadres_in_scope`."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from ganbu.audit.models import AuditEvent
+from ganbu.audit.selectors import events_for_object
+from ganbu.cadres.models import Cadre, CadreStatus
+from ganbu.org.models import CodeItem, Unit, User
+from ganbu.org.permissions import has_capability
+from ganbu.org.scoping import get_in_scope_or_404, scope_path
+
+ID_LIKE = re.compile(r"^\d{6,17}[\dXx]?$")
+LETTERS = re.compile(r"^[A-Za-z]+$")
+
+
+def cadres_in_scope(user: User) -> QuerySet[Cadre]:
+    """Cadres whose unit is in the user's subtree. Written as `unit_id IN (subquery)` so the planner
+    filters the small unit table first on both SQLite and PostgreSQL."""
+    prefix = scope_path(user)
+    qs = Cadre.objects.all()
+    if prefix is None:
+        return qs
+    return qs.filter(unit_id__in=Unit.objects.filter(path__startswith=prefix).values("id"))
+
+
+def get_cadre_for_user(user: User, pk: int) -> Cadre:
+    """One cadre, 404 when missing or out of scope."""
+    return get_in_scope_or_404(Cadre.objects.select_related("unit"), user, pk=pk)
+
+
+def _years_ago(years: int, today: date) -> date:
+    try:
+        return today.replace(year=today.year - years)
+    except ValueError:  # 29 February
+        return today.replace(year=today.year - years, day=28)
+
+
+@dataclass(frozen=True)
+class CadreFilters:
+    q: str = ""
+    unit: Unit | None = None
+    level: str = ""
+    rank: str = ""
+    gender: str = ""
+    age_min: int | None = None
+    age_max: int | None = None
+    education: str = ""  # a code, or a group name (研究生 / 大学 / 大专及以下)
+    political: str = ""  # a code, or 党员 / 党外
+    ethnicity: str = ""  # a code, or 汉族 / 少数民族
+    category: str = ""
+    leaders_only: bool = False
+    status: str = CadreStatus.ACTIVE
+    order: str = "stroke"  # stroke | age | age_desc | tenure
+
+
+ORDERINGS = {
+    "stroke": ("stroke_key", "id"),
+    "age": ("-birth_date", "id"),
+    "age_desc": ("birth_date", "id"),
+    "tenure": ("current_post_since", "id"),
+}
+
+
+def _group_codes(table: str, group: str) -> list[str]:
+    return list(CodeItem.objects.filter(table__key=table, group=group).values_list("code", flat=True))
+
+
+def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) -> QuerySet[Cadre]:
+    today = today or timezone.localdate()
+    qs = cadres_in_scope(user)
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.unit is not None:
+        qs = qs.filter(unit_id__in=Unit.objects.filter(path__startswith=filters.unit.path).values("id"))
+    q = filters.q.strip()
+    if q:
+        if ID_LIKE.match(q):
+            qs = qs.filter(id_number__startswith=q.upper()) if len(q) < 18 else qs.filter(id_number=q.upper())
+        elif LETTERS.match(q):
+            lowered = q.lower()
+            qs = qs.filter(Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered))
+        else:
+            qs = qs.filter(name__contains=q)
+    for field, value in (
+        ("current_level", filters.level),
+        ("current_rank", filters.rank),
+        ("gender", filters.gender),
+        ("personnel_category", filters.category),
+    ):
+        if value:
+            qs = qs.filter(**{field: value})
+    if filters.education:
+        if filters.education in ("研究生", "大学", "大专及以下"):
+            qs = qs.filter(highest_education__in=_group_codes("education", filters.education))
+        else:
+            qs = qs.filter(highest_education=filters.education)
+    if filters.political:
+        if filters.political in ("党员", "党外"):
+            qs = qs.filter(political_status__in=_group_codes("political_status", filters.political))
+        else:
+            qs = qs.filter(political_status=filters.political)
+    if filters.ethnicity:
+        if filters.ethnicity == "汉族":
+            qs = qs.filter(ethnicity="01")
+        elif filters.ethnicity == "少数民族":
+            qs = qs.exclude(ethnicity="01")
+        else:
+            qs = qs.filter(ethnicity=filters.ethnicity)
+    if filters.age_min is not None:  # age >= n  ⇔  born on or before today − n years
+        qs = qs.filter(birth_date__lte=_years_ago(filters.age_min, today))
+    if filters.age_max is not None:  # age <= n  ⇔  born after today − (n+1) years
+        qs = qs.filter(birth_date__gt=_years_ago(filters.age_max + 1, today))
+    if filters.leaders_only:
+        qs = qs.filter(is_leader=True)
+    return qs.order_by(*ORDERINGS.get(filters.order, ORDERINGS["stroke"]))
+
+
+LIST_COLUMNS = (
+    "id",
+    "name",
+    "gender",
+    "ethnicity",
+    "birth_date",
+    "political_status",
+    "current_title",
+    "current_level",
+    "current_post_since",
+    "current_rank",
+    "highest_education",
+    "unit__name",
+)
+
+
+def cadre_history(*, user: User, cadre: Cadre) -> QuerySet[AuditEvent]:
+    return events_for_object(user=user, object_type="cadres.cadre", object_id=str(cadre.pk))
+
+
+def mask_id_number(value: str | None) -> str:
+    if not value:
+        return ""
+    return value[:6] + "********" + value[-4:]
+
+
+def visible_id_number(user: User, cadre: Cadre) -> str:
+    if has_capability(user, "cadres.view_sensitive"):
+        return cadre.id_number or ""
+    return mask_id_number(cadre.id_number)
+
+
+def cadre_detail_context(*, user: User, cadre: Cadre) -> dict[str, Any]:
+    return {
+        "educations": list(cadre.educations.all()),
+        "appointments": list(cadre.appointments.select_related("unit", "post").order_by("started_on", "id")),
+        "ranks": list(cadre.ranks.all()),
+        "rewards": list(cadre.rewards.all()),
+        "assessments": list(cadre.assessments.all()),
+        "family": list(cadre.family.all()),
+        "id_number": visible_id_number(user, cadre),
+        "can_see_sensitive": has_capability(user, "cadres.view_sensitive"),
+    }

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from ganbu.cadres import views
+
+app_name = "cadres"
+urlpatterns = [
+    path("", views.cadre_list, name="list"),
+    path("new/", views.cadre_create, name="create"),
+    path("export.xlsx", views.cadre_export, name="export"),
+    path("appointment-forms.zip", views.cadre_forms_zip, name="forms_zip"),
+    path("import/", views.import_page, name="import"),
+    path("import/template.xlsx", views.import_template, name="import_template"),
+    path("import/<int:pk>/", views.import_job, name="import_job"),
+    path("import/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("<int:pk>/", views.cadre_detail, name="detail"),
+    path("<int:pk>/edit/", views.cadre_edit, name="edit"),
+    path("<int:pk>/history/", views.cadre_history, name="history"),
+    path("<int:pk>/appointment-form.docx", views.appointment_form, name="appointment_form"),
+    path("<int:pk>/lrmx", views.lrmx_export, name="lrmx"),
+    path("<int:pk>/<str:kind>/add/", views.record_add, name="record_add"),
+    path("<int:pk>/<str:kind>/<int:rid>/edit/", views.record_edit, name="record_edit"),
+    path("<int:pk>/<str:kind>/<int:rid>/delete/", views.record_delete, name="record_delete"),
+]
