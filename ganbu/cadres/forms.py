@@ -11,7 +11,7 @@ from ganbu.cadres.models import AppointmentMethod, CadreStatus, EducationKind, R
 from ganbu.cadres.selectors import CadreFilters
 from ganbu.org.models import Post, Unit, User
 from ganbu.org.scoping import filter_by_scope, units_in_scope
-from ganbu.org.selectors import code_choices
+from ganbu.org.selectors import active_code_choices
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -25,10 +25,16 @@ class CodeChoiceField(forms.ChoiceField):
 class CodeFormMixin:
     """Fill CodeChoiceField choices from the code tables."""
 
+    _choices: dict[str, list[tuple[str, str]]]
+
     def _load_codes(self) -> None:
+        self._choices = active_code_choices()
         for field in self.fields.values():  # type: ignore[attr-defined]
             if isinstance(field, CodeChoiceField):
-                field.choices = code_choices(field.table)
+                field.choices = [("", "—"), *self._choices.get(field.table, [])]
+
+    def code_choices(self, table: str, *, blank: bool = True) -> list[tuple[str, str]]:
+        return ([("", "—")] if blank else []) + self._choices.get(table, [])
 
 
 class CadreFilterForm(CodeFormMixin, forms.Form):
@@ -71,19 +77,19 @@ class CadreFilterForm(CodeFormMixin, forms.Form):
             ("研究生", "研究生(类)"),
             ("大学", "大学(类)"),
             ("大专及以下", "大专及以下(类)"),
-            *code_choices("education", blank=False),
+            *self.code_choices("education", blank=False),
         ]
         self.fields["political"].choices = [
             ("", "—"),
             ("党员", "中共党员(含预备)"),
             ("党外", "党外"),
-            *code_choices("political_status", blank=False),
+            *self.code_choices("political_status", blank=False),
         ]
         self.fields["ethnicity"].choices = [
             ("", "—"),
             ("汉族", "汉族"),
             ("少数民族", "少数民族"),
-            *code_choices("ethnicity", blank=False)[1:],
+            *self.code_choices("ethnicity", blank=False)[1:],
         ]
 
     def clean(self) -> dict[str, Any]:

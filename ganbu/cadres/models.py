@@ -63,6 +63,9 @@ class Cadre(TimeStampedModel):
         indexes = [
             models.Index(fields=["unit", "stroke_key"], name="cadre_unit_stroke_idx"),
             models.Index(fields=["stroke_key"], name="cadre_stroke_idx"),
+            models.Index(fields=["status", "stroke_key"], name="cadre_status_stroke_idx"),
+            models.Index(fields=["status", "current_post_since"], name="cadre_status_tenure_idx"),
+            models.Index(fields=["status", "birth_date"], name="cadre_status_birth_idx"),
             models.Index(fields=["name"], name="cadre_name_idx"),
             models.Index(fields=["name_pinyin"], name="cadre_pinyin_idx"),
             models.Index(fields=["name_initials"], name="cadre_initials_idx"),

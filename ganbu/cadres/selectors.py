@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
@@ -69,6 +70,13 @@ ORDERINGS = {
 }
 
 
+def _prefix(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, as a range (prefix <= field < next) so that SQLite can use the
+    index too (its LIKE is case-insensitive and skips indexes). For ASCII keys stored lowercase."""
+    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
+
+
 def _group_codes(table: str, group: str) -> list[str]:
     return list(CodeItem.objects.filter(table__key=table, group=group).values_list("code", flat=True))
 
@@ -83,10 +91,10 @@ def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) 
     q = filters.q.strip()
     if q:
         if ID_LIKE.match(q):
-            qs = qs.filter(id_number__startswith=q.upper()) if len(q) < 18 else qs.filter(id_number=q.upper())
+            qs = qs.filter(_prefix("id_number", q.upper())) if len(q) < 18 else qs.filter(id_number=q.upper())
         elif LETTERS.match(q):
             lowered = q.lower()
-            qs = qs.filter(Q(name_initials__startswith=lowered) | Q(name_pinyin__startswith=lowered))
+            qs = qs.filter(_prefix("name_initials", lowered) | _prefix("name_pinyin", lowered))
         else:
             qs = qs.filter(name__contains=q)
     for field, value in (
@@ -123,6 +131,16 @@ def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) 
     return qs.order_by(*ORDERINGS.get(filters.order, ORDERINGS["stroke"]))
 
 
+def paginate(qs: QuerySet[Cadre], page_number: object, per_page: int) -> Page:
+    """Paginate over ids first, then load the rows of one page: the offset scan reads only the index
+    (status, stroke_key[, id]) instead of whole rows, which keeps deep pages fast."""
+    page = Paginator(qs.values_list("id", flat=True), per_page).get_page(page_number)
+    ids = list(page.object_list)
+    rows = {c.pk: c for c in Cadre.objects.filter(pk__in=ids).select_related("unit").only(*LIST_COLUMNS)}
+    page.object_list = [rows[i] for i in ids if i in rows]
+    return page
+
+
 LIST_COLUMNS = (
     "id",
     "name",
@@ -136,6 +154,7 @@ LIST_COLUMNS = (
     "current_rank",
     "highest_education",
     "unit__name",
+    "current_title",
 )
 
 

@@ -34,7 +34,7 @@ from ganbu.core.jobs import run_in_background
 from ganbu.org.models import User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import filter_by_scope, get_in_scope_or_404
-from ganbu.org.selectors import code_map
+from ganbu.org.selectors import all_code_names
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -54,22 +54,7 @@ def _attachment(content: bytes, filename: str, content_type: str) -> HttpRespons
 
 
 def _code_names() -> dict[str, dict[str, str]]:
-    return {
-        t: code_map(t)
-        for t in (
-            "gender",
-            "ethnicity",
-            "political_status",
-            "leadership_level",
-            "civil_service_rank",
-            "education",
-            "degree",
-            "assessment_result",
-            "family_relation",
-            "personnel_category",
-            "establishment",
-        )
-    }
+    return all_code_names()
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:

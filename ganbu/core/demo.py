@@ -16,6 +16,7 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from ganbu.audit.services import record_event
+from ganbu.core.db import refresh_planner_statistics
 from ganbu.cadres.models import (
     AnnualAssessment,
     Appointment,
@@ -368,7 +369,10 @@ class DemoBuilder:
         for post in posts:
             seats.extend([post] * post.quota)
         rng.shuffle(seats)
-        staff_units = townships * 3 + departments * 2 + villages
+        # staff: about 45% in townships, 45% in departments, 10% village cadres
+        staff_units = townships * (len(departments) * 3) + departments * (len(townships) * 3) + villages * max(
+            1, (len(townships) * len(departments) * 6) // max(1, len(villages) * 9)
+        )
         made = 0
         seq_counter = 0
         started = time.monotonic()
@@ -448,7 +452,8 @@ class DemoBuilder:
                 date(work_start.year, 7, 1),
             )
         ]
-        if ft_edu not in ("11",) and rng.random() < 0.35:
+        upgrade_chance = 0.35 if ft_edu in ("31", "41", "61") else 0.08
+        if ft_edu != "11" and rng.random() < upgrade_chance:
             in_start = self._date_between(
                 work_start + timedelta(days=400),
                 max(work_start + timedelta(days=401), TODAY - timedelta(days=1200)),
@@ -473,7 +478,10 @@ class DemoBuilder:
             self._date_between(work_start + timedelta(days=200), TODAY - timedelta(days=120))
             for _ in range(n_periods - 1)
         )
-        starts = [work_start, *cut_points]
+        starts = [work_start]
+        for point in cut_points:  # periods of at least two months, strictly increasing
+            if point >= starts[-1] + timedelta(days=60):
+                starts.append(point)
         appointments = []
         township_units = [u for u in self._all_townships_cache(unit)]
         for i, start in enumerate(starts):
@@ -711,5 +719,6 @@ def seed_demo(*, cadres: int, seed: int, progress: Callable[[str], None] | None 
             unit_path=county.path,
             payload={"cadres": cadres, "seed": seed, "units": builder.stats.units},
         )
+    refresh_planner_statistics()
     builder.stats.seconds = time.monotonic() - started
     return builder.stats

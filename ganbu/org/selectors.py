@@ -45,6 +45,23 @@ def code_name(table_key: str, code: str | None) -> str:
     return code_map(table_key).get(code, code)
 
 
+def active_code_choices() -> dict[str, list[tuple[str, str]]]:
+    """Choices of every code table in one query: {table key: [(code, name), ...]} in display order."""
+    tables: dict[str, list[tuple[str, str]]] = {}
+    rows = CodeItem.objects.filter(is_active=True).order_by("table__key", "sort_order", "code")
+    for key, code, name in rows.values_list("table__key", "code", "name"):
+        tables.setdefault(key, []).append((code, name))
+    return tables
+
+
+def all_code_names() -> dict[str, dict[str, str]]:
+    """{table key: {code: name}} for every table (inactive codes included, for old records)."""
+    tables: dict[str, dict[str, str]] = {}
+    for key, code, name in CodeItem.objects.values_list("table__key", "code", "name"):
+        tables.setdefault(key, {})[code] = name
+    return tables
+
+
 def code_choices(table_key: str, *, blank: bool = True) -> list[tuple[str, str]]:
     items = list(
         CodeItem.objects.filter(table__key=table_key, is_active=True)

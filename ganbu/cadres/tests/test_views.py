@@ -1,0 +1,239 @@
+"""Registry pages as users would use them: search, filters, order, detail, edits, scope, masking."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ganbu.audit.models import AuditEvent
+from ganbu.cadres.models import Appointment, Cadre, FamilyMember
+from ganbu.cadres.rules import make_id_number
+from ganbu.testing import World, make_cadre
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(world: World, who: str) -> Client:
+    client = Client()
+    client.force_login(world.users[who])
+    return client
+
+
+def _names(response: object) -> list[str]:
+    return [c.name for c in response.context["page"].object_list]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def people(world: World) -> dict[str, Cadre]:
+    return {
+        "张三": make_cadre(world.town_a, "张三", birth_date=date(1990, 5, 1)),
+        "赵四": make_cadre(world.town_a, "赵四", birth_date=date(1970, 5, 1), gender="2"),
+        "黄五": make_cadre(world.village_a, "黄五", ethnicity="19", political_status="13"),
+        "丁一": make_cadre(world.town_a, "丁一", highest_education="11"),
+        "王二": make_cadre(world.town_b, "王二"),
+    }
+
+
+def test_default_order_is_by_surname_strokes(world: World, people: dict[str, Cadre]) -> None:
+    response = _client(world, "county").get(reverse("cadres:list"))
+    assert _names(response) == ["丁一", "王二", "张三", "赵四", "黄五"]
+
+
+def test_township_user_sees_only_their_township(world: World, people: dict[str, Cadre]) -> None:
+    response = _client(world, "clerk_a").get(reverse("cadres:list"))
+    assert set(_names(response)) == {"丁一", "张三", "赵四", "黄五"}
+    assert (
+        _client(world, "clerk_a").get(reverse("cadres:detail", kwargs={"pk": people["王二"].pk})).status_code
+        == 404
+    )
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [("zs", ["张三", "赵四"]), ("zsan", []), ("zhangsan", ["张三"]), ("ZHANG", ["张三"]), ("赵", ["赵四"]), ("h", ["黄五"])],
+)
+def test_search_by_name_pinyin_and_initials(
+    world: World, people: dict[str, Cadre], query: str, expected: list[str]
+) -> None:
+    assert _names(_client(world, "county").get(reverse("cadres:list"), {"q": query})) == expected
+
+
+def test_search_by_id_number(world: World, people: dict[str, Cadre]) -> None:
+    number = people["赵四"].id_number
+    assert number
+    assert _names(_client(world, "county").get(reverse("cadres:list"), {"q": number})) == ["赵四"]
+    assert "赵四" in _names(_client(world, "county").get(reverse("cadres:list"), {"q": number[:10]}))
+
+
+def test_filters(world: World, people: dict[str, Cadre]) -> None:
+    client = _client(world, "county")
+    url = reverse("cadres:list")
+    assert _names(client.get(url, {"gender": "2"})) == ["赵四"]
+    assert _names(client.get(url, {"ethnicity": "少数民族"})) == ["黄五"]
+    assert _names(client.get(url, {"political": "党外"})) == ["黄五"]
+    assert _names(client.get(url, {"education": "研究生"})) == ["丁一"]
+    assert _names(client.get(url, {"unit": world.town_b.pk})) == ["王二"]
+    assert set(_names(client.get(url, {"unit": world.town_a.pk}))) == {"丁一", "张三", "赵四", "黄五"}
+    today = date.today()
+    age_zhao = today.year - 1970 - ((today.month, today.day) < (5, 1))
+    assert _names(client.get(url, {"age_min": age_zhao, "age_max": age_zhao})) == ["赵四"]
+
+
+def test_order_by_age(world: World, people: dict[str, Cadre]) -> None:
+    names = _names(_client(world, "county").get(reverse("cadres:list"), {"order": "age"}))
+    assert names[0] == "张三" and names[-1] == "赵四"
+
+
+def test_list_query_count_does_not_grow_with_rows(
+    world: World, django_assert_max_num_queries: object
+) -> None:
+    for i in range(30):
+        make_cadre(world.town_a, f"李{i}")
+    client = _client(world, "county")
+    url = reverse("cadres:list")
+    with django_assert_max_num_queries(14):  # type: ignore[operator]
+        response = client.get(url)
+    assert len(response.context["page"].object_list) == 30
+
+
+def test_id_number_is_masked_for_roles_without_the_capability(world: World, people: dict[str, Cadre]) -> None:
+    cadre = people["张三"]
+    FamilyMember.objects.create(cadre=cadre, relation="13", name="张妻秘")
+    number = cadre.id_number or ""
+    url = reverse("cadres:detail", kwargs={"pk": cadre.pk})
+    full = _client(world, "county").get(url).content.decode()
+    assert number in full and "张妻秘" in full
+    masked = _client(world, "supervision").get(url).content.decode()
+    assert number not in masked and number[:6] + "********" + number[-4:] in masked
+    assert "张妻秘" not in masked
+
+
+def test_edit_basic_information(world: World, people: dict[str, Cadre]) -> None:
+    cadre = people["张三"]
+    url = reverse("cadres:edit", kwargs={"pk": cadre.pk})
+    client = _client(world, "clerk_a")
+    assert client.get(url).status_code == 200
+    data = {
+        "name": "张三",
+        "gender": "1",
+        "ethnicity": "01",
+        "birth_date": "1990-05-01",
+        "id_number": cadre.id_number,
+        "political_status": "01",
+        "party_joined_on": "2012-07-01",
+        "work_started_on": "2012-07-01",
+        "personnel_category": "1",
+        "status": "active",
+        "health": "良好",
+    }
+    response = client.post(url, data)
+    assert response.status_code == 302
+    cadre.refresh_from_db()
+    assert cadre.health == "良好"
+    assert AuditEvent.objects.filter(action="cadre.update", object_id=str(cadre.pk)).exists()
+    # a bad date order is shown in Chinese next to the field, nothing saved
+    response = client.post(url, {**data, "party_joined_on": "2000-01-01", "health": "一般"})
+    assert response.status_code == 200
+    assert "入党时间应在年满18周岁之后" in response.content.decode()
+    cadre.refresh_from_db()
+    assert cadre.health == "良好"
+
+
+def test_create_cadre_in_scope_only(world: World) -> None:
+    born = date(1988, 8, 8)
+    data = {
+        "unit": world.town_b.pk,
+        "name": "周九",
+        "gender": "1",
+        "ethnicity": "01",
+        "birth_date": born.isoformat(),
+        "id_number": make_id_number("469099", born, 3, "1"),
+        "political_status": "13",
+        "personnel_category": "1",
+        "status": "active",
+    }
+    client = _client(world, "clerk_a")
+    response = client.post(reverse("cadres:create"), data)
+    assert response.status_code == 200 and not Cadre.objects.filter(name="周九").exists()
+    response = client.post(reverse("cadres:create"), {**data, "unit": world.town_a.pk})
+    assert response.status_code == 302
+    assert Cadre.objects.get(name="周九").unit == world.town_a
+
+
+def test_add_edit_delete_an_appointment_through_the_pages(world: World, people: dict[str, Cadre]) -> None:
+    cadre = people["张三"]
+    client = _client(world, "clerk_a")
+    add = reverse("cadres:record_add", kwargs={"pk": cadre.pk, "kind": "appointment"})
+    response = client.post(
+        add,
+        {
+            "unit": world.town_a.pk,
+            "title": "甲镇党政办主任",
+            "level": "1A42",
+            "is_leadership": "on",
+            "is_primary": "on",
+            "started_on": "2018-03-01",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()
+    cadre.refresh_from_db()
+    assert cadre.current_title == "甲镇党政办主任" and cadre.is_leader
+    appointment = Appointment.objects.get(cadre=cadre)
+    edit = reverse(
+        "cadres:record_edit", kwargs={"pk": cadre.pk, "kind": "appointment", "rid": appointment.pk}
+    )
+    response = client.post(
+        edit,
+        {
+            "unit": world.town_a.pk,
+            "title": "甲镇党政办主任",
+            "level": "1A42",
+            "started_on": "2018-03-01",
+            "ended_on": "2017-01-01",
+        },
+    )
+    assert response.status_code == 200 and "免职时间应不早于任职时间" in response.content.decode()
+    delete = reverse(
+        "cadres:record_delete", kwargs={"pk": cadre.pk, "kind": "appointment", "rid": appointment.pk}
+    )
+    assert client.get(delete).status_code == 405
+    assert client.post(delete).status_code == 302
+    cadre.refresh_from_db()
+    assert cadre.current_title == "" and not cadre.is_leader
+    actions = list(AuditEvent.objects.filter(object_id=str(cadre.pk)).values_list("action", flat=True))
+    assert "cadre.appointment.create" in actions and "cadre.appointment.delete" in actions
+
+
+def test_unknown_section_is_404(world: World, people: dict[str, Cadre]) -> None:
+    url = reverse("cadres:record_add", kwargs={"pk": people["张三"].pk, "kind": "salary"})
+    assert _client(world, "county").get(url).status_code == 404
+
+
+def test_a_record_of_another_cadre_cannot_be_edited_through_this_one(
+    world: World, people: dict[str, Cadre]
+) -> None:
+    other = FamilyMember.objects.create(cadre=people["赵四"], relation="13", name="赵妻")
+    url = reverse("cadres:record_edit", kwargs={"pk": people["张三"].pk, "kind": "family", "rid": other.pk})
+    assert _client(world, "clerk_a").post(url, {"relation": "13", "name": "改"}).status_code == 404
+    other.refresh_from_db()
+    assert other.name == "赵妻"
+
+
+def test_history_shows_who_changed_what(world: World, people: dict[str, Cadre]) -> None:
+    cadre = people["张三"]
+    client = _client(world, "clerk_a")
+    client.post(
+        reverse("cadres:record_add", kwargs={"pk": cadre.pk, "kind": "assessment"}),
+        {"year": "2024", "grade": "1"},
+    )
+    response = client.get(reverse("cadres:history", kwargs={"pk": cadre.pk}))
+    body = response.content.decode()
+    assert "clerk_a" in body and "cadre.assessment.create" in body
+
+
+def test_committee_member_cannot_edit(world: World, people: dict[str, Cadre]) -> None:
+    url = reverse("cadres:record_add", kwargs={"pk": people["张三"].pk, "kind": "assessment"})
+    assert _client(world, "committee").post(url, {"year": "2024", "grade": "1"}).status_code == 403
