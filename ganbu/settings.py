@@ -6,6 +6,7 @@ secure cookies, HSTS). The default is a local development setup on an SQLite fil
 
 from __future__ import annotations
 
+import os
 import secrets
 from pathlib import Path
 
@@ -104,7 +105,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 30,
     }
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_ganbu.sqlite3")}
+    # A file (not :memory:) so threads in race tests share it; per process so parallel runs don't clash.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_ganbu_{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"

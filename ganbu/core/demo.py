@@ -416,8 +416,9 @@ class DemoBuilder:
                 else ("03" if r < 0.96 else rng.choice(["04", "05", "06", "08", "10", "12", "13", "13"]))
             )
         )
-        work_age = rng.randint(18, 24)
+        work_age = rng.randint(18, min(24, age - 1))
         work_start = self._date_between(date(born.year + work_age, 7, 1), date(born.year + work_age, 9, 1))
+        work_start = min(work_start, TODAY - timedelta(days=90))
         party_joined = None
         if political in ("01", "02"):
             earliest = date(born.year + 18, born.month, min(born.day, 28))
