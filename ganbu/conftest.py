@@ -18,3 +18,9 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
         "django.contrib.auth.hashers.MD5PasswordHasher",
         "django.contrib.auth.hashers.Argon2PasswordHasher",
     ]
+
+
+@pytest.fixture(autouse=True)
+def _jobs_inline(settings: pytest.FixtureRequest) -> None:
+    """Background jobs (imports) run inline in tests, so their outcome is there when the view returns."""
+    settings.GANBU_JOBS_SYNC = True  # type: ignore[attr-defined]

@@ -4,6 +4,7 @@ declaration, or exposing a model with no scope fixture, fails this test."""
 
 from __future__ import annotations
 
+import html
 import io
 import zipfile
 from collections.abc import Iterator
@@ -59,7 +60,7 @@ def _text(response: Any) -> str:
                         parts.extend(inner.read(m).decode("utf-8", "replace") for m in inner.namelist())
                 else:
                     parts.append(data.decode("utf-8", "replace"))
-        return "\n".join(parts)
+        return html.unescape("\n".join(parts))  # XML members may use character references
     return body.decode("utf-8", "replace")
 
 
