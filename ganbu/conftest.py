@@ -24,3 +24,8 @@ def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
 def _jobs_inline(settings: pytest.FixtureRequest) -> None:
     """Background jobs (imports) run inline in tests, so their outcome is there when the view returns."""
     settings.GANBU_JOBS_SYNC = True  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _media_in_tmp(settings: pytest.FixtureRequest, tmp_path: object) -> None:
+    settings.MEDIA_ROOT = str(tmp_path)  # type: ignore[attr-defined]

@@ -28,7 +28,8 @@ Conventions and decisions:
 - Re-import matches the cadre by 身份证号 (without one: by name and birth month when unique) and
   upserts its records (education by kind+school, appointment by start month+title, family by
   relation+name, assessment by year); records not in the file are kept, nothing is deleted.
-- Not imported: 照片 (no service writes Cadre.photo), 奖惩情况 (free text), 现任职务 (derived from the
+- 照片 (ZhaoPian, JPEG/PNG) is stored through cadre_set_photo.
+- Not imported: 奖惩情况 (free text), 现任职务 (derived from the
   appointments), 拟任/拟免/任免理由 (belong to a selection process, kept on the parsed record).
 - Safety: at most 5 MB, strict UTF-8, and any DOCTYPE/ENTITY declaration is refused before the XML
   parser runs, so entity expansion (billion laughs) and external entities are impossible.
@@ -69,7 +70,14 @@ from ganbu.cadres.models import (
     FamilyMember,
 )
 from ganbu.cadres.rules import parse_id_number
-from ganbu.cadres.services import RECORD_KINDS, CodeBook, cadre_create, cadre_update, record_save
+from ganbu.cadres.services import (
+    RECORD_KINDS,
+    CodeBook,
+    cadre_create,
+    cadre_set_photo,
+    cadre_update,
+    record_save,
+)
 from ganbu.org.models import Unit, User
 
 VERSION = "3.2.1.6"
@@ -730,8 +738,6 @@ def parse_lrmx(data: bytes, *, codes: CodeBook | None = None) -> LrmxRecord:
             photo = base64.b64decode(re.sub(r"\s+", "", photo_raw), validate=True)
         except (binascii.Error, ValueError):
             warnings.append("ZhaoPian(照片)不是有效的 base64 数据,已忽略")
-        else:
-            warnings.append("照片未导入(请在干部档案中上传照片)")
     resume = parse_resume(root.findtext("JianLi") or "")
     appointments, studies = _classify(resume)
     elements = _education_elements(root, "QuanRiZhiJiaoYu", EducationKind.FULL_TIME, codes)
@@ -989,6 +995,11 @@ def import_lrmx_record(
         _sync_appointments(cadre, record, unit, actor, codes)
         _sync_assessments(cadre, record, actor, codes)
         _sync_family(cadre, record, actor, codes)
+        if record.photo:
+            try:
+                cadre_set_photo(cadre=cadre, content=record.photo, actor=actor)
+            except ValidationError as exc:
+                raise LrmxError(f"ZhaoPian(照片)有误:{_messages(exc)}") from exc
         cadre.refresh_from_db()
     return cadre, created
 

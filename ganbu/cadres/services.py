@@ -610,3 +610,32 @@ def _plain(values: dict[str, Any] | None) -> dict[str, Any] | None:
     if values is None:
         return None
     return {k: (v.pk if isinstance(v, models.Model) else v) for k, v in values.items()}
+
+
+PHOTO_MAX_BYTES = 2 * 1024 * 1024
+PHOTO_TYPES = {b"\xff\xd8\xff": "jpg", b"\x89PNG\r\n\x1a\n": "png"}
+
+
+def cadre_set_photo(*, cadre: Cadre, content: bytes, actor: User | None) -> Cadre:
+    """Store the 2-inch photo of the 任免审批表 (JPEG or PNG, at most 2 MB); replaces the old one."""
+    from django.core.files.base import ContentFile
+
+    _require_scope(actor, cadre.unit)
+    if len(content) > PHOTO_MAX_BYTES:
+        raise ValidationError({"photo": "照片不能超过 2MB"}, code="photo_too_large")
+    extension = next((ext for magic, ext in PHOTO_TYPES.items() if content.startswith(magic)), None)
+    if extension is None:
+        raise ValidationError({"photo": "照片应为 JPG 或 PNG 格式"}, code="photo_type")
+    import hashlib
+
+    digest = hashlib.sha256(content).hexdigest()
+    old_name = cadre.photo.name if cadre.photo else ""
+    with transaction.atomic():
+        cadre.photo.save(f"{cadre.pk}_{digest[:12]}.{extension}", ContentFile(content), save=False)
+        cadre.save(update_fields=["photo", "updated_at"])
+        record_event(
+            actor=actor, action="cadre.photo", obj=cadre, unit_path=cadre.unit.path, payload={"sha256": digest}
+        )
+    if old_name and old_name != cadre.photo.name:
+        cadre.photo.storage.delete(old_name)
+    return cadre

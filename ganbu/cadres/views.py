@@ -280,6 +280,39 @@ def record_delete(request: HttpRequest, pk: int, kind: str, rid: int) -> HttpRes
     return redirect(f"{reverse('cadres:detail', kwargs={'pk': cadre.pk})}#{kind}")
 
 
+@requires("cadres.edit", kind="action", model=Cadre)
+@require_POST
+def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    cadre = selectors.get_cadre_for_user(user, pk)
+    upload = request.FILES.get("photo")
+    if upload is None:
+        messages.error(request, "请选择照片文件")
+    else:
+        try:
+            services.cadre_set_photo(cadre=cadre, content=upload.read(), actor=user)
+        except ValidationError as exc:
+            messages.error(request, ";".join(exc.messages))
+        else:
+            messages.success(request, "照片已更新")
+    return redirect("cadres:detail", pk=cadre.pk)
+
+
+@requires("cadres.view", kind="detail", model=Cadre)
+@require_GET
+def photo(request: HttpRequest, pk: int) -> HttpResponse:
+    """The photo, served through the scope check (personal data never sits under a public URL)."""
+    cadre = selectors.get_cadre_for_user(_user(request), pk)
+    if not cadre.photo:
+        raise Http404("没有照片")
+    with cadre.photo.open("rb") as handle:
+        content = handle.read()
+    content_type = "image/png" if cadre.photo.name.endswith(".png") else "image/jpeg"
+    response = HttpResponse(content, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
 # --- 任免审批表 and LRMX ------------------------------------------------------------------------
 
 

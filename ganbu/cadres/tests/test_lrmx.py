@@ -217,9 +217,14 @@ def test_export_embeds_the_photo(world: World, settings: Any, tmp_path: Path) ->
     settings.MEDIA_ROOT = tmp_path
     cadre = build_full_cadre(world)
     png = tiny_png()
-    cadre.photo.save("zhangsan.png", ContentFile(png), save=True)  # no photo service yet
-    root = _xml(cadre_to_lrmx(cadre, as_of=AS_OF))
+    services.cadre_set_photo(cadre=cadre, content=png, actor=None)
+    data = cadre_to_lrmx(cadre, as_of=AS_OF)
+    root = _xml(data)
     assert base64.b64decode(root.findtext("ZhaoPian") or "") == png
+    # and the photo comes back on import
+    cadre.delete()
+    imported, created = import_lrmx(data, unit=world.town_a, actor=None)
+    assert created and imported.photo.read() == png
 
 
 def test_zip_export_has_one_file_per_cadre(world: World) -> None:

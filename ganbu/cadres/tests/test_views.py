@@ -237,3 +237,24 @@ def test_history_shows_who_changed_what(world: World, people: dict[str, Cadre]) 
 def test_committee_member_cannot_edit(world: World, people: dict[str, Cadre]) -> None:
     url = reverse("cadres:record_add", kwargs={"pk": people["张三"].pk, "kind": "assessment"})
     assert _client(world, "committee").post(url, {"year": "2024", "grade": "1"}).status_code == 403
+
+
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+
+
+def test_photo_upload_and_scoped_download(world: World, people: dict[str, Cadre]) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    cadre = people["张三"]
+    client = _client(world, "clerk_a")
+    upload = reverse("cadres:photo_upload", kwargs={"pk": cadre.pk})
+    client.post(upload, {"photo": SimpleUploadedFile("a.txt", b"not an image")})
+    cadre.refresh_from_db()
+    assert not cadre.photo
+    client.post(upload, {"photo": SimpleUploadedFile("a.png", PNG)})
+    cadre.refresh_from_db()
+    assert cadre.photo.name.endswith(".png")
+    response = client.get(reverse("cadres:photo", kwargs={"pk": cadre.pk}))
+    assert response.status_code == 200 and response.content == PNG
+    assert _client(world, "clerk_b").get(reverse("cadres:photo", kwargs={"pk": cadre.pk})).status_code == 404
+    assert AuditEvent.objects.filter(action="cadre.photo", object_id=str(cadre.pk)).exists()

@@ -13,6 +13,7 @@ from datetime import date
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.services import record_event
 from ganbu.cadres.models import Cadre, FamilyMember, ImportJob
+from ganbu.cadres.services import cadre_set_photo
 from ganbu.org.models import Unit
 from ganbu.testing import World, make_cadre
 
@@ -38,6 +39,7 @@ def _audit_event(world: World) -> tuple[Model, str]:
 def _cadre(world: World) -> tuple[Model, str]:
     cadre = make_cadre(world.village_b, f"{MARKER}王五", current_title=f"{MARKER}村主任")
     FamilyMember.objects.create(cadre=cadre, relation="13", name=f"{MARKER}妻", birth_date=date(1986, 1, 1))
+    cadre_set_photo(cadre=cadre, content=b"\x89PNG\r\n\x1a\n" + MARKER.encode(), actor=None)
     return cadre, MARKER
 
 
