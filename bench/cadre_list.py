@@ -54,8 +54,12 @@ def main() -> None:
     township = Unit.objects.filter(kind__in=["town", "township"]).order_by("code").first()
     assert township is not None
     users = {
-        "county": User.objects.get_or_create(username="bench_county", defaults={"role": Role.COUNTY, "scope_unit": county})[0],
-        "township": User.objects.get_or_create(username="bench_town", defaults={"role": Role.TOWNSHIP, "scope_unit": township})[0],
+        "county": User.objects.get_or_create(
+            username="bench_county", defaults={"role": Role.COUNTY, "scope_unit": county}
+        )[0],
+        "township": User.objects.get_or_create(
+            username="bench_town", defaults={"role": Role.TOWNSHIP, "scope_unit": township}
+        )[0],
     }
     url = reverse("cadres:list")
     print(f"database: {connection.vendor}, cadres: {args.cadres}, runs per case: {args.runs}")
@@ -74,10 +78,14 @@ def main() -> None:
                 assert response.status_code == 200, response.status_code
             total = response.context["page"].paginator.count
             all_times.extend(times)
-            print(f"  {who:8s} {label:24s} rows={total:7d}  p50={statistics.median(times):6.1f} ms  p95={percentile(times, 95):6.1f} ms")
+            print(
+                f"  {who:8s} {label:24s} rows={total:7d}  p50={statistics.median(times):6.1f} ms  p95={percentile(times, 95):6.1f} ms"
+            )
     p95 = percentile(all_times, 95)
-    print(f"overall: p50={statistics.median(all_times):.1f} ms p95={p95:.1f} ms max={max(all_times):.1f} ms "
-          f"({'meets' if p95 < 150 else 'MISSES'} the 150 ms target)")
+    print(
+        f"overall: p50={statistics.median(all_times):.1f} ms p95={p95:.1f} ms max={max(all_times):.1f} ms "
+        f"({'meets' if p95 < 150 else 'MISSES'} the 150 ms target)"
+    )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,18 @@ from ganbu.org.selectors import active_code_choices
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
+def _model_field(form: forms.Form, name: str) -> forms.ModelChoiceField[Any]:
+    field = form.fields[name]
+    assert isinstance(field, forms.ModelChoiceField)
+    return field
+
+
+def _choice_field(form: forms.Form, name: str) -> forms.ChoiceField:
+    field = form.fields[name]
+    assert isinstance(field, forms.ChoiceField)
+    return field
+
+
 class CodeChoiceField(forms.ChoiceField):
     def __init__(self, table: str, *args: Any, **kwargs: Any) -> None:
         self.table = table
@@ -69,23 +81,23 @@ class CadreFilterForm(CodeFormMixin, forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._load_codes()
-        self.fields["unit"].queryset = (
+        _model_field(self, "unit").queryset = (
             units_in_scope(user).exclude(kind__in=["village", "community"]).order_by("path")
-        )  # type: ignore[attr-defined]
-        self.fields["education"].choices = [
+        )
+        _choice_field(self, "education").choices = [
             ("", "—"),
             ("研究生", "研究生(类)"),
             ("大学", "大学(类)"),
             ("大专及以下", "大专及以下(类)"),
             *self.code_choices("education", blank=False),
         ]
-        self.fields["political"].choices = [
+        _choice_field(self, "political").choices = [
             ("", "—"),
             ("党员", "中共党员(含预备)"),
             ("党外", "党外"),
             *self.code_choices("political_status", blank=False),
         ]
-        self.fields["ethnicity"].choices = [
+        _choice_field(self, "ethnicity").choices = [
             ("", "—"),
             ("汉族", "汉族"),
             ("少数民族", "少数民族"),
@@ -155,7 +167,7 @@ class CadreCreateForm(CadreForm):
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units_in_scope(user).order_by("path")  # type: ignore[attr-defined]
+        _model_field(self, "unit").queryset = units_in_scope(user).order_by("path")
         self.order_fields(["unit"])
 
 
@@ -191,10 +203,10 @@ class AppointmentForm(CodeFormMixin, forms.Form):
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._load_codes()
-        self.fields["unit"].queryset = units_in_scope(user).order_by("path")  # type: ignore[attr-defined]
-        self.fields["post"].queryset = filter_by_scope(Post.objects.select_related("unit"), user).order_by(
-            "unit__path", "sort_order"
-        )  # type: ignore[attr-defined]
+        _model_field(self, "unit").queryset = units_in_scope(user).order_by("path")
+        _model_field(self, "post").queryset = filter_by_scope(
+            Post.objects.select_related("unit"), user
+        ).order_by("unit__path", "sort_order")
 
 
 class RankForm(CodeFormMixin, forms.Form):

@@ -259,7 +259,9 @@ class ImportJob(TimeStampedModel):
     kind = models.CharField("类型", max_length=20, default="cadres")
     filename = models.CharField("文件名", max_length=255)
     file = models.FileField("文件", upload_to="imports/", blank=True)
-    status = models.CharField("状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING)
+    status = models.CharField(
+        "状态", max_length=10, choices=ImportStatus.choices, default=ImportStatus.PENDING
+    )
     total_rows = models.PositiveIntegerField("总行数", default=0)
     processed_rows = models.PositiveIntegerField("已处理行数", default=0)
     created_count = models.PositiveIntegerField("新增", default=0)

@@ -131,14 +131,14 @@ def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) 
     return qs.order_by(*ORDERINGS.get(filters.order, ORDERINGS["stroke"]))
 
 
-def paginate(qs: QuerySet[Cadre], page_number: object, per_page: int) -> Page:
+def paginate(qs: QuerySet[Cadre], page_number: str | None, per_page: int) -> Page[Cadre]:
     """Paginate over ids first, then load the rows of one page: the offset scan reads only the index
     (status, stroke_key[, id]) instead of whole rows, which keeps deep pages fast."""
     page = Paginator(qs.values_list("id", flat=True), per_page).get_page(page_number)
     ids = list(page.object_list)
     rows = {c.pk: c for c in Cadre.objects.filter(pk__in=ids).select_related("unit").only(*LIST_COLUMNS)}
-    page.object_list = [rows[i] for i in ids if i in rows]
-    return page
+    page.object_list = [rows[i] for i in ids if i in rows]  # type: ignore[misc]
+    return page  # type: ignore[return-value]
 
 
 LIST_COLUMNS = (

@@ -634,7 +634,11 @@ def cadre_set_photo(*, cadre: Cadre, content: bytes, actor: User | None) -> Cadr
         cadre.photo.save(f"{cadre.pk}_{digest[:12]}.{extension}", ContentFile(content), save=False)
         cadre.save(update_fields=["photo", "updated_at"])
         record_event(
-            actor=actor, action="cadre.photo", obj=cadre, unit_path=cadre.unit.path, payload={"sha256": digest}
+            actor=actor,
+            action="cadre.photo",
+            obj=cadre,
+            unit_path=cadre.unit.path,
+            payload={"sha256": digest},
         )
     if old_name and old_name != cadre.photo.name:
         cadre.photo.storage.delete(old_name)

@@ -16,7 +16,6 @@ from datetime import date, timedelta
 from django.db import transaction
 
 from ganbu.audit.services import record_event
-from ganbu.core.db import refresh_planner_statistics
 from ganbu.cadres.models import (
     AnnualAssessment,
     Appointment,
@@ -28,6 +27,7 @@ from ganbu.cadres.models import (
     RankRecord,
 )
 from ganbu.cadres.rules import AppointmentFacts, derive_current, make_id_number, name_keys
+from ganbu.core.db import refresh_planner_statistics
 from ganbu.org import services as org_services
 from ganbu.org.models import Post, Team, TeamKind, Unit, UnitKind
 
@@ -370,8 +370,10 @@ class DemoBuilder:
             seats.extend([post] * post.quota)
         rng.shuffle(seats)
         # staff: about 45% in townships, 45% in departments, 10% village cadres
-        staff_units = townships * (len(departments) * 3) + departments * (len(townships) * 3) + villages * max(
-            1, (len(townships) * len(departments) * 6) // max(1, len(villages) * 9)
+        staff_units = (
+            townships * (len(departments) * 3)
+            + departments * (len(townships) * 3)
+            + villages * max(1, (len(townships) * len(departments) * 6) // max(1, len(villages) * 9))
         )
         made = 0
         seq_counter = 0

@@ -5,233 +5,445 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('org', '0002_load_national_code_tables'),
+        ("org", "0002_load_national_code_tables"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Cadre',
+            name="Cadre",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('gender', models.CharField(max_length=1, verbose_name='性别')),
-                ('ethnicity', models.CharField(max_length=2, verbose_name='民族')),
-                ('birth_date', models.DateField(verbose_name='出生日期')),
-                ('native_place', models.CharField(blank=True, max_length=50, verbose_name='籍贯')),
-                ('birthplace', models.CharField(blank=True, max_length=50, verbose_name='出生地')),
-                ('id_number', models.CharField(blank=True, max_length=18, null=True, unique=True, verbose_name='身份证号')),
-                ('political_status', models.CharField(max_length=2, verbose_name='政治面貌')),
-                ('party_joined_on', models.DateField(blank=True, null=True, verbose_name='入党时间')),
-                ('work_started_on', models.DateField(blank=True, null=True, verbose_name='参加工作时间')),
-                ('health', models.CharField(blank=True, max_length=20, verbose_name='健康状况')),
-                ('professional_title', models.CharField(blank=True, max_length=50, verbose_name='专业技术职务')),
-                ('expertise', models.CharField(blank=True, max_length=100, verbose_name='熟悉专业有何专长')),
-                ('photo', models.FileField(blank=True, upload_to='photos/', verbose_name='照片')),
-                ('personnel_category', models.CharField(max_length=2, verbose_name='人员类别')),
-                ('establishment', models.CharField(blank=True, max_length=2, verbose_name='编制类型')),
-                ('status', models.CharField(choices=[('active', '在职'), ('retired', '退休'), ('left', '调出/离职')], default='active', max_length=10, verbose_name='状态')),
-                ('name_pinyin', models.CharField(blank=True, editable=False, max_length=200, verbose_name='姓名全拼')),
-                ('name_initials', models.CharField(blank=True, editable=False, max_length=50, verbose_name='姓名首字母')),
-                ('stroke_key', models.CharField(blank=True, editable=False, max_length=400, verbose_name='笔画排序键')),
-                ('current_title', models.CharField(blank=True, editable=False, max_length=200, verbose_name='现任职务')),
-                ('current_level', models.CharField(blank=True, editable=False, max_length=8, verbose_name='现职务层次')),
-                ('current_post_since', models.DateField(blank=True, editable=False, null=True, verbose_name='任现职时间')),
-                ('current_rank', models.CharField(blank=True, editable=False, max_length=4, verbose_name='现职级')),
-                ('current_rank_since', models.DateField(blank=True, editable=False, null=True, verbose_name='任现职级时间')),
-                ('is_leader', models.BooleanField(default=False, editable=False, verbose_name='领导职务')),
-                ('fulltime_education', models.CharField(blank=True, editable=False, max_length=4, verbose_name='全日制学历')),
-                ('fulltime_degree', models.CharField(blank=True, editable=False, max_length=4, verbose_name='全日制学位')),
-                ('highest_education', models.CharField(blank=True, editable=False, max_length=4, verbose_name='最高学历')),
-                ('highest_degree', models.CharField(blank=True, editable=False, max_length=4, verbose_name='最高学位')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='cadres', to='org.unit', verbose_name='工作单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("gender", models.CharField(max_length=1, verbose_name="性别")),
+                ("ethnicity", models.CharField(max_length=2, verbose_name="民族")),
+                ("birth_date", models.DateField(verbose_name="出生日期")),
+                ("native_place", models.CharField(blank=True, max_length=50, verbose_name="籍贯")),
+                ("birthplace", models.CharField(blank=True, max_length=50, verbose_name="出生地")),
+                (
+                    "id_number",
+                    models.CharField(
+                        blank=True, max_length=18, null=True, unique=True, verbose_name="身份证号"
+                    ),
+                ),
+                ("political_status", models.CharField(max_length=2, verbose_name="政治面貌")),
+                ("party_joined_on", models.DateField(blank=True, null=True, verbose_name="入党时间")),
+                ("work_started_on", models.DateField(blank=True, null=True, verbose_name="参加工作时间")),
+                ("health", models.CharField(blank=True, max_length=20, verbose_name="健康状况")),
+                (
+                    "professional_title",
+                    models.CharField(blank=True, max_length=50, verbose_name="专业技术职务"),
+                ),
+                ("expertise", models.CharField(blank=True, max_length=100, verbose_name="熟悉专业有何专长")),
+                ("photo", models.FileField(blank=True, upload_to="photos/", verbose_name="照片")),
+                ("personnel_category", models.CharField(max_length=2, verbose_name="人员类别")),
+                ("establishment", models.CharField(blank=True, max_length=2, verbose_name="编制类型")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("active", "在职"), ("retired", "退休"), ("left", "调出/离职")],
+                        default="active",
+                        max_length=10,
+                        verbose_name="状态",
+                    ),
+                ),
+                (
+                    "name_pinyin",
+                    models.CharField(blank=True, editable=False, max_length=200, verbose_name="姓名全拼"),
+                ),
+                (
+                    "name_initials",
+                    models.CharField(blank=True, editable=False, max_length=50, verbose_name="姓名首字母"),
+                ),
+                (
+                    "stroke_key",
+                    models.CharField(blank=True, editable=False, max_length=400, verbose_name="笔画排序键"),
+                ),
+                (
+                    "current_title",
+                    models.CharField(blank=True, editable=False, max_length=200, verbose_name="现任职务"),
+                ),
+                (
+                    "current_level",
+                    models.CharField(blank=True, editable=False, max_length=8, verbose_name="现职务层次"),
+                ),
+                (
+                    "current_post_since",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="任现职时间"),
+                ),
+                (
+                    "current_rank",
+                    models.CharField(blank=True, editable=False, max_length=4, verbose_name="现职级"),
+                ),
+                (
+                    "current_rank_since",
+                    models.DateField(blank=True, editable=False, null=True, verbose_name="任现职级时间"),
+                ),
+                ("is_leader", models.BooleanField(default=False, editable=False, verbose_name="领导职务")),
+                (
+                    "fulltime_education",
+                    models.CharField(blank=True, editable=False, max_length=4, verbose_name="全日制学历"),
+                ),
+                (
+                    "fulltime_degree",
+                    models.CharField(blank=True, editable=False, max_length=4, verbose_name="全日制学位"),
+                ),
+                (
+                    "highest_education",
+                    models.CharField(blank=True, editable=False, max_length=4, verbose_name="最高学历"),
+                ),
+                (
+                    "highest_degree",
+                    models.CharField(blank=True, editable=False, max_length=4, verbose_name="最高学位"),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="cadres",
+                        to="org.unit",
+                        verbose_name="工作单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '干部',
-                'verbose_name_plural': '干部',
-                'ordering': ['stroke_key', 'id'],
+                "verbose_name": "干部",
+                "verbose_name_plural": "干部",
+                "ordering": ["stroke_key", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Appointment',
+            name="Appointment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('title', models.CharField(max_length=200, verbose_name='职务名称')),
-                ('level', models.CharField(blank=True, max_length=8, verbose_name='职务层次')),
-                ('is_leadership', models.BooleanField(default=False, verbose_name='领导职务')),
-                ('is_primary', models.BooleanField(default=True, verbose_name='主要职务')),
-                ('method', models.CharField(blank=True, choices=[('elected', '选任'), ('appointed', '委任'), ('hired', '聘任'), ('examined', '考任')], max_length=10, verbose_name='任职方式')),
-                ('started_on', models.DateField(verbose_name='任职时间')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='免职时间')),
-                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='任职文号')),
-                ('end_document_number', models.CharField(blank=True, max_length=100, verbose_name='免职文号')),
-                ('post', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='org.post', verbose_name='职位')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appointments', to='org.unit', verbose_name='单位')),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='appointments', to='cadres.cadre', verbose_name='干部')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("title", models.CharField(max_length=200, verbose_name="职务名称")),
+                ("level", models.CharField(blank=True, max_length=8, verbose_name="职务层次")),
+                ("is_leadership", models.BooleanField(default=False, verbose_name="领导职务")),
+                ("is_primary", models.BooleanField(default=True, verbose_name="主要职务")),
+                (
+                    "method",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("elected", "选任"),
+                            ("appointed", "委任"),
+                            ("hired", "聘任"),
+                            ("examined", "考任"),
+                        ],
+                        max_length=10,
+                        verbose_name="任职方式",
+                    ),
+                ),
+                ("started_on", models.DateField(verbose_name="任职时间")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="免职时间")),
+                ("document_number", models.CharField(blank=True, max_length=100, verbose_name="任职文号")),
+                (
+                    "end_document_number",
+                    models.CharField(blank=True, max_length=100, verbose_name="免职文号"),
+                ),
+                (
+                    "post",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="org.post",
+                        verbose_name="职位",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appointments",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="appointments",
+                        to="cadres.cadre",
+                        verbose_name="干部",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '任职',
-                'verbose_name_plural': '任职',
-                'ordering': ['cadre', 'started_on', 'id'],
+                "verbose_name": "任职",
+                "verbose_name_plural": "任职",
+                "ordering": ["cadre", "started_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='AnnualAssessment',
+            name="AnnualAssessment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('year', models.PositiveSmallIntegerField(verbose_name='年度')),
-                ('grade', models.CharField(max_length=2, verbose_name='考核结果')),
-                ('note', models.CharField(blank=True, max_length=200, verbose_name='备注')),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='assessments', to='cadres.cadre', verbose_name='干部')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("year", models.PositiveSmallIntegerField(verbose_name="年度")),
+                ("grade", models.CharField(max_length=2, verbose_name="考核结果")),
+                ("note", models.CharField(blank=True, max_length=200, verbose_name="备注")),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="assessments",
+                        to="cadres.cadre",
+                        verbose_name="干部",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '年度考核',
-                'verbose_name_plural': '年度考核',
-                'ordering': ['cadre', 'year'],
+                "verbose_name": "年度考核",
+                "verbose_name_plural": "年度考核",
+                "ordering": ["cadre", "year"],
             },
         ),
         migrations.CreateModel(
-            name='Education',
+            name="Education",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('fulltime', '全日制教育'), ('inservice', '在职教育')], max_length=10, verbose_name='教育类别')),
-                ('education', models.CharField(blank=True, max_length=4, verbose_name='学历')),
-                ('degree', models.CharField(blank=True, max_length=4, verbose_name='学位')),
-                ('school', models.CharField(blank=True, max_length=100, verbose_name='毕业院校')),
-                ('major', models.CharField(blank=True, max_length=100, verbose_name='系及专业')),
-                ('started_on', models.DateField(blank=True, null=True, verbose_name='入学时间')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='毕业时间')),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='educations', to='cadres.cadre', verbose_name='干部')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("fulltime", "全日制教育"), ("inservice", "在职教育")],
+                        max_length=10,
+                        verbose_name="教育类别",
+                    ),
+                ),
+                ("education", models.CharField(blank=True, max_length=4, verbose_name="学历")),
+                ("degree", models.CharField(blank=True, max_length=4, verbose_name="学位")),
+                ("school", models.CharField(blank=True, max_length=100, verbose_name="毕业院校")),
+                ("major", models.CharField(blank=True, max_length=100, verbose_name="系及专业")),
+                ("started_on", models.DateField(blank=True, null=True, verbose_name="入学时间")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="毕业时间")),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="educations",
+                        to="cadres.cadre",
+                        verbose_name="干部",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '学历学位',
-                'verbose_name_plural': '学历学位',
-                'ordering': ['cadre', 'started_on', 'id'],
+                "verbose_name": "学历学位",
+                "verbose_name_plural": "学历学位",
+                "ordering": ["cadre", "started_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyMember',
+            name="FamilyMember",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('relation', models.CharField(max_length=4, verbose_name='称谓')),
-                ('name', models.CharField(max_length=50, verbose_name='姓名')),
-                ('birth_date', models.DateField(blank=True, null=True, verbose_name='出生日期')),
-                ('political_status', models.CharField(blank=True, max_length=2, verbose_name='政治面貌')),
-                ('workplace', models.CharField(blank=True, max_length=200, verbose_name='工作单位及职务')),
-                ('id_number', models.CharField(blank=True, max_length=18, verbose_name='身份证号')),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='family', to='cadres.cadre', verbose_name='干部')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("relation", models.CharField(max_length=4, verbose_name="称谓")),
+                ("name", models.CharField(max_length=50, verbose_name="姓名")),
+                ("birth_date", models.DateField(blank=True, null=True, verbose_name="出生日期")),
+                ("political_status", models.CharField(blank=True, max_length=2, verbose_name="政治面貌")),
+                ("workplace", models.CharField(blank=True, max_length=200, verbose_name="工作单位及职务")),
+                ("id_number", models.CharField(blank=True, max_length=18, verbose_name="身份证号")),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="family",
+                        to="cadres.cadre",
+                        verbose_name="干部",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '家庭成员及社会关系',
-                'verbose_name_plural': '家庭成员及社会关系',
-                'ordering': ['cadre', 'relation', 'id'],
+                "verbose_name": "家庭成员及社会关系",
+                "verbose_name_plural": "家庭成员及社会关系",
+                "ordering": ["cadre", "relation", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RankRecord',
+            name="RankRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('rank', models.CharField(max_length=4, verbose_name='职级')),
-                ('started_on', models.DateField(verbose_name='任职级时间')),
-                ('ended_on', models.DateField(blank=True, null=True, verbose_name='终止时间')),
-                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ranks', to='cadres.cadre', verbose_name='干部')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("rank", models.CharField(max_length=4, verbose_name="职级")),
+                ("started_on", models.DateField(verbose_name="任职级时间")),
+                ("ended_on", models.DateField(blank=True, null=True, verbose_name="终止时间")),
+                ("document_number", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ranks",
+                        to="cadres.cadre",
+                        verbose_name="干部",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职级',
-                'verbose_name_plural': '职级',
-                'ordering': ['cadre', 'started_on', 'id'],
+                "verbose_name": "职级",
+                "verbose_name_plural": "职级",
+                "ordering": ["cadre", "started_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='RewardPunishment',
+            name="RewardPunishment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('reward', '奖励'), ('punishment', '惩处')], max_length=10, verbose_name='类别')),
-                ('name', models.CharField(max_length=100, verbose_name='名称')),
-                ('granted_on', models.DateField(verbose_name='时间')),
-                ('authority', models.CharField(blank=True, max_length=100, verbose_name='批准机关')),
-                ('document_number', models.CharField(blank=True, max_length=100, verbose_name='文号')),
-                ('note', models.TextField(blank=True, verbose_name='说明')),
-                ('cadre', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='rewards', to='cadres.cadre', verbose_name='干部')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("reward", "奖励"), ("punishment", "惩处")],
+                        max_length=10,
+                        verbose_name="类别",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="名称")),
+                ("granted_on", models.DateField(verbose_name="时间")),
+                ("authority", models.CharField(blank=True, max_length=100, verbose_name="批准机关")),
+                ("document_number", models.CharField(blank=True, max_length=100, verbose_name="文号")),
+                ("note", models.TextField(blank=True, verbose_name="说明")),
+                (
+                    "cadre",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="rewards",
+                        to="cadres.cadre",
+                        verbose_name="干部",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '奖惩',
-                'verbose_name_plural': '奖惩',
-                'ordering': ['cadre', 'granted_on', 'id'],
+                "verbose_name": "奖惩",
+                "verbose_name_plural": "奖惩",
+                "ordering": ["cadre", "granted_on", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(fields=['unit', 'stroke_key'], name='cadre_unit_stroke_idx'),
+            model_name="cadre",
+            index=models.Index(fields=["unit", "stroke_key"], name="cadre_unit_stroke_idx"),
         ),
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(fields=['stroke_key'], name='cadre_stroke_idx'),
+            model_name="cadre",
+            index=models.Index(fields=["stroke_key"], name="cadre_stroke_idx"),
         ),
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(fields=['name'], name='cadre_name_idx'),
+            model_name="cadre",
+            index=models.Index(fields=["name"], name="cadre_name_idx"),
         ),
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(fields=['name_pinyin'], name='cadre_pinyin_idx'),
+            model_name="cadre",
+            index=models.Index(fields=["name_pinyin"], name="cadre_pinyin_idx"),
         ),
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(fields=['name_initials'], name='cadre_initials_idx'),
+            model_name="cadre",
+            index=models.Index(fields=["name_initials"], name="cadre_initials_idx"),
         ),
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(fields=['birth_date'], name='cadre_birth_idx'),
+            model_name="cadre",
+            index=models.Index(fields=["birth_date"], name="cadre_birth_idx"),
         ),
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(fields=['current_level'], name='cadre_level_idx'),
+            model_name="cadre",
+            index=models.Index(fields=["current_level"], name="cadre_level_idx"),
         ),
         migrations.AddConstraint(
-            model_name='cadre',
-            constraint=models.CheckConstraint(condition=models.Q(('gender__in', ['1', '2'])), name='cadre_gender_code'),
+            model_name="cadre",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("gender__in", ["1", "2"])), name="cadre_gender_code"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='cadre',
-            constraint=models.CheckConstraint(condition=models.Q(('work_started_on__isnull', True), ('work_started_on__gt', models.F('birth_date')), _connector='OR'), name='cadre_work_after_birth'),
+            model_name="cadre",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("work_started_on__isnull", True),
+                    ("work_started_on__gt", models.F("birth_date")),
+                    _connector="OR",
+                ),
+                name="cadre_work_after_birth",
+            ),
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['post', 'started_on'], name='appointment_post_idx'),
+            model_name="appointment",
+            index=models.Index(fields=["post", "started_on"], name="appointment_post_idx"),
         ),
         migrations.AddIndex(
-            model_name='appointment',
-            index=models.Index(fields=['unit', 'started_on'], name='appointment_unit_idx'),
+            model_name="appointment",
+            index=models.Index(fields=["unit", "started_on"], name="appointment_unit_idx"),
         ),
         migrations.AddConstraint(
-            model_name='appointment',
-            constraint=models.CheckConstraint(condition=models.Q(('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='appointment_dates_in_order'),
+            model_name="appointment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ended_on__isnull", True), ("ended_on__gte", models.F("started_on")), _connector="OR"
+                ),
+                name="appointment_dates_in_order",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='annualassessment',
-            constraint=models.UniqueConstraint(fields=('cadre', 'year'), name='assessment_one_per_year'),
+            model_name="annualassessment",
+            constraint=models.UniqueConstraint(fields=("cadre", "year"), name="assessment_one_per_year"),
         ),
         migrations.AddConstraint(
-            model_name='education',
-            constraint=models.CheckConstraint(condition=models.Q(('started_on__isnull', True), ('ended_on__isnull', True), ('ended_on__gte', models.F('started_on')), _connector='OR'), name='education_dates_in_order'),
+            model_name="education",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("started_on__isnull", True),
+                    ("ended_on__isnull", True),
+                    ("ended_on__gte", models.F("started_on")),
+                    _connector="OR",
+                ),
+                name="education_dates_in_order",
+            ),
         ),
     ]

@@ -4,23 +4,22 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cadres', '0002_import_job'),
-        ('org', '0002_load_national_code_tables'),
+        ("cadres", "0002_import_job"),
+        ("org", "0002_load_national_code_tables"),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(fields=['status', 'stroke_key'], name='cadre_status_stroke_idx'),
+            model_name="cadre",
+            index=models.Index(fields=["status", "stroke_key"], name="cadre_status_stroke_idx"),
         ),
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(fields=['status', 'current_post_since'], name='cadre_status_tenure_idx'),
+            model_name="cadre",
+            index=models.Index(fields=["status", "current_post_since"], name="cadre_status_tenure_idx"),
         ),
         migrations.AddIndex(
-            model_name='cadre',
-            index=models.Index(fields=['status', 'birth_date'], name='cadre_status_birth_idx'),
+            model_name="cadre",
+            index=models.Index(fields=["status", "birth_date"], name="cadre_status_birth_idx"),
         ),
     ]

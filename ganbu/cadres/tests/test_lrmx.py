@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
 from django.core.management import CommandError, call_command
 
 from ganbu.audit.models import AuditEvent

@@ -53,7 +53,14 @@ def test_township_user_sees_only_their_township(world: World, people: dict[str, 
 
 @pytest.mark.parametrize(
     ("query", "expected"),
-    [("zs", ["张三", "赵四"]), ("zsan", []), ("zhangsan", ["张三"]), ("ZHANG", ["张三"]), ("赵", ["赵四"]), ("h", ["黄五"])],
+    [
+        ("zs", ["张三", "赵四"]),
+        ("zsan", []),
+        ("zhangsan", ["张三"]),
+        ("ZHANG", ["张三"]),
+        ("赵", ["赵四"]),
+        ("h", ["黄五"]),
+    ],
 )
 def test_search_by_name_pinyin_and_initials(
     world: World, people: dict[str, Cadre], query: str, expected: list[str]

@@ -5,10 +5,9 @@ scope walk fails and says so otherwise."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 from django.db.models import Model
-
-from datetime import date
 
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.services import record_event

@@ -18,7 +18,12 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     full_env = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "GANBU_ENV", "ALLOWED_HOSTS"}}
     full_env.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, env=full_env, capture_output=True, text=True, check=False
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=full_env,
+        capture_output=True,
+        text=True,
+        check=False,
     )
 
 
@@ -40,13 +45,17 @@ def test_check_deploy_is_clean_in_production(tmp_path: Path) -> None:
 
 
 def test_production_requires_a_secret_key(tmp_path: Path) -> None:
-    result = _run({"GANBU_ENV": "production", "ALLOWED_HOSTS": "a.b", "GANBU_VAR_DIR": str(tmp_path)}, "check")
+    result = _run(
+        {"GANBU_ENV": "production", "ALLOWED_HOSTS": "a.b", "GANBU_VAR_DIR": str(tmp_path)}, "check"
+    )
     assert result.returncode != 0
     assert "SECRET_KEY is required" in result.stderr
 
 
 def test_production_requires_allowed_hosts(tmp_path: Path) -> None:
-    result = _run({"GANBU_ENV": "production", "SECRET_KEY": "k" * 60, "GANBU_VAR_DIR": str(tmp_path)}, "check")
+    result = _run(
+        {"GANBU_ENV": "production", "SECRET_KEY": "k" * 60, "GANBU_VAR_DIR": str(tmp_path)}, "check"
+    )
     assert result.returncode != 0
     assert "ALLOWED_HOSTS is required" in result.stderr
 

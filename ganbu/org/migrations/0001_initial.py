@@ -8,151 +8,364 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CodeTable',
+            name="CodeTable",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.SlugField(max_length=40, unique=True, verbose_name='标识')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('standard', models.CharField(blank=True, max_length=100, verbose_name='依据标准')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.SlugField(max_length=40, unique=True, verbose_name="标识")),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                ("standard", models.CharField(blank=True, max_length=100, verbose_name="依据标准")),
             ],
             options={
-                'verbose_name': '代码表',
-                'verbose_name_plural': '代码表',
-                'ordering': ['key'],
+                "verbose_name": "代码表",
+                "verbose_name_plural": "代码表",
+                "ordering": ["key"],
             },
         ),
         migrations.CreateModel(
-            name='Unit',
+            name="Unit",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('code', models.CharField(max_length=32, unique=True, verbose_name='单位代码')),
-                ('name', models.CharField(max_length=100, verbose_name='单位名称')),
-                ('short_name', models.CharField(blank=True, max_length=50, verbose_name='简称')),
-                ('kind', models.CharField(choices=[('county', '县'), ('township', '乡'), ('town', '镇'), ('village', '村'), ('community', '社区'), ('department', '县直部门')], max_length=16, verbose_name='类型')),
-                ('category', models.CharField(blank=True, help_text='排名分组,如 山区乡镇 / 中心镇 / 党群部门', max_length=32, verbose_name='分类')),
-                ('path', models.CharField(editable=False, max_length=400, unique=True, verbose_name='路径')),
-                ('depth', models.PositiveSmallIntegerField(default=0, editable=False, verbose_name='层级')),
-                ('households', models.PositiveIntegerField(blank=True, null=True, verbose_name='户数')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='有效')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='org.unit', verbose_name='上级单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("code", models.CharField(max_length=32, unique=True, verbose_name="单位代码")),
+                ("name", models.CharField(max_length=100, verbose_name="单位名称")),
+                ("short_name", models.CharField(blank=True, max_length=50, verbose_name="简称")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("county", "县"),
+                            ("township", "乡"),
+                            ("town", "镇"),
+                            ("village", "村"),
+                            ("community", "社区"),
+                            ("department", "县直部门"),
+                        ],
+                        max_length=16,
+                        verbose_name="类型",
+                    ),
+                ),
+                (
+                    "category",
+                    models.CharField(
+                        blank=True,
+                        help_text="排名分组,如 山区乡镇 / 中心镇 / 党群部门",
+                        max_length=32,
+                        verbose_name="分类",
+                    ),
+                ),
+                ("path", models.CharField(editable=False, max_length=400, unique=True, verbose_name="路径")),
+                ("depth", models.PositiveSmallIntegerField(default=0, editable=False, verbose_name="层级")),
+                ("households", models.PositiveIntegerField(blank=True, null=True, verbose_name="户数")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="有效")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="org.unit",
+                        verbose_name="上级单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '单位',
-                'verbose_name_plural': '单位',
-                'ordering': ['path'],
+                "verbose_name": "单位",
+                "verbose_name_plural": "单位",
+                "ordering": ["path"],
             },
         ),
         migrations.CreateModel(
-            name='Team',
+            name="Team",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('kind', models.CharField(choices=[('party_committee', '党委'), ('government', '政府'), ('congress', '人大主席团'), ('discipline', '纪委'), ('party_group', '党组'), ('leadership', '领导班子'), ('village_branch', '村党组织'), ('village_committee', '村(居)民委员会')], max_length=32, verbose_name='班子类型')),
-                ('name', models.CharField(max_length=100, verbose_name='班子名称')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='teams', to='org.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("party_committee", "党委"),
+                            ("government", "政府"),
+                            ("congress", "人大主席团"),
+                            ("discipline", "纪委"),
+                            ("party_group", "党组"),
+                            ("leadership", "领导班子"),
+                            ("village_branch", "村党组织"),
+                            ("village_committee", "村(居)民委员会"),
+                        ],
+                        max_length=32,
+                        verbose_name="班子类型",
+                    ),
+                ),
+                ("name", models.CharField(max_length=100, verbose_name="班子名称")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="teams",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '领导班子',
-                'verbose_name_plural': '领导班子',
-                'ordering': ['unit__path', 'sort_order', 'id'],
+                "verbose_name": "领导班子",
+                "verbose_name_plural": "领导班子",
+                "ordering": ["unit__path", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='创建时间')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='更新时间')),
-                ('name', models.CharField(max_length=100, verbose_name='职位名称')),
-                ('level', models.CharField(help_text='代码表 leadership_level', max_length=8, verbose_name='职务层次')),
-                ('quota', models.PositiveSmallIntegerField(default=1, verbose_name='职数')),
-                ('is_leadership', models.BooleanField(default=True, verbose_name='领导职务')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('team', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='org.team', verbose_name='班子')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='posts', to='org.unit', verbose_name='单位')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="创建时间")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="更新时间")),
+                ("name", models.CharField(max_length=100, verbose_name="职位名称")),
+                (
+                    "level",
+                    models.CharField(
+                        help_text="代码表 leadership_level", max_length=8, verbose_name="职务层次"
+                    ),
+                ),
+                ("quota", models.PositiveSmallIntegerField(default=1, verbose_name="职数")),
+                ("is_leadership", models.BooleanField(default=True, verbose_name="领导职务")),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                (
+                    "team",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="org.team",
+                        verbose_name="班子",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="posts",
+                        to="org.unit",
+                        verbose_name="单位",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '职位',
-                'verbose_name_plural': '职位',
-                'ordering': ['unit__path', 'sort_order', 'id'],
+                "verbose_name": "职位",
+                "verbose_name_plural": "职位",
+                "ordering": ["unit__path", "sort_order", "id"],
             },
         ),
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('username', models.CharField(error_messages={'unique': 'A user with that username already exists.'}, help_text='Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.', max_length=150, unique=True, validators=[django.contrib.auth.validators.UnicodeUsernameValidator()], verbose_name='username')),
-                ('first_name', models.CharField(blank=True, max_length=150, verbose_name='first name')),
-                ('last_name', models.CharField(blank=True, max_length=150, verbose_name='last name')),
-                ('email', models.EmailField(blank=True, max_length=254, verbose_name='email address')),
-                ('is_staff', models.BooleanField(default=False, help_text='Designates whether the user can log into this admin site.', verbose_name='staff status')),
-                ('is_active', models.BooleanField(default=True, help_text='Designates whether this user should be treated as active. Unselect this instead of deleting accounts.', verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='date joined')),
-                ('display_name', models.CharField(blank=True, max_length=50, verbose_name='姓名')),
-                ('role', models.CharField(choices=[('county', '组织部'), ('township', '乡镇'), ('department', '县直部门'), ('village_cadre', '驻村干部'), ('committee', '常委/全委会成员'), ('supervision', '纪检监督')], default='township', max_length=20, verbose_name='角色')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
-                ('scope_unit', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='org.unit', verbose_name='数据范围')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                ("last_login", models.DateTimeField(blank=True, null=True, verbose_name="last login")),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "username",
+                    models.CharField(
+                        error_messages={"unique": "A user with that username already exists."},
+                        help_text="Required. 150 characters or fewer. Letters, digits and @/./+/-/_ only.",
+                        max_length=150,
+                        unique=True,
+                        validators=[django.contrib.auth.validators.UnicodeUsernameValidator()],
+                        verbose_name="username",
+                    ),
+                ),
+                ("first_name", models.CharField(blank=True, max_length=150, verbose_name="first name")),
+                ("last_name", models.CharField(blank=True, max_length=150, verbose_name="last name")),
+                ("email", models.EmailField(blank=True, max_length=254, verbose_name="email address")),
+                (
+                    "is_staff",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates whether the user can log into this admin site.",
+                        verbose_name="staff status",
+                    ),
+                ),
+                (
+                    "is_active",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Designates whether this user should be treated as active. Unselect this instead of deleting accounts.",
+                        verbose_name="active",
+                    ),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="date joined"),
+                ),
+                ("display_name", models.CharField(blank=True, max_length=50, verbose_name="姓名")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("county", "组织部"),
+                            ("township", "乡镇"),
+                            ("department", "县直部门"),
+                            ("village_cadre", "驻村干部"),
+                            ("committee", "常委/全委会成员"),
+                            ("supervision", "纪检监督"),
+                        ],
+                        default="township",
+                        max_length=20,
+                        verbose_name="角色",
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
+                (
+                    "scope_unit",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="org.unit",
+                        verbose_name="数据范围",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '用户',
-                'verbose_name_plural': '用户',
-                'ordering': ['username'],
-                'abstract': False,
+                "verbose_name": "用户",
+                "verbose_name_plural": "用户",
+                "ordering": ["username"],
+                "abstract": False,
             },
             managers=[
-                ('objects', django.contrib.auth.models.UserManager()),
+                ("objects", django.contrib.auth.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='CodeItem',
+            name="CodeItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=8, verbose_name='代码')),
-                ('name', models.CharField(max_length=50, verbose_name='名称')),
-                ('group', models.CharField(blank=True, help_text='结构统计时的分组,如 研究生 / 大学 / 大专及以下', max_length=20, verbose_name='归类')),
-                ('sort_order', models.PositiveIntegerField(default=0, verbose_name='排序')),
-                ('is_active', models.BooleanField(default=True, verbose_name='有效')),
-                ('table', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='org.codetable', verbose_name='代码表')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=8, verbose_name="代码")),
+                ("name", models.CharField(max_length=50, verbose_name="名称")),
+                (
+                    "group",
+                    models.CharField(
+                        blank=True,
+                        help_text="结构统计时的分组,如 研究生 / 大学 / 大专及以下",
+                        max_length=20,
+                        verbose_name="归类",
+                    ),
+                ),
+                ("sort_order", models.PositiveIntegerField(default=0, verbose_name="排序")),
+                ("is_active", models.BooleanField(default=True, verbose_name="有效")),
+                (
+                    "table",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="org.codetable",
+                        verbose_name="代码表",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '代码项',
-                'verbose_name_plural': '代码项',
-                'ordering': ['table', 'sort_order', 'code'],
-                'constraints': [models.UniqueConstraint(fields=('table', 'code'), name='codeitem_unique_code'), models.UniqueConstraint(fields=('table', 'name'), name='codeitem_unique_name')],
+                "verbose_name": "代码项",
+                "verbose_name_plural": "代码项",
+                "ordering": ["table", "sort_order", "code"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("table", "code"), name="codeitem_unique_code"),
+                    models.UniqueConstraint(fields=("table", "name"), name="codeitem_unique_name"),
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.CheckConstraint(condition=models.Q(('households__isnull', True), ('kind__in', ['village', 'community']), _connector='OR'), name='unit_households_only_for_villages'),
+            model_name="unit",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("households__isnull", True), ("kind__in", ["village", "community"]), _connector="OR"
+                ),
+                name="unit_households_only_for_villages",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='team',
-            constraint=models.UniqueConstraint(fields=('unit', 'kind'), name='team_unique_kind_per_unit'),
+            model_name="team",
+            constraint=models.UniqueConstraint(fields=("unit", "kind"), name="team_unique_kind_per_unit"),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.UniqueConstraint(fields=('unit', 'name'), name='post_unique_name_per_unit'),
+            model_name="post",
+            constraint=models.UniqueConstraint(fields=("unit", "name"), name="post_unique_name_per_unit"),
         ),
         migrations.AddConstraint(
-            model_name='post',
-            constraint=models.CheckConstraint(condition=models.Q(('quota__gte', 1)), name='post_quota_positive'),
+            model_name="post",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("quota__gte", 1)), name="post_quota_positive"
+            ),
         ),
     ]

@@ -96,6 +96,8 @@ def test_unit_list_query_count_is_constant(world: World, django_assert_max_num_q
     client = Client()
     client.force_login(world.users["county"])
     for i in range(20):
-        services.unit_create(code=f"V{i}", name=f"村{i}", kind=UnitKind.VILLAGE, parent=world.town_b, actor=None)
+        services.unit_create(
+            code=f"V{i}", name=f"村{i}", kind=UnitKind.VILLAGE, parent=world.town_b, actor=None
+        )
     with django_assert_max_num_queries(8):  # type: ignore[operator]
         assert client.get(reverse("org:unit_list")).status_code == 200
