@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "ganbu.org",
     "ganbu.audit",
     "ganbu.cadres",
+    "ganbu.analytics",
+    "ganbu.ballots",
 ]
 
 MIDDLEWARE = [

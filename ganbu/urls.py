@@ -17,6 +17,8 @@ urlpatterns = [
     path("", include("ganbu.core.urls")),
     path("units/", include("ganbu.org.urls")),
     path("cadres/", include("ganbu.cadres.urls")),
+    path("analytics/", include("ganbu.analytics.urls")),
+    path("ballots/", include("ganbu.ballots.urls")),
     path("audit/", include("ganbu.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -3,7 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 
 from ganbu.org.permissions import capabilities
 
@@ -11,6 +11,9 @@ from ganbu.org.permissions import capabilities
 NAVIGATION: list[tuple[str, str, str]] = [
     ("首页", "core:dashboard", "org.view"),
     ("干部档案", "cadres:list", "cadres.view"),
+    ("结构分析", "analytics:index", "analytics.view"),
+    ("测评投票", "ballots:session_list", "ballots.manage"),
+    ("我的表决", "ballots:my_ballots", "ballots.vote"),
     ("单位与班子", "org:unit_list", "org.view"),
     ("记实", "audit:event_list", "audit.view"),
 ]
@@ -24,7 +27,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     items = []
     for label, url_name, capability in NAVIGATION:
         if capability in caps:
-            url = reverse(url_name)
+            try:
+                url = reverse(url_name)
+            except NoReverseMatch:  # a module whose pages are not built yet
+                continue
             active = request.path == url if url == "/" else request.path.startswith(url)
             items.append({"label": label, "url": url, "active": active})
     return {"nav_items": items}

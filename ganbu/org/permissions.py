@@ -18,17 +18,29 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "cadres.export",
             "cadres.view_sensitive",
             "audit.view",
+            "analytics.view",
+            "analytics.manage_rules",
+            "ballots.manage",
         }
     ),
     Role.TOWNSHIP: frozenset(
-        {"org.view", "cadres.view", "cadres.edit", "cadres.import", "cadres.export", "cadres.view_sensitive"}
+        {
+            "org.view",
+            "cadres.view",
+            "cadres.edit",
+            "cadres.import",
+            "cadres.export",
+            "cadres.view_sensitive",
+            "analytics.view",
+            "ballots.manage",
+        }
     ),
     Role.DEPARTMENT: frozenset(
-        {"org.view", "cadres.view", "cadres.edit", "cadres.export", "cadres.view_sensitive"}
+        {"org.view", "cadres.view", "cadres.edit", "cadres.export", "cadres.view_sensitive", "analytics.view"}
     ),
     Role.VILLAGE_CADRE: frozenset({"org.view"}),
-    Role.COMMITTEE: frozenset({"org.view", "cadres.view"}),
-    Role.SUPERVISION: frozenset({"org.view", "cadres.view", "audit.view"}),
+    Role.COMMITTEE: frozenset({"org.view", "cadres.view", "ballots.vote"}),
+    Role.SUPERVISION: frozenset({"org.view", "cadres.view", "audit.view", "analytics.view"}),
 }
 
 

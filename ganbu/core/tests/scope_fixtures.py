@@ -1,6 +1,7 @@
 """For every model a view exposes, how to make one object *outside* 甲镇 (in 乙乡) with a marker
-text that the page would show if it leaked. New models exposed by views must be added here; the
-scope walk fails and says so otherwise."""
+text that the page would show if it leaked. New models exposed by views must be added here or in
+their own app's `tests/scope_fixtures.py` (which defines `SCOPE_FIXTURES` and optionally
+`KWARG_FILLERS`; they are merged below); the scope walk fails and says so otherwise."""
 
 from __future__ import annotations
 
@@ -73,3 +74,24 @@ KWARG_FILLERS: dict[str, Callable[[Model], object]] = {
     "kind": lambda obj: "family",
     "rid": _family_id,
 }
+
+
+def _merge_app_fixtures() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        if not config.name.startswith("ganbu.") or config.name == "ganbu.core":
+            continue
+        try:
+            module = importlib.import_module(f"{config.name}.tests.scope_fixtures")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{config.name}.tests.scope_fixtures":
+                raise
+            continue
+        SCOPE_FIXTURES.update(getattr(module, "SCOPE_FIXTURES", {}))
+        KWARG_FILLERS.update(getattr(module, "KWARG_FILLERS", {}))
+
+
+_merge_app_fixtures()
