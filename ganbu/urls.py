@@ -19,6 +19,8 @@ urlpatterns = [
     path("cadres/", include("ganbu.cadres.urls")),
     path("analytics/", include("ganbu.analytics.urls")),
     path("ballots/", include("ganbu.ballots.urls")),
+    path("v/", include("ganbu.ballots.public_urls")),
+    path("api/", include("ganbu.ballots.api_urls")),
     path("audit/", include("ganbu.audit.urls")),
     path("admin/", admin.site.urls),
 ]
