@@ -202,3 +202,9 @@ LOGGING = {
 # --- Domain settings ------------------------------------------------------------------------
 GANBU_PAGE_SIZE = env_int("GANBU_PAGE_SIZE", 50)
 GANBU_JOBS_SYNC = env_bool("GANBU_JOBS_SYNC", False)
+
+# Ballots (see ganbu/ballots/README.md)
+GANBU_BALLOT_MIN_GROUP_SIZE = env_int("GANBU_BALLOT_MIN_GROUP_SIZE", 5)  # per-group results hidden below this
+GANBU_BALLOT_LIVE_MIN = env_int("GANBU_BALLOT_LIVE_MIN", 20)  # smaller bodies see totals only after close
+GANBU_BALLOT_CONSULT_DENOMINATOR = env_str("GANBU_BALLOT_CONSULT_DENOMINATOR", "expected")  # or "present"
+GANBU_PUBLIC_BASE_URL = env_str("GANBU_PUBLIC_BASE_URL", "")  # printed into QR codes; empty: from the request

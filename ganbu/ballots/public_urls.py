@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+"""Voter-facing pages, mounted at /v/ (namespace "vote")."""
+
+from django.urls import path
+
+from ganbu.ballots.views import public
 
 app_name = "vote"
-urlpatterns: list = []
+urlpatterns = [
+    path("", public.ballot_page, name="ballot"),
+]

@@ -1,0 +1,37 @@
+"""Writes of the ballot engine. Other modules (e.g. 驻村 annual 述职评议) use these functions and
+`ganbu.ballots.selectors.session_result`; never the tables."""
+
+from ganbu.ballots.services.casting import ballot_cast, ballot_form
+from ganbu.ballots.services.issuing import codes_issue, member_code_claim, member_slots_create
+from ganbu.ballots.services.paper import paper_count_enter
+from ganbu.ballots.services.sessions import (
+    GroupSpec,
+    SubjectSpec,
+    session_close,
+    session_create,
+    session_create_from_spec,
+    session_open,
+    session_seal,
+    session_set_present,
+    session_test_end,
+    session_test_start,
+)
+
+__all__ = [
+    "GroupSpec",
+    "SubjectSpec",
+    "ballot_cast",
+    "ballot_form",
+    "codes_issue",
+    "member_code_claim",
+    "member_slots_create",
+    "paper_count_enter",
+    "session_close",
+    "session_create",
+    "session_create_from_spec",
+    "session_open",
+    "session_seal",
+    "session_set_present",
+    "session_test_end",
+    "session_test_start",
+]

@@ -1,0 +1,223 @@
+"""The organiser's and members' pages as users use them."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from ganbu.audit.models import AuditEvent
+from ganbu.ballots import services
+from ganbu.ballots.models import BallotSession, SessionVoter
+from ganbu.ballots.tests.factories import approval_session, close, issue, open_, rating_session
+from ganbu.testing import World
+
+pytestmark = pytest.mark.django_db
+
+
+def login(world: World, who: str) -> Client:
+    client = Client()
+    client.force_login(world.users[who])
+    return client
+
+
+def test_a_whole_meeting_through_the_pages(world: World) -> None:
+    clerk = login(world, "clerk_a")
+    response = clerk.post(
+        reverse("ballots:session_create"),
+        {
+            "title": "甲村驻村干部述职评议",
+            "unit": world.town_a.pk,
+            "kind": "rating",
+            "rule": "",
+            "mode": "electronic",
+            "subjects": "王芳|驻甲村第一书记\n李强",
+            "options": "",
+            "groups": "村民代表 4 30\n乡镇干部,3,20\n乡镇领导 3 4",
+            "max_choices": 1,
+            "min_choices": 0,
+            "denominator": "expected",
+        },
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    session = BallotSession.objects.get()
+    assert session.unit == world.town_a and session.created_by == world.users["clerk_a"]
+    assert [g.name for g in session.groups.all()] == ["村民代表", "乡镇干部", "乡镇领导"]
+    detail = reverse("ballots:session_detail", args=[session.pk])
+    assert "王芳" in clerk.get(detail).content.decode()
+
+    group = session.groups.get(name="村民代表")
+    pdf = clerk.post(
+        reverse("ballots:session_codes", args=[session.pk]), {"group": group.pk, "count": 12, "format": "pdf"}
+    )
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf.content.startswith(b"%PDF") and pdf["Cache-Control"] == "no-store"
+    csv = clerk.post(
+        reverse("ballots:session_codes", args=[session.pk]), {"group": group.pk, "count": 25, "format": "csv"}
+    )
+    codes = csv.content.decode().split()
+    assert len(codes) == 25
+
+    assert (
+        clerk.post(
+            reverse("ballots:session_open", args=[session.pk]), {f"present_{group.pk}": 28}
+        ).status_code
+        == 302
+    )
+    session.refresh_from_db()
+    assert session.status == "open"
+    for i, code in enumerate(codes):
+        body = {
+            "code": code,
+            "answers": {"王芳": "优秀" if i < 20 else "称职", "李强": "不称职" if i < 10 else "称职"},
+        }
+        assert (
+            Client().post("/api/ballots/", json.dumps(body), content_type="application/json").status_code
+            == 201
+        )
+
+    progress = clerk.get(reverse("ballots_api:progress", args=[session.pk])).json()
+    assert progress["received"] is None or progress["groups"][0]["received"] == 25
+    assert progress["groups"][0] == {"name": "村民代表", "expected": 30, "present": 28, "received": 25}
+    assert progress["groups"][2]["received"] is None  # 乡镇领导 (4) is below the minimum group size (5)
+    screen = clerk.get(reverse("ballots:session_screen_counts", args=[session.pk])).content.decode()
+    assert 'hx-trigger="every 2s"' in screen and "25" in screen
+    assert clerk.get(reverse("ballots:session_result", args=[session.pk])).context["result"] is None
+
+    assert clerk.post(reverse("ballots:session_close", args=[session.pk])).status_code == 302
+    assert clerk.post(reverse("ballots:session_seal", args=[session.pk])).status_code == 302
+    session.refresh_from_db()
+    assert session.status == "sealed"
+    page = clerk.get(reverse("ballots:session_result", args=[session.pk]))
+    html = page.content.decode()
+    assert "封存,校验通过" in html or "校验通过" in html
+    assert "不胜任现职预警" in html  # 李强: 10 of 25 不称职 = 40%
+    result = page.context["result"]
+    assert result.subjects[0].counts == {"优秀": 20, "称职": 5, "基本称职": 0, "不称职": 0}
+
+    xlsx = clerk.get(reverse("ballots:session_result_xlsx", args=[session.pk]))
+    from openpyxl import load_workbook
+
+    sheet = load_workbook(io.BytesIO(xlsx.content))["结果"]
+    values = [c for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    assert "王芳" in values and "李强" in values and 20 in values
+    docx = clerk.get(reverse("ballots:session_result_docx", args=[session.pk]))
+    from docx import Document
+
+    document = Document(io.BytesIO(docx.content))
+    cells = [c.text for t in document.tables for r in t.rows for c in r.cells]
+    assert "王芳" in cells and "40.00" in cells
+    actions = list(
+        AuditEvent.objects.filter(object_type="ballots.ballotsession").values_list("action", flat=True)
+    )
+    assert actions == [
+        "ballots.session_created",
+        "ballots.codes_issued",
+        "ballots.codes_issued",
+        "ballots.session_opened",
+        "ballots.session_closed",
+        "ballots.session_sealed",
+    ]
+
+
+def test_small_bodies_see_no_live_count(world: World) -> None:
+    session = approval_session(world.county, expected=11)
+    codes = issue(session, 11)
+    open_(session)
+    services.ballot_cast(code=codes[0], answers={"张三": "同意", "李四": "同意"})
+    county = login(world, "county")
+    assert county.get(reverse("ballots_api:progress", args=[session.pk])).json()["received"] is None
+    screen = county.get(reverse("ballots:session_screen_counts", args=[session.pk])).content.decode()
+    assert "投票进行中" in screen and "screen-total" not in screen
+    close(session)
+    data = county.get(reverse("ballots_api:progress", args=[session.pk])).json()
+    assert data["received"] == 1 and data["hidden"] is False
+    assert (
+        "every 2s"
+        not in county.get(reverse("ballots:session_screen_counts", args=[session.pk])).content.decode()
+    )
+
+
+def test_committee_members_cannot_manage_and_townships_see_only_their_own(world: World) -> None:
+    theirs = rating_session(world.town_b)
+    assert login(world, "committee").get(reverse("ballots:session_list")).status_code == 403
+    clerk = login(world, "clerk_a")
+    assert clerk.get(reverse("ballots:session_detail", args=[theirs.pk])).status_code == 404
+    assert clerk.get(reverse("ballots_api:progress", args=[theirs.pk])).status_code == 404
+    assert clerk.post(reverse("ballots:session_open", args=[theirs.pk])).status_code == 404
+    theirs.refresh_from_db()
+    assert theirs.status == "draft"
+    assert Client().get(reverse("ballots_api:progress", args=[theirs.pk])).status_code == 302
+
+
+def test_a_member_claims_one_code_and_votes_anonymously(world: World) -> None:
+    session = approval_session(world.county, expected=11)
+    services.member_slots_create(
+        session=session, group=session.groups.get(), users=[world.users["committee"]], actor=None
+    )
+    member = login(world, "committee")
+    assert "尚未开始" in member.get(reverse("ballots:my_ballots")).content.decode()
+    open_(session)
+    page = member.post(reverse("ballots:member_claim", args=[session.pk]))
+    assert page.status_code == 200 and page["Cache-Control"] == "no-store"
+    code = page.context["code"]
+    assert SessionVoter.objects.get().claimed is True
+    again = member.post(reverse("ballots:member_claim", args=[session.pk]), follow=True)
+    assert "已领取过票码" in again.content.decode()
+    body = json.dumps({"code": code, "answers": {"张三": "同意", "李四": "缓议"}})
+    assert Client().post("/api/ballots/", body, content_type="application/json").status_code == 201
+    claim = AuditEvent.objects.get(action="ballots.member_claimed")
+    assert code not in json.dumps(claim.payload, ensure_ascii=False)
+    other = approval_session(world.county, expected=11)
+    open_(other)
+    assert member.post(reverse("ballots:member_claim", args=[other.pk])).status_code == 404
+
+
+def test_paper_entry_page(world: World) -> None:
+    session = services.session_create(
+        unit=world.county,
+        title="全委会征求意见",
+        kind="approval",
+        rule="consultation",
+        mode="paper",
+        subjects=["张三"],
+        groups=[services.GroupSpec("委员", expected=30)],
+        actor=None,
+    )
+    open_(session)
+    county = login(world, "county")
+    url = reverse("ballots:session_paper", args=[session.pk])
+    assert "v_" in county.get(url).content.decode()
+    subject = session.subjects.get()
+    group = session.groups.get()
+    bad = county.post(
+        url,
+        {
+            "group": group.pk,
+            "present": 28,
+            "returned": 28,
+            "invalid": 0,
+            f"v_{subject.pk}_0": 20,
+            f"v_{subject.pk}_1": 10,
+        },
+    )
+    assert "超过有效票数" in bad.content.decode()
+    ok = county.post(
+        url,
+        {
+            "group": group.pk,
+            "present": 28,
+            "returned": 28,
+            "invalid": 2,
+            f"v_{subject.pk}_0": 10,
+            f"v_{subject.pk}_1": 16,
+        },
+    )
+    assert ok.status_code == 302
+    close(session)
+    result = county.get(reverse("ballots:session_result", args=[session.pk])).context["result"]
+    assert result.subjects[0].dropped is True  # 16 × 2 > 30
+    assert result.groups[0].valid == 26

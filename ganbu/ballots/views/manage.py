@@ -1,0 +1,318 @@
+"""The organiser's pages (组织部 / 乡镇 staff with ballots.manage): sessions, codes, meeting control,
+the big screen, paper counts, results and exports. Each view parses a form and calls one service."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import quote
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ganbu.ballots import conf, exports, selectors, services, slips
+from ganbu.ballots.forms import CodesForm, MembersForm, PaperForm, PresentForm, SessionForm
+from ganbu.ballots.models import BallotSession, SessionMode, SessionStatus, SessionVoter
+from ganbu.core.access import requires
+from ganbu.org.models import User
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _session(request: HttpRequest, pk: int) -> BallotSession:
+    return selectors.get_session_for_user(_user(request), pk)
+
+
+def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    for message in exc.messages:
+        form.add_error(None, message)
+
+
+def _base_url(request: HttpRequest) -> str:
+    return conf.public_base_url() or request.build_absolute_uri("/").rstrip("/")
+
+
+@requires("ballots.manage", kind="list", model=BallotSession)
+@require_GET
+def session_list(request: HttpRequest) -> HttpResponse:
+    sessions = selectors.sessions_in_scope(_user(request)).order_by("-created_at", "-id")
+    page = Paginator(sessions, 50).get_page(request.GET.get("page"))
+    return render(request, "ballots/session_list.html", {"page": page})
+
+
+@requires("ballots.manage", kind="page")
+@require_http_methods(["GET", "POST"])
+def session_create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    form = SessionForm(request.POST or None, user=user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            session = services.session_create(**form.session_kwargs(), actor=user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, "已创建。请生成票码(或添加表决成员),然后开始投票。")
+            return redirect("ballots:session_detail", pk=session.pk)
+    return render(request, "ballots/session_form.html", {"form": form})
+
+
+@requires("ballots.manage", kind="detail", model=BallotSession)
+@require_GET
+def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    context = {
+        "session": session,
+        "groups": list(session.groups.all()),
+        "subjects": list(session.subjects.all()),
+        "progress": selectors.session_progress(session),
+        "codes_form": CodesForm(session=session, initial={"format": "pdf"}),
+        "present_form": PresentForm(session=session),
+        "members_form": MembersForm(session=session),
+        "voters": SessionVoter.objects.filter(session=session).select_related("user", "group"),
+        "seal": selectors.seal_check(session),
+        "electronic": session.mode == SessionMode.ELECTRONIC,
+    }
+    return render(request, "ballots/session_detail.html", context)
+
+
+def _act(
+    request: HttpRequest, pk: int, action: Callable[[BallotSession, User], Any], done: str
+) -> HttpResponse:
+    session = _session(request, pk)
+    try:
+        action(session, _user(request))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done)
+    return redirect("ballots:session_detail", pk=session.pk)
+
+
+@requires("ballots.manage", kind="action", model=BallotSession)
+@require_POST
+def session_open(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    form = PresentForm(request.POST, session=session)
+    if not form.is_valid():
+        messages.error(request, "实到人数应为不超过应到人数的非负整数")
+        return redirect("ballots:session_detail", pk=pk)
+    return _act(
+        request,
+        pk,
+        lambda s, u: services.session_open(session=s, present=form.present(), actor=u),
+        "投票已开始",
+    )
+
+
+@requires("ballots.manage", kind="action", model=BallotSession)
+@require_POST
+def session_present(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    form = PresentForm(request.POST, session=session)
+    if not form.is_valid():
+        messages.error(request, "实到人数应为不超过应到人数的非负整数")
+        return redirect("ballots:session_detail", pk=pk)
+    return _act(
+        request,
+        pk,
+        lambda s, u: services.session_set_present(session=s, present=form.present(), actor=u),
+        "实到人数已保存",
+    )
+
+
+@requires("ballots.manage", kind="action", model=BallotSession)
+@require_POST
+def session_test_start(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda s, u: services.session_test_start(session=s, actor=u),
+        "模拟测试已开始(只接受模拟测试票码)",
+    )
+
+
+@requires("ballots.manage", kind="action", model=BallotSession)
+@require_POST
+def session_test_end(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda s, u: services.session_test_end(session=s, actor=u),
+        "模拟测试已结束,测试选票和测试票码已全部清除",
+    )
+
+
+@requires("ballots.manage", kind="action", model=BallotSession)
+@require_POST
+def session_close(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(request, pk, lambda s, u: services.session_close(session=s, actor=u), "投票已结束")
+
+
+@requires("ballots.manage", kind="action", model=BallotSession)
+@require_POST
+def session_seal(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act(
+        request,
+        pk,
+        lambda s, u: services.session_seal(session=s, actor=u),
+        "结果已封存并写入记实,未使用的票码已作废",
+    )
+
+
+@requires("ballots.manage", kind="action", model=BallotSession)
+@require_POST
+def session_codes(request: HttpRequest, pk: int) -> HttpResponse:
+    """Generate codes and return them once, as a PDF of QR slips or a CSV. Nothing keeps them."""
+    session = _session(request, pk)
+    form = CodesForm(request.POST, session=session)
+    if not form.is_valid():
+        messages.error(request, "请选择评议人类别并填写 1–5000 的数量")
+        return redirect("ballots:session_detail", pk=pk)
+    group = session.groups.get(pk=int(form.cleaned_data["group"]))
+    test = form.cleaned_data["test"]
+    try:
+        code_list = services.codes_issue(
+            session=session, group=group, count=form.cleaned_data["count"], test=test, actor=_user(request)
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("ballots:session_detail", pk=pk)
+    stem = f"{session.title}_{group.name}_{'模拟测试_' if test else ''}票码"
+    if form.cleaned_data["format"] == "csv":
+        return _attachment(slips.codes_csv(code_list), f"{stem}.csv", "text/csv; charset=utf-8")
+    pdf = slips.codes_pdf(
+        session=session, group=group, code_list=code_list, base_url=_base_url(request), test=test
+    )
+    return _attachment(pdf, f"{stem}.pdf", "application/pdf")
+
+
+@requires("ballots.manage", kind="action", model=BallotSession)
+@require_POST
+def session_members(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    form = MembersForm(request.POST, session=session)
+    if not form.is_valid():
+        messages.error(request, "请选择评议人类别和成员账号")
+        return redirect("ballots:session_detail", pk=pk)
+    group = session.groups.get(pk=int(form.cleaned_data["group"]))
+    users = list(form.cleaned_data["users"])
+    return _act(
+        request,
+        pk,
+        lambda s, u: services.member_slots_create(session=s, group=group, users=users, actor=u),
+        "已添加表决成员:他们可在「我的表决」领取票码",
+    )
+
+
+@requires("ballots.manage", kind="detail", model=BallotSession)
+@require_http_methods(["GET", "POST"])
+def session_paper(request: HttpRequest, pk: int) -> HttpResponse:
+    """Paper mode: enter one group's hand count."""
+    session = _session(request, pk)
+    form = PaperForm(request.POST or None, session=session)
+    if request.method == "POST" and form.is_valid():
+        group = session.groups.get(pk=int(form.cleaned_data["group"]))
+        try:
+            services.paper_count_enter(
+                session=session,
+                group=group,
+                present=form.cleaned_data["present"],
+                returned=form.cleaned_data["returned"],
+                invalid=form.cleaned_data["invalid"],
+                votes=form.votes(),
+                write_ins=form.cleaned_data.get("write_ins") or {},
+                actor=_user(request),
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"「{group.name}」的计票结果已录入")
+            return redirect("ballots:session_detail", pk=pk)
+    editable = session.mode == SessionMode.PAPER and session.status in (
+        SessionStatus.OPEN,
+        SessionStatus.CLOSED,
+    )
+    return render(
+        request, "ballots/paper_form.html", {"session": session, "form": form, "editable": editable}
+    )
+
+
+@requires("ballots.manage", kind="detail", model=BallotSession)
+@require_GET
+def session_screen(request: HttpRequest, pk: int) -> HttpResponse:
+    """The big screen (大屏) for the meeting hall: received / expected, refreshed every 2 s."""
+    session = _session(request, pk)
+    return render(
+        request, "ballots/screen.html", {"session": session, "progress": selectors.session_progress(session)}
+    )
+
+
+@requires("ballots.manage", kind="detail", model=BallotSession)
+@require_GET
+def session_screen_counts(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    response = render(
+        request,
+        "ballots/_screen_counts.html",
+        {"session": session, "progress": selectors.session_progress(session)},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _result_or_message(request: HttpRequest, session: BallotSession) -> Any:
+    try:
+        return selectors.session_result(session)
+    except ValidationError as exc:
+        messages.info(request, exc.messages[0])
+        return None
+
+
+@requires("ballots.manage", kind="detail", model=BallotSession)
+@require_GET
+def session_result(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    result = _result_or_message(request, session)
+    return render(
+        request,
+        "ballots/result.html",
+        {"session": session, "result": result, "seal": selectors.seal_check(session)},
+    )
+
+
+@requires("ballots.manage", kind="export", model=BallotSession)
+@require_GET
+def session_result_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    result = _result_or_message(request, session)
+    if result is None:
+        return redirect("ballots:session_detail", pk=pk)
+    return _attachment(exports.result_xlsx(result), f"{session.title}_结果.xlsx", XLSX)
+
+
+@requires("ballots.manage", kind="export", model=BallotSession)
+@require_GET
+def session_result_docx(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
+    result = _result_or_message(request, session)
+    if result is None:
+        return redirect("ballots:session_detail", pk=pk)
+    return _attachment(exports.result_docx(result), f"{session.title}_结果.docx", DOCX)
