@@ -218,6 +218,7 @@ def cadre_refresh_derived(*, cadre: Cadre, on: date | None = None) -> Cadre:
         "highest_degree",
     ):
         setattr(cadre, field, getattr(derived, field))
+    cadre.current_title = cadre.current_title[:200]  # several concurrent posts can exceed the column
     cadre.save(
         update_fields=[
             "name_pinyin",
