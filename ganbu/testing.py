@@ -40,6 +40,7 @@ def make_user(username: str, role: str, scope: Unit | None, *, superuser: bool =
 
 
 def build_world() -> World:
+    org_services.code_tables_ensure()  # transactional tests flush the data migration's rows
     county = org_services.unit_create(code="C", name="测试县", kind=UnitKind.COUNTY, parent=None, actor=None)
     town_a = org_services.unit_create(
         code="TA", name="甲镇", kind=UnitKind.TOWN, parent=county, category="中心镇", actor=None

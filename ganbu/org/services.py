@@ -183,3 +183,28 @@ def user_create(
             payload={"username": username, "role": role, "scope": scope_unit.code if scope_unit else None},
         )
     return user, password
+
+
+def code_tables_ensure() -> int:
+    """Create any national code table or item that is missing (the same values the data migration
+    loads). Needed after a database flush, e.g. in transactional tests; never changes existing rows.
+    Returns the number of items created."""
+    from ganbu.org.codes import CODE_TABLES
+    from ganbu.org.models import CodeTable
+
+    created = 0
+    with transaction.atomic():
+        for key, (name, standard, items) in CODE_TABLES.items():
+            table, _ = CodeTable.objects.get_or_create(key=key, defaults={"name": name, "standard": standard})
+            existing = set(table.items.values_list("code", flat=True))
+            for order, item in enumerate(items):
+                if item[0] not in existing:
+                    CodeItem.objects.create(
+                        table=table,
+                        code=item[0],
+                        name=item[1],
+                        group=item[2] if len(item) > 2 else "",
+                        sort_order=order,
+                    )
+                    created += 1
+    return created
