@@ -1,10 +1,12 @@
 """Benchmark: a meeting hall voting at once, against the real server.
 
-    .venv/bin/python bench/ballot_load.py [--database-url URL] [--workers 4] [--codes 500]
-                                          [--clients 50] [--replays 100]
+    .venv/bin/python bench/ballot_load.py [--database-url URL] [--workers 4] [--threads 1]
+                                          [--conn-max-age 60] [--codes 500] [--clients 50]
+                                          [--replays 100]
 
-Starts gunicorn (several sync workers) on 127.0.0.1, creates a 民主测评 session with `--codes`
-codes in four rater groups, then 50 concurrent clients submit every code once through
+Starts gunicorn (several sync workers; gthread workers with --threads > 1) on 127.0.0.1 with
+persistent database connections (CONN_MAX_AGE=--conn-max-age, as production should run), creates
+a 民主测评 session with `--codes` codes in four rater groups, then 50 concurrent clients submit every code once through
 POST /api/ballots/ while 100 replays of already-used codes are mixed in. Prints accepted,
 rejected replays, lost (accepted but not counted, or failed), duplicates (counted twice, or a
 replay accepted), p50/p95/p99 latency, and checks that no code reached the access log.
@@ -46,7 +48,9 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(port: int, workers: int, env: dict[str, str], access_log: Path) -> subprocess.Popen[bytes]:
+def start_server(
+    port: int, workers: int, threads: int, env: dict[str, str], access_log: Path
+) -> subprocess.Popen[bytes]:
     gunicorn = str(Path(sys.executable).with_name("gunicorn"))
     command = [
         gunicorn,
@@ -55,6 +59,8 @@ def start_server(port: int, workers: int, env: dict[str, str], access_log: Path)
         f"127.0.0.1:{port}",
         "--workers",
         str(workers),
+        "--threads",  # 1: sync workers; more: gthread workers, one connection per thread
+        str(threads),
         "--timeout",
         "60",
         "--backlog",
@@ -115,6 +121,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--database-url")
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--conn-max-age", type=int, default=60)
     parser.add_argument("--codes", type=int, default=500)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--replays", type=int, default=100)
@@ -167,11 +175,11 @@ def main() -> None:
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "ganbu.settings",
-        "CONN_MAX_AGE": "60",  # persistent connections, as in production
+        "CONN_MAX_AGE": str(args.conn_max_age),  # persistent connections (60), as in production
         "AXES_ENABLED": "0",
     }
-    server = start_server(port, args.workers, env, access_log)
-    warm_up(port, 8 * args.workers)
+    server = start_server(port, args.workers, args.threads, env, access_log)
+    warm_up(port, 8 * args.workers * args.threads)
 
     work: queue.Queue[tuple[str, str, dict[str, str]] | None] = queue.Queue()
     for code, answers in jobs:
@@ -239,7 +247,12 @@ def main() -> None:
     latencies = [seconds for *_, seconds in results]
     p50, p95, p99 = (percentile(latencies, p) for p in (50, 95, 99))
 
-    print(f"database: {vendor}, gunicorn sync workers: {args.workers}, concurrent clients: {args.clients}")
+    gthread = f"gthread workers: {args.workers} x {args.threads} threads"
+    kind = gthread if args.threads > 1 else f"sync workers: {args.workers}"
+    print(
+        f"database: {vendor}, gunicorn {kind}, CONN_MAX_AGE={args.conn_max_age}, "
+        f"concurrent clients: {args.clients}"
+    )
     print(
         f"requests: {len(results)} in {elapsed:.2f} s ({len(results) / elapsed:.0f}/s); statuses {dict(statuses)}"
     )

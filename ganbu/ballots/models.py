@@ -246,11 +246,20 @@ class Tally(models.Model):
 class BallotBox(models.Model):
     """One row per open session: the lock every ballot takes, the total, and the written-in names
     (另选他人) as counters {group id: {normalised name: count}} with sorted keys, so their order of
-    first appearance is not kept."""
+    first appearance is not kept.
+
+    `is_open` / `is_test` repeat, on the locked row itself, whether the box takes ballots and which
+    codes (test or real): the box is created open when the session opens (or starts 模拟测试), closing
+    clears `is_open` while holding this row's lock, ending a test deletes the box. On PostgreSQL a
+    ballot is one statement whose `FOR UPDATE` re-checks these columns on the latest row version
+    after waiting, so a ballot queued behind a close is refused (a column of the session row, read
+    in the same statement, would be seen as of before the wait)."""
 
     session = models.OneToOneField(BallotSession, on_delete=models.CASCADE, related_name="box")
     received = models.PositiveIntegerField(default=0)
     write_ins = models.JSONField(default=dict)
+    is_open = models.BooleanField(default=True)
+    is_test = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = "票箱"

@@ -1,12 +1,17 @@
 """Casting a ballot: exactly once, and leaving nothing that links it to its code, its voter or its
 place in the order of voting.
 
-One transaction (BEGIN IMMEDIATE on SQLite; on PostgreSQL the ballot box row lock):
-  1. lock the session's ballot box row, re-read the session status;
+Before any lock (two queries): find the code with its session, load the subjects, check the ballot
+and turn it into the keys of the counters to add 1 to (validation needs no lock). Then one
+transaction:
+  1. lock the session's ballot box row, check that the box is open (for this kind of code);
   2. `DELETE FROM code WHERE digest = … RETURNING group_id` — consuming the code is this one
      conditional statement; a second submission of the code deletes nothing and is refused;
   3. one UPDATE of *all* the session's counters: +1 on the ballot's counters, +0 on the rest;
   4. one UPDATE of the box row (total, written-in names).
+On PostgreSQL the four are one statement (`_CAST_SQL`, data-modifying CTEs) run as its own
+transaction, so the box lock is held for no client round trip at all; on SQLite (writers serialise on
+the database file anyway) they are separate statements inside BEGIN IMMEDIATE.
 Any error rolls back all four: the code is usable again and no counter moved. Nothing is inserted,
 nothing is timestamped, nothing is logged (not even an audit event: it would time-stamp the ballot).
 """
@@ -23,7 +28,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import DataError, connection, transaction
 from django.db.models import Case, F, Value, When
 
 from ganbu.ballots import codes, errors, rules
@@ -44,38 +49,39 @@ from ganbu.ballots.services.sessions import tally_key
 @dataclass(frozen=True)
 class Found:
     digest: str
-    session_id: int
+    session: BallotSession
     group_id: int
     is_test: bool
+
+    @property
+    def session_id(self) -> int:
+        return self.session.pk
 
 
 @dataclass(frozen=True)
 class BallotContext:
     session: BallotSession
-    groups: dict[int, str]
     subjects: list[Subject]
-    tally_ids: dict[str, int]
 
 
 def _find(raw_code: object) -> Found:
+    """The code's row and its session, in one query."""
     code = codes.normalise(raw_code)
     if code is None:
         raise errors.error(errors.CODE_UNKNOWN)
     digest = codes.digest(code)
-    row = BallotCode.objects.filter(digest=digest).values_list("session_id", "group_id", "is_test").first()
+    row = BallotCode.objects.select_related("session").filter(digest=digest).first()
     if row is None:
         raise errors.error(errors.CODE_USED if codes.is_genuine(code) else errors.CODE_UNKNOWN)
-    return Found(digest, row[0], row[1], row[2])
+    return Found(digest, row.session, row.group_id, row.is_test)
 
 
-def _context(session_id: int) -> BallotContext:
-    """The session and its fixed parts. (Not cached across requests: three indexed queries cost less
-    than a cache that must never serve a stale session.)"""
-    session = BallotSession.objects.get(pk=session_id)
-    groups = dict(RaterGroup.objects.filter(session_id=session_id).values_list("id", "name"))
-    subjects = list(Subject.objects.filter(session_id=session_id).order_by("sort_order", "id"))
-    tally_ids = dict(Tally.objects.filter(session_id=session_id).values_list("key", "id"))
-    return BallotContext(session, groups, subjects, tally_ids)
+def _context(session: BallotSession) -> BallotContext:
+    """The session and its subjects. (Not cached across requests: one indexed query costs less than
+    a cache that must never serve a stale session.) Counters are addressed by key (`tally_key`), so
+    their ids need not be loaded."""
+    subjects = list(Subject.objects.filter(session_id=session.pk).order_by("sort_order", "id"))
+    return BallotContext(session, subjects)
 
 
 @contextmanager
@@ -169,9 +175,10 @@ def plan_ballot(ctx: BallotContext, group_id: int, answers: object) -> tuple[lis
 def ballot_form(*, code: object) -> dict[str, Any]:
     """What the ballot page shows for a code, without using it (the page's `lookup` call)."""
     found = _find(code)
-    ctx = _context(found.session_id)
+    ctx = _context(found.session)
     _check_open(ctx.session.status, ctx.session.test_mode, found.is_test)
     session = ctx.session
+    group = RaterGroup.objects.values_list("name", flat=True).get(pk=found.group_id)
     return {
         "session": {
             "title": session.title,
@@ -181,7 +188,7 @@ def ballot_form(*, code: object) -> dict[str, Any]:
             "kind_label": session.kind_label,
             "test": session.test_mode,
         },
-        "group": ctx.groups[found.group_id],
+        "group": group,
         "subjects": [{"label": s.label, "note": s.note} for s in ctx.subjects],
         "options": list(session.options),
         "min_choices": session.min_choices,
@@ -203,13 +210,13 @@ def _consume(digest: str, session_id: int, is_test: bool) -> int | None:
     return int(row[0]) if row else None
 
 
-def _count(session_id: int, tally_ids: list[int], expected_rows: int) -> None:
+def _count(session_id: int, keys: list[str]) -> None:
     """Add 1 to the ballot's counters and 0 to every other counter of the session, in one UPDATE."""
-    updated = Tally.objects.filter(session_id=session_id).update(
-        count=F("count") + Case(When(pk__in=tally_ids, then=Value(1)), default=Value(0))
-    )
-    if updated != expected_rows:
+    if Tally.objects.filter(session_id=session_id, key__in=keys).count() != len(set(keys)):
         raise RuntimeError("counter set changed during a ballot")
+    Tally.objects.filter(session_id=session_id).update(
+        count=F("count") + Case(When(key__in=keys, then=Value(1)), default=Value(0))
+    )
 
 
 def _with_write_ins(current: dict[str, dict[str, int]], group_id: int, names: list[str]) -> dict[str, Any]:
@@ -221,14 +228,89 @@ def _with_write_ins(current: dict[str, dict[str, int]], group_id: int, names: li
     return {g: dict(sorted(v.items())) for g, v in sorted(merged.items())}
 
 
-def ballot_cast(*, code: object, answers: object) -> None:
-    """Count one anonymous ballot. Raises ValidationError with code code_unknown (404), code_used
-    (409), session_not_open (423) or ballot_invalid (400). There is no actor and no audit event."""
-    found = _find(code)
-    ctx = _context(found.session_id)
-    _check_open(ctx.session.status, ctx.session.test_mode, found.is_test)
-    keys, names = plan_ballot(ctx, found.group_id, answers)
-    ids = [ctx.tally_ids[k] for k in keys]
+# One ballot on PostgreSQL, in one statement (READ COMMITTED, autocommit: the statement is the
+# transaction, so the box lock is held for no client round trip). `box` takes the session's lock
+# first: the DELETE waits for it (its one-time filter reads `box`), the two UPDATEs run only when a
+# code was deleted. After waiting, `FOR UPDATE` re-checks is_open / is_test on the box row's newest
+# version, and the DELETE / UPDATEs act on the newest versions of their rows (a code deleted
+# meanwhile is skipped; counts add to the committed values). The final SELECT checks that each of
+# the ballot's counters was among the session's counters the UPDATE rewrote (all of them) and that
+# the box row was rewritten; otherwise it fails (a cast of a non-constant text to integer, so not
+# folded at planning) and the whole statement, the DELETE included, rolls back.
+_CAST_SQL = """
+WITH box AS (
+    SELECT id FROM {box} WHERE session_id = %(session)s AND is_open AND is_test = %(test)s FOR UPDATE
+), used AS (
+    DELETE FROM {code}
+    WHERE digest = %(digest)s AND session_id = %(session)s AND is_test = %(test)s
+      AND EXISTS (SELECT 1 FROM box)
+    RETURNING group_id
+), counted AS (
+    UPDATE {tally} SET count = count + CASE WHEN key = ANY(%(keys)s::text[]) THEN 1 ELSE 0 END
+    WHERE session_id = %(session)s AND EXISTS (SELECT 1 FROM used)
+    RETURNING key = ANY(%(keys)s::text[]) AS hit
+), boxed AS (
+    UPDATE {box} SET
+        received = received + 1,
+        write_ins = CASE WHEN cardinality(%(names)s::text[]) = 0 THEN write_ins ELSE
+            write_ins || jsonb_build_object(
+                %(group)s::text,
+                COALESCE(write_ins -> %(group)s::text, '{{}}'::jsonb) || (
+                    SELECT jsonb_object_agg(
+                        name, COALESCE((write_ins -> %(group)s::text ->> name)::int, 0) + 1
+                    )
+                    FROM unnest(%(names)s::text[]) AS written(name)
+                )
+            )
+        END
+    WHERE id IN (SELECT id FROM box) AND EXISTS (SELECT 1 FROM used)
+    RETURNING 1
+)
+SELECT
+    (SELECT count(*) FROM box),
+    CASE
+        WHEN NOT EXISTS (SELECT 1 FROM used) THEN 0
+        WHEN (SELECT count(*) FROM counted WHERE hit) = %(hits)s
+             AND (SELECT count(*) FROM boxed) = 1 THEN 1
+        ELSE CAST((SELECT 'ballot not counted: ' || count(*) || ' counters' FROM counted) AS integer)
+    END
+"""
+
+
+def _cast_in_one_statement(found: Found, keys: list[str], names: list[str]) -> None:
+    quote = connection.ops.quote_name
+    sql = _CAST_SQL.format(
+        box=quote(BallotBox._meta.db_table),
+        code=quote(BallotCode._meta.db_table),
+        tally=quote(Tally._meta.db_table),
+    )
+    params: dict[str, Any] = {
+        "session": found.session_id,
+        "test": found.is_test,
+        "digest": found.digest,
+        "group": str(found.group_id),
+        "keys": keys,
+        "names": names,
+        "hits": len(set(keys)),
+    }
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            locked, counted = cursor.fetchone()
+    except DataError as exc:
+        if "ballot not counted" in str(exc):
+            raise RuntimeError("counter set changed during a ballot") from exc
+        raise
+    if not locked:  # closed (or the test ended) since the first check: say which
+        status, test_mode = BallotSession.objects.values_list("status", "test_mode").get(pk=found.session_id)
+        _check_open(status, test_mode, found.is_test)
+        raise errors.error(errors.NOT_OPEN)
+    if not counted:
+        raise errors.error(errors.CODE_USED)
+
+
+def _cast_locked(found: Found, keys: list[str], names: list[str]) -> None:
+    """SQLite: the same steps as separate statements in one BEGIN IMMEDIATE transaction."""
     with _writer_queue(), transaction.atomic():
         # one round trip: lock the box row and read the session's status as of now
         box = (
@@ -243,7 +325,20 @@ def ballot_cast(*, code: object, answers: object) -> None:
                 cursor.execute("PRAGMA secure_delete = ON")  # the deleted code row is zeroed in the file
         if _consume(found.digest, found.session_id, found.is_test) is None:
             raise errors.error(errors.CODE_USED)
-        _count(found.session_id, ids, len(ctx.tally_ids))
+        _count(found.session_id, keys)
         BallotBox.objects.filter(pk=box.pk).update(
             received=F("received") + 1, write_ins=_with_write_ins(box.write_ins, found.group_id, names)
         )
+
+
+def ballot_cast(*, code: object, answers: object) -> None:
+    """Count one anonymous ballot. Raises ValidationError with code code_unknown (404), code_used
+    (409), session_not_open (423) or ballot_invalid (400). There is no actor and no audit event."""
+    found = _find(code)
+    ctx = _context(found.session)
+    _check_open(ctx.session.status, ctx.session.test_mode, found.is_test)
+    keys, names = plan_ballot(ctx, found.group_id, answers)
+    if connection.vendor == "postgresql":
+        _cast_in_one_statement(found, keys, names)
+    else:
+        _cast_locked(found, keys, names)

@@ -358,7 +358,7 @@ def _create_counters(session: BallotSession) -> None:
                         )
                     )
     Tally.objects.bulk_create(rows)
-    BallotBox.objects.create(session=session)
+    BallotBox.objects.create(session=session, is_open=True, is_test=session.test_mode)
 
 
 def _set_present(session: BallotSession, present: Mapping[str, int]) -> dict[str, int]:
@@ -464,6 +464,8 @@ def session_close(*, session: BallotSession, actor: User | None) -> BallotSessio
     _transition(
         session, frm=SessionStatus.OPEN, to=SessionStatus.CLOSED, test_mode=False, closed_at=timezone.now()
     )
+    # the flag a ballot re-checks on the locked row (models.BallotBox); set under the same lock
+    BallotBox.objects.filter(pk=box.pk).update(is_open=False)
     _audit(actor, "ballots.session_closed", session, {"received": box.received})
     return session
 

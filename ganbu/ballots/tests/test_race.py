@@ -4,16 +4,19 @@ file SQLite database (IMMEDIATE transactions, busy timeout) and on PostgreSQL (D
 from __future__ import annotations
 
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connections
 
 from ganbu.ballots import selectors, services
-from ganbu.ballots.models import BallotCode, Tally
+from ganbu.ballots.models import BallotBox, BallotCode, Tally
 from ganbu.ballots.services import casting
+from ganbu.ballots.services import sessions as sessions_service
 from ganbu.ballots.tests.factories import approval_session, close, issue, open_
 from ganbu.testing import World
 
@@ -108,19 +111,72 @@ def test_closing_while_ballots_arrive_leaves_a_consistent_count(world: World) ->
 def test_an_error_after_the_code_is_consumed_rolls_both_back(
     world: World, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A counter the ballot needs is missing when it is counted: on SQLite `_count` raises after the
+    DELETE, on PostgreSQL the one statement fails after its DELETE; either way the transaction, code
+    included, rolls back."""
     session = approval_session(world.county, expected=11)
     code = issue(session, 1)[0]
     open_(session)
+    real_plan = casting.plan_ballot
 
-    def broken(*args: object) -> None:
-        raise RuntimeError("disk full")
+    def plan_with_a_missing_counter(*args: Any) -> tuple[list[str], list[str]]:
+        keys, names = real_plan(*args)
+        return [*keys, "g0:gone"], names
 
-    monkeypatch.setattr(casting, "_count", broken)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(casting, "plan_ballot", plan_with_a_missing_counter)
+    with pytest.raises(RuntimeError, match="counter set changed"):
         services.ballot_cast(code=code, answers=ANSWERS)
     assert BallotCode.objects.filter(session=session).count() == 1  # the code is back
     assert _received(session.pk) == 0
+    assert BallotBox.objects.get(session=session).received == 0
     monkeypatch.undo()
     services.ballot_cast(code=code, answers=ANSWERS)
     assert _received(session.pk) == 1
     assert not BallotCode.objects.filter(session=session).exists()
+
+
+def test_a_ballot_waiting_behind_a_close_is_refused(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A ballot that checked the session while it was open, then waits for the box while the
+    session closes, must be refused once it gets the lock: the open flag is re-read on the locked
+    row, not taken from a snapshot from before the wait."""
+    session = approval_session(world.county, expected=11)
+    code = issue(session, 1)[0]
+    open_(session)
+    holding, release = threading.Event(), threading.Event()
+    real_audit = sessions_service._audit
+
+    def slow_audit(*args: Any) -> None:  # inside session_close's transaction, box locked
+        holding.set()
+        assert release.wait(timeout=30)
+        real_audit(*args)
+
+    monkeypatch.setattr(sessions_service, "_audit", slow_audit)
+    outcome: list[str] = []
+
+    def vote() -> None:
+        try:
+            assert holding.wait(timeout=30)
+            services.ballot_cast(code=code, answers=ANSWERS)
+            outcome.append("accepted")
+        except ValidationError as exc:
+            outcome.append(str(exc.code))
+        finally:
+            connections.close_all()
+
+    def closer() -> None:
+        try:
+            close(session)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=closer), threading.Thread(target=vote)]
+    for t in threads:
+        t.start()
+    assert holding.wait(timeout=30)
+    time.sleep(1.0)  # the ballot has passed its first check and now waits for the box
+    release.set()
+    for t in threads:
+        t.join(timeout=60)
+    assert outcome == ["session_not_open"]
+    assert _received(session.pk) == 0
+    assert BallotCode.objects.filter(session=session).count() == 1
