@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import reset_queries, transaction
 
 from ganbu.audit.services import record_event
 from ganbu.cadres.models import (
@@ -387,6 +387,7 @@ class DemoBuilder:
                 seq_counter += 1
                 plans.append(self._plan_cadre(unit, seat, seq_counter))
             self._insert(plans)
+            reset_queries()  # with DEBUG on, Django keeps the SQL of recent queries: bulk inserts are huge
             made += size
             self.progress(f"已生成干部 {made}/{n}({time.monotonic() - started:.0f} 秒)")
         self.stats.cadres += n
