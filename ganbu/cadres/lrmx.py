@@ -81,6 +81,16 @@ from ganbu.cadres.services import (
 from ganbu.org.models import Unit, User
 
 VERSION = "3.2.1.6"
+
+
+def _retirement_month(cadre: Cadre) -> str:
+    """到龄年月: the statutory retirement month under the 2025 reform (yyyyMM)."""
+    from ganbu.analytics.rules import retirement_group, statutory_retirement
+
+    group = retirement_group(cadre.gender, cadre.personnel_category)
+    return statutory_retirement(cadre.birth_date, group).year_month
+
+
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5000
 SKIPPED = "不是 .lrmx 文件,已跳过"
@@ -176,7 +186,7 @@ def cadre_to_lrmx(
     put("ShenFenZheng", cadre.id_number or "")
     put("ZhaoPian", base64.b64encode(data.photo).decode("ascii") if data.photo else "")
     put("Version", VERSION)
-    put("DaoLingNianYue", "")
+    put("DaoLingNianYue", _retirement_month(cadre))
     ET.indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode").encode("utf-8")
 

@@ -189,7 +189,7 @@ def test_export_writes_the_lrmx_elements(world: World) -> None:
         "JiSuanNianLingShiJian": "20251101",
         "ShenFenZheng": cadre.id_number,
         "Version": "3.2.1.6",
-        "DaoLingNianYue": None,
+        "DaoLingNianYue": "204803",  # born 1985-03, man: 63 under the 2025 reform
         "ZhaoPian": None,
     }
     for tag, value in expected.items():
@@ -612,3 +612,13 @@ def test_import_command_zip_all_good(world: World, tmp_path: Path) -> None:
     call_command("import_lrmx", str(path), "--unit", "TA", stdout=out)
     assert "成功 2 个,失败 0 个" in out.getvalue()
     assert sorted(Cadre.objects.values_list("name", "political_status")) == [("林芳", "13"), ("陈明", "01")]
+
+
+def test_export_states_the_statutory_retirement_month(world: World) -> None:
+    cadre = services.cadre_create(data=cadre_data("李四", sequence=21), unit=world.town_a, actor=None)
+    root = _xml(cadre_to_lrmx(cadre, as_of=AS_OF))
+    born = cadre.birth_date
+    if cadre.gender == "1" and born >= date(1976, 9, 1):  # men born 1976-09 or later retire at 63
+        assert root.findtext("DaoLingNianYue") == f"{born.year + 63}{born.month:02d}"
+    else:
+        assert len(root.findtext("DaoLingNianYue") or "") == 6

@@ -1,0 +1,367 @@
+"""Pure rules of structure analysis (no database): age bands, percentages and their rounding,
+level grades, the seed-style sentence, age caps and the statutory retirement age of the 2025 reform.
+
+Everything here is exact integer arithmetic; nothing goes through binary floats.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from ganbu.cadres.rules import EDUCATION_RANK, age_on
+
+# ---------------------------------------------------------------------------------------------
+# Rounding
+# ---------------------------------------------------------------------------------------------
+
+
+def round_half_up_div(numerator: int, denominator: int) -> int:
+    """numerator / denominator rounded half up (away from zero for halves), for numerator >= 0 and
+    denominator > 0. Integer arithmetic, so 0.5 always rounds up (no banker's rounding)."""
+    if denominator <= 0:
+        raise ValueError("denominator must be positive")
+    if numerator < 0:
+        return -round_half_up_div(-numerator, denominator)
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def percent_tenths(count: int, total: int) -> int | None:
+    """count / total as a percentage in tenths of a percent (37.3% → 373), half up. None if total is 0."""
+    if total == 0:
+        return None
+    return round_half_up_div(count * 1000, total)
+
+
+def percent_whole(count: int, total: int) -> int | None:
+    """count / total as a whole percentage (47/126 → 37), half up. None if total is 0."""
+    if total == 0:
+        return None
+    return round_half_up_div(count * 100, total)
+
+
+def percent_hundredths(count: int, total: int) -> int | None:
+    """count / total in hundredths of a percent (256/674 → 3798 = 37.98%), half up."""
+    if total == 0:
+        return None
+    return round_half_up_div(count * 10000, total)
+
+
+def format_tenths(value: int | None) -> str:
+    """373 → "37.3"; -5 → "-0.5"; None → "—"."""
+    if value is None:
+        return "—"
+    sign = "-" if value < 0 else ""
+    value = abs(value)
+    return f"{sign}{value // 10}.{value % 10}"
+
+
+def format_hundredths(value: int | None) -> str:
+    if value is None:
+        return "—"
+    return f"{value // 100}.{value % 100:02d}"
+
+
+def average_tenths(total_sum: int, count: int) -> int | None:
+    """An average in tenths, half up (average age 41.25 → 413)."""
+    if count == 0:
+        return None
+    return round_half_up_div(total_sum * 10, count)
+
+
+# ---------------------------------------------------------------------------------------------
+# Age bands
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AgeBand:
+    """Whole years of age on the as-of date (周岁), both ends inclusive; None = open."""
+
+    key: str
+    label: str
+    min_age: int | None
+    max_age: int | None
+    phrase: str = ""  # for the seed-style sentence, e.g. 「36岁到40岁」
+
+    def contains(self, age: int) -> bool:
+        return (self.min_age is None or age >= self.min_age) and (self.max_age is None or age <= self.max_age)
+
+
+def bands_from_cuts(cuts: Sequence[int]) -> tuple[AgeBand, ...]:
+    """Bands from ascending upper bounds: (35, 40, 50) → ≤35, 36–40, 41–50, ≥51."""
+    if not cuts:
+        raise ValueError("至少需要一个分界年龄")
+    if list(cuts) != sorted(set(cuts)) or cuts[0] < 1 or cuts[-1] > 99:
+        raise ValueError("分界年龄应为 1–99 之间严格递增的整数")
+    bands = [AgeBand("a0", f"{cuts[0]}岁及以下", None, cuts[0], f"{cuts[0]}岁及以下")]
+    for i in range(1, len(cuts)):
+        low, high = cuts[i - 1] + 1, cuts[i]
+        bands.append(AgeBand(f"a{i}", f"{low}–{high}岁", low, high, f"{low}岁到{high}岁"))
+    bands.append(
+        AgeBand(f"a{len(cuts)}", f"{cuts[-1] + 1}岁及以上", cuts[-1] + 1, None, f"{cuts[-1] + 1}岁及以上")
+    )
+    return tuple(bands)
+
+
+# Seed 001's table: 35岁以下 / 36-40 / 41-50 / 51岁以上. 「以下」 includes the number itself here
+# (35 belongs to the first band, since the next starts at 36).
+SEED001_BANDS = (
+    AgeBand("a0", "35岁以下", None, 35, "35岁以下"),
+    AgeBand("a1", "36–40岁", 36, 40, "36岁到40岁"),
+    AgeBand("a2", "41–50岁", 41, 50, "41岁到50岁"),
+    AgeBand("a3", "51岁以上", 51, None, "51岁以上"),
+)
+# Seed 000: 30岁以下 / 30至34岁 / 35至40岁 / 41至45岁 / 45岁以上. Because the second band starts at 30
+# and the fourth ends at 45, 「30岁以下」 here means under 30 (≤29) and 「45岁以上」 over 45 (≥46).
+SEED000_BANDS = (
+    AgeBand("a0", "30岁以下", None, 29, "30岁以下"),
+    AgeBand("a1", "30–34岁", 30, 34, "30岁至34岁"),
+    AgeBand("a2", "35–40岁", 35, 40, "35岁至40岁"),
+    AgeBand("a3", "41–45岁", 41, 45, "41岁至45岁"),
+    AgeBand("a4", "45岁以上", 46, None, "45岁以上"),
+)
+BAND_PRESETS: dict[str, tuple[AgeBand, ...]] = {"seed001": SEED001_BANDS, "seed000": SEED000_BANDS}
+BAND_PRESET_LABELS = {
+    "seed001": "35岁以下 / 36–40 / 41–50 / 51岁以上(种子001)",
+    "seed000": "30岁以下 / 30–34 / 35–40 / 41–45 / 45岁以上(种子000)",
+}
+
+CUTS_PATTERN = re.compile(r"^\s*\d{1,2}(\s*[,,、]\s*\d{1,2})*\s*$")
+
+
+def parse_cuts(text: str) -> tuple[int, ...]:
+    """「35,40,50」 → (35, 40, 50). Raises ValueError with a Chinese message."""
+    if not CUTS_PATTERN.match(text or ""):
+        raise ValueError("分界年龄格式应为用逗号分隔的整数,如 35,40,50")
+    cuts = tuple(int(x) for x in re.split(r"[,,、]", text))
+    bands_from_cuts(cuts)  # validates
+    return cuts
+
+
+def born_on_or_before_for_age(age: int, on: date) -> date:
+    """The latest birth date of someone at least `age` years old on `on` (per `age_on`), so that
+    age_on(born, on) >= age ⇔ born <= this date. Born 29 Feb counts a year older on 1 March in
+    common years, as `age_on` does."""
+    year = on.year - age
+    try:
+        return on.replace(year=year)
+    except ValueError:  # on = 29 Feb, year not leap: the 28th is still <= (2, 29)
+        return date(year, 2, 28)
+
+
+# ---------------------------------------------------------------------------------------------
+# Levels (职务层次) and ranks (职级)
+# ---------------------------------------------------------------------------------------------
+
+
+class Grade(StrEnum):
+    """The 级别 of a cadre for structure tables, highest first."""
+
+    COUNTY = "county"  # 县处级
+    SECTION_CHIEF = "section_chief"  # 正科
+    SECTION_DEPUTY = "section_deputy"  # 副科
+    STAFF = "staff"  # 科员及以下
+    OTHER = "other"  # 其他 / 未定
+
+
+GRADE_LABELS = {
+    Grade.COUNTY: "县处级",
+    Grade.SECTION_CHIEF: "正科",
+    Grade.SECTION_DEPUTY: "副科",
+    Grade.STAFF: "科员及以下",
+    Grade.OTHER: "其他",
+}
+GRADE_ORDER = [Grade.COUNTY, Grade.SECTION_CHIEF, Grade.SECTION_DEPUTY, Grade.STAFF, Grade.OTHER]
+SECTION_GRADES = (Grade.COUNTY, Grade.SECTION_CHIEF, Grade.SECTION_DEPUTY)  # 科级以上
+
+LEVEL_GRADE = {
+    "1A31": Grade.COUNTY,
+    "1A32": Grade.COUNTY,
+    "1A41": Grade.SECTION_CHIEF,
+    "1A42": Grade.SECTION_DEPUTY,
+    "1A50": Grade.STAFF,
+    "1A60": Grade.STAFF,
+    "1A98": Grade.STAFF,
+}
+# 公务员职务与职级并行规定 (2019): the level each rank corresponds to. 一/二级巡视员 (厅局级) are above
+# anything a county holds and count as 县处级 here (the highest grade the table shows).
+RANK_GRADE = {
+    "11": Grade.COUNTY,
+    "12": Grade.COUNTY,
+    "13": Grade.COUNTY,
+    "14": Grade.COUNTY,
+    "15": Grade.COUNTY,
+    "16": Grade.COUNTY,
+    "17": Grade.SECTION_CHIEF,
+    "18": Grade.SECTION_CHIEF,
+    "19": Grade.SECTION_DEPUTY,
+    "1A": Grade.SECTION_DEPUTY,
+    "1B": Grade.STAFF,
+    "1C": Grade.STAFF,
+}
+
+
+def grade_of(level: str, rank: str) -> Grade:
+    """The higher of the grade of the 职务层次 of the main post and the grade the 职级 corresponds to
+    (a 一级主任科员 without a leadership post counts as 正科, as in 「科级以上(含领导、非领导职务)」)."""
+    candidates = [g for g in (LEVEL_GRADE.get(level), RANK_GRADE.get(rank)) if g is not None]
+    if not candidates:
+        return Grade.OTHER
+    return min(candidates, key=GRADE_ORDER.index)
+
+
+# Education: the ranking that decides "highest" is the registry's (cadres.rules.EDUCATION_RANK).
+UNKNOWN_EDUCATION_RANK = 99
+
+
+def education_rank(code: str) -> int:
+    return EDUCATION_RANK.get(code, UNKNOWN_EDUCATION_RANK)
+
+
+# ---------------------------------------------------------------------------------------------
+# The seed-style sentence
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class SentencePart:
+    phrase: str  # 「男性」「35岁以下」「大学学历」
+    count: int
+
+
+def seed_sentence(
+    *,
+    as_of: date,
+    subject: str,
+    total: int,
+    groups: Sequence[Sequence[SentencePart]],
+    average_age_tenths: int | None = None,
+) -> str:
+    """「截至2015年10月,全县乡镇科级以上干部126人,其中男性98名,占78%;女性28名,占22%;……。」
+
+    Whole percentages, half up; categories with no one are left out; groups are joined with 「;」
+    as in seed 001.
+    """
+    head = f"截至{as_of.year}年{as_of.month}月,{subject}{total}人"
+    if total == 0:
+        return head + "。"
+    parts: list[str] = []
+    for group in groups:
+        for part in group:
+            if part.count:
+                parts.append(f"{part.phrase}{part.count}名,占{percent_whole(part.count, total)}%")
+    text = head + (",其中" + ";".join(parts) if parts else "")
+    if average_age_tenths is not None:
+        text += f";平均年龄{format_tenths(average_age_tenths)}岁"
+    return text + "。"
+
+
+# ---------------------------------------------------------------------------------------------
+# Age caps (任职年龄界限, 「年龄到杠」)
+# ---------------------------------------------------------------------------------------------
+
+
+def date_reaching_age(born: date, age: int) -> date:
+    """The first day on which `age_on(born, day) >= age`: the birthday, or 1 March for someone born on
+    29 February when the year is not a leap year."""
+    try:
+        return born.replace(year=born.year + age)
+    except ValueError:
+        return date(born.year + age, 3, 1)
+
+
+def cap_reached(born: date, cap: int, on: date) -> bool:
+    return age_on(born, on) >= cap
+
+
+# ---------------------------------------------------------------------------------------------
+# Statutory retirement age (2025 reform: 《关于实施渐进式延迟法定退休年龄的决定》, from 2025-01-01)
+# ---------------------------------------------------------------------------------------------
+
+
+class RetirementGroup(StrEnum):
+    MEN = "men60"  # men, originally 60 → 63
+    WOMEN_CADRES = "women55"  # women cadres (原法定退休年龄55周岁的女职工), 55 → 58
+    WOMEN_WORKERS = "women50"  # women workers (原法定退休年龄50周岁的女职工), 50 → 55
+
+
+@dataclass(frozen=True)
+class RetirementRule:
+    base_age: int
+    first_affected: tuple[int, int]  # (year, month) of birth from which the age rises
+    months_per_step: int  # one more month of age per this many months of birth
+    max_delay_months: int
+
+
+RETIREMENT_RULES = {
+    RetirementGroup.MEN: RetirementRule(60, (1965, 1), 4, 36),
+    RetirementGroup.WOMEN_CADRES: RetirementRule(55, (1970, 1), 4, 36),
+    RetirementGroup.WOMEN_WORKERS: RetirementRule(50, (1975, 1), 2, 60),
+}
+RETIREMENT_GROUP_LABELS = {
+    RetirementGroup.MEN: "男性(原60周岁)",
+    RetirementGroup.WOMEN_CADRES: "女干部(原55周岁)",
+    RetirementGroup.WOMEN_WORKERS: "女职工(原50周岁)",
+}
+
+# 人员类别 codes whose women are cadres (公务员, 参公人员, 事业人员 — the registry holds 事业单位
+# management staff): the 55 group. Everyone else in the registry (村(社区)干部, 其他) is not a
+# cadre in the sense of the decision and is put in the 50 group.
+WOMEN_CADRE_CATEGORIES = frozenset({"1", "2", "3"})
+
+
+def retirement_group(gender: str, personnel_category: str) -> RetirementGroup:
+    if gender == "1":
+        return RetirementGroup.MEN
+    if personnel_category in WOMEN_CADRE_CATEGORIES:
+        return RetirementGroup.WOMEN_CADRES
+    return RetirementGroup.WOMEN_WORKERS
+
+
+@dataclass(frozen=True)
+class Retirement:
+    years: int
+    months: int  # the age is `years` years and `months` months
+    year: int  # the year and month of retirement (the month the age is reached)
+    month: int
+
+    @property
+    def age_label(self) -> str:
+        return f"{self.years}岁" + (f"{self.months}个月" if self.months else "")
+
+    @property
+    def year_month(self) -> str:
+        """yyyyMM, as LRMX 到龄年月 (DaoLingNianYue)."""
+        return f"{self.year}{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+def retirement_delay_months(born: date, group: RetirementGroup) -> int:
+    rule = RETIREMENT_RULES[group]
+    first_year, first_month = rule.first_affected
+    months_after = (born.year - first_year) * 12 + (born.month - first_month)
+    if months_after < 0:
+        return 0
+    return min(months_after // rule.months_per_step + 1, rule.max_delay_months)
+
+
+def statutory_retirement(born: date, group: RetirementGroup) -> Retirement:
+    """The statutory retirement age and month. Born 1965-01 (men): 60 years 1 month, retiring
+    2025-02; born 1976-09 or later: 63 years. The month of retirement is the birth month plus the
+    age, as in the official comparison table (对照表)."""
+    rule = RETIREMENT_RULES[group]
+    total_months = rule.base_age * 12 + retirement_delay_months(born, group)
+    month_index = born.year * 12 + (born.month - 1) + total_months
+    return Retirement(
+        years=total_months // 12,
+        months=total_months % 12,
+        year=month_index // 12,
+        month=month_index % 12 + 1,
+    )

@@ -1,0 +1,200 @@
+"""Pure rules: rounding, age bands, grades, the seed-style sentence, age caps and the statutory
+retirement age of the 2025 reform (against the official comparison table)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from ganbu.analytics.rules import (
+    SEED000_BANDS,
+    SEED001_BANDS,
+    Grade,
+    RetirementGroup,
+    SentencePart,
+    age_on,
+    average_tenths,
+    bands_from_cuts,
+    born_on_or_before_for_age,
+    date_reaching_age,
+    format_tenths,
+    grade_of,
+    parse_cuts,
+    percent_hundredths,
+    percent_tenths,
+    percent_whole,
+    retirement_group,
+    round_half_up_div,
+    seed_sentence,
+    statutory_retirement,
+)
+
+
+@pytest.mark.parametrize(
+    ("count", "total", "whole", "tenths"),
+    [
+        (98, 126, 78, 778),
+        (28, 126, 22, 222),
+        (47, 126, 37, 373),  # the seed's table says 47; the count gives 37
+        (27, 126, 21, 214),
+        (1, 126, 1, 8),
+        (1, 8, 13, 125),  # 12.5 → 13: half up, where banker's rounding gives 12
+        (1, 16, 6, 63),  # 6.25 → 6.3 (banker's: 6.2)
+        (1, 200, 1, 5),  # 0.5% → 1% whole: half up (banker's: 0)
+        (5, 40, 13, 125),
+        (0, 7, 0, 0),
+        (7, 7, 100, 1000),
+    ],
+)
+def test_percentages_round_half_up_on_integers(count: int, total: int, whole: int, tenths: int) -> None:
+    assert percent_whole(count, total) == whole
+    assert percent_tenths(count, total) == tenths
+
+
+def test_no_percentage_of_nobody() -> None:
+    assert percent_whole(0, 0) is None
+    assert format_tenths(percent_tenths(0, 0)) == "—"
+
+
+def test_formatting() -> None:
+    assert format_tenths(373) == "37.3"
+    assert format_tenths(-5) == "-0.5"
+    assert format_tenths(0) == "0.0"
+    assert percent_hundredths(256, 674) == 3798  # seed 004's 37.98%
+    assert average_tenths(85, 2) == 425
+    assert round_half_up_div(-3, 2) == -2
+
+
+def test_seed001_bands_include_their_upper_ages() -> None:
+    ages = {band.label: [a for a in range(20, 70) if band.contains(a)] for band in SEED001_BANDS}
+    assert ages["35岁以下"][-1] == 35
+    assert ages["36–40岁"] == [36, 37, 38, 39, 40]
+    assert ages["41–50岁"][0] == 41 and ages["41–50岁"][-1] == 50
+    assert ages["51岁以上"][0] == 51
+
+
+def test_seed000_bands_are_under_30_and_over_45() -> None:
+    by_age = {a: next(b.label for b in SEED000_BANDS if b.contains(a)) for a in range(20, 70)}
+    assert by_age[29] == "30岁以下" and by_age[30] == "30–34岁"
+    assert by_age[45] == "41–45岁" and by_age[46] == "45岁以上"
+    # every age is in exactly one band
+    assert all(sum(b.contains(a) for b in SEED000_BANDS) == 1 for a in range(0, 100))
+
+
+def test_custom_bands_from_cuts() -> None:
+    bands = bands_from_cuts(parse_cuts("35,40,50"))
+    assert [b.label for b in bands] == ["35岁及以下", "36–40岁", "41–50岁", "51岁及以上"]
+    assert parse_cuts("30,35、40") == (30, 35, 40)
+    for bad in ("", "a", "40,35", "35,35", "0,10", "35;40"):
+        with pytest.raises(ValueError):
+            parse_cuts(bad)
+
+
+@pytest.mark.parametrize(
+    ("on", "age"),
+    [(date(2015, 10, 31), 35), (date(2016, 2, 29), 40), (date(2024, 2, 29), 60)],
+)
+def test_birth_date_threshold_matches_age_on(on: date, age: int) -> None:
+    threshold = born_on_or_before_for_age(age, on)
+    assert age_on(threshold, on) >= age
+    assert age_on(date.fromordinal(threshold.toordinal() + 1), on) < age
+
+
+def test_someone_born_on_29_february_reaches_an_age_on_1_march_in_common_years() -> None:
+    born = date(1972, 2, 29)
+    assert date_reaching_age(born, 55) == date(2027, 3, 1)
+    assert age_on(born, date(2027, 2, 28)) == 54
+    assert age_on(born, date(2027, 3, 1)) == 55
+    assert date_reaching_age(born, 56) == date(2028, 2, 29)
+
+
+def test_grade_is_the_higher_of_level_and_rank() -> None:
+    assert grade_of("1A41", "") == Grade.SECTION_CHIEF
+    assert grade_of("1A42", "17") == Grade.SECTION_CHIEF  # 副科 post, 一级主任科员
+    assert grade_of("1A50", "1A") == Grade.SECTION_DEPUTY  # 科员 post, 四级主任科员
+    assert grade_of("1A50", "1B") == Grade.STAFF
+    assert grade_of("", "") == Grade.OTHER
+    assert grade_of("1A99", "") == Grade.OTHER
+    assert grade_of("1A32", "19") == Grade.COUNTY
+
+
+def test_seed_sentence() -> None:
+    text = seed_sentence(
+        as_of=date(2015, 10, 31),
+        subject="全县乡镇科级以上干部",
+        total=126,
+        groups=[
+            [SentencePart("男性", 98), SentencePart("女性", 28)],
+            [SentencePart("县处级", 0), SentencePart("正科", 28)],
+        ],
+        average_age_tenths=None,
+    )
+    assert (
+        text == "截至2015年10月,全县乡镇科级以上干部126人,其中男性98名,占78%;女性28名,占22%;正科28名,占22%。"
+    )
+    assert (
+        seed_sentence(as_of=date(2015, 10, 1), subject="某镇干部", total=0, groups=[])
+        == "截至2015年10月,某镇干部0人。"
+    )
+
+
+# The official comparison table (人社部《渐进式延迟法定退休年龄对照表》): birth month → age → month.
+MEN = [
+    ((1964, 12), (60, 0), (2024, 12)),
+    ((1965, 1), (60, 1), (2025, 2)),
+    ((1965, 4), (60, 1), (2025, 5)),
+    ((1965, 5), (60, 2), (2025, 7)),
+    ((1965, 8), (60, 2), (2025, 10)),
+    ((1965, 9), (60, 3), (2025, 12)),
+    ((1966, 1), (60, 4), (2026, 5)),
+    ((1970, 1), (61, 4), (2031, 5)),
+    ((1976, 8), (62, 11), (2039, 7)),
+    ((1976, 9), (63, 0), (2039, 9)),
+    ((1990, 6), (63, 0), (2053, 6)),
+]
+WOMEN_CADRES = [
+    ((1969, 12), (55, 0), (2024, 12)),
+    ((1970, 1), (55, 1), (2025, 2)),
+    ((1970, 5), (55, 2), (2025, 7)),
+    ((1981, 8), (57, 11), (2039, 7)),
+    ((1981, 9), (58, 0), (2039, 9)),
+]
+WOMEN_WORKERS = [
+    ((1974, 12), (50, 0), (2024, 12)),
+    ((1975, 1), (50, 1), (2025, 2)),
+    ((1975, 2), (50, 1), (2025, 3)),
+    ((1975, 3), (50, 2), (2025, 5)),
+    ((1980, 1), (52, 7), (2032, 8)),
+    ((1984, 10), (54, 11), (2039, 9)),
+    ((1984, 11), (55, 0), (2039, 11)),
+]
+
+
+@pytest.mark.parametrize(
+    ("group", "born", "age", "month"),
+    [(RetirementGroup.MEN, *row) for row in MEN]
+    + [(RetirementGroup.WOMEN_CADRES, *row) for row in WOMEN_CADRES]
+    + [(RetirementGroup.WOMEN_WORKERS, *row) for row in WOMEN_WORKERS],
+)
+def test_statutory_retirement_follows_the_official_table(
+    group: RetirementGroup, born: tuple[int, int], age: tuple[int, int], month: tuple[int, int]
+) -> None:
+    result = statutory_retirement(date(born[0], born[1], 15), group)
+    assert (result.years, result.months) == age
+    assert (result.year, result.month) == month
+
+
+def test_the_first_affected_men_retire_in_february_2025() -> None:
+    result = statutory_retirement(date(1965, 1, 1), RetirementGroup.MEN)
+    assert result.age_label == "60岁1个月"
+    assert result.year_month == "202502"  # LRMX 到龄年月
+    assert result.label == "2025年2月"
+
+
+def test_which_group_a_woman_is_in() -> None:
+    assert retirement_group("1", "4") == RetirementGroup.MEN
+    for category in ("1", "2", "3"):  # 公务员, 参公, 事业
+        assert retirement_group("2", category) == RetirementGroup.WOMEN_CADRES
+    for category in ("4", "9"):  # 村(社区)干部, 其他
+        assert retirement_group("2", category) == RetirementGroup.WOMEN_WORKERS

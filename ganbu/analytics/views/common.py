@@ -1,0 +1,89 @@
+"""Helpers shared by the analysis pages."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from ganbu.analytics import services
+from ganbu.audit.services import record_event
+from ganbu.org.models import Unit, User
+from ganbu.org.scoping import get_in_scope_or_404, units_in_scope
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PAGES = {
+    "structure": "analytics:structure",
+    "compare": "analytics:compare",
+    "composition": "analytics:composition",
+    "forecast": "analytics:forecast",
+}
+PEOPLE_ON_PAGE = 500
+
+
+def user_of(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def scoped_unit(user: User, pk: int) -> Unit:
+    return get_in_scope_or_404(Unit.objects.all(), user, unit_field="", pk=pk)
+
+
+def home_unit(user: User) -> Unit | None:
+    if user.scope_unit is not None:
+        return user.scope_unit
+    return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+
+
+def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    return response
+
+
+def query_without(request: HttpRequest, *names: str) -> str:
+    query = request.GET.copy()
+    for name in names:
+        query.pop(name, None)
+    return query.urlencode()
+
+
+def params_with_defaults(request: HttpRequest, **defaults: str) -> Any:
+    """The query string with defaults filled in, so forms are always bound (an empty form is valid:
+    every field has a default) and show the values used."""
+    data = request.GET.copy()
+    for key, value in defaults.items():
+        if not data.get(key):
+            data[key] = value
+    return data
+
+
+def today_iso() -> str:
+    return timezone.localdate().isoformat()
+
+
+def page_context(request: HttpRequest, unit: Unit, page: str, **extra: Any) -> dict[str, Any]:
+    user = user_of(request)
+    return {
+        "unit": unit,
+        "page": page,
+        "units": units_in_scope(user).exclude(kind__in=["village", "community"]).order_by("path"),
+        "query": query_without(request, "format"),
+        "can_manage_rules": services.can_manage_rules(user),
+        **extra,
+    }
+
+
+def audit_export(user: User, unit: Unit, kind: str, request: HttpRequest, fmt: str) -> None:
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            action="analytics.export",
+            obj=unit,
+            unit_path=unit.path,
+            payload={"report": kind, "format": fmt, "params": request.GET.dict()},
+        )

@@ -1,0 +1,324 @@
+"""The analysis pages: the structure table with charts and documents, two dates compared, the
+composition check and the age-cap forecast. Every page is about one unit subtree (`<pk>` in the
+URL), fetched through the scope helper, so a unit outside the user's scope is a 404."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ganbu.analytics.documents import (
+    comparison_xlsx,
+    forecast_xlsx,
+    structure_docx,
+    structure_json,
+    structure_xlsx,
+)
+from ganbu.analytics.forms import (
+    AsOfForm,
+    CompareForm,
+    ForecastForm,
+    RegistryFilterForm,
+    StructureForm,
+    StructureOptionsForm,
+)
+from ganbu.analytics.rules import RETIREMENT_GROUP_LABELS
+from ganbu.analytics.selectors.comparison import compare
+from ganbu.analytics.selectors.composition import composition_check, metric_label
+from ganbu.analytics.selectors.forecast import age_cap_forecast
+from ganbu.analytics.selectors.state import Population
+from ganbu.analytics.selectors.structure import (
+    StructureQuery,
+    StructureTable,
+    registry_filter_ids,
+    structure_table,
+)
+from ganbu.analytics.views.common import (
+    DOCX,
+    PAGES,
+    PEOPLE_ON_PAGE,
+    XLSX,
+    attachment,
+    audit_export,
+    home_unit,
+    page_context,
+    params_with_defaults,
+    query_without,
+    scoped_unit,
+    today_iso,
+    user_of,
+)
+from ganbu.core.access import requires
+from ganbu.org.models import Unit, User
+from ganbu.org.selectors import all_code_names
+
+
+@requires("analytics.view", kind="page")
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    """Entry point and the unit switcher: ?unit=<pk>&view=<page> goes to that page of the unit."""
+    user = user_of(request)
+    target = PAGES.get(request.GET.get("view", ""), PAGES["structure"])
+    raw = request.GET.get("unit", "")
+    unit = scoped_unit(user, int(raw)) if raw.isdigit() else home_unit(user)
+    if unit is None:
+        raise PermissionDenied("您的账号没有数据范围")
+    query = query_without(request, "unit", "view")
+    return redirect(reverse(target, kwargs={"pk": unit.pk}) + (f"?{query}" if query else ""))
+
+
+# --- structure table --------------------------------------------------------------------------
+
+
+def _structure_query(
+    request: HttpRequest, user: User, unit: Unit, form: StructureOptionsForm, as_of: Any
+) -> tuple[StructureQuery, RegistryFilterForm]:
+    filter_form = RegistryFilterForm(request.GET or None, prefix="f", user=user)
+    population = form.population_value()
+    filter_ids = None
+    filter_label = ""
+    if population == Population.FILTER:
+        filter_ids = registry_filter_ids(user=user, filters=filter_form.filters())
+        filter_label = filter_form.label()
+    query = StructureQuery(
+        unit=unit,
+        as_of=as_of,
+        population=population,
+        bands=form.age_bands(),
+        education=form.education_mode(),
+        filter_ids=filter_ids,
+        filter_label=filter_label,
+    )
+    return query, filter_form
+
+
+def chart_data(table: StructureTable) -> dict[str, Any]:
+    return {
+        "total": table.total,
+        "dimensions": [
+            {
+                "key": d.key,
+                "label": d.label,
+                "categories": [
+                    {"label": c.label, "count": c.count, "percent": c.percent} for c in d.shown_categories
+                ],
+            }
+            for d in table.dimensions
+        ],
+        "pyramid": [{"band": r.band, "men": r.men, "women": r.women} for r in table.pyramid],
+    }
+
+
+@requires("analytics.view", kind="detail", model=Unit)
+@require_GET
+def structure(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    unit = scoped_unit(user, pk)
+    form = StructureForm(params_with_defaults(request, as_of=today_iso()))
+    table = None
+    filter_form = RegistryFilterForm(request.GET, prefix="f", user=user)
+    if form.is_valid():
+        query, filter_form = _structure_query(request, user, unit, form, form.as_of_date())
+        table = structure_table(query, today=timezone.localdate())
+    context = page_context(
+        request,
+        unit,
+        "structure",
+        form=form,
+        filter_form=filter_form,
+        table=table,
+        charts=chart_data(table) if table else None,
+    )
+    return render(request, "analytics/structure.html", context)
+
+
+@requires("analytics.view", kind="export", model=Unit)
+@require_GET
+def structure_export(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    unit = scoped_unit(user, pk)
+    form = StructureForm(params_with_defaults(request, as_of=today_iso()))
+    if not form.is_valid():
+        messages.error(request, "查询条件有误,请修改后再导出")
+        return redirect(
+            f"{reverse('analytics:structure', kwargs={'pk': unit.pk})}?{query_without(request, 'format')}"
+        )
+    query, _ = _structure_query(request, user, unit, form, form.as_of_date())
+    table = structure_table(query, today=timezone.localdate())
+    fmt = request.GET.get("format", "xlsx")
+    stem = f"{unit.name}_队伍结构_{table.as_of:%Y%m%d}"
+    audit_export(user, unit, "structure", request, fmt)
+    if fmt == "docx":
+        return attachment(structure_docx([table]), f"{stem}.docx", DOCX)
+    if fmt == "json":
+        return attachment(structure_json(table), f"{stem}.json", "application/json")
+    return attachment(structure_xlsx(table), f"{stem}.xlsx", XLSX)
+
+
+# --- two dates compared -----------------------------------------------------------------------
+
+
+def _comparison(request: HttpRequest, user: User, unit: Unit, form: CompareForm) -> Any:
+    before, after = form.dates()
+    today = timezone.localdate()
+    query_a, _ = _structure_query(request, user, unit, form, before)
+    query_b, _ = _structure_query(request, user, unit, form, after)
+    return compare(structure_table(query_a, today=today), structure_table(query_b, today=today))
+
+
+def _compare_params(request: HttpRequest) -> Any:
+    today = timezone.localdate()
+    return params_with_defaults(
+        request,
+        after=today.isoformat(),
+        before=date(today.year - 5, today.month, min(today.day, 28)).isoformat(),
+    )
+
+
+@requires("analytics.view", kind="detail", model=Unit)
+@require_GET
+def compare_view(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    unit = scoped_unit(user, pk)
+    form = CompareForm(_compare_params(request))
+    comparison = None
+    if form.is_valid():
+        comparison = _comparison(request, user, unit, form)
+    charts = None
+    if comparison is not None:
+        charts = {
+            "before": f"{comparison.before.as_of:%Y-%m-%d}",
+            "after": f"{comparison.after.as_of:%Y-%m-%d}",
+            "dimensions": [
+                {
+                    "key": d.key,
+                    "label": d.label,
+                    "categories": [r.label for r in d.rows],
+                    "before": [r.before.percent for r in d.rows],
+                    "after": [r.after.percent for r in d.rows],
+                }
+                for d in comparison.dimensions
+            ],
+        }
+    context = page_context(request, unit, "compare", form=form, comparison=comparison, charts=charts)
+    return render(request, "analytics/compare.html", context)
+
+
+@requires("analytics.view", kind="export", model=Unit)
+@require_GET
+def compare_export(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    unit = scoped_unit(user, pk)
+    form = CompareForm(_compare_params(request))
+    if not form.is_valid():
+        messages.error(request, "查询条件有误,请修改后再导出")
+        return redirect(
+            f"{reverse('analytics:compare', kwargs={'pk': unit.pk})}?{query_without(request, 'format')}"
+        )
+    comparison = _comparison(request, user, unit, form)
+    fmt = request.GET.get("format", "xlsx")
+    stem = f"{unit.name}_队伍结构对比_{comparison.before.as_of:%Y%m%d}_{comparison.after.as_of:%Y%m%d}"
+    audit_export(user, unit, "compare", request, fmt)
+    if fmt == "docx":
+        return attachment(
+            structure_docx([comparison.before, comparison.after], comparison=comparison), f"{stem}.docx", DOCX
+        )
+    return attachment(comparison_xlsx(comparison), f"{stem}.xlsx", XLSX)
+
+
+# --- composition check ------------------------------------------------------------------------
+
+
+@requires("analytics.view", kind="detail", model=Unit)
+@require_GET
+def composition(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    unit = scoped_unit(user, pk)
+    form = AsOfForm(params_with_defaults(request, as_of=today_iso()))
+    report = None
+    if form.is_valid():
+        report = composition_check(unit=unit, as_of=form.as_of_date(), today=timezone.localdate())
+    charts = None
+    if report is not None:
+        charts = {
+            "population": [
+                {
+                    "label": metric_label(p.rule),
+                    "percent": p.percent,
+                    "target": p.target_label,
+                    "passed": p.passed,
+                }
+                for p in report.population
+            ],
+        }
+    context = page_context(request, unit, "composition", form=form, report=report, charts=charts)
+    return render(request, "analytics/composition.html", context)
+
+
+# --- age-cap forecast -------------------------------------------------------------------------
+
+
+def _forecast(form: ForecastForm, unit: Unit) -> Any:
+    return age_cap_forecast(
+        unit=unit, as_of=form.as_of_date(), years=form.years_value(), today=timezone.localdate()
+    )
+
+
+@requires("analytics.view", kind="detail", model=Unit)
+@require_GET
+def forecast(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    unit = scoped_unit(user, pk)
+    form = ForecastForm(params_with_defaults(request, as_of=today_iso(), years="5"))
+    result = None
+    if form.is_valid():
+        result = _forecast(form, unit)
+    charts = None
+    if result is not None:
+        charts = {
+            "years": [str(y.year) for y in result.years],
+            "reaching": [y.reaching.total for y in result.years],
+            "women": [y.reaching.women for y in result.years],
+            "cumulative": [y.cumulative.total for y in result.years],
+            "share": [y.share for y in result.years],
+            "overdue": result.overdue.total,
+        }
+    context = page_context(
+        request,
+        unit,
+        "forecast",
+        form=form,
+        forecast=result,
+        people=result.people[:PEOPLE_ON_PAGE] if result else [],
+        people_truncated=bool(result and len(result.people) > PEOPLE_ON_PAGE),
+        charts=charts,
+        codes=all_code_names(),
+        group_labels={g.value: label for g, label in RETIREMENT_GROUP_LABELS.items()},
+    )
+    return render(request, "analytics/forecast.html", context)
+
+
+@requires("analytics.view", kind="export", model=Unit)
+@require_GET
+def forecast_export(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    unit = scoped_unit(user, pk)
+    form = ForecastForm(params_with_defaults(request, as_of=today_iso(), years="5"))
+    if not form.is_valid():
+        messages.error(request, "查询条件有误,请修改后再导出")
+        return redirect(
+            f"{reverse('analytics:forecast', kwargs={'pk': unit.pk})}?{query_without(request, 'format')}"
+        )
+    result = _forecast(form, unit)
+    audit_export(user, unit, "forecast", request, "xlsx")
+    return attachment(
+        forecast_xlsx(result, all_code_names()), f"{unit.name}_到龄预测_{result.as_of:%Y%m%d}.xlsx", XLSX
+    )

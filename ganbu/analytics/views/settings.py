@@ -1,0 +1,169 @@
+"""Editing the composition rules and the age caps (county-wide settings, audited)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ganbu.analytics import services
+from ganbu.analytics.forms import (
+    AgeCapsForm,
+    RuleForm,
+    cap_field_name,
+)
+from ganbu.analytics.models import CompositionRule, Metric, RuleScope
+from ganbu.analytics.selectors.composition import metric_label
+from ganbu.analytics.selectors.forecast import age_caps
+from ganbu.analytics.views.common import (
+    home_unit,
+    user_of,
+)
+from ganbu.core.access import requires
+from ganbu.org.models import TeamKind, User
+from ganbu.org.selectors import code_map
+
+# --- rules and age caps -----------------------------------------------------------------------
+
+
+def _require_rule_manager(user: User) -> None:
+    if not services.can_manage_rules(user):
+        raise PermissionDenied("只有全县范围的组织部管理员可以修改结构规则")
+
+
+def _kind_labels() -> dict[str, str]:
+    return dict(TeamKind.choices)
+
+
+@requires("analytics.view", kind="page")
+@require_GET
+def rules(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    all_rules = list(CompositionRule.objects.order_by("scope", "sort_order", "id"))
+    kinds = _kind_labels()
+    rows: list[dict[str, Any]] = [
+        {
+            "rule": r,
+            "metric": metric_label(r),
+            "kinds": "、".join(kinds.get(k, k) for k in r.kinds) or "全部班子",
+        }
+        for r in all_rules
+    ]
+    level_names = code_map("leadership_level")
+    caps = [
+        {
+            "level": level_names.get(c.level, c.level),
+            "gender": "男" if c.gender == "1" else "女",
+            "age": c.age,
+        }
+        for c in age_caps()
+    ]
+    context = {
+        "team_rows": [r for r in rows if r["rule"].scope == RuleScope.TEAM],
+        "population_rows": [r for r in rows if r["rule"].scope == RuleScope.POPULATION],
+        "caps": caps,
+        "can_manage_rules": services.can_manage_rules(user),
+        "home": home_unit(user),
+    }
+    return render(request, "analytics/rules.html", context)
+
+
+def _add_errors(form: Any, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def _rule_initial(rule: CompositionRule) -> dict[str, Any]:
+    return {
+        "name": rule.name,
+        "scope": rule.scope,
+        "metric": rule.metric,
+        "age": rule.age,
+        "min_count": rule.min_count,
+        "min_percent": rule.min_percent,
+        "team_kinds": rule.kinds,
+        "source": rule.source,
+        "is_active": rule.is_active,
+        "sort_order": rule.sort_order,
+    }
+
+
+@requires("analytics.manage_rules", kind="page")
+@require_http_methods(["GET", "POST"])
+def rule_create(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    _require_rule_manager(user)
+    form = RuleForm(
+        request.POST or None, initial={"scope": RuleScope.TEAM, "metric": Metric.WOMEN, "is_active": True}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            rule = services.rule_create(data=form.data_for_service(), actor=user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已新增规则「{rule.name}」")
+            return redirect("analytics:rules")
+    return render(request, "analytics/rule_form.html", {"form": form, "title": "新增结构规则"})
+
+
+@requires("analytics.manage_rules", kind="action", model=CompositionRule)
+@require_http_methods(["GET", "POST"])
+def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    _require_rule_manager(user)
+    rule = CompositionRule.objects.filter(pk=pk).first()
+    if rule is None:
+        raise Http404("规则不存在")
+    form = RuleForm(request.POST or None, initial=_rule_initial(rule))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.rule_update(rule=rule, data=form.data_for_service(), actor=user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已保存规则「{rule.name}」")
+            return redirect("analytics:rules")
+    return render(request, "analytics/rule_form.html", {"form": form, "title": "编辑结构规则", "rule": rule})
+
+
+@requires("analytics.manage_rules", kind="action", model=CompositionRule)
+@require_POST
+def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = user_of(request)
+    _require_rule_manager(user)
+    rule = CompositionRule.objects.filter(pk=pk).first()
+    if rule is None:
+        raise Http404("规则不存在")
+    name = rule.name
+    services.rule_delete(rule=rule, actor=user)
+    messages.success(request, f"已删除规则「{name}」")
+    return redirect("analytics:rules")
+
+
+@requires("analytics.manage_rules", kind="page")
+@require_http_methods(["GET", "POST"])
+def age_caps_edit(request: HttpRequest) -> HttpResponse:
+    user = user_of(request)
+    _require_rule_manager(user)
+    level_names = code_map("leadership_level")
+    initial = {cap_field_name(c.level, c.gender): c.age for c in age_caps()}
+    form = AgeCapsForm(request.POST or None, initial=initial, level_names=level_names)
+    if request.method == "POST" and form.is_valid():
+        try:
+            changes = services.age_caps_set(caps=form.caps(), actor=user)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已保存任职年龄界限({len(changes)} 项修改)")
+            return redirect("analytics:rules")
+    return render(request, "analytics/age_caps.html", {"form": form})
