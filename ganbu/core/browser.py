@@ -57,3 +57,16 @@ def save_screenshot(driver: Any, name: str) -> Path:
         driver.set_window_size(width, min(max(height + 100, 600), 4000))
     driver.save_screenshot(str(path))
     return path
+
+
+def login(driver: Any, base_url: str, username: str, password: str) -> None:
+    """Log in through the login page and wait for the navigation bar of the first page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    driver.get(f"{base_url}/login/")
+    driver.find_element(By.ID, "id_username").send_keys(username)
+    driver.find_element(By.ID, "id_password").send_keys(password)
+    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "nav.ganbu-nav")))

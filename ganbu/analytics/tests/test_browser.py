@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from ganbu.core.browser import browser_available, make_driver, save_screenshot
+from ganbu.core.browser import browser_available, login, make_driver, save_screenshot
 from ganbu.testing import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -41,15 +41,7 @@ def demo() -> Any:
 
 
 def _login(driver: Any, base: str, username: str) -> None:
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    driver.get(f"{base}/login/")
-    driver.find_element(By.ID, "id_username").send_keys(username)
-    driver.find_element(By.ID, "id_password").send_keys(PASSWORD)
-    driver.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    WebDriverWait(driver, 15).until(ec.presence_of_element_located((By.CSS_SELECTOR, "nav.ganbu-nav")))
+    login(driver, base, username, PASSWORD)
 
 
 def _wait_for_charts(driver: Any, selector: str, count: int) -> None:
