@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -644,3 +644,36 @@ def cadre_set_photo(*, cadre: Cadre, content: bytes, actor: User | None) -> Cadr
     if old_name and old_name != cadre.photo.name:
         cadre.photo.storage.delete(old_name)
     return cadre
+
+
+def cadres_refresh_due(*, since: date, today: date) -> int:
+    """Refresh the derived fields of cadres with a record that took effect or ended in
+    (since, today]: an appointment or rank starting, an appointment or rank ending the day before
+    (so no longer current), an education completed. Derived fields are otherwise only recomputed on
+    save, so a post entered in advance would stay 'future' in lists until this runs (daily)."""
+    from django.db.models import Q
+
+    window_start = since + timedelta(days=1)
+    started = Q(started_on__gte=window_start, started_on__lte=today)
+    ended = Q(ended_on__gte=since, ended_on__lt=today)
+    ids: set[int] = set()
+    ids.update(Appointment.objects.filter(started | ended).values_list("cadre_id", flat=True))
+    ids.update(RankRecord.objects.filter(started | ended).values_list("cadre_id", flat=True))
+    ids.update(
+        Education.objects.filter(ended_on__gte=window_start, ended_on__lte=today).values_list(
+            "cadre_id", flat=True
+        )
+    )
+    refreshed = 0
+    for cadre in Cadre.objects.filter(pk__in=ids).iterator(chunk_size=500):
+        with transaction.atomic():
+            cadre_refresh_derived(cadre=cadre, on=today)
+        refreshed += 1
+    if refreshed:
+        with transaction.atomic():
+            record_event(
+                actor=None,
+                action="cadre.refresh_derived",
+                payload={"since": since, "today": today, "count": refreshed},
+            )
+    return refreshed

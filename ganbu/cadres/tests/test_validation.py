@@ -258,3 +258,27 @@ def test_update_audits_before_and_after(world: World, cadre: Cadre) -> None:
     assert cadre.name_pinyin == "zhangsan" and cadre.name == "张叁"
     event = AuditEvent.objects.filter(action="cadre.update").latest("seq")
     assert event.payload["before"]["name"] == "张三" and event.payload["after"]["name"] == "张叁"
+
+
+def test_daily_refresh_makes_a_post_entered_in_advance_current(world: World, cadre: Cadre) -> None:
+    import time_machine
+    from django.core.management import call_command
+
+    services.record_save(
+        cadre=cadre, kind="appointment", data=_appointment(world, ended_on=date(2030, 5, 31)), actor=None
+    )
+    services.record_save(
+        cadre=cadre,
+        kind="appointment",
+        data=_appointment(
+            world, title="甲镇副镇长", level="1A42", is_leadership=True, started_on=date(2030, 6, 1)
+        ),
+        actor=None,
+    )
+    cadre.refresh_from_db()
+    assert cadre.current_title == "甲镇党政办科员"  # the new post is still in the future
+    with time_machine.travel(date(2030, 6, 1), tick=False):
+        call_command("refresh_cadres")
+    cadre.refresh_from_db()
+    assert cadre.current_title == "甲镇副镇长" and cadre.is_leader
+    assert AuditEvent.objects.filter(action="cadre.refresh_derived").exists()
