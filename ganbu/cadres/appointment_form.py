@@ -24,7 +24,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -739,6 +739,24 @@ def appointment_form_filename(cadre: Cadre) -> str:
     return f"{file_stem(cadre)}_任免审批表.docx"
 
 
+def zip_per_cadre(
+    cadres: Iterable[Cadre],
+    *,
+    filename: Callable[[Cadre], str],
+    build: Callable[..., bytes],
+    **options: Any,
+) -> bytes:
+    """One file per cadre in one zip: `build(cadre, codes=..., **options)` named `filename(cadre)`
+    (made unique). Shared by the 任免审批表 and LRMX batch exports."""
+    codes = CodeBook()
+    out = io.BytesIO()
+    used: set[str] = set()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for cadre in cadres:
+            archive.writestr(unique_name(filename(cadre), used), build(cadre, codes=codes, **options))
+    return out.getvalue()
+
+
 def appointment_forms_zip(
     cadres: Iterable[Cadre],
     *,
@@ -750,22 +768,14 @@ def appointment_forms_zip(
     filled_by: str = "",
 ) -> bytes:
     """One `<姓名>_<身份证号后4位>_任免审批表.docx` per cadre, in one zip."""
-    codes = CodeBook()
-    out = io.BytesIO()
-    used: set[str] = set()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for cadre in cadres:
-            archive.writestr(
-                unique_name(appointment_form_filename(cadre), used),
-                build_appointment_form(
-                    cadre,
-                    as_of=as_of,
-                    proposed_post=proposed_post,
-                    proposed_removal=proposed_removal,
-                    reason=reason,
-                    reporting_unit=reporting_unit,
-                    filled_by=filled_by,
-                    codes=codes,
-                ),
-            )
-    return out.getvalue()
+    return zip_per_cadre(
+        cadres,
+        filename=appointment_form_filename,
+        build=build_appointment_form,
+        as_of=as_of,
+        proposed_post=proposed_post,
+        proposed_removal=proposed_removal,
+        reason=reason,
+        reporting_unit=reporting_unit,
+        filled_by=filled_by,
+    )

@@ -59,7 +59,7 @@ from ganbu.cadres.appointment_form import (
     file_stem,
     form_data,
     school_text,
-    unique_name,
+    zip_per_cadre,
 )
 from ganbu.cadres.models import (
     AnnualAssessment,
@@ -206,25 +206,17 @@ def cadres_to_lrmx_zip(
     filled_by: str = "",
 ) -> bytes:
     """One `<姓名>_<身份证号后4位>.lrmx` per cadre, in one zip."""
-    codes = CodeBook()
-    out = io.BytesIO()
-    used: set[str] = set()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for cadre in cadres:
-            archive.writestr(
-                unique_name(lrmx_filename(cadre), used),
-                cadre_to_lrmx(
-                    cadre,
-                    as_of=as_of,
-                    proposed_post=proposed_post,
-                    proposed_removal=proposed_removal,
-                    reason=reason,
-                    reporting_unit=reporting_unit,
-                    filled_by=filled_by,
-                    codes=codes,
-                ),
-            )
-    return out.getvalue()
+    return zip_per_cadre(
+        cadres,
+        filename=lrmx_filename,
+        build=cadre_to_lrmx,
+        as_of=as_of,
+        proposed_post=proposed_post,
+        proposed_removal=proposed_removal,
+        reason=reason,
+        reporting_unit=reporting_unit,
+        filled_by=filled_by,
+    )
 
 
 # ---------------------------------------------------------------------------------------------
