@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ganbu.cadres",
     "ganbu.analytics",
     "ganbu.ballots",
+    "ganbu.villagework",
 ]
 
 MIDDLEWARE = [

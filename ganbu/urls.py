@@ -19,6 +19,7 @@ urlpatterns = [
     path("cadres/", include("ganbu.cadres.urls")),
     path("analytics/", include("ganbu.analytics.urls")),
     path("ballots/", include("ganbu.ballots.urls")),
+    path("village/", include("ganbu.villagework.urls")),
     path("v/", include("ganbu.ballots.public_urls")),
     path("api/", include("ganbu.ballots.api_urls")),
     path("audit/", include("ganbu.audit.urls")),

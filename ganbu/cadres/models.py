@@ -7,6 +7,7 @@ are single indexed queries.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -55,6 +56,15 @@ class Cadre(TimeStampedModel):
     fulltime_degree = models.CharField("全日制学位", max_length=4, blank=True, editable=False)
     highest_education = models.CharField("最高学历", max_length=4, blank=True, editable=False)
     highest_degree = models.CharField("最高学位", max_length=4, blank=True, editable=False)
+    # the login of the cadre themself (e.g. a 驻村干部 entering work logs on a phone); optional
+    account = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="本人登录账号",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="cadre",
+    )
 
     class Meta:
         verbose_name = "干部"
@@ -238,6 +248,32 @@ class AnnualAssessment(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.year} {self.grade}"
+
+
+class EvaluationRecord(TimeStampedModel):
+    """A scored evaluation other than the annual 年度考核, written into the record by the module that
+    ran it (e.g. 驻村考核 by villagework). One per cadre, year and kind; re-running replaces it."""
+
+    cadre = models.ForeignKey(
+        Cadre, verbose_name="干部", on_delete=models.CASCADE, related_name="evaluations"
+    )
+    year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("考核类别", max_length=30)  # e.g. 驻村考核
+    score = models.DecimalField("得分", max_digits=6, decimal_places=2, null=True, blank=True)
+    grade = models.CharField("等次", max_length=2, blank=True)  # code table assessment_result
+    source = models.CharField("来源", max_length=100, blank=True)  # e.g. villagework.evaluation:12
+    note = models.CharField("说明", max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = "专项考核"
+        verbose_name_plural = "专项考核"
+        ordering = ["cadre", "year", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "year", "kind"], name="evaluation_record_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.kind} {self.grade}"
 
 
 class FamilyMember(TimeStampedModel):

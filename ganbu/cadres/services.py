@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +26,7 @@ from ganbu.cadres.models import (
     Cadre,
     Education,
     EducationKind,
+    EvaluationRecord,
     FamilyMember,
     RankRecord,
     RewardKind,
@@ -677,3 +679,83 @@ def cadres_refresh_due(*, since: date, today: date) -> int:
                 payload={"since": since, "today": today, "count": refreshed},
             )
     return refreshed
+
+
+def cadre_link_account(*, cadre: Cadre, user: User | None, actor: User | None) -> Cadre:
+    """Link (or with `user=None` unlink) the cadre's own login, e.g. a 驻村干部's phone account."""
+    _require_scope(actor, cadre.unit)
+    if user is not None and Cadre.objects.filter(account=user).exclude(pk=cadre.pk).exists():
+        raise ValidationError({"account": "该账号已关联其他干部"}, code="account_taken")
+    with transaction.atomic():
+        before = cadre.account_id
+        cadre.account = user
+        cadre.save(update_fields=["account", "updated_at"])
+        record_event(
+            actor=actor,
+            action="cadre.account",
+            obj=cadre,
+            unit_path=cadre.unit.path,
+            payload={"before": before, "after": user.pk if user else None},
+        )
+    return cadre
+
+
+def cadre_of_user(user: User) -> Cadre | None:
+    """The cadre record whose own login `user` is, if any."""
+    if not user.is_authenticated:
+        return None
+    return Cadre.objects.select_related("unit").filter(account=user).first()
+
+
+GRADE_CODES = {"1", "2", "3", "4", "5", "6"}
+
+
+def evaluation_record_write(
+    *,
+    cadre: Cadre,
+    year: int,
+    kind: str,
+    score: Decimal | None,
+    grade: str,
+    source: str,
+    note: str = "",
+    actor: User | None,
+    scope_unit: Unit | None = None,
+) -> EvaluationRecord:
+    """Write (or replace) a scored special evaluation (e.g. 驻村考核) into the cadre's record.
+
+    Called by the module that ran the evaluation. The actor must have `scope_unit` (the unit the
+    evaluation belongs to, e.g. the village a cadre from a county department is stationed in) or,
+    by default, the cadre's own unit in scope."""
+    _require_scope(actor, scope_unit or cadre.unit)
+    errors: dict[str, str] = {}
+    if not kind.strip():
+        errors["kind"] = "考核类别不能为空"
+    if grade and grade not in GRADE_CODES:
+        errors["grade"] = f"等次代码「{grade}」不在考核结果代码表(ZB18)中"
+    if not 1950 <= year <= 2100:
+        errors["year"] = f"年度「{year}」不正确"
+    if errors:
+        raise ValidationError(errors, code="evaluation_record_invalid")
+    with transaction.atomic():
+        record, created = EvaluationRecord.objects.update_or_create(
+            cadre=cadre,
+            year=year,
+            kind=kind.strip(),
+            defaults={"score": score, "grade": grade, "source": source, "note": note[:500]},
+        )
+        record_event(
+            actor=actor,
+            action="cadre.evaluation_record",
+            obj=cadre,
+            unit_path=cadre.unit.path,
+            payload={
+                "year": year,
+                "kind": record.kind,
+                "score": str(score) if score is not None else None,
+                "grade": grade,
+                "source": source,
+                "created": created,
+            },
+        )
+    return record

@@ -1,6 +1,11 @@
 """What each role may do. Scope (which units) is separate: see org.scoping.
 
 Capabilities are plain strings "<area>.<verb>"; views declare the one they need.
+
+驻村工作: `villagework.view` (pages and numbers), `villagework.log` (a 驻村干部 writes their own logs
+and handles requests of their villages), `villagework.manage` (township/county: households,
+assignments, requests, late corrections of logs, the annual evaluation), `villagework.configure`
+(county: the settings).
 """
 
 from __future__ import annotations
@@ -21,6 +26,9 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "analytics.view",
             "analytics.manage_rules",
             "ballots.manage",
+            "villagework.view",
+            "villagework.manage",
+            "villagework.configure",
         }
     ),
     Role.TOWNSHIP: frozenset(
@@ -33,14 +41,18 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "cadres.view_sensitive",
             "analytics.view",
             "ballots.manage",
+            "villagework.view",
+            "villagework.manage",
         }
     ),
     Role.DEPARTMENT: frozenset(
         {"org.view", "cadres.view", "cadres.edit", "cadres.export", "cadres.view_sensitive", "analytics.view"}
     ),
-    Role.VILLAGE_CADRE: frozenset({"org.view"}),
+    Role.VILLAGE_CADRE: frozenset({"org.view", "villagework.view", "villagework.log"}),
     Role.COMMITTEE: frozenset({"org.view", "cadres.view", "ballots.vote"}),
-    Role.SUPERVISION: frozenset({"org.view", "cadres.view", "audit.view", "analytics.view"}),
+    Role.SUPERVISION: frozenset(
+        {"org.view", "cadres.view", "audit.view", "analytics.view", "villagework.view"}
+    ),
 }
 
 
