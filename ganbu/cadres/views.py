@@ -175,6 +175,8 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": has_capability(user, "cadres.edit"),
         "can_export": has_capability(user, "cadres.export"),
         "record_forms": RECORD_FORMS,
+        # scored special evaluations written by other modules (e.g. 驻村考核), read-only here
+        "evaluations": list(cadre.evaluations.order_by("-year", "kind")),
         **selectors.cadre_detail_context(user=user, cadre=cadre),
     }
     return render(request, "cadres/cadre_detail.html", context)

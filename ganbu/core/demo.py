@@ -707,7 +707,12 @@ class DemoBuilder:
             self.stats.rows += len(cadres) + len(edus) + len(appts) + len(ranks) + len(fams) + len(assess)
 
 
-def seed_demo(*, cadres: int, seed: int, progress: Callable[[str], None] | None = None) -> SeedStats:
+def seed_demo(
+    *, cadres: int, seed: int, progress: Callable[[str], None] | None = None, villagework: bool = True
+) -> SeedStats:
+    """The demo county with `cadres` cadres; with cadres, also its 驻村工作 (households, stationed
+    cadres, a year of logs and requests: about 185,000 rows whatever the cadre count, so tests that
+    only need the registry may pass villagework=False)."""
     builder = DemoBuilder(seed=seed, progress=progress)
     started = time.monotonic()
     county = builder.build_structure()
@@ -715,6 +720,13 @@ def seed_demo(*, cadres: int, seed: int, progress: Callable[[str], None] | None 
     t = time.monotonic()
     builder.build_cadres(county, cadres)
     builder.stats.timings["cadres"] = time.monotonic() - t
+    if cadres > 0 and villagework:
+        # 驻村工作 needs cadres to station; imported here because villagework builds on this module
+        from ganbu.villagework.demo import seed_villagework
+
+        t = time.monotonic()
+        builder.stats.rows += seed_villagework(seed=seed, progress=builder.progress)
+        builder.stats.timings["villagework"] = time.monotonic() - t
     with transaction.atomic():
         record_event(
             actor=None,

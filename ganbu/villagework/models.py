@@ -224,7 +224,9 @@ class WorkLog(TimeStampedModel):
     logged_on = models.DateField("日期")
     kind = models.CharField("工作类型", max_length=12, choices=LogKind.choices)
     content = models.TextField("工作内容")
-    households = models.ManyToManyField(Household, verbose_name="走访农户", through="Visit", related_name="+")
+    households: models.ManyToManyField[Household, Visit] = models.ManyToManyField(
+        Household, verbose_name="走访农户", through="Visit", related_name="+"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="录入人", on_delete=models.PROTECT, related_name="+", null=True
     )

@@ -34,7 +34,7 @@ def demo() -> Any:
     from ganbu.core.demo import seed_demo
     from ganbu.org.models import Role, Unit
 
-    seed_demo(cadres=900, seed=3)
+    seed_demo(cadres=900, seed=3, villagework=False)
     county = Unit.objects.get(parent__isnull=True)
     make_user("zuzhibu", Role.COUNTY, county)
     return county

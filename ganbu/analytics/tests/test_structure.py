@@ -276,7 +276,7 @@ def test_compare_two_dates(world: World) -> None:
 def _demo_county() -> None:
     from ganbu.core.demo import seed_demo
 
-    seed_demo(cadres=400, seed=7)
+    seed_demo(cadres=400, seed=7, villagework=False)
 
 
 @pytest.mark.parametrize("population", [Population.ALL, Population.SECTION, Population.LEADERS])

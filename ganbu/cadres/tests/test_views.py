@@ -265,3 +265,30 @@ def test_photo_upload_and_scoped_download(world: World, people: dict[str, Cadre]
     assert response.status_code == 200 and response.content == PNG
     assert _client(world, "clerk_b").get(reverse("cadres:photo", kwargs={"pk": cadre.pk})).status_code == 404
     assert AuditEvent.objects.filter(action="cadre.photo", object_id=str(cadre.pk)).exists()
+
+
+def test_detail_shows_special_evaluations_written_by_other_modules(
+    world: World, people: dict[str, Cadre]
+) -> None:
+    from decimal import Decimal
+
+    from ganbu.cadres.services import evaluation_record_write
+
+    cadre = people["张三"]
+    url = reverse("cadres:detail", kwargs={"pk": cadre.pk})
+    assert "专项考核" in _client(world, "clerk_a").get(url).content.decode()
+    evaluation_record_write(
+        cadre=cadre,
+        year=2025,
+        kind="驻村考核",
+        score=Decimal("84.85"),
+        grade="2",
+        source="villagework.evaluation:1",
+        note="评议 91.20 × 50% + 捆绑 87.50 × 30% + 实绩 65.00 × 20% = 84.85",
+        actor=None,
+    )
+    body = _client(world, "clerk_a").get(url).content.decode()
+    section = body[body.index('id="special-evaluations"') :]
+    assert "2025 年度" in section and "驻村考核" in section and "84.85 分" in section
+    assert "称职" in section and "实绩 65.00 × 20%" in section
+    assert "暂无记录" not in section.split("</section>")[0]

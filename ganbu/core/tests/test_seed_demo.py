@@ -13,6 +13,13 @@ from ganbu.org.models import Post, Team, Unit, UnitKind
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _registry_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """These tests are about units and cadres: skip the 驻村 part of the demo (about 185,000 rows
+    whatever the cadre count), which has its own tests in villagework/tests/test_demo.py."""
+    monkeypatch.setattr("ganbu.villagework.demo.seed_villagework", lambda **kwargs: 0)
+
+
 def _snapshot() -> list[tuple[str, str | None, str, str]]:
     return list(Cadre.objects.order_by("id").values_list("name", "id_number", "current_title", "unit__code"))
 

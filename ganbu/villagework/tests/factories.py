@@ -35,7 +35,7 @@ def make_household(village: Unit, head_name: str, group_name: str = "一组", **
         group_name=group_name,
         head_pinyin=pinyin,
         head_initials=initials,
-        **{"members": 3, "category": HouseholdCategory.GENERAL, **fields},  # type: ignore[arg-type]
+        **{"members": 3, "category": HouseholdCategory.GENERAL, **fields},
     )
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import date
 
+from django.core.files.base import ContentFile
 from django.db.models import Model
 
 from ganbu.testing import World, make_cadre
@@ -14,6 +15,7 @@ from ganbu.villagework.models import (
     Evaluation,
     EvaluationEntry,
     Household,
+    LogPhoto,
     RequestCategory,
     VillagerRequest,
     Visit,
@@ -23,6 +25,7 @@ from ganbu.villagework.services.config import get_settings
 from ganbu.villagework.tests.factories import make_household
 
 MARKER = "越权标记"
+_PNG = b"\x89PNG\r\n\x1a\n" + MARKER.encode()
 
 
 def _household(world: World) -> tuple[Model, str]:
@@ -58,6 +61,10 @@ def _log(world: World) -> tuple[Model, str]:
         cadre=assignment.cadre,
         visited_on=log.logged_on,
     )
+    # a stored photo, so the county admin can GET villagework:log_photo (helper B)
+    photo = LogPhoto(log=log, size=len(_PNG), sha256="0" * 64)
+    photo.image.save(f"log{log.pk}_scopewalk.png", ContentFile(_PNG), save=False)
+    photo.save()
     return log, MARKER
 
 
@@ -107,3 +114,16 @@ SCOPE_FIXTURES: dict[type[Model], Callable[[World], tuple[Model, str]]] = {
     Evaluation: _evaluation,
     EvaluationEntry: _entry,
 }
+
+
+# --- helper B (logs and requests): URL kwargs besides the object's pk -------------------------
+
+
+def _first_photo_id(obj: Model) -> int:
+    assert isinstance(obj, WorkLog)
+    photo = obj.photos.first()
+    return photo.pk if photo is not None else 0
+
+
+KWARG_FILLERS: dict[str, Callable[[Model], object]] = globals().get("KWARG_FILLERS", {})
+KWARG_FILLERS["photo_id"] = _first_photo_id

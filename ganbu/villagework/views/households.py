@@ -1,7 +1,356 @@
-"""驻村工作 views: households. Each module owns its `urlpatterns` (merged in villagework/urls.py)."""
+"""驻村工作 views: the villages in scope, a village's page (team + household register), and the
+register's maintenance (add, edit, 迁出/注销, restore, delete a mistaken entry, Excel import).
+
+Everyone with `villagework.view` sees the villages of their scope (a 驻村干部 only their own, read
+only); `villagework.manage` (township, county) changes the register. Each module owns its
+`urlpatterns` (merged in villagework/urls.py)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from typing import Any
+from urllib.parse import quote
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ganbu.core.access import requires
+from ganbu.org.models import Unit, User
+from ganbu.org.permissions import has_capability
+from ganbu.villagework import excel
+from ganbu.villagework.models import Household, HouseholdCategory
+from ganbu.villagework.selectors.scope import (
+    assignments_for,
+    get_household,
+    get_village,
+    households_for,
+    own_only,
+    townships_for,
+)
+from ganbu.villagework.selectors.villages import (
+    group_names,
+    household_counts,
+    search_households,
+    village_overview,
+    village_team,
+)
+from ganbu.villagework.services import households as services
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+PAGE_SIZE = 50
+IMPORT_ERRORS_KEY = "villagework.household_import_errors.{pk}"
+SHOWN_IMPORT_ERRORS = 500
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+def _attachment(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def _add_errors(form: forms.Form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+# --- forms ------------------------------------------------------------------------------------
+
+
+class HouseholdForm(forms.Form):
+    """Parses the fields; the rules (and their messages) are services.households.clean_household."""
+
+    head_name = forms.CharField(label="户主", error_messages={"required": "户主不能为空"})
+    group_name = forms.CharField(label="村民小组", required=False)
+    members = forms.CharField(
+        label="人口",
+        widget=forms.NumberInput(attrs={"min": 1, "max": services.MAX_MEMBERS}),
+        error_messages={"required": "人口不能为空,应为1到99之间的整数"},
+    )
+    phone = forms.CharField(
+        label="联系电话", required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
+    )
+    category = forms.ChoiceField(
+        label="类别", choices=HouseholdCategory.choices, initial=HouseholdCategory.GENERAL
+    )
+    address = forms.CharField(label="住址", required=False)
+    note = forms.CharField(label="备注", required=False)
+
+
+class HouseholdFilterForm(forms.Form):
+    q = forms.CharField(label="户主/拼音首字母/小组", required=False)
+    category = forms.ChoiceField(
+        label="类别", required=False, choices=[("", "全部类别"), *HouseholdCategory.choices]
+    )
+    group = forms.CharField(label="村民小组", required=False)
+    status = forms.ChoiceField(
+        label="状态",
+        required=False,
+        choices=[("", "在册"), ("inactive", "已注销"), ("all", "全部")],
+    )
+
+    def search(self, queryset: Any) -> Any:
+        data = self.cleaned_data if self.is_valid() else {}
+        status = data.get("status", "")
+        return search_households(
+            queryset,
+            q=data.get("q", ""),
+            category=data.get("category", ""),
+            group=data.get("group", ""),
+            active={"": True, "inactive": False}.get(status),
+        )
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label="Excel 文件(.xlsx)", error_messages={"required": "请选择要导入的文件"})
+    dry_run = forms.BooleanField(label="只校验,不写入", required=False)
+
+    def clean_file(self) -> Any:
+        f = self.cleaned_data["file"]
+        if not f.name.lower().endswith(".xlsx"):
+            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件(可先下载导入模板)")
+        if f.size > excel.MAX_FILE_BYTES:
+            raise forms.ValidationError(
+                f"文件超过 {excel.MAX_FILE_BYTES // (1024 * 1024)}MB,请检查是否选错文件或拆分后导入"
+            )
+        return f
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label="原因", required=False, max_length=200)
+
+
+# --- villages ---------------------------------------------------------------------------------
+
+
+@requires("villagework.view", kind="list", model=Unit)
+@require_GET
+def village_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    townships = list(townships_for(user).order_by("path")) if not own_only(user) else []
+    township = next((t for t in townships if str(t.pk) == request.GET.get("township")), None)
+    groups = village_overview(user, on=timezone.localdate(), township=township)
+    context = {
+        "groups": groups,
+        "townships": townships,
+        "township": township,
+        "village_count": sum(len(g.villages) for g in groups),
+        "can_manage": has_capability(user, "villagework.manage"),
+    }
+    return render(request, "villagework/households/village_list.html", context)
+
+
+@requires("villagework.view", kind="detail", model=Unit)
+@require_GET
+def village(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    village = get_village(user, pk)
+    today = timezone.localdate()
+    form = HouseholdFilterForm(request.GET or None)
+    households = form.search(households_for(user).filter(village=village))
+    page = Paginator(households.order_by("group_name", "head_pinyin", "id"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    counts = household_counts(village)
+    context = {
+        "village": village,
+        "team": village_team(village, on=today),
+        "visible_assignments": set(
+            assignments_for(user).filter(village=village).values_list("pk", flat=True)
+        ),
+        "form": form,
+        "page": page,
+        "query": query.urlencode(),
+        "groups": group_names(village),
+        "counts": counts,
+        "category_counts": [
+            (label, counts[value]) for value, label in HouseholdCategory.choices if counts.get(value)
+        ],
+        "can_manage": has_capability(user, "villagework.manage"),
+        "today": today,
+    }
+    return render(request, "villagework/households/village_detail.html", context)
+
+
+# --- the register -----------------------------------------------------------------------------
+
+
+@requires("villagework.manage", kind="action", model=Unit)
+@require_http_methods(["GET", "POST"])
+def household_create(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    village = get_village(user, pk)
+    form = HouseholdForm(request.POST or None, initial={"category": HouseholdCategory.GENERAL})
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_create(village=village, actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已登记农户「{household}」。")
+            if "add_another" in request.POST:
+                return redirect("villagework:household_create", pk=village.pk)
+            return redirect("villagework:village", pk=village.pk)
+    return render(
+        request,
+        "villagework/households/household_form.html",
+        {"form": form, "village": village, "household": None},
+    )
+
+
+@requires("villagework.manage", kind="action", model=Household)
+@require_http_methods(["GET", "POST"])
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    household = get_household(user, pk)
+    initial = {f: getattr(household, f) for f in services.HOUSEHOLD_FIELDS}
+    form = HouseholdForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            household = services.household_update(household=household, actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            messages.success(request, f"已保存农户「{household}」。")
+            return redirect("villagework:village", pk=household.village_id)
+    context = {
+        "form": form,
+        "village": household.village,
+        "household": household,
+        "reason_form": ReasonForm(),
+        "has_history": services.household_has_history(household),
+    }
+    return render(request, "villagework/households/household_form.html", context)
+
+
+def _state_change(request: HttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
+    user = _user(request)
+    household = get_household(user, pk)
+    form = ReasonForm(request.POST)
+    reason = form.cleaned_data["reason"] if form.is_valid() else ""
+    try:
+        service(household=household, actor=user, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, ";".join(exc.messages))
+    else:
+        messages.success(request, f"农户「{household}」{done}。")
+    return redirect("villagework:village", pk=household.village_id)
+
+
+@requires("villagework.manage", kind="action", model=Household)
+@require_POST
+def household_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _state_change(request, pk, services.household_deactivate, "已注销(迁出),走访和诉求记录保留")
+
+
+@requires("villagework.manage", kind="action", model=Household)
+@require_POST
+def household_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _state_change(request, pk, services.household_reactivate, "已恢复在册")
+
+
+@requires("villagework.manage", kind="action", model=Household)
+@require_POST
+def household_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    household = get_household(user, pk)
+    try:
+        services.household_delete(household=household, actor=user)
+    except ValidationError as exc:
+        messages.error(request, ";".join(exc.messages))
+        return redirect("villagework:household_edit", pk=household.pk)
+    messages.success(request, f"已删除误登记的农户「{household}」。")
+    return redirect("villagework:village", pk=household.village_id)
+
+
+# --- Excel import -----------------------------------------------------------------------------
+
+
+@requires("villagework.manage", kind="page")
+@require_GET
+def household_template(request: HttpRequest) -> HttpResponse:
+    """The empty import template (no data, hence a page rather than an export)."""
+    return _attachment(excel.template_xlsx(), "农户花名册导入模板.xlsx")
+
+
+@requires("villagework.manage", kind="action", model=Unit)
+@require_http_methods(["GET", "POST"])
+def household_import(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    village = get_village(user, pk)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = excel.import_households(
+                upload.read(),
+                village=village,
+                actor=user,
+                filename=upload.name[:200],
+                dry_run=form.cleaned_data["dry_run"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        else:
+            key = IMPORT_ERRORS_KEY.format(pk=village.pk)
+            if result.ok:
+                request.session.pop(key, None)
+                if not result.dry_run:
+                    messages.success(request, f"{village.name}{result.summary}。")
+                    return redirect("villagework:village", pk=village.pk)
+            else:
+                request.session[key] = [e.as_dict() for e in result.errors]
+    context = {
+        "form": form,
+        "village": village,
+        "result": result,
+        "errors": result.errors[:SHOWN_IMPORT_ERRORS] if result else [],
+        "max_rows": excel.MAX_ROWS,
+        "max_mb": excel.MAX_FILE_BYTES // (1024 * 1024),
+    }
+    return render(request, "villagework/households/household_import.html", context)
+
+
+@requires("villagework.manage", kind="export", model=Unit)
+@require_GET
+def household_import_errors(request: HttpRequest, pk: int) -> HttpResponse:
+    """The errors of the user's last refused import into this village, as a workbook."""
+    village = get_village(_user(request), pk)
+    errors = request.session.get(IMPORT_ERRORS_KEY.format(pk=village.pk), [])
+    return _attachment(excel.error_report_xlsx(errors), f"{village.name}_农户导入错误报告.xlsx")
+
+
+urlpatterns: list[URLPattern] = [
+    path("villages/", village_list, name="village_list"),
+    path("villages/<int:pk>/", village, name="village"),
+    path("villages/<int:pk>/households/new/", household_create, name="household_create"),
+    path("villages/<int:pk>/households/import/", household_import, name="household_import"),
+    path(
+        "villages/<int:pk>/households/import/errors.xlsx",
+        household_import_errors,
+        name="household_import_errors",
+    ),
+    path("households/template.xlsx", household_template, name="household_template"),
+    path("households/<int:pk>/edit/", household_edit, name="household_edit"),
+    path("households/<int:pk>/deactivate/", household_deactivate, name="household_deactivate"),
+    path("households/<int:pk>/reactivate/", household_reactivate, name="household_reactivate"),
+    path("households/<int:pk>/delete/", household_delete, name="household_delete"),
+]

@@ -1,7 +1,345 @@
-"""驻村工作 views: reports. Each module owns its `urlpatterns` (merged in villagework/urls.py)."""
+"""驻村工作 views: the numbers (overview of a scope, a village, a cadre) and the 驻村蹲点工作记录表
+exports. Each module owns its `urlpatterns` (merged in villagework/urls.py).
+
+Definitions of every number are in villagework.selectors.stats. Scope: everything starts from
+villagework.selectors.scope; a 驻村干部 sees only their own cadre page and the villages they are
+stationed in (and on a village page only their own row of cadres)."""
 
 from __future__ import annotations
 
-from django.urls import URLPattern, path  # noqa: F401
+from datetime import date
+from typing import Any
+from urllib.parse import quote, urlencode
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.urls import URLPattern, path, reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET
+
+from ganbu.audit.services import record_event
+from ganbu.cadres.models import Cadre
+from ganbu.core.access import requires
+from ganbu.org.models import Unit, User
+from ganbu.org.permissions import has_capability
+from ganbu.org.scoping import filter_by_scope
+from ganbu.villagework.documents import record_docx, record_filename, record_xlsx, work_record
+from ganbu.villagework.models import Assignment
+from ganbu.villagework.selectors import stats
+from ganbu.villagework.selectors.scope import get_village, own_cadre, own_only, villages_for
+from ganbu.villagework.services.config import get_settings
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+OVERDUE_ON_PAGE = 50
+UNVISITED_ON_PAGE = 500
+MAX_PERIOD_DAYS = 3653  # ten years
+
+
+# --------------------------------------------------------------------------------------------------
+# Period
+# --------------------------------------------------------------------------------------------------
+
+
+class PeriodForm(forms.Form):
+    """A year, or a from/to period (which wins when given). Empty → the current year."""
+
+    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
+    start = forms.DateField(label="开始日期", required=False)
+    end = forms.DateField(label="结束日期", required=False)
+
+    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            raise forms.ValidationError("开始日期不能晚于结束日期", code="period_reversed")
+        if start and end and (end - start).days > MAX_PERIOD_DAYS:
+            raise forms.ValidationError("统计期间不能超过10年", code="period_too_long")
+        return data
+
+    def period(self) -> tuple[date, date]:
+        """The period asked for, or the current year when the form is invalid or empty."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        year = data.get("year") or self.today.year
+        start, end = data.get("start"), data.get("end")
+        if start or end:
+            start = start or date((end or self.today).year, 1, 1)
+            end = end or date(start.year, 12, 31)
+            return start, end
+        return stats.year_period(year)
+
+
+def _period(request: HttpRequest, today: date) -> tuple[PeriodForm, date, date]:
+    form = PeriodForm(request.GET or None, today=today)
+    start, end = form.period()
+    return form, start, end
+
+
+def _period_context(form: PeriodForm, start: date, end: date, today: date) -> dict[str, Any]:
+    return {
+        "form": form,
+        "start": start,
+        "end": end,
+        "today": today,
+        "years": list(range(today.year, today.year - 6, -1)),
+        "is_year": start.month == 1 and start.day == 1 and end == date(start.year, 12, 31),
+        "period_query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
+    }
+
+
+def _user(request: HttpRequest) -> User:
+    return request.user  # type: ignore[return-value]
+
+
+# --------------------------------------------------------------------------------------------------
+# Which cadre a user may look at
+# --------------------------------------------------------------------------------------------------
+
+
+def get_stationed_cadre(user: User, pk: int) -> Cadre:
+    """A cadre stationed (now or before) in a village the user may see; 404 otherwise.
+
+    A 驻村干部 only themself. Other users also reach a cadre of their registry scope who has no
+    assignment they may see (an empty report, so a county user can open any cadre); the cadre's
+    registry unit is otherwise irrelevant: a township sees a county cadre stationed in its village.
+    """
+    if own_only(user):
+        cadre = own_cadre(user)
+        if cadre is None or cadre.pk != pk:
+            raise Http404("对象不存在或不在您的数据范围内")
+        return cadre
+    visible = Q(pk__in=Assignment.objects.filter(village__in=villages_for(user)).values("cadre_id"))
+    if has_capability(user, "cadres.view"):
+        visible |= Q(pk__in=filter_by_scope(Cadre.objects.all(), user, "unit").values("pk"))
+    cadre = Cadre.objects.select_related("unit").filter(visible, pk=pk).first()
+    if cadre is None:
+        raise Http404("对象不存在或不在您的数据范围内")
+    return cadre
+
+
+def cadre_villages(user: User, cadre: Cadre) -> QuerySet[Unit]:
+    """The villages the cadre is or was stationed in that the user may see."""
+    assigned = Assignment.objects.filter(cadre=cadre).values("village_id")
+    return villages_for(user).filter(pk__in=assigned).select_related("parent").order_by("path")
+
+
+# --------------------------------------------------------------------------------------------------
+# Pages
+# --------------------------------------------------------------------------------------------------
+
+
+def _bar(rows: list[Any], label: Any, numbers: Any) -> dict[str, Any]:
+    return {
+        "labels": [label(r) for r in rows],
+        "coverage": [str(numbers(r).coverage) for r in rows],
+        "quota": [str(numbers(r).quota_rate) for r in rows],
+    }
+
+
+@requires("villagework.view", kind="page")
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if own_only(user):
+        cadre = own_cadre(user)
+        if cadre is not None:
+            query = request.GET.urlencode()
+            url = f"{reverse_cadre(cadre)}{'?' + query if query else ''}"
+            return redirect(url)
+        return render(request, "villagework/reports/no_cadre.html", status=200)
+    today = timezone.localdate()
+    form, start, end = _period(request, today)
+    table = stats.township_table(user, start=start, end=end, today=today)
+    scope = user.scope_unit
+    township_user = (
+        scope is not None and scope.is_township and not user.is_superuser and len(table.townships) <= 1
+    )
+    if township_user:
+        chart = _bar(table.villages, lambda r: r.village.name, lambda r: r.numbers)
+    else:
+        chart = _bar(table.townships, lambda r: r.township.name, lambda r: r.numbers)
+    statuses = stats.requests_by_status(user, start=start, end=end)
+    overdue = stats.overdue_requests(user, today=today)
+    context = {
+        **_period_context(form, start, end, today),
+        "table": table,
+        "totals": table.totals,
+        "township_user": township_user,
+        "statuses": statuses,
+        "overdue": [(r, (today - r.due_on).days) for r in overdue[:OVERDUE_ON_PAGE]],
+        "overdue_count": overdue.count(),
+        "charts": {
+            "coverage": chart,
+            "statuses": [{"label": label, "count": n, "status": s} for s, label, n in statuses],
+        },
+    }
+    return render(request, "villagework/reports/overview.html", context)
+
+
+def reverse_cadre(cadre: Cadre) -> str:
+    return reverse("villagework:cadre_report", kwargs={"pk": cadre.pk})
+
+
+@requires("villagework.view", kind="detail", model=Unit)
+@require_GET
+def village_report(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    village = get_village(user, pk)
+    today = timezone.localdate()
+    form, start, end = _period(request, today)
+    quota = get_settings().weekly_visit_quota
+    numbers = stats.village_numbers(village=village, start=start, end=end, today=today, quota=quota)
+    assignments = stats.village_assignments(village, start=start, end=end)
+    if own_only(user):
+        assignments = assignments.filter(cadre=own_cadre(user))
+    cadre_rows = [
+        (
+            a,
+            stats.cadre_numbers(
+                cadre=a.cadre, village=village, start=start, end=end, today=today, quota=quota
+            ),
+        )
+        for a in assignments
+    ]
+    points = stats.weekly_points(villages=[village], start=start, end=end, today=today, quota=quota)
+    unvisited = stats.unvisited_households(village, start=start, end=end)
+    context = {
+        **_period_context(form, start, end, today),
+        "village": village,
+        "own_page": own_only(user),
+        "numbers": numbers,
+        "cadre_rows": cadre_rows,
+        "unvisited": list(unvisited[:UNVISITED_ON_PAGE]),
+        "unvisited_count": numbers.households_unvisited,
+        "charts": {"weekly": _weekly_chart(points)},
+    }
+    return render(request, "villagework/reports/village.html", context)
+
+
+def _weekly_chart(points: list[stats.WeekPoint]) -> dict[str, Any]:
+    return {
+        "labels": [f"{p.monday:%m-%d}" for p in points],
+        "visits": [p.visits for p in points],
+        "required": [p.required for p in points],
+    }
+
+
+@requires("villagework.view", kind="detail", model=Cadre)
+@require_GET
+def cadre_report(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    cadre = get_stationed_cadre(user, pk)
+    today = timezone.localdate()
+    form, start, end = _period(request, today)
+    quota = get_settings().weekly_visit_quota
+    villages = cadre_villages(user, cadre)
+    village_list = list(villages)
+    per_village, totals = stats.cadre_total(
+        cadre=cadre, villages=village_list, start=start, end=end, today=today, quota=quota
+    )
+    assignments = (
+        Assignment.objects.filter(cadre=cadre, village__in=villages)
+        .select_related("village__parent")
+        .order_by("-started_on", "id")
+    )
+    points = stats.weekly_points(
+        villages=village_list, cadre=cadre, start=start, end=end, today=today, quota=quota
+    )
+    timeline = stats.cadre_timeline(cadre, start, end, villages=villages)
+    context = {
+        **_period_context(form, start, end, today),
+        "cadre": cadre,
+        "own_page": own_only(user),
+        "village_rows": [(v, per_village[v.pk]) for v in village_list],
+        "totals": totals,
+        "assignments": assignments,
+        "timeline": timeline,
+        "charts": {
+            "weekly": _weekly_chart(points),
+            "monthly": {
+                "labels": [
+                    f"{b.start.month}月" if start.year == end.year else f"{b.start:%Y-%m}"
+                    for b in timeline.months
+                ],
+                "logs": [b.logs for b in timeline.months],
+                "visits": [b.visits for b in timeline.months],
+                "requests": [b.requests for b in timeline.months],
+            },
+        },
+    }
+    return render(request, "villagework/reports/cadre.html", context)
+
+
+# --------------------------------------------------------------------------------------------------
+# 驻村蹲点工作记录表 (Word / Excel)
+# --------------------------------------------------------------------------------------------------
+
+
+def _export_period(request: HttpRequest, today: date) -> tuple[date, date] | HttpResponse:
+    form = PeriodForm(request.GET or None, today=today)
+    if form.is_bound and not form.is_valid():
+        messages = [
+            f"{form.fields[f].label if f in form.fields else '期间'}:{e}"
+            for f, es in form.errors.items()
+            for e in es
+        ]
+        text = "日期有误(格式 YYYY-MM-DD):" + ";".join(messages)
+        return HttpResponseBadRequest(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
+    return form.period()
+
+
+def _record(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
+    user = _user(request)
+    cadre = get_stationed_cadre(user, pk)
+    today = timezone.localdate()
+    period = _export_period(request, today)
+    if isinstance(period, HttpResponse):
+        return period
+    start, end = period
+    villages = list(cadre_villages(user, cadre))
+    record = work_record(user=user, cadre=cadre, villages=villages, start=start, end=end, today=today)
+    content = record_docx(record) if fmt == "docx" else record_xlsx(record)
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            action="villagework.record_export",
+            obj=cadre,
+            unit_path=villages[0].path if villages else cadre.unit.path,
+            payload={
+                "format": fmt,
+                "start": start.isoformat(),
+                "end": end.isoformat(),
+                "rows": len(record.rows),
+            },
+        )
+    response = HttpResponse(content, content_type=DOCX if fmt == "docx" else XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(record_filename(record, fmt))}"
+    return response
+
+
+@requires("villagework.view", kind="export", model=Cadre)
+@require_GET
+def record_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record(request, pk, "docx")
+
+
+@requires("villagework.view", kind="export", model=Cadre)
+@require_GET
+def record_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
+    return _record(request, pk, "xlsx")
+
+
+urlpatterns: list[URLPattern] = [
+    path("overview/", overview, name="overview"),
+    path("villages/<int:pk>/report/", village_report, name="village_report"),
+    path("cadres/<int:pk>/", cadre_report, name="cadre_report"),
+    path("cadres/<int:pk>/record.docx", record_docx_view, name="record_docx"),
+    path("cadres/<int:pk>/record.xlsx", record_xlsx_view, name="record_xlsx"),
+]
