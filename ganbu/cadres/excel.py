@@ -12,8 +12,9 @@ Import is all-or-nothing per file and runs in two passes over the rows:
    cadres and their records are pre-loaded by 身份证号 (one query per table and chunk), new rows
    are inserted and changed rows updated with one statement per table and chunk (executemany;
    COPY on PostgreSQL), derived fields are computed with ``rules.derive_current`` and
-   ``rules.name_keys`` (what ``services.cadre_refresh_derived`` uses), and one audit event
-   ("cadre.import") is written for the whole file.
+   ``rules.name_keys`` (what ``services.cadre_refresh_derived`` uses), the chunk's state periods
+   are rebuilt (``services.state_periods_rebuild``), and one audit event ("cadre.import") is
+   written for the whole file.
 
 Rows are streamed from python-calamine (which holds the parsed sheet, ~1 KB per row, in native
 memory) or openpyxl read-only (the fallback, and the reader for very large files); Python memory
@@ -1079,6 +1080,7 @@ class _Importer:
     # ---- writing ---------------------------------------------------------------------------------
     def _write(self, rows: list[_Row]) -> None:
         writes = _Writes()
+        first_created, first_updated = len(self.created_ids), len(self.updated_ids)
         for row in rows:
             if row.existing is None:
                 self._plan_new(row, writes)
@@ -1110,6 +1112,10 @@ class _Importer:
         _insert_many(Appointment, writes.appt_new, now)
         _insert_many(RankRecord, writes.rank_new, now)
         _insert_many(Education, writes.edu_new, now)
+        # the state periods of the chunk's cadres (what cadre_refresh_derived keeps for one cadre)
+        services.state_periods_rebuild(
+            cadre_ids=self.created_ids[first_created:] + self.updated_ids[first_updated:]
+        )
 
     def _education_targets(self, values: dict[str, Any], ft: tuple[str, str]) -> tuple[str, str]:
         """The in-service record's (education, degree): the parts of 最高学历/学位 above full-time."""

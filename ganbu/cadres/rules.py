@@ -4,9 +4,9 @@ ages and name keys. Services and the demo seeder share them so derived data is c
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from functools import lru_cache
 
 from pypinyin import Style, lazy_pinyin
@@ -99,6 +99,7 @@ class AppointmentFacts:
     started_on: date
     ended_on: date | None
     unit_id: int
+    id: int | None = None  # the record's id, when it has one (state periods name the main post)
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,7 @@ class CurrentFields:
     fulltime_degree: str
     highest_education: str
     highest_degree: str
+    main_appointment_id: int | None = None  # the id of the appointment that gives unit and level
 
 
 LEVEL_ORDER = {"1A31": 1, "1A32": 2, "1A41": 3, "1A42": 4, "1A50": 5, "1A60": 6, "1A98": 7, "1A99": 8, "": 9}
@@ -163,4 +165,93 @@ def derive_current(
         fulltime_degree=best_degree(fulltime),
         highest_education=best_edu(edus),
         highest_degree=best_degree(edus),
+        main_appointment_id=main.id if main else None,
     )
+
+
+# The end of a state period that has not ended (valid_to is exclusive, so a date no record reaches).
+OPEN_END = date(9999, 12, 31)
+
+
+@dataclass(frozen=True)
+class Period:
+    """What structure analysis needs of a cadre during [valid_from, valid_to): the derived fields
+    of `derive_current` on every day of the interval (they change only on a record's date)."""
+
+    valid_from: date
+    valid_to: date  # exclusive; OPEN_END while it lasts
+    unit_id: int
+    main_appointment_id: int | None
+    level: str
+    is_leader: bool
+    rank: str
+    highest_education: str
+    fulltime_education: str
+
+
+def state_periods(
+    *,
+    appointments: Sequence[AppointmentFacts],
+    ranks: Sequence[tuple[str, date, date | None]],
+    educations: Sequence[tuple[str, str, str, date | None]],
+    active: bool,
+) -> list[Period]:
+    """A cadre's structure-relevant state over time, as the intervals in which `derive_current`
+    gives the same unit, level, leader flag, rank, education and main appointment, for the days
+    the cadre holds an appointment (no interval for the days in between).
+
+    The state can change only on a record's date: an appointment or rank starting, the day after
+    one ends (the end date still counts), an education completed. So `derive_current` is
+    evaluated on each of those dates, and equal neighbours are merged.
+
+    `active`: whether the cadre's status is 在职. A cadre who has retired or left counts only
+    through appointments with an end date (the registry does not date the status change, so an
+    open appointment is not taken to last for ever: analytics' definition of "in post on D")."""
+    if not active:
+        appointments = [a for a in appointments if a.ended_on is not None]
+    boundaries: set[date] = set()
+    for start, end in [(a.started_on, a.ended_on) for a in appointments] + [(r[1], r[2]) for r in ranks]:
+        boundaries.add(start)
+        if end is not None and end < OPEN_END - timedelta(days=1):
+            boundaries.add(end + timedelta(days=1))
+    boundaries.update(e[3] for e in educations if e[3] is not None)
+    periods: list[Period] = []
+    ordered = sorted(boundaries)
+    for i, on in enumerate(ordered):
+        valid_to = ordered[i + 1] if i + 1 < len(ordered) else OPEN_END
+        d = derive_current(appointments=appointments, ranks=ranks, educations=educations, on=on)
+        if d.unit_id is None:  # no appointment held
+            continue
+        period = Period(
+            on,
+            valid_to,
+            d.unit_id,
+            d.main_appointment_id,
+            d.current_level,
+            d.is_leader,
+            d.current_rank,
+            d.highest_education,
+            d.fulltime_education,
+        )
+        last = periods[-1] if periods else None
+        if last is not None and last.valid_to == on and _same_state(last, period):
+            periods[-1] = Period(last.valid_from, valid_to, *_state(period))
+        else:
+            periods.append(period)
+    return periods
+
+
+def _state(p: Period) -> tuple[int, int | None, str, bool, str, str, str]:
+    return (
+        p.unit_id,
+        p.main_appointment_id,
+        p.level,
+        p.is_leader,
+        p.rank,
+        p.highest_education,
+        p.fulltime_education,
+    )
+
+
+def _same_state(a: Period, b: Period) -> bool:
+    return _state(a) == _state(b)

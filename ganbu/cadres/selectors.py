@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.selectors import events_for_object
-from ganbu.cadres.models import Cadre, CadreStatus
+from ganbu.cadres.models import Appointment, Cadre, CadreStatus, StatePeriod
 from ganbu.org.models import CodeItem, Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import get_in_scope_or_404, scope_path
@@ -185,3 +185,18 @@ def cadre_detail_context(*, user: User, cadre: Cadre) -> dict[str, Any]:
         "id_number": visible_id_number(user, cadre),
         "can_see_sensitive": has_capability(user, "cadres.view_sensitive"),
     }
+
+
+def state_periods_on(as_of: date) -> QuerySet[StatePeriod]:
+    """The state period (models.StatePeriod) of every cadre holding an appointment on `as_of`, at
+    most one per cadre: unit, level, leader flag, rank and education on that date as
+    `rules.derive_current` gives them, with the cadre's counted fields. Not scoped: the caller
+    restricts `unit_id` (analytics does, by subtree). A cadre no longer 在职 is here only through
+    appointments with an end date; callers that count "today or later" drop them."""
+    return StatePeriod.objects.filter(valid_from__lte=as_of, valid_to__gt=as_of).order_by()
+
+
+def state_periods_built() -> bool:
+    """False when the periods have never been built although there is history to build them from
+    (a database filled by bulk inserts without `services.state_periods_rebuild`)."""
+    return StatePeriod.objects.exists() or not Appointment.objects.exists()

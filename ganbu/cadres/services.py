@@ -8,7 +8,7 @@ functions, `record_save` / `record_delete`, with a validator per kind.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -32,6 +32,9 @@ from ganbu.cadres.models import (
     RewardKind,
     RewardPunishment,
 )
+from ganbu.cadres.periods import CADRE_FIELDS as PERIOD_CADRE_FIELDS
+from ganbu.cadres.periods import rebuild as periods_rebuild
+from ganbu.cadres.periods import replace_for_cadre as replace_periods
 from ganbu.cadres.rules import AppointmentFacts, age_on, derive_current, name_keys, parse_id_number
 from ganbu.org.models import CodeItem, Post, Unit, User
 from ganbu.org.scoping import unit_in_scope
@@ -63,6 +66,8 @@ CODE_FIELDS = {
     "establishment": "establishment",
 }
 PARTY_CODES = {"01", "02"}
+# Cadre fields the state periods depend on (copied into them, or deciding which posts count).
+PERIOD_SOURCE_FIELDS = frozenset({"status", *PERIOD_CADRE_FIELDS})
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
@@ -194,11 +199,16 @@ def _raise(errors: dict[str, str], code: str) -> None:
 # ---------------------------------------------------------------------------------------------
 
 
-def cadre_refresh_derived(*, cadre: Cadre, on: date | None = None) -> Cadre:
-    """Recompute current post/rank/education and search keys from the records; save them."""
+def cadre_refresh_derived(*, cadre: Cadre, on: date | None = None, periods: bool = True) -> Cadre:
+    """Recompute current post/rank/education and search keys from the records; save them. With
+    `periods` (the default) also replace the cadre's state periods (models.StatePeriod), which
+    depend on the records and on the cadre's status and counted fields but not on the date, so the
+    daily refresh skips them."""
     on = on or timezone.localdate()
     appointments = [
-        AppointmentFacts(a.title, a.level, a.is_leadership, a.is_primary, a.started_on, a.ended_on, a.unit_id)
+        AppointmentFacts(
+            a.title, a.level, a.is_leadership, a.is_primary, a.started_on, a.ended_on, a.unit_id, a.pk
+        )
         for a in cadre.appointments.all()
     ]
     ranks = [(r.rank, r.started_on, r.ended_on) for r in cadre.ranks.all()]
@@ -240,7 +250,21 @@ def cadre_refresh_derived(*, cadre: Cadre, on: date | None = None) -> Cadre:
             "updated_at",
         ]
     )
+    if periods:
+        replace_periods(cadre, appointments=appointments, ranks=ranks, educations=educations)
     return cadre
+
+
+def state_periods_rebuild(*, cadre_ids: Iterable[int] | None = None) -> int:
+    """Rebuild the state periods (models.StatePeriod) of `cadre_ids` from their records, or with
+    None those of every cadre (the whole table, audited). For writers that bypass
+    `cadre_refresh_derived` with bulk inserts (the Excel import, the demo seeder): call it with the
+    ids written, in the same transaction. Returns the number of period rows written."""
+    with transaction.atomic():
+        written = periods_rebuild(cadre_ids=cadre_ids)
+        if cadre_ids is None:
+            record_event(actor=None, action="cadre.rebuild_state_periods", payload={"rows": written})
+    return written
 
 
 # ---------------------------------------------------------------------------------------------
@@ -310,7 +334,7 @@ def cadre_update(
     with transaction.atomic():
         cadre.full_clean(exclude=["photo"])
         cadre.save(update_fields=[*changed, "updated_at"])
-        if "name" in changed:
+        if "name" in changed or PERIOD_SOURCE_FIELDS.intersection(changed):
             cadre_refresh_derived(cadre=cadre)
         after = {f: ("***" if f == "id_number" else getattr(cadre, f)) for f in changed}
         record_event(
@@ -669,7 +693,7 @@ def cadres_refresh_due(*, since: date, today: date) -> int:
     refreshed = 0
     for cadre in Cadre.objects.filter(pk__in=ids).iterator(chunk_size=500):
         with transaction.atomic():
-            cadre_refresh_derived(cadre=cadre, on=today)
+            cadre_refresh_derived(cadre=cadre, on=today, periods=False)
         refreshed += 1
     if refreshed:
         with transaction.atomic():
@@ -681,9 +705,14 @@ def cadres_refresh_due(*, since: date, today: date) -> int:
     return refreshed
 
 
-def cadre_link_account(*, cadre: Cadre, user: User | None, actor: User | None) -> Cadre:
-    """Link (or with `user=None` unlink) the cadre's own login, e.g. a 驻村干部's phone account."""
-    _require_scope(actor, cadre.unit)
+def cadre_link_account(
+    *, cadre: Cadre, user: User | None, actor: User | None, scope_unit: Unit | None = None
+) -> Cadre:
+    """Link (or with `user=None` unlink) the cadre's own login, e.g. a 驻村干部's phone account.
+
+    The actor must have `scope_unit` (e.g. the village a county-department cadre is stationed in)
+    or, by default, the cadre's own unit in scope."""
+    _require_scope(actor, scope_unit or cadre.unit)
     if user is not None and Cadre.objects.filter(account=user).exclude(pk=cadre.pk).exists():
         raise ValidationError({"account": "该账号已关联其他干部"}, code="account_taken")
     with transaction.atomic():

@@ -27,6 +27,7 @@ from ganbu.cadres.models import (
     RankRecord,
 )
 from ganbu.cadres.rules import AppointmentFacts, derive_current, make_id_number, name_keys
+from ganbu.cadres.services import state_periods_rebuild
 from ganbu.core.db import refresh_planner_statistics
 from ganbu.org import services as org_services
 from ganbu.org.models import Post, Team, TeamKind, Unit, UnitKind
@@ -704,6 +705,7 @@ class DemoBuilder:
             RankRecord.objects.bulk_create(ranks, batch_size=2000)
             FamilyMember.objects.bulk_create(fams, batch_size=2000)
             AnnualAssessment.objects.bulk_create(assess, batch_size=2000)
+            state_periods_rebuild(cadre_ids=[c.pk for c in cadres])
             self.stats.rows += len(cadres) + len(edus) + len(appts) + len(ranks) + len(fams) + len(assess)
 
 

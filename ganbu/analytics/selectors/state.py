@@ -2,10 +2,13 @@
 """Where every cadre stood on a given date, computed in the database from the history tables.
 
 `cadre_state_sql` is the one definition of "a cadre's position on date D" that structure tables,
-composition checks and forecasts share (through `state_source`, which reads today's state from the
-current_* fields instead when they are provably the same). It is the SQL twin of `cadres.rules.derive_current` (the
+composition checks and forecasts share. It is the SQL twin of `cadres.rules.derive_current` (the
 function that maintains the registry's current_* fields), so for today it gives what the current_*
-fields say when they are fresh:
+fields say when they are fresh. `state_source` reads the same state from one of two derived copies
+instead: today's from the current_* fields when they are provably fresh, any other date's from the
+registry's state periods (`cadres.selectors.state_periods_on`, one row per cadre and interval of
+unchanged state, built by `cadres.rules.state_periods` with derive_current itself). The history
+computation stays as the reference the tests hold both copies to (`source="history"`):
 
 - held appointments on D: started on or before D and not ended before D (`ended_on >= D` or open);
 - the main appointment is the primary one, else the highest level, then the earliest start, then the
@@ -20,11 +23,13 @@ status is no longer 在职 (退休/调出) counts only through appointments with
 after today: the registry does not record when the status changed, so an appointment left open is
 not taken to last for ever.
 
-Reads the registry's tables (read-only) because no registry selector answers "as of a date" in SQL.
+The history computation reads the registry's tables (read-only) because it is the reference the
+registry's derived copies are checked against; the periods are read through a registry selector.
 """
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date
 
@@ -42,7 +47,10 @@ from ganbu.analytics.rules import (
 from ganbu.analytics.selectors.sql import Sql, fetch_all, in_list, join, table
 from ganbu.cadres.models import Appointment, Cadre, CadreStatus, Education, EducationKind, RankRecord
 from ganbu.cadres.rules import EDUCATION_RANK, LEVEL_ORDER
+from ganbu.cadres.selectors import state_periods_built, state_periods_on
 from ganbu.org.models import Post, Unit
+
+logger = logging.getLogger(__name__)
 
 
 class Population:
@@ -82,7 +90,8 @@ class StateOptions:
     today: date
     education: str = EducationMode.HIGHEST
     with_details: bool = False  # also name and title (for lists)
-    source: str = "auto"  # "auto" | "history" | "current" (tests and the benchmark force one)
+    # "auto" | "current" | "periods" | "history" (tests and the benchmark force one; see state_source)
+    source: str = "auto"
 
 
 def case_map(expression: str, mapping: dict[str, int], default: int) -> Sql:
@@ -221,9 +230,10 @@ class StateSource:
     `sql` gives one row per cadre in the population's scope with the columns id, gender,
     birth_date, political_status, ethnicity, personnel_category, unit_id, leader (0/1) and three
     keys: level_key, rank_key and edu_key [, name, title]. From the history tables the keys are
-    already small integers (level order, rank grade, education rank); from the current_* fields they
-    are the raw codes. The methods turn a key column into the integer it stands for, so a query can
-    group by the keys first and map the few groups afterwards (the mapping is the costly part)."""
+    already small integers (level order, rank grade, education rank); from the current_* fields and
+    the state periods they are the raw codes. The methods turn a key column into the integer it
+    stands for, so a query can group by the keys first and map the few groups afterwards (the
+    mapping is the costly part)."""
 
     sql: Sql
     from_history: bool
@@ -319,6 +329,59 @@ def current_state_sql(options: StateOptions) -> Sql:
     ) + (scope.wrap(" AND c.unit_id IN (", ")") if scope.text else "")
 
 
+def periods_state_sql(options: StateOptions) -> Sql:
+    """The state rows (see StateSource) from the registry's state periods: one range scan of the
+    periods valid on the date (`cadres.selectors.state_periods_on`). For a date on or after today a
+    cadre no longer 在职 does not count at all (as in `held_appointments_where`); before today the
+    periods already count them only through appointments with an end date."""
+    edu_column = (
+        "p.fulltime_education" if options.education == EducationMode.FULLTIME else "p.highest_education"
+    )
+    periods = (
+        state_periods_on(options.as_of)
+        .values(
+            "cadre_id",
+            "gender",
+            "birth_date",
+            "political_status",
+            "ethnicity",
+            "personnel_category",
+            "unit_id",
+            "is_leader",
+            "level",
+            "rank",
+            "highest_education",
+            "fulltime_education",
+            "main_appointment_id",
+        )
+        .query.sql_with_params()
+    )
+    details = ""
+    if options.with_details:
+        details = (
+            f", (SELECT c.name FROM {table(Cadre)} c WHERE c.id = p.cadre_id) AS name, "
+            f"(SELECT a.title FROM {table(Appointment)} a WHERE a.id = p.main_appointment_id) AS title"
+        )
+    scope = subtree_unit_ids(options.unit)
+    conditions = []
+    if scope.text:
+        conditions.append(scope.wrap("p.unit_id IN (", ")"))
+    if options.as_of >= options.today:
+        conditions.append(_inactive_ids().wrap("p.cadre_id NOT IN (", ")"))
+    return (
+        Sql(
+            "SELECT p.cadre_id AS id, p.gender AS gender, p.birth_date AS birth_date, "
+            "p.political_status AS political_status, p.ethnicity AS ethnicity, "
+            "p.personnel_category AS personnel_category, p.unit_id AS unit_id, "
+            "CASE WHEN p.is_leader THEN 1 ELSE 0 END AS leader, p.level AS level_key, "
+            f"p.rank AS rank_key, {edu_column} AS edu_key{details} FROM ("
+        )
+        + Sql(periods[0], tuple(periods[1]))
+        + ") p"
+        + (join(" AND ", conditions).wrap(" WHERE ", "") if conditions else "")
+    )
+
+
 def _saved_on_lower_bound(column: str) -> str:
     """A date on or before the local date of the timestamp `column` (its UTC date minus one day,
     which is at most the Asia/Shanghai date)."""
@@ -376,14 +439,23 @@ def current_fields_are_fresh(today: date, *, use_cache: bool = True) -> bool:
 
 
 def state_source(options: StateOptions) -> StateSource:
-    """The state rows for the date: from the current_* fields when the date is today and they are
-    fresh (the fast path, identical by construction and by test), else from the history tables."""
-    if options.source == "current" or (
-        options.source == "auto"
-        and options.as_of == options.today
-        and current_fields_are_fresh(options.today)
-    ):
+    """The state rows for the date. `auto`: from the current_* fields when the date is today and
+    they are fresh (one scan of the cadre table), else from the state periods (one range scan), both
+    identical to the history computation by construction and by test; from the history tables only
+    when the periods were never built (a database bulk-filled without rebuilding them)."""
+    source = options.source
+    if source == "auto":
+        if options.as_of == options.today and current_fields_are_fresh(options.today):
+            source = "current"
+        elif state_periods_built():
+            source = "periods"
+        else:
+            logger.warning("state periods not built: run manage.py rebuild_state_periods")
+            source = "history"
+    if source == "current":
         return StateSource(current_state_sql(options), from_history=False)
+    if source == "periods":
+        return StateSource(periods_state_sql(options), from_history=False)
     return StateSource(cadre_state_sql(options), from_history=True)
 
 

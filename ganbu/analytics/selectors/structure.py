@@ -335,15 +335,18 @@ def dimension_specs(bands: Sequence[AgeBand], as_of: date, source: StateSource) 
 # ---------------------------------------------------------------------------------------------
 
 
+# PostgreSQL: date_part (double precision), not EXTRACT, which returns numeric since PostgreSQL 14
+# and costs about three times as much: at a million rows the three calls per row of the average
+# age took ~1 s with EXTRACT, ~0.3 s with date_part (measured, bench/structure.py).
 def birth_year_sql(column: str) -> str:
     if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(YEAR FROM {column}) AS INTEGER)"
+        return f"CAST(date_part('year', {column}) AS INTEGER)"
     return f"CAST(substr({column}, 1, 4) AS INTEGER)"
 
 
 def birth_mmdd_sql(column: str) -> str:
     if connection.vendor == "postgresql":
-        return f"CAST(EXTRACT(MONTH FROM {column}) * 100 + EXTRACT(DAY FROM {column}) AS INTEGER)"
+        return f"CAST(date_part('month', {column}) * 100 + date_part('day', {column}) AS INTEGER)"
     return f"CAST(substr({column}, 6, 2) || substr({column}, 9, 2) AS INTEGER)"
 
 
