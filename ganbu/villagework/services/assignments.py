@@ -28,7 +28,7 @@ from ganbu.cadres.services import cadre_link_account
 from ganbu.org.models import Role, Unit, User
 from ganbu.org.scoping import unit_in_scope
 from ganbu.villagework.models import Assignment, AssignmentRole, WorkLog
-from ganbu.villagework.services.households import require_village_manager
+from ganbu.villagework.services.households import lock_village, require_village_manager
 
 EDITABLE_FIELDS = ("role", "started_on", "ended_on", "duties", "document_number", "note")
 TEXT_LIMITS = {"duties": ("工作职责", 2000), "document_number": ("派驻文号", 100), "note": ("备注", 200)}
@@ -113,10 +113,6 @@ def _check_logs_inside(assignment: Assignment, started_on: dt.date, ended_on: dt
         )
 
 
-def _lock_village(village: Unit) -> None:
-    Unit.objects.select_for_update().filter(pk=village.pk).first()
-
-
 def _snapshot(assignment: Assignment) -> dict[str, Any]:
     return {
         "cadre": assignment.cadre_id,
@@ -146,7 +142,7 @@ def assignment_create(
         )
     texts = {"duties": duties.strip(), "document_number": document_number.strip(), "note": note.strip()}
     with transaction.atomic():
-        _lock_village(village)
+        lock_village(village)
         _validate(
             cadre=cadre,
             village=village,
@@ -179,7 +175,7 @@ def assignment_update(*, assignment: Assignment, actor: User | None, **fields: A
         raise TypeError(f"not editable: {sorted(unknown)}")
     require_village_manager(actor, assignment.village)
     with transaction.atomic():
-        _lock_village(assignment.village)
+        lock_village(assignment.village)
         assignment = (
             Assignment.objects.select_for_update().select_related("cadre", "village").get(pk=assignment.pk)
         )
@@ -228,7 +224,7 @@ def assignment_end(*, assignment: Assignment, ended_on: dt.date, actor: User | N
     if not isinstance(ended_on, dt.date):
         raise ValidationError({"ended_on": "请填写驻村结束日期"}, code="assignment_end_missing")
     with transaction.atomic():
-        _lock_village(assignment.village)
+        lock_village(assignment.village)
         assignment = (
             Assignment.objects.select_for_update().select_related("cadre", "village").get(pk=assignment.pk)
         )
@@ -295,12 +291,10 @@ def account_scope(actor: User | None, assignment: Assignment) -> Unit:
     return unit
 
 
-def _link(cadre: Cadre, user: User | None, actor: User | None) -> None:
-    """cadres.services.cadre_link_account checks that the actor has the *cadre's* unit in scope; a
-    cadre of a county department stationed in a township's village is outside the township's
-    scope, so for them the link is made as the system and recorded below under the actor."""
-    link_actor = actor if actor is None or unit_in_scope(actor, cadre.unit) else None
-    cadre_link_account(cadre=cadre, user=user, actor=link_actor)
+def _link(cadre: Cadre, user: User | None, actor: User | None, village: Unit) -> None:
+    """A cadre of a county department stationed in a township's village is outside the township's
+    registry scope; the link is authorised by the village being in the actor's scope."""
+    cadre_link_account(cadre=cadre, user=user, actor=actor, scope_unit=village)
 
 
 def assignment_link_account(
@@ -345,7 +339,7 @@ def assignment_link_account(
                 actor=actor,
             )
         before = cadre.account_id
-        _link(cadre, user, actor)
+        _link(cadre, user, actor, assignment.village)
         record_event(
             actor=actor,
             action="villagework.assignment.account",

@@ -46,6 +46,7 @@ from ganbu.villagework.models import (
     WorkLog,
 )
 from ganbu.villagework.selectors.scope import villages_for
+from ganbu.villagework.selectors.stats import monday_of
 from ganbu.villagework.selectors.villages import search_households
 from ganbu.villagework.services import requests as request_services
 from ganbu.villagework.services.config import get_settings
@@ -248,7 +249,12 @@ def _check_requests(
             messages.append(prefix + f"诉求内容不能超过{request_services.DESCRIPTION_MAX}字")
         household = None
         if item.get("household_id") not in (None, ""):
-            household = Household.objects.filter(pk=item["household_id"], village=village).first()
+            raw_id = str(item["household_id"])
+            household = (
+                Household.objects.filter(pk=int(raw_id), village=village).first()
+                if raw_id.isdecimal()
+                else None
+            )
             if household is None:
                 messages.append(prefix + f"所选农户不属于{village.name}")
         try:
@@ -553,7 +559,7 @@ def visited_ids(household_ids: Iterable[int], year: int) -> set[int]:
 
 def week_of(day: date) -> tuple[date, date]:
     """Monday and Sunday of the week containing `day`."""
-    monday = day - timedelta(days=day.weekday())
+    monday = monday_of(day)
     return monday, monday + timedelta(days=6)
 
 
@@ -617,10 +623,5 @@ def current_assignments(cadre: Cadre, today: date) -> QuerySet[Assignment]:
 def loggable_villages(cadre: Cadre, user: User, today: date) -> QuerySet[Unit]:
     """Villages the cadre may write logs for now: an assignment that has not ended before the
     first day still inside the edit window, and the village within the user's villages."""
-    earliest = today - timedelta(days=get_settings().edit_window_days)
-    village_ids = (
-        Assignment.objects.filter(cadre=cadre, started_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=earliest))
-        .values("village_id")
-    )
+    village_ids = request_services.workable_assignments(cadre, today).values("village_id")
     return villages_for(user).filter(pk__in=village_ids).order_by("name")

@@ -19,7 +19,7 @@ from typing import Literal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, QuerySet, Value, When
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from ganbu.audit.services import record_event
@@ -27,6 +27,7 @@ from ganbu.cadres.models import Cadre
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.villagework.models import (
+    Assignment,
     Household,
     RequestCategory,
     RequestStatus,
@@ -79,12 +80,27 @@ def is_township(actor: User | None, village: Unit) -> bool:
     return has_capability(actor, "villagework.manage") and villages_for(actor).filter(pk=village.pk).exists()
 
 
-def is_handler(actor: User | None, village: Unit) -> bool:
-    """May raise and handle requests of the village: the township, or a 驻村干部 of that village."""
+def workable_assignments(cadre: Cadre, today: date) -> QuerySet[Assignment]:
+    """The cadre's assignments they may still work under: started, and not ended before the first
+    day still inside the edit window (a cadre who has left may finish that window's logs)."""
+    earliest = today - timedelta(days=get_settings().edit_window_days)
+    return Assignment.objects.filter(cadre=cadre, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=earliest)
+    )
+
+
+def is_handler(actor: User | None, village: Unit, today: date | None = None) -> bool:
+    """May raise and handle requests of the village: the township, or a 驻村干部 stationed there
+    (an assignment still workable: a cadre who left the village long ago no longer handles them)."""
     if is_township(actor, village):
         return True
     assert actor is not None
-    return has_capability(actor, "villagework.log") and villages_for(actor).filter(pk=village.pk).exists()
+    if not has_capability(actor, "villagework.log") or not villages_for(actor).filter(pk=village.pk).exists():
+        return False
+    cadre = own_cadre(actor)
+    return (
+        cadre is not None and workable_assignments(cadre, today or _today()).filter(village=village).exists()
+    )
 
 
 def allowed_transitions(request: VillagerRequest, actor: User | None) -> list[str]:
@@ -146,7 +162,7 @@ def request_create(
     the responsible cadre defaults to the source log's cadre, else the acting 驻村干部."""
     today = today or _today()
     raised_on = raised_on or today
-    if not is_handler(actor, village):
+    if not is_handler(actor, village, today):
         raise PermissionDenied("您不能登记该村的群众诉求")
     errors: dict[str, str] = {}
     description = (description or "").strip()
@@ -166,6 +182,8 @@ def request_create(
         errors["due_on"] = "办理期限不能早于提出日期"
     if source_log is not None and source_log.village_id != village.pk:
         errors["source_log"] = "来源工作记录不属于该村"
+    if cadre is not None and not Assignment.objects.filter(cadre=cadre, village=village).exists():
+        errors["cadre"] = f"承办干部{cadre.name}没有驻{village.name}的安排"
     if errors:
         raise ValidationError(errors, code="villagework_request_invalid")
     if cadre is None:

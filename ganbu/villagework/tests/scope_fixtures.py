@@ -8,6 +8,7 @@ from datetime import date
 
 from django.core.files.base import ContentFile
 from django.db.models import Model
+from django.utils import timezone
 
 from ganbu.testing import World, make_cadre
 from ganbu.villagework.models import (
@@ -50,7 +51,7 @@ def _log(world: World) -> tuple[Model, str]:
         cadre=assignment.cadre,
         village=world.village_b,
         assignment=assignment,
-        logged_on=date.today(),
+        logged_on=timezone.localdate(),
         kind="visit",
         content=f"{MARKER}走访内容",
     )

@@ -3,13 +3,14 @@ a fixed today, and the request pages (list flags, detail buttons, transitions, s
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from itertools import product
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from ganbu.audit.models import AuditEvent
 from ganbu.testing import World, make_user
@@ -263,7 +264,7 @@ def _client(world: World, name: str) -> Client:
 
 
 def test_list_flags_overdue_and_puts_escalated_first(v: VillageWorld) -> None:
-    today = date.today()
+    today = timezone.localdate()
     late = _make(v, S.ACCEPTED, raised_on=date(2020, 1, 1), due_on=date(2020, 1, 5), description="逾期的诉求")
     _make(v, S.ESCALATED, raised_on=today, due_on=today, escalated_on=today, description="上报的诉求")
     _make(v, S.ACCEPTED, village=v.world.village_b, household=v.households_b[0], description="乙村诉求")
@@ -289,7 +290,7 @@ def test_cadre_creates_a_request_through_the_page(v: VillageWorld) -> None:
             "household": v.households_a[2].pk,
             "category": RequestCategory.POLICY,
             "description": "咨询医保报销",
-            "raised_on": date.today().isoformat(),
+            "raised_on": timezone.localdate().isoformat(),
         },
     )
     request = VillagerRequest.objects.get()
@@ -321,7 +322,7 @@ def test_create_page_shows_errors_and_refuses_other_villages(v: VillageWorld) ->
 
 
 def test_detail_shows_allowed_buttons_and_transition_works(v: VillageWorld) -> None:
-    request = _make(v, S.ACCEPTED, raised_on=date.today(), due_on=date.today())
+    request = _make(v, S.ACCEPTED, raised_on=timezone.localdate(), due_on=timezone.localdate())
     cadre = _client(v.world, "village_cadre")
     page = cadre.get(reverse("villagework:request", args=[request.pk])).content.decode()
     assert "开始办理" in page and "上报乡镇" in page and "办结" in page
@@ -329,7 +330,7 @@ def test_detail_shows_allowed_buttons_and_transition_works(v: VillageWorld) -> N
     assert cadre.get(url).status_code == 405
     cadre.post(url, {"to": S.ESCALATED, "resolution": "需乡镇协调资金"})
     request.refresh_from_db()
-    assert request.status == S.ESCALATED and request.escalated_on == date.today()
+    assert request.status == S.ESCALATED and request.escalated_on == timezone.localdate()
     page = cadre.get(reverse("villagework:request", args=[request.pk])).content.decode()
     assert "由乡镇办结" in page and 'name="to"' not in page
     refused = cadre.post(url, {"to": S.RESOLVED, "resolution": "x"})
@@ -360,3 +361,23 @@ def test_request_pages_are_scoped(v: VillageWorld) -> None:
     client.force_login(other)
     assert client.get(reverse("villagework:request", args=[request.pk])).status_code == 404
     assert "村道破损" not in client.get(reverse("villagework:request_list")).content.decode()
+
+
+def test_a_cadre_who_left_the_village_no_longer_handles_its_requests(v: VillageWorld) -> None:
+    settings_update(actor=None, edit_window_days=3)
+    today = timezone.localdate()
+    request = _make(v, S.ACCEPTED, raised_on=date(2025, 3, 1), due_on=date(2025, 3, 16))
+    cadre_user = v.world.users["village_cadre"]
+    # left 3 days ago: still inside the edit window, may finish the window's work
+    v.assignment_a.ended_on = today - timedelta(days=3)
+    v.assignment_a.save(update_fields=["ended_on"])
+    assert allowed_transitions(request, cadre_user) == [S.IN_PROGRESS, S.RESOLVED, S.ESCALATED]
+    # left 4 days ago: the village still shows in their history, but its requests are not theirs
+    v.assignment_a.ended_on = today - timedelta(days=4)
+    v.assignment_a.save(update_fields=["ended_on"])
+    assert allowed_transitions(request, cadre_user) == []
+    with pytest.raises(PermissionDenied):
+        request_transition(request=request, to=S.IN_PROGRESS, actor=cadre_user)
+    with pytest.raises(PermissionDenied):
+        request_create(actor=cadre_user, village=v.world.village_a, category="other", description="修路")
+    assert allowed_transitions(request, v.world.users["clerk_a"]) == [S.IN_PROGRESS, S.RESOLVED, S.ESCALATED]

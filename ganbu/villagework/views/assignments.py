@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -49,24 +48,10 @@ from ganbu.villagework.selectors.villages import (
 )
 from ganbu.villagework.services import assignments as services
 from ganbu.villagework.services.config import get_settings
+from ganbu.villagework.views.common import add_errors, attachment, page_query, request_user
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -209,19 +194,17 @@ class RotationForm(BootstrapForm):
 @requires("villagework.view", kind="list", model=Assignment)
 @require_GET
 def assignment_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     today = timezone.localdate()
     form = ListFilterForm(request.GET or None, user=user)
     qs = form.apply(assignments_for(user), today).select_related("cadre", "village", "village__parent")
     page = Paginator(qs.order_by("village__path", "role", "-started_on", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": page_query(request),
         "today": today,
         "own_only": own_only(user),
         "can_manage": has_capability(user, "villagework.manage"),
@@ -232,7 +215,7 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
 @requires("villagework.manage", kind="page")
 @require_http_methods(["GET", "POST"])
 def assignment_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     source = request.POST if request.method == "POST" else request.GET
     q = (source.get("q") or "").strip()
     cadre = get_pickable_cadre(user, source["cadre"], q) if source.get("cadre") else None
@@ -257,7 +240,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
                     actor=user,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_errors(form, exc)
             else:
                 messages.success(request, f"已安排{cadre.name}驻{assignment.village.name}。")
                 return redirect("villagework:assignment", pk=assignment.pk)
@@ -275,7 +258,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
 @requires("villagework.view", kind="detail", model=Assignment)
 @require_GET
 def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     assignment = get_assignment(user, pk)
     today = timezone.localdate()
     context = {
@@ -295,7 +278,7 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.manage", kind="action", model=Assignment)
 @require_http_methods(["GET", "POST"])
 def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     assignment = get_assignment(user, pk)
     initial = {f: getattr(assignment, f) for f in services.EDITABLE_FIELDS}
     form = AssignmentFieldsForm(request.POST or None, initial=initial)
@@ -303,7 +286,7 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             assignment = services.assignment_update(assignment=assignment, actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已保存驻村安排。")
             return redirect("villagework:assignment", pk=assignment.pk)
@@ -315,7 +298,7 @@ def assignment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.manage", kind="action", model=Assignment)
 @require_POST
 def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     assignment = get_assignment(user, pk)
     form = EndForm(request.POST)
     if not form.is_valid():
@@ -333,7 +316,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.manage", kind="action", model=Assignment)
 @require_http_methods(["GET", "POST"])
 def assignment_link_account(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     assignment = get_assignment(user, pk)
     cadre = assignment.cadre
     choices = services.linkable_accounts(user, cadre)
@@ -357,7 +340,7 @@ def assignment_link_account(request: HttpRequest, pk: int) -> HttpResponse:
                 new_username="" if form.cleaned_data["user"] else form.cleaned_data["new_username"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             if password:
                 response = render(
@@ -377,7 +360,7 @@ def assignment_link_account(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _rotation(request: HttpRequest) -> tuple[RotationForm, dt.date, int, list[Stay], list[Stay]]:
-    user = _user(request)
+    user = request_user(request)
     form = RotationForm(request.GET or None)
     on = (form.cleaned_data.get("on") if form.is_valid() else None) or timezone.localdate()
     years = get_settings().rotation_years
@@ -405,7 +388,7 @@ def rotation_export(request: HttpRequest) -> HttpResponse:
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
-    user = _user(request)
+    user = request_user(request)
     _form, on, years, due, upcoming = _rotation(request)
     wb = Workbook()
     ws = wb.active
@@ -444,12 +427,7 @@ def rotation_export(request: HttpRequest) -> HttpResponse:
             unit_path=user.scope_unit.path if user.scope_unit else "",
             payload={"on": on, "due": len(due), "upcoming": len(upcoming)},
         )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
-    response["Content-Disposition"] = (
-        f"attachment; filename*=UTF-8''{quote(f'驻村轮岗提醒_{on:%Y%m%d}.xlsx')}"
-    )
-    response["Cache-Control"] = "no-store"
-    return response
+    return attachment(buffer.getvalue(), f"驻村轮岗提醒_{on:%Y%m%d}.xlsx")
 
 
 urlpatterns: list[URLPattern] = [

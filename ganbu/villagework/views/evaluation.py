@@ -31,22 +31,9 @@ from ganbu.villagework.selectors.scope import (
 )
 from ganbu.villagework.services import evaluation as services
 from ganbu.villagework.services.config import get_settings
+from ganbu.villagework.views.common import add_errors, request_user
 
 GRADE_CHOICES = list(scoring.GRADE_LABELS.items())
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _flash(request: HttpRequest, exc: ValidationError) -> None:
@@ -198,7 +185,7 @@ def _entry_row(entry: EvaluationEntry) -> dict[str, Any]:
 @requires("villagework.manage", kind="list", model=Evaluation)
 @require_GET
 def evaluation_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     evaluations = evaluations_for(user).order_by("-year", "township__path")
     page = Paginator(evaluations, 50).get_page(request.GET.get("page"))
     context = {
@@ -212,7 +199,7 @@ def evaluation_list(request: HttpRequest) -> HttpResponse:
 @requires("villagework.manage", kind="page")
 @require_http_methods(["GET", "POST"])
 def evaluation_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = EvaluationCreateForm(request.POST or None, user=user, initial={"year": timezone.localdate().year})
     if request.method == "POST" and form.is_valid():
         try:
@@ -223,7 +210,7 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
                 actor=user,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -240,9 +227,9 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
 @requires("villagework.manage", kind="detail", model=Evaluation)
 @require_GET
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = get_evaluation(_user(request), pk)
+    evaluation = get_evaluation(request_user(request), pk)
     entries = list(
-        entries_for(_user(request))
+        entries_for(request_user(request))
         .filter(evaluation=evaluation)
         .select_related("ballot_session", "evaluation")
         .order_by("village__path", "id")
@@ -263,7 +250,7 @@ def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.manage", kind="action", model=Evaluation)
 @require_POST
 def evaluation_ballots(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     evaluation = get_evaluation(user, pk)
     form = ExpectedForm(request.POST, evaluation=evaluation)
     if not form.is_valid():
@@ -287,7 +274,7 @@ def evaluation_ballots(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.manage", kind="action", model=Evaluation)
 @require_POST
 def evaluation_compute(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     evaluation = get_evaluation(user, pk)
     try:
         services.evaluation_compute(evaluation=evaluation, actor=user)
@@ -302,7 +289,7 @@ def evaluation_compute(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.manage", kind="action", model=Evaluation)
 @require_http_methods(["GET", "POST"])
 def evaluation_finalize(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     evaluation = get_evaluation(user, pk)
     ready = evaluation.status in (EvaluationStatus.SCORED, EvaluationStatus.FINAL)
     entries = list(
@@ -321,7 +308,7 @@ def evaluation_finalize(request: HttpRequest, pk: int) -> HttpResponse:
                 evaluation=evaluation, grades=form.grades(), reasons=form.reasons(), actor=user
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"等次已确定,{len(entries)} 名干部的驻村考核结果已写入干部档案")
             return redirect("villagework:evaluation", pk=evaluation.pk)
@@ -376,7 +363,7 @@ def _entry_context(entry: EvaluationEntry, form: BundledForm) -> dict[str, Any]:
 @requires("villagework.manage", kind="detail", model=EvaluationEntry)
 @require_GET
 def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_entry(_user(request), pk)
+    entry = get_entry(request_user(request), pk)
     form = BundledForm(entry=entry)
     return render(request, "villagework/evaluation/entry.html", _entry_context(entry, form))
 
@@ -384,14 +371,14 @@ def entry_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.manage", kind="action", model=EvaluationEntry)
 @require_POST
 def entry_scores(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     entry = get_entry(user, pk)
     form = BundledForm(request.POST, entry=entry)
     if form.is_valid():
         try:
             services.bundled_scores_enter(entry=entry, scores=form.scores(), actor=user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"{entry.cadre.name} 的捆绑考核得分已保存(重新计算得分后计入)")
             return redirect("villagework:entry", pk=entry.pk)

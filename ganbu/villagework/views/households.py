@@ -8,7 +8,6 @@ only); `villagework.manage` (township, county) changes the register. Each module
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django import forms
 from django.contrib import messages
@@ -21,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.core.access import requires
-from ganbu.org.models import Unit, User
+from ganbu.org.models import Unit
 from ganbu.org.permissions import has_capability
 from ganbu.villagework import excel
 from ganbu.villagework.models import Household, HouseholdCategory
@@ -41,32 +40,11 @@ from ganbu.villagework.selectors.villages import (
     village_team,
 )
 from ganbu.villagework.services import households as services
+from ganbu.villagework.views.common import add_errors, attachment, page_query, request_user
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PAGE_SIZE = 50
 IMPORT_ERRORS_KEY = "villagework.household_import_errors.{pk}"
 SHOWN_IMPORT_ERRORS = 500
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
-def _attachment(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 # --- forms ------------------------------------------------------------------------------------
@@ -141,7 +119,7 @@ class ReasonForm(forms.Form):
 @requires("villagework.view", kind="list", model=Unit)
 @require_GET
 def village_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     townships = list(townships_for(user).order_by("path")) if not own_only(user) else []
     township = next((t for t in townships if str(t.pk) == request.GET.get("township")), None)
     groups = village_overview(user, on=timezone.localdate(), township=township)
@@ -158,7 +136,7 @@ def village_list(request: HttpRequest) -> HttpResponse:
 @requires("villagework.view", kind="detail", model=Unit)
 @require_GET
 def village(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     village = get_village(user, pk)
     today = timezone.localdate()
     form = HouseholdFilterForm(request.GET or None)
@@ -166,8 +144,6 @@ def village(request: HttpRequest, pk: int) -> HttpResponse:
     page = Paginator(households.order_by("group_name", "head_pinyin", "id"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    query = request.GET.copy()
-    query.pop("page", None)
     counts = household_counts(village)
     context = {
         "village": village,
@@ -177,7 +153,7 @@ def village(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": page_query(request),
         "groups": group_names(village),
         "counts": counts,
         "category_counts": [
@@ -195,14 +171,14 @@ def village(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.manage", kind="action", model=Unit)
 @require_http_methods(["GET", "POST"])
 def household_create(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     village = get_village(user, pk)
     form = HouseholdForm(request.POST or None, initial={"category": HouseholdCategory.GENERAL})
     if request.method == "POST" and form.is_valid():
         try:
             household = services.household_create(village=village, actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已登记农户「{household}」。")
             if "add_another" in request.POST:
@@ -218,7 +194,7 @@ def household_create(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.manage", kind="action", model=Household)
 @require_http_methods(["GET", "POST"])
 def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     household = get_household(user, pk)
     initial = {f: getattr(household, f) for f in services.HOUSEHOLD_FIELDS}
     form = HouseholdForm(request.POST or None, initial=initial)
@@ -226,7 +202,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             household = services.household_update(household=household, actor=user, **form.cleaned_data)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已保存农户「{household}」。")
             return redirect("villagework:village", pk=household.village_id)
@@ -241,7 +217,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _state_change(request: HttpRequest, pk: int, service: Any, done: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     household = get_household(user, pk)
     form = ReasonForm(request.POST)
     reason = form.cleaned_data["reason"] if form.is_valid() else ""
@@ -269,7 +245,7 @@ def household_reactivate(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.manage", kind="action", model=Household)
 @require_POST
 def household_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     household = get_household(user, pk)
     try:
         services.household_delete(household=household, actor=user)
@@ -287,13 +263,13 @@ def household_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def household_template(request: HttpRequest) -> HttpResponse:
     """The empty import template (no data, hence a page rather than an export)."""
-    return _attachment(excel.template_xlsx(), "农户花名册导入模板.xlsx")
+    return attachment(excel.template_xlsx(), "农户花名册导入模板.xlsx")
 
 
 @requires("villagework.manage", kind="action", model=Unit)
 @require_http_methods(["GET", "POST"])
 def household_import(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     village = get_village(user, pk)
     form = ImportForm(request.POST or None, request.FILES or None)
     result = None
@@ -308,7 +284,7 @@ def household_import(request: HttpRequest, pk: int) -> HttpResponse:
                 dry_run=form.cleaned_data["dry_run"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             key = IMPORT_ERRORS_KEY.format(pk=village.pk)
             if result.ok:
@@ -333,9 +309,9 @@ def household_import(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def household_import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     """The errors of the user's last refused import into this village, as a workbook."""
-    village = get_village(_user(request), pk)
+    village = get_village(request_user(request), pk)
     errors = request.session.get(IMPORT_ERRORS_KEY.format(pk=village.pk), [])
-    return _attachment(excel.error_report_xlsx(errors), f"{village.name}_农户导入错误报告.xlsx")
+    return attachment(excel.error_report_xlsx(errors), f"{village.name}_农户导入错误报告.xlsx")
 
 
 urlpatterns: list[URLPattern] = [

@@ -18,7 +18,6 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.audit.models import AuditEvent
 from ganbu.cadres.models import Cadre
 from ganbu.core.access import requires
 from ganbu.org.models import Unit, User
@@ -47,12 +46,9 @@ from ganbu.villagework.selectors.scope import (
 from ganbu.villagework.services import logs as services
 from ganbu.villagework.services.config import get_settings
 from ganbu.villagework.services.requests import days_overdue, order_for_handling
+from ganbu.villagework.views.common import add_errors, audit_history, page_query, request_user
 
 PAGE_SIZE = 50
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -63,12 +59,6 @@ def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
     if hasattr(exc, "error_dict"):
         return {field: list(msgs) for field, msgs in exc.message_dict.items()}
     return {"__all__": list(exc.messages)}
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    for field, errors in _error_dict(exc).items():
-        for error in errors:
-            form.add_error(field if field in form.fields else None, error)
 
 
 def _extra_errors(exc: ValidationError, fields: set[str]) -> list[str]:
@@ -199,12 +189,11 @@ def _household_options(villages: QuerySet[Unit]) -> list[dict[str, Any]]:
     return list(groups.values())
 
 
-def _chips(household_ids: list[str]) -> list[dict[str, Any]]:
-    ids = [int(i) for i in household_ids if str(i).isdigit()]
-    return [
-        {"id": h.pk, "label": str(h)}
-        for h in Household.objects.filter(pk__in=ids).order_by("group_name", "id")
-    ]
+def _chips(households: QuerySet[Household], household_ids: list[str]) -> list[dict[str, Any]]:
+    """The households chosen in a (re-shown) form, taken only from `households` (the user's scoped
+    register), so an id typed into the POST body never echoes another village's household."""
+    ids = [int(i) for i in household_ids if str(i).isdecimal()]
+    return [{"id": h.pk, "label": str(h)} for h in households.filter(pk__in=ids).order_by("group_name", "id")]
 
 
 # --- the 驻村干部's home ---------------------------------------------------------------------------
@@ -213,7 +202,7 @@ def _chips(household_ids: list[str]) -> list[dict[str, Any]]:
 @requires("villagework.log", kind="page")
 @require_GET
 def my_work(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     cadre = own_cadre(user)
     if cadre is None:
         return render(request, "villagework/logs/my_work.html", {"cadre": None})
@@ -268,7 +257,11 @@ def _log_form_context(
         "kinds": LogKind.choices,
         "categories": RequestCategory.choices,
         "household_groups": _household_options(villages),
-        "chosen": _chips(post.getlist("households")) if post is not None else [],
+        "chosen": _chips(
+            households_for(request_user(request)).filter(village__in=villages), post.getlist("households")
+        )
+        if post is not None
+        else [],
         "request_rows": request_rows or [{}],
         "extra_errors": extra_errors,
         "settings": settings,
@@ -279,7 +272,7 @@ def _log_form_context(
 @requires("villagework.log", kind="page")
 @require_http_methods(["GET", "POST"])
 def log_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     cadre = own_cadre(user)
     if cadre is None:
         if _wants_json(request):
@@ -317,7 +310,7 @@ def log_create(request: HttpRequest) -> HttpResponse:
             except ValidationError as exc:
                 if _wants_json(request):
                     return JsonResponse({"ok": False, "errors": _error_dict(exc)}, status=400)
-                _add_errors(form, exc)
+                add_errors(form, exc)
                 extra = _extra_errors(exc, set(form.fields))
             else:
                 visits = log.visits.count()
@@ -341,7 +334,7 @@ def log_create(request: HttpRequest) -> HttpResponse:
 def household_search(request: HttpRequest, pk: int) -> JsonResponse:
     """Type-ahead for the household picker: by 户主, pinyin initials or full pinyin, or 小组.
     Without a query, households not yet visited this year come first."""
-    user = _user(request)
+    user = request_user(request)
     village = get_village(user, pk)
     today = timezone.localdate()
     queryset = households_for(user).filter(village=village, is_active=True)
@@ -376,7 +369,7 @@ def household_search(request: HttpRequest, pk: int) -> JsonResponse:
 @requires("villagework.view", kind="list", model=WorkLog)
 @require_GET
 def log_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = LogFilterForm(request.GET or None, user=user)
     logs = (
         form.apply(logs_for(user))
@@ -385,20 +378,14 @@ def log_list(request: HttpRequest) -> HttpResponse:
         .order_by("-logged_on", "-id")
     )
     page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {"form": form, "page": page, "query": query.urlencode(), "own_only": own_only(user)}
+    context = {"form": form, "page": page, "query": page_query(request), "own_only": own_only(user)}
     return render(request, "villagework/logs/log_list.html", context)
-
-
-def _history(obj_type: str, pk: int) -> list[AuditEvent]:
-    return list(AuditEvent.objects.filter(object_type=obj_type, object_id=str(pk)).order_by("seq")[:50])
 
 
 @requires("villagework.view", kind="detail", model=WorkLog)
 @require_GET
 def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     log = get_log(user, pk)
     today = timezone.localdate()
     visits = log.visits.select_related("household").order_by(
@@ -414,7 +401,7 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photos": log.photos.all(),
         "right": services.edit_right(log, user, today),
         "deadline": services.edit_deadline(log.logged_on),
-        "history": _history("villagework.worklog", log.pk),
+        "history": audit_history("villagework.worklog", log.pk),
         "can_raise": has_capability(user, "villagework.log") or has_capability(user, "villagework.manage"),
     }
     return render(request, "villagework/logs/log_detail.html", context)
@@ -423,7 +410,7 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.view", kind="action", model=WorkLog)
 @require_http_methods(["GET", "POST"])
 def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     log = get_log(user, pk)
     today = timezone.localdate()
     right = services.edit_right(log, user, today)
@@ -446,11 +433,11 @@ def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 household_ids=request.POST.getlist("households"),
                 reason=data["reason"],
                 add_photos=photos,
-                remove_photo_ids=[int(i) for i in request.POST.getlist("remove_photos") if i.isdigit()],
+                remove_photo_ids=[int(i) for i in request.POST.getlist("remove_photos") if i.isdecimal()],
                 today=today,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
             extra = _extra_errors(exc, set(form.fields))
         else:
             messages.success(request, "工作记录已修改")
@@ -462,7 +449,7 @@ def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "log": log,
         "right": right,
         "kinds": LogKind.choices,
-        "chosen": _chips(chosen_ids),
+        "chosen": _chips(households_for(user).filter(village_id=log.village_id), chosen_ids),
         "household_groups": _household_options(villages),
         "search_url": reverse("villagework:household_search", args=[log.village_id]),
         "photos": log.photos.all(),
@@ -476,7 +463,7 @@ def log_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.view", kind="action", model=WorkLog)
 @require_POST
 def log_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     log = get_log(user, pk)
     try:
         services.log_delete(log=log, actor=user, reason=request.POST.get("reason", ""))
@@ -491,7 +478,7 @@ def log_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def log_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
     """A photo of a log, served through the scope check and never cached."""
-    log = get_log(_user(request), pk)
+    log = get_log(request_user(request), pk)
     photo = log.photos.filter(pk=photo_id).first()
     if photo is None:
         raise Http404("没有该照片")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import urlencode
 
 from django import forms
 from django.db import transaction
@@ -31,9 +31,8 @@ from ganbu.villagework.models import Assignment
 from ganbu.villagework.selectors import stats
 from ganbu.villagework.selectors.scope import get_village, own_cadre, own_only, villages_for
 from ganbu.villagework.services.config import get_settings
+from ganbu.villagework.views.common import DOCX, XLSX, attachment, request_user
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 OVERDUE_ON_PAGE = 50
 UNVISITED_ON_PAGE = 500
 MAX_PERIOD_DAYS = 3653  # ten years
@@ -94,10 +93,6 @@ def _period_context(form: PeriodForm, start: date, end: date, today: date) -> di
     }
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 # --------------------------------------------------------------------------------------------------
 # Which cadre a user may look at
 # --------------------------------------------------------------------------------------------------
@@ -146,7 +141,7 @@ def _bar(rows: list[Any], label: Any, numbers: Any) -> dict[str, Any]:
 @requires("villagework.view", kind="page")
 @require_GET
 def overview(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     if own_only(user):
         cadre = own_cadre(user)
         if cadre is not None:
@@ -190,7 +185,7 @@ def reverse_cadre(cadre: Cadre) -> str:
 @requires("villagework.view", kind="detail", model=Unit)
 @require_GET
 def village_report(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     village = get_village(user, pk)
     today = timezone.localdate()
     form, start, end = _period(request, today)
@@ -234,7 +229,7 @@ def _weekly_chart(points: list[stats.WeekPoint]) -> dict[str, Any]:
 @requires("villagework.view", kind="detail", model=Cadre)
 @require_GET
 def cadre_report(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     cadre = get_stationed_cadre(user, pk)
     today = timezone.localdate()
     form, start, end = _period(request, today)
@@ -296,7 +291,7 @@ def _export_period(request: HttpRequest, today: date) -> tuple[date, date] | Htt
 
 
 def _record(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     cadre = get_stationed_cadre(user, pk)
     today = timezone.localdate()
     period = _export_period(request, today)
@@ -319,9 +314,7 @@ def _record(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
                 "rows": len(record.rows),
             },
         )
-    response = HttpResponse(content, content_type=DOCX if fmt == "docx" else XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(record_filename(record, fmt))}"
-    return response
+    return attachment(content, record_filename(record, fmt), DOCX if fmt == "docx" else XLSX)
 
 
 @requires("villagework.view", kind="export", model=Cadre)

@@ -16,7 +16,6 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.audit.models import AuditEvent
 from ganbu.cadres.models import Cadre
 from ganbu.core.access import requires
 from ganbu.org.models import Unit, User
@@ -39,27 +38,14 @@ from ganbu.villagework.selectors.scope import (
 )
 from ganbu.villagework.services import requests as services
 from ganbu.villagework.services.config import get_settings
+from ganbu.villagework.views.common import add_errors, audit_history, page_query, request_user
 
 PAGE_SIZE = 50
 DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD"}
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _may_raise(user: User) -> bool:
     return has_capability(user, "villagework.log") or has_capability(user, "villagework.manage")
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 # --- forms ---------------------------------------------------------------------------------------
@@ -152,7 +138,7 @@ class TransitionForm(forms.Form):
 @requires("villagework.view", kind="list", model=VillagerRequest)
 @require_GET
 def request_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     today = timezone.localdate()
     form = RequestFilterForm(request.GET or None, user=user)
     queryset = services.order_for_handling(
@@ -161,13 +147,11 @@ def request_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     for item in page:
         item.days_overdue = services.days_overdue(item, today)  # type: ignore[attr-defined]
-    query = request.GET.copy()
-    query.pop("page", None)
     overdue_total = services.overdue(requests_for(user), today).count()
     context = {
         "form": form,
         "page": page,
-        "query": query.urlencode(),
+        "query": page_query(request),
         "own_only": own_only(user),
         "can_raise": _may_raise(user),
         "overdue_total": overdue_total,
@@ -180,17 +164,17 @@ def request_list(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def request_create(request: HttpRequest) -> HttpResponse:
     """Register a request: first pick the village (GET ?village=), or come from a log (?log=)."""
-    user = _user(request)
+    user = request_user(request)
     if not _may_raise(user):
         raise PermissionDenied("您的角色不能登记群众诉求")
     params = request.POST if request.method == "POST" else request.GET
-    source_log = get_log(user, int(params["log"])) if params.get("log", "").isdigit() else None
+    source_log = get_log(user, int(params["log"])) if params.get("log", "").isdecimal() else None
     # with villagework.log or .manage, every village the user sees is one they may raise requests in
     villages = list(villages_for(user).select_related("parent").order_by("path"))
     village: Unit | None = None
     if source_log is not None:
         village = source_log.village
-    elif params.get("village", "").isdigit():
+    elif params.get("village", "").isdecimal():
         village = get_village(user, int(params["village"]))
     elif len(villages) == 1:
         village = villages[0]
@@ -217,7 +201,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
                 today=today,
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已登记诉求,办理期限 {item.due_on:%Y-%m-%d}")
             return redirect("villagework:request", pk=item.pk)
@@ -235,14 +219,10 @@ def request_create(request: HttpRequest) -> HttpResponse:
 @requires("villagework.view", kind="detail", model=VillagerRequest)
 @require_GET
 def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     item = get_request(user, pk)
     today = timezone.localdate()
-    history = list(
-        AuditEvent.objects.filter(object_type="villagework.villagerrequest", object_id=str(item.pk)).order_by(
-            "seq"
-        )[:50]
-    )
+    history = audit_history("villagework.villagerrequest", item.pk)
     allowed = services.allowed_transitions(item, user)
     context = {
         "item": item,
@@ -260,7 +240,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.view", kind="action", model=VillagerRequest)
 @require_POST
 def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     item = get_request(user, pk)
     form = TransitionForm(request.POST)
     if not form.is_valid():

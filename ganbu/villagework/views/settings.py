@@ -17,18 +17,14 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
 from ganbu.core.access import requires
-from ganbu.org.models import User
 from ganbu.villagework import scoring
 from ganbu.villagework.models import VillageWorkSettings
 from ganbu.villagework.services.config import GRADE_CODES, INT_FIELDS, get_settings, settings_update
+from ganbu.villagework.views.common import request_user
 
 LIST_FIELDS = {"rater_groups": ("rater", "评议层面"), "bundled_items": ("item", "捆绑考核项目")}
 EXTRA_ROWS = 2
 MAX_ROWS = 20
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def _text(value: Any) -> str:
@@ -85,7 +81,7 @@ class SettingsForm(forms.Form):
         indexes = [
             int(key.rsplit("_", 1)[1])
             for key in self.data
-            if key.startswith(f"{prefix}_name_") and key.rsplit("_", 1)[1].isdigit()
+            if key.startswith(f"{prefix}_name_") and key.rsplit("_", 1)[1].isdecimal()
         ]
         return max(indexes) + 1 if indexes else 0
 
@@ -132,7 +128,7 @@ def _section_errors(exc: ValidationError, form: SettingsForm) -> dict[str, list[
 @requires("villagework.configure", kind="page")
 @require_http_methods(["GET", "POST"])
 def settings_page(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     current = get_settings()
     form = SettingsForm(request.POST or None, current=current)
     sections: dict[str, list[str]] = {}

@@ -1,0 +1,55 @@
+"""Small helpers shared by the 驻村工作 view modules (no views, no urlpatterns here)."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse
+
+from ganbu.audit.models import AuditEvent
+from ganbu.org.models import User
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+HISTORY_SHOWN = 50
+
+
+def request_user(request: HttpRequest) -> User:
+    """The logged-in user (every villagework view is behind `requires`)."""
+    return request.user  # type: ignore[return-value]
+
+
+def add_errors(form: forms.Form, exc: ValidationError) -> None:
+    """A service's ValidationError onto the form: messages of a field the form has go next to it,
+    the others (and errors without a field) to the top of the form."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            for error in errors:
+                form.add_error(field if field in form.fields else None, error)
+    else:
+        for error in exc.messages:
+            form.add_error(None, error)
+
+
+def attachment(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
+    """A download (UTF-8 file name), never cached: exports carry personal data."""
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def page_query(request: HttpRequest) -> str:
+    """The query string without `page`, for the pagination links of a filtered list."""
+    query = request.GET.copy()
+    query.pop("page", None)
+    return query.urlencode()
+
+
+def audit_history(object_type: str, pk: int) -> list[AuditEvent]:
+    """The audit events of one object, oldest first (the history shown on detail pages)."""
+    return list(
+        AuditEvent.objects.filter(object_type=object_type, object_id=str(pk)).order_by("seq")[:HISTORY_SHOWN]
+    )
