@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from ganbu.audit.models import AuditEvent
 from ganbu.cadres.models import Appointment, Cadre, FamilyMember
@@ -84,7 +85,7 @@ def test_filters(world: World, people: dict[str, Cadre]) -> None:
     assert _names(client.get(url, {"education": "研究生"})) == ["丁一"]
     assert _names(client.get(url, {"unit": world.town_b.pk})) == ["王二"]
     assert set(_names(client.get(url, {"unit": world.town_a.pk}))) == {"丁一", "张三", "赵四", "黄五"}
-    today = date.today()
+    today = timezone.localdate()  # the app counts ages in Asia/Shanghai
     age_zhao = today.year - 1970 - ((today.month, today.day) < (5, 1))
     assert _names(client.get(url, {"age_min": age_zhao, "age_max": age_zhao})) == ["赵四"]
 
