@@ -26,6 +26,7 @@ from ganbu.villagework.models import (
     OPEN_REQUEST_STATUSES,
     SIX_ROLES,
     WORK_METHODS,
+    Assignment,
     Household,
     LogKind,
     RequestCategory,
@@ -33,6 +34,7 @@ from ganbu.villagework.models import (
     WorkLog,
 )
 from ganbu.villagework.selectors.scope import (
+    get_assignment,
     get_log,
     get_village,
     households_for,
@@ -329,6 +331,76 @@ def log_create(request: HttpRequest) -> HttpResponse:
     return render(request, "villagework/logs/log_form.html", context)
 
 
+@requires("villagework.manage", kind="action", model=Assignment)
+@require_http_methods(["GET", "POST"])
+def log_backfill(request: HttpRequest, pk: int) -> HttpResponse:
+    """乡镇补录: the township enters a log for a stationed cadre (e.g. one older than the cadre's own
+    edit window), with a required reason; the service audits it as a correction."""
+    user = request_user(request)
+    assignment = get_assignment(user, pk)
+    today = timezone.localdate()
+    villages = Unit.objects.filter(pk=assignment.village_id)
+    last_day = min(today, assignment.ended_on or today)
+    initial = {
+        "logged_on": last_day,
+        "kind": LogKind.VISIT,
+        "client_key": uuid.uuid4().hex,
+        "village": assignment.village,
+    }
+    form = LogForm(request.POST or None, initial=initial, villages=villages)
+    extra: list[str] = []
+    reason = request.POST.get("reason", "") if request.method == "POST" else ""
+    back = reverse("villagework:assignment", args=[assignment.pk])
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                photos = _photos(request, get_settings().photos_per_log)
+                log = services.log_create(
+                    actor=user,
+                    cadre=assignment.cadre,
+                    village=assignment.village,
+                    logged_on=data["logged_on"],
+                    kind=data["kind"],
+                    content=data["content"],
+                    household_ids=request.POST.getlist("households"),
+                    requests=_request_rows(request.POST),
+                    client_key=data["client_key"] or None,
+                    photos=photos,
+                    reason=reason,
+                    today=today,
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                if isinstance(exc, PermissionDenied):
+                    exc = ValidationError(str(exc))
+                if _wants_json(request):
+                    return JsonResponse({"ok": False, "errors": _error_dict(exc)}, status=400)
+                add_errors(form, exc)
+                extra = _extra_errors(exc, set(form.fields))
+            else:
+                message = f"已为{assignment.cadre.name}补录 {log.logged_on:%Y-%m-%d} {log.get_kind_display()}"
+                messages.success(request, message)
+                url = reverse("villagework:log", args=[log.pk])
+                if _wants_json(request):
+                    return JsonResponse({"ok": True, "url": url, "log": log.pk, "message": message})
+                return redirect(url)
+        elif _wants_json(request):
+            return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
+    context = _log_form_context(request, form, villages, extra)
+    context.update(
+        {
+            "heading": f"补录工作记录 · {assignment.cadre.name}",
+            "backfill": assignment,
+            "form_action": reverse("villagework:log_backfill", args=[assignment.pk]),
+            "draft_key": f"vwlog:{user.pk}:backfill:{assignment.pk}",
+            "back_url": back,
+            "reason": reason,
+            "reason_error": any("原因" in m for m in extra),
+        }
+    )
+    return render(request, "villagework/logs/log_form.html", context)
+
+
 @requires("villagework.view", kind="detail", model=Unit)
 @require_GET
 def household_search(request: HttpRequest, pk: int) -> JsonResponse:
@@ -493,6 +565,7 @@ urlpatterns: list[URLPattern] = [
     path("my/", my_work, name="my_work"),
     path("logs/", log_list, name="log_list"),
     path("logs/new/", log_create, name="log_create"),
+    path("assignments/<int:pk>/backfill/", log_backfill, name="log_backfill"),
     path("logs/<int:pk>/", log_detail, name="log"),
     path("logs/<int:pk>/edit/", log_edit, name="log_edit"),
     path("logs/<int:pk>/delete/", log_delete, name="log_delete"),
