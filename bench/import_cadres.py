@@ -31,32 +31,21 @@ import tracemalloc
 from datetime import date, timedelta
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from _setup import remove_sqlite, setup_django
+
 DEFAULT_SQLITE = "/tmp/ganbu_bench_import.sqlite3"
-
-
-def setup_django(database_url: str) -> None:
-    sys.path.insert(0, str(ROOT))
-    os.environ["DATABASE_URL"] = database_url
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ganbu.settings")
-    os.environ.setdefault("AXES_ENABLED", "0")
-    import django
-
-    django.setup()
 
 
 def fresh_database(database_url: str | None) -> str:
     """A new SQLite file (default) or the given URL; migrated, with the demo county's units."""
     if database_url is None:
-        for suffix in ("", "-wal", "-shm"):
-            Path(DEFAULT_SQLITE + suffix).unlink(missing_ok=True)
+        remove_sqlite(DEFAULT_SQLITE)
         database_url = f"sqlite:///{DEFAULT_SQLITE}"
-    setup_django(database_url)
+    setup_django(database_url, DEFAULT_SQLITE)
     from django.core.management import call_command
 
     from ganbu.org.models import Unit
 
-    call_command("migrate", verbosity=0)
     if Unit.objects.exists():
         raise SystemExit(
             "the database is not empty: give a fresh database (e.g. CREATE DATABASE bench_import)"
@@ -182,7 +171,7 @@ def read_floors(path: Path) -> tuple[float, float]:
 def child(path: Path, database_url: str, trace: bool) -> None:
     """One import. Traced runs import inside an outer transaction that is rolled back: all the
     work is done, the database is left as it was."""
-    setup_django(database_url)
+    setup_django(database_url, DEFAULT_SQLITE, migrate=False)
     from django.db import transaction
 
     from ganbu.cadres.excel import import_file

@@ -8,11 +8,10 @@ Prints the wall time, rows written and rows/s. For PostgreSQL pass an empty data
 from __future__ import annotations
 
 import argparse
-import os
 import resource
 import time
 
-from _setup import setup_django
+from _setup import remove_sqlite, setup_django
 
 
 def main() -> None:
@@ -23,9 +22,7 @@ def main() -> None:
     args = parser.parse_args()
     default = f"/tmp/ganbu_bench_seed_{args.cadres}.sqlite3"
     if not args.database_url:
-        for suffix in ("", "-wal", "-shm"):
-            if os.path.exists(default + suffix):
-                os.remove(default + suffix)
+        remove_sqlite(default)
     setup_django(args.database_url, default)
     from django.db import connection
 

@@ -46,7 +46,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
-from _setup import ensure_seeded, percentile, setup_django
+from _setup import ensure_seeded, fmt, setup_django, timed
 
 # Indexes proposed for the registry tables: (name, table, PostgreSQL definition, SQLite definition).
 # SQLite has no INCLUDE, so its covering indexes carry the columns as keys.
@@ -131,25 +131,10 @@ BOOLEAN_COLUMNS = {
 }
 
 
-def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
-    fn()  # warm-up
-    times: list[float] = []
-    result = None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return times, result
-
-
 def backend_cpu_ms(pid: int) -> float:
     """User + system CPU time of a local process, from /proc (clock ticks)."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) * 1000 / os.sysconf("SC_CLK_TCK")
-
-
-def fmt(times: list[float]) -> str:
-    return f"p50={statistics.median(times):7.1f} ms  min={min(times):7.1f}  p95={percentile(times, 95):7.1f}"
 
 
 def create_indexes() -> None:

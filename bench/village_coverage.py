@@ -22,31 +22,16 @@ from __future__ import annotations
 import argparse
 import os
 import random
-import statistics
 import time
 from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from _setup import percentile, setup_django
+from _setup import fmt, setup_django, timed
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗"
 GIVEN = "建国秀英伟洋静敏强军磊芳丽勇艳杰娟涛明超华平刚"
 KINDS = ["visit", "visit", "visit", "clinic", "policy", "mediation", "project"]
-
-
-def timed(fn: Callable[[], Any], runs: int) -> tuple[list[float], Any]:
-    result = fn()  # warm-up
-    times: list[float] = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return times, result
-
-
-def fmt(times: list[float]) -> str:
-    return f"p50={statistics.median(times):8.1f} ms  min={min(times):8.1f}  p95={percentile(times, 95):8.1f}"
 
 
 def seed(townships: int, villages: int, households: int, year: int) -> dict[str, int]:
@@ -222,6 +207,7 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
+    from ganbu.core.db import refresh_planner_statistics
     from ganbu.org.models import Unit, User
     from ganbu.villagework.models import Assignment, Household, Visit
     from ganbu.villagework.selectors import stats
@@ -236,9 +222,7 @@ def main() -> None:
         started = time.perf_counter()
         counts = seed(args.townships, args.villages, args.households, year)
         print(f"seeded {counts} in {time.perf_counter() - started:.1f} s")
-        if connection.vendor == "sqlite":
-            with connection.cursor() as cursor:
-                cursor.execute("ANALYZE")
+        refresh_planner_statistics()
     county_user = User.objects.get(username="bench_county")
     town_user = User.objects.get(username="bench_town")
     village = Unit.objects.filter(kind="village").order_by("path").first()

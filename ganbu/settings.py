@@ -12,7 +12,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from ganbu.env import ConfigError, env_bool, env_int, env_list, env_str
+from ganbu.env import ConfigError, env_bool, env_int, env_list, env_str, write_private_file
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GANBU_VAR_DIR", str(BASE_DIR / "var")))
@@ -32,8 +32,7 @@ def _secret_key() -> str:
         return from_env
     key_file = VAR_DIR / "secret_key"
     if not key_file.exists():
-        key_file.write_text(secrets.token_urlsafe(50))
-        key_file.chmod(0o600)
+        write_private_file(key_file, secrets.token_urlsafe(50))
     return key_file.read_text().strip()
 
 

@@ -9,6 +9,7 @@ from django.db.models import Count, Q, Sum
 from ganbu.cadres.models import Cadre, CadreStatus
 from ganbu.org.models import Post, Team, UnitKind, User
 from ganbu.org.scoping import filter_by_scope, units_in_scope
+from ganbu.org.selectors import county_root
 
 
 def dashboard_figures(*, user: User) -> dict[str, Any]:
@@ -41,9 +42,7 @@ def cadres_by_child_unit(*, user: User) -> list[dict[str, Any]]:
     the county; villages for a township). One grouped query over the materialized path."""
     root = user.scope_unit
     if root is None and user.is_superuser:
-        from ganbu.org.models import Unit
-
-        root = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        root = county_root()
     if root is None:
         return []
     children = list(

@@ -17,6 +17,11 @@ def unit_list(*, user: User, kind: str | None = None, parent: Unit | None = None
     return qs.order_by("path")
 
 
+def county_root() -> Unit | None:
+    """The root of the unit tree (the county), or None before any unit exists."""
+    return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+
+
 def unit_children(*, user: User, unit: Unit) -> QuerySet[Unit]:
     return (
         units_in_scope(user)

@@ -20,7 +20,6 @@ iterates ordered lists (never sets), so the same seed gives the same rows whatev
 from __future__ import annotations
 
 import itertools
-import os
 import random
 import time
 from collections.abc import Callable, Sequence
@@ -28,12 +27,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 
+import chinese_calendar
 from django.db import reset_queries, transaction
 
 from ganbu.audit.services import record_event
 from ganbu.cadres.models import Cadre, CadreStatus
 from ganbu.cadres.rules import name_keys
 from ganbu.core.demo import COUNTY_CODE, FEMALE_CHARS, MALE_CHARS, SURNAMES, TODAY
+from ganbu.env import read_private_file, write_private_file
 from ganbu.org.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Role, Unit, UnitKind, User
 from ganbu.villagework.models import (
     Assignment,
@@ -250,10 +251,8 @@ def _group_names(n: int) -> list[str]:
 
 def _is_workday(day: date) -> bool:
     try:
-        import chinese_calendar
-
         return bool(chinese_calendar.is_workday(day))
-    except (ImportError, NotImplementedError):  # calendar not installed or year not covered
+    except NotImplementedError:  # a year the pinned calendar does not cover yet
         return day.weekday() < 5
 
 
@@ -809,22 +808,15 @@ class DemoLogin:
 
 
 def _password_file(var_dir: Path, username: str) -> Path:
-    return var_dir / f"{username}_password.txt"
+    return var_dir / f"{username}_password.txt"  # like the administrator's (org ensure_admin)
 
 
 def _store_password(var_dir: Path, username: str, password: str) -> None:
-    """Keep the generated password like the administrator's (readable by the owner only)."""
-    path = _password_file(var_dir, username)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as handle:
-        handle.write(password)
-    os.chmod(path, 0o600)
+    write_private_file(_password_file(var_dir, username), password)
 
 
 def _existing(var_dir: Path, username: str, label: str, note: str) -> DemoLogin:
-    path = _password_file(var_dir, username)
-    password = path.read_text().strip() if path.exists() else None
-    return DemoLogin(username, label, password, note)
+    return DemoLogin(username, label, read_private_file(_password_file(var_dir, username)), note)
 
 
 def demo_station(township: Unit) -> Assignment | None:

@@ -13,6 +13,7 @@ from ganbu.analytics import services
 from ganbu.audit.services import record_event
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import get_in_scope_or_404, units_in_scope
+from ganbu.org.selectors import county_root
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -36,7 +37,7 @@ def scoped_unit(user: User, pk: int) -> Unit:
 def home_unit(user: User) -> Unit | None:
     if user.scope_unit is not None:
         return user.scope_unit
-    return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+    return county_root()
 
 
 def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:

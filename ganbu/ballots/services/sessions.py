@@ -30,6 +30,7 @@ from ganbu.ballots.models import (
 )
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import unit_in_scope
+from ganbu.org.selectors import county_root
 
 ID_NUMBER = re.compile(r"^\d{17}[\dXx]$")
 MAX_SUBJECTS = 300
@@ -279,7 +280,7 @@ def session_create_from_spec(*, spec: Mapping[str, Any], actor: User | None) -> 
         if unit is None:
             raise _bad(f"未找到单位代码为 {unit_code} 的单位")
     else:
-        unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+        unit = county_root()
         if unit is None:
             raise _bad("系统中还没有单位")
     raw_groups = spec.get("groups") or []

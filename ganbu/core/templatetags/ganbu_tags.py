@@ -4,6 +4,8 @@ from typing import Any
 
 from django import template
 
+from ganbu.cadres.rules import age_on
+
 register = template.Library()
 
 
@@ -17,21 +19,16 @@ def lookup(mapping: dict[str, Any] | None, key: Any) -> Any:
 
 @register.filter
 def age(born: Any, today: Any) -> str:
-    """{{ cadre.birth_date|age:today }} — whole years."""
+    """{{ cadre.birth_date|age:today }} — whole years; also `years_since` (e.g. time in post)."""
     if not born or not today:
         return ""
-    return str(today.year - born.year - ((today.month, today.day) < (born.month, born.day)))
+    return str(age_on(born, today))
+
+
+register.filter("years_since", age)
 
 
 @register.filter
 def ym(value: Any) -> str:
     """1985.03 style used on official forms."""
     return f"{value:%Y.%m}" if value else ""
-
-
-@register.filter
-def years_since(since: Any, today: Any) -> str:
-    """Whole years between two dates, e.g. time in post."""
-    if not since or not today:
-        return ""
-    return str(today.year - since.year - ((today.month, today.day) < (since.month, since.day)))

@@ -77,10 +77,15 @@ def test_every_view_declares_its_access() -> None:
 def test_every_exposed_model_has_a_scope_fixture() -> None:
     models = {r.access.model for r in ROUTES if r.access and r.access.model is not None}
     missing = [m.__name__ for m in models if m not in SCOPE_FIXTURES]
-    assert not missing, f"add these models to core/tests/scope_fixtures.py: {missing}"
+    assert not missing, (
+        f"add these models to SCOPE_FIXTURES in core/tests/scope_fixtures.py or in their app's "
+        f"tests/scope_fixtures.py: {missing}"
+    )
 
 
 def _url(route: Route, obj: Any = None) -> str:
+    """The route's URL: its own kwarg (`access.kwarg`) is the object's pk, the others come from
+    KWARG_FILLERS given the object."""
     if not route.kwargs:
         return reverse(route.name)
     assert route.access is not None
@@ -125,6 +130,8 @@ def test_objects_outside_scope_cannot_be_read_or_changed(route: Route, world: Wo
         client = Client()
         client.force_login(user)
         for method in ("get", "post"):
+            # a plausible edit form (the unit form's fields): a view that forgot its scope check
+            # would save it, and the database comparison below would catch the change
             response = getattr(client, method)(url, {"name": "被篡改", "category": "x", "sort_order": 0})
             assert response.status_code in (403, 404, 405), (
                 f"{method.upper()} {url} as {role}@甲镇 returned {response.status_code}"

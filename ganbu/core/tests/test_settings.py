@@ -6,10 +6,11 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from ganbu.env import ConfigError, env_bool, env_int, env_list
+from ganbu.env import ConfigError, env_bool, env_int, env_list, read_private_file, write_private_file
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -81,3 +82,25 @@ def test_sqlite_runs_in_wal_mode_with_immediate_transactions() -> None:
     assert "journal_mode=WAL" in options["init_command"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5
+
+
+def test_private_files_are_owner_only_before_the_secret_is_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fresh, stale = tmp_path / "fresh.txt", tmp_path / "stale.txt"
+    stale.write_text("old secret, longer than the new one")
+    stale.chmod(0o644)
+    modes_when_writing: list[int] = []
+    real_fdopen = os.fdopen
+
+    def fdopen(fd: int, *args: Any, **kwargs: Any) -> Any:
+        modes_when_writing.append(os.fstat(fd).st_mode & 0o777)
+        return real_fdopen(fd, *args, **kwargs)
+
+    monkeypatch.setattr(os, "fdopen", fdopen)
+    for path in (fresh, stale):
+        write_private_file(path, "s3cret")
+        assert path.stat().st_mode & 0o777 == 0o600
+        assert read_private_file(path) == "s3cret"
+    assert modes_when_writing == [0o600, 0o600]
+    assert read_private_file(tmp_path / "missing.txt") is None

@@ -13,6 +13,7 @@ from ganbu.audit.services import record_event
 from ganbu.cadres.excel import write_cadres_xlsx
 from ganbu.cadres.models import Cadre
 from ganbu.org.models import Unit
+from ganbu.org.selectors import county_root
 
 
 class Command(BaseCommand):
@@ -28,7 +29,7 @@ class Command(BaseCommand):
             if unit is None:
                 raise CommandError(f"未找到单位代码为 {options['unit']} 的单位")
         else:
-            unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+            unit = county_root()
             if unit is None:
                 raise CommandError("系统中还没有单位")
         out = Path(options["out"])

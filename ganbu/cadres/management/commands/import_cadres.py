@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ganbu.cadres.excel import import_file
 from ganbu.org.models import Unit
+from ganbu.org.selectors import county_root
 
 
 class Command(BaseCommand):
@@ -29,7 +30,7 @@ class Command(BaseCommand):
             if unit is None:
                 raise CommandError(f"未找到单位代码为 {options['unit']} 的单位")
         else:
-            unit = Unit.objects.filter(parent__isnull=True).order_by("path").first()
+            unit = county_root()
             if unit is None:
                 raise CommandError("系统中还没有单位,请先建立单位(或运行 seed_demo)")
         path = Path(options["path"])

@@ -1,13 +1,14 @@
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
+from ganbu.env import read_private_file, write_private_file
 from ganbu.org import services
-from ganbu.org.models import Role, Unit, User
+from ganbu.org.models import Role, User
+from ganbu.org.selectors import county_root
 
 
 class Command(BaseCommand):
@@ -20,23 +21,21 @@ class Command(BaseCommand):
         username = options["username"]
         secret_file = settings.VAR_DIR / f"{username}_password.txt"
         if User.objects.filter(username=username).exists():
-            if secret_file.exists():
-                password = secret_file.read_text().strip()
+            password = read_private_file(secret_file)
+            if password is not None:
                 self.stdout.write(f"管理员账号:{username}  密码:{password}")
             else:
                 self.stdout.write(
                     f"管理员账号 {username} 已存在(密码可用 manage.py changepassword {username} 重置)。"
                 )
             return
-        county = Unit.objects.filter(parent__isnull=True).order_by("path").first()
         _, password = services.user_create(
             username=username,
             role=Role.COUNTY,
-            scope_unit=county,
+            scope_unit=county_root(),
             display_name="系统管理员",
             is_superuser=True,
             actor=None,
         )
-        secret_file.write_text(password)
-        os.chmod(secret_file, 0o600)
+        write_private_file(secret_file, password)
         self.stdout.write(f"管理员账号:{username}  密码:{password}")
