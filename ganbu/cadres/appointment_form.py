@@ -757,25 +757,9 @@ def zip_per_cadre(
     return out.getvalue()
 
 
-def appointment_forms_zip(
-    cadres: Iterable[Cadre],
-    *,
-    as_of: date,
-    proposed_post: str = "",
-    proposed_removal: str = "",
-    reason: str = "",
-    reporting_unit: str = "",
-    filled_by: str = "",
-) -> bytes:
-    """One `<姓名>_<身份证号后4位>_任免审批表.docx` per cadre, in one zip."""
+def appointment_forms_zip(cadres: Iterable[Cadre], *, as_of: date, **texts: str) -> bytes:
+    """One `<姓名>_<身份证号后4位>_任免审批表.docx` per cadre, in one zip (`texts`: the optional
+    text fields of `build_appointment_form`)."""
     return zip_per_cadre(
-        cadres,
-        filename=appointment_form_filename,
-        build=build_appointment_form,
-        as_of=as_of,
-        proposed_post=proposed_post,
-        proposed_removal=proposed_removal,
-        reason=reason,
-        reporting_unit=reporting_unit,
-        filled_by=filled_by,
+        cadres, filename=appointment_form_filename, build=build_appointment_form, as_of=as_of, **texts
     )

@@ -12,9 +12,9 @@ Import is all-or-nothing per file and runs in two passes over the rows:
    cadres and their records are pre-loaded by 身份证号 (one query per table and chunk), new rows
    are inserted and changed rows updated with one statement per table and chunk (executemany;
    COPY on PostgreSQL), derived fields are computed with ``rules.derive_current`` and
-   ``rules.name_keys`` (what ``services.cadre_refresh_derived`` uses), the chunk's state periods
-   are rebuilt (``services.state_periods_rebuild``), and one audit event ("cadre.import") is
-   written for the whole file.
+   ``rules.name_keys`` (what ``services.cadre_refresh_derived`` uses), the state periods of the
+   chunk's new and changed cadres are rebuilt (``services.state_periods_rebuild``), and one audit
+   event ("cadre.import") is written for the whole file.
 
 Rows are streamed from python-calamine (which holds the parsed sheet, ~1 KB per row, in native
 memory) or openpyxl read-only (the fallback, and the reader for very large files); Python memory
@@ -56,10 +56,10 @@ from ganbu.cadres.models import (
 from ganbu.cadres.rules import (
     DEGREE_RANK,
     EDUCATION_RANK,
-    LEVEL_ORDER,
     AppointmentFacts,
     age_on,
     derive_current,
+    held_appointments,
     name_keys,
     parse_id_number,
 )
@@ -183,18 +183,6 @@ ROW_CADRE_FIELDS = (
     "work_started_on",
     "personnel_category",
 )
-DERIVED_FIELDS = (
-    "current_title",
-    "current_level",
-    "current_post_since",
-    "is_leader",
-    "current_rank",
-    "current_rank_since",
-    "fulltime_education",
-    "fulltime_degree",
-    "highest_education",
-    "highest_degree",
-)
 # Columns written when an existing cadre changes (attnames).
 CADRE_WRITE_FIELDS = (
     *ROW_CADRE_FIELDS,
@@ -202,7 +190,7 @@ CADRE_WRITE_FIELDS = (
     "name_initials",
     "stroke_key",
     "unit_id",
-    *DERIVED_FIELDS,
+    *services.DERIVED_FIELDS,
 )
 CADRE_LOAD_FIELDS = (
     "id",
@@ -299,9 +287,7 @@ def cell_text(value: Cell) -> str:
         return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    if isinstance(value, datetime):
-        return f"{value:%Y-%m-%d}"
-    if isinstance(value, date):
+    if isinstance(value, date):  # datetime too
         return f"{value:%Y-%m-%d}"
     return str(value).strip()
 
@@ -685,6 +671,8 @@ class _Writes:
     new_cadres: list[tuple[dict[str, Any], list[_Appt], list[_Rank], list[_Edu]]] = field(
         default_factory=list
     )
+    # existing cadres whose record or history changes (the others keep their state periods)
+    changed_ids: list[int] = field(default_factory=list)
     # changed columns (indexes into CADRE_WRITE_FIELDS) → rows (pk, *new values)
     cadre_updates: dict[tuple[int, ...], list[tuple[Any, ...]]] = field(default_factory=dict)
     appt_new: list[dict[str, Any]] = field(default_factory=list)
@@ -912,16 +900,8 @@ class _Importer:
     def _main_current(self, appointments: list[_Appt]) -> _Appt | None:
         """The main current appointment, chosen as rules.derive_current chooses it (so what the
         export writes as 职务/任职时间 is what a re-import compares with)."""
-        current = [
-            a
-            for a in appointments
-            if a.started_on <= self.today and (a.ended_on is None or a.ended_on >= self.today)
-        ]
-        return min(
-            current,
-            key=lambda a: (not a.is_primary, LEVEL_ORDER.get(a.level, 9), a.started_on),
-            default=None,
-        )
+        held = held_appointments(appointments, self.today)
+        return held[0] if held else None
 
     # ---- validation ------------------------------------------------------------------------------
     def merged(self, row: _Row) -> dict[str, Any]:
@@ -1080,7 +1060,7 @@ class _Importer:
     # ---- writing ---------------------------------------------------------------------------------
     def _write(self, rows: list[_Row]) -> None:
         writes = _Writes()
-        first_created, first_updated = len(self.created_ids), len(self.updated_ids)
+        first_created = len(self.created_ids)
         for row in rows:
             if row.existing is None:
                 self._plan_new(row, writes)
@@ -1112,10 +1092,9 @@ class _Importer:
         _insert_many(Appointment, writes.appt_new, now)
         _insert_many(RankRecord, writes.rank_new, now)
         _insert_many(Education, writes.edu_new, now)
-        # the state periods of the chunk's cadres (what cadre_refresh_derived keeps for one cadre)
-        services.state_periods_rebuild(
-            cadre_ids=self.created_ids[first_created:] + self.updated_ids[first_updated:]
-        )
+        # the state periods of the chunk's new and changed cadres (what cadre_refresh_derived
+        # keeps for one cadre)
+        services.state_periods_rebuild(cadre_ids=self.created_ids[first_created:] + writes.changed_ids)
 
     def _education_targets(self, values: dict[str, Any], ft: tuple[str, str]) -> tuple[str, str]:
         """The in-service record's (education, degree): the parts of 最高学历/学位 above full-time."""
@@ -1138,7 +1117,7 @@ class _Importer:
         state["name_pinyin"], state["name_initials"], state["stroke_key"] = name_keys(state["name"])
         if derived.unit_id:
             state["unit_id"] = derived.unit_id
-        for name in DERIVED_FIELDS:
+        for name in services.DERIVED_FIELDS:
             state[name] = getattr(derived, name)
         state["current_title"] = state["current_title"][:200]
 
@@ -1267,6 +1246,7 @@ class _Importer:
             # only the changed columns: fewer indexes to maintain
             changed = tuple(i for i, (old, new) in enumerate(zip(before, after, strict=True)) if old != new)
             writes.cadre_updates.setdefault(changed, []).append((pk, *(after[i] for i in changed)))
+            writes.changed_ids.append(pk)
         else:
             self.unchanged += 1
 
@@ -1858,6 +1838,7 @@ def write_cadres_xlsx(queryset: models.QuerySet[Cadre], target: Any) -> int:
     from openpyxl import Workbook
     from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
 
     codes = services.CodeBook()
     today = timezone.localdate()
@@ -1877,9 +1858,8 @@ def write_cadres_xlsx(queryset: models.QuerySet[Cadre], target: Any) -> int:
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(TEMPLATE_SHEET)
     widths = {"身份证号": 22, "职务": 28, "现任职务": 36, "单位代码": 16}
-    for index, header in enumerate(EXPORT_HEADERS):
-        letter = chr(ord("A") + index)
-        ws.column_dimensions[letter].width = widths.get(header, 12)
+    for index, header in enumerate(EXPORT_HEADERS, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = widths.get(header, 12)
     ws.freeze_panes = "A2"
     header_cells = []
     for header in EXPORT_HEADERS:

@@ -195,28 +195,10 @@ def lrmx_filename(cadre: Cadre) -> str:
     return f"{file_stem(cadre)}.lrmx"
 
 
-def cadres_to_lrmx_zip(
-    cadres: Iterable[Cadre],
-    *,
-    as_of: date,
-    proposed_post: str = "",
-    proposed_removal: str = "",
-    reason: str = "",
-    reporting_unit: str = "",
-    filled_by: str = "",
-) -> bytes:
-    """One `<姓名>_<身份证号后4位>.lrmx` per cadre, in one zip."""
-    return zip_per_cadre(
-        cadres,
-        filename=lrmx_filename,
-        build=cadre_to_lrmx,
-        as_of=as_of,
-        proposed_post=proposed_post,
-        proposed_removal=proposed_removal,
-        reason=reason,
-        reporting_unit=reporting_unit,
-        filled_by=filled_by,
-    )
+def cadres_to_lrmx_zip(cadres: Iterable[Cadre], *, as_of: date, **texts: str) -> bytes:
+    """One `<姓名>_<身份证号后4位>.lrmx` per cadre, in one zip (`texts`: the optional text fields
+    of `cadre_to_lrmx`)."""
+    return zip_per_cadre(cadres, filename=lrmx_filename, build=cadre_to_lrmx, as_of=as_of, **texts)
 
 
 # ---------------------------------------------------------------------------------------------

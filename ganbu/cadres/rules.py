@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import lru_cache
+from typing import Protocol, TypeVar
 
 from pypinyin import Style, lazy_pinyin
 
@@ -121,6 +122,28 @@ class CurrentFields:
 LEVEL_ORDER = {"1A31": 1, "1A32": 2, "1A41": 3, "1A42": 4, "1A50": 5, "1A60": 6, "1A98": 7, "1A99": 8, "": 9}
 
 
+class _Held(Protocol):
+    @property
+    def level(self) -> str: ...
+    @property
+    def is_primary(self) -> bool: ...
+    @property
+    def started_on(self) -> date: ...
+    @property
+    def ended_on(self) -> date | None: ...
+
+
+HeldT = TypeVar("HeldT", bound=_Held)
+
+
+def held_appointments(appointments: Iterable[HeldT], on: date) -> list[HeldT]:
+    """The appointments held on `on` (started on/before it, not ended before it), the main one
+    first: the primary one, else the highest level, then the earliest start (stable otherwise)."""
+    held = [a for a in appointments if a.started_on <= on and (a.ended_on is None or a.ended_on >= on)]
+    held.sort(key=lambda a: (not a.is_primary, LEVEL_ORDER.get(a.level, 9), a.started_on))
+    return held
+
+
 def derive_current(
     *,
     appointments: Iterable[AppointmentFacts],
@@ -136,8 +159,7 @@ def derive_current(
     - education: (kind, education, degree, ended_on); full-time = the highest full-time record;
       highest = the highest of all records by EDUCATION_RANK / DEGREE_RANK.
     """
-    current = [a for a in appointments if a.started_on <= on and (a.ended_on is None or a.ended_on >= on)]
-    current.sort(key=lambda a: (not a.is_primary, LEVEL_ORDER.get(a.level, 9), a.started_on))
+    current = held_appointments(appointments, on)
     main = current[0] if current else None
     rank_rows = sorted(
         (r for r in ranks if r[1] <= on and (r[2] is None or r[2] >= on)), key=lambda r: r[1], reverse=True
@@ -234,24 +256,12 @@ def state_periods(
             d.fulltime_education,
         )
         last = periods[-1] if periods else None
-        if last is not None and last.valid_to == on and _same_state(last, period):
-            periods[-1] = Period(last.valid_from, valid_to, *_state(period))
+        if (
+            last is not None
+            and last.valid_to == on
+            and replace(last, valid_from=on, valid_to=valid_to) == period
+        ):
+            periods[-1] = replace(last, valid_to=valid_to)  # the same state: one longer period
         else:
             periods.append(period)
     return periods
-
-
-def _state(p: Period) -> tuple[int, int | None, str, bool, str, str, str]:
-    return (
-        p.unit_id,
-        p.main_appointment_id,
-        p.level,
-        p.is_leader,
-        p.rank,
-        p.highest_education,
-        p.fulltime_education,
-    )
-
-
-def _same_state(a: Period, b: Period) -> bool:
-    return _state(a) == _state(b)

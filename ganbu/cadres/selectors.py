@@ -154,7 +154,6 @@ LIST_COLUMNS = (
     "current_rank",
     "highest_education",
     "unit__name",
-    "current_title",
 )
 
 

@@ -65,6 +65,19 @@ CODE_FIELDS = {
     "personnel_category": "personnel_category",
     "establishment": "establishment",
 }
+# The derived fields of the record (rules.CurrentFields) that `cadre_refresh_derived` saves.
+DERIVED_FIELDS = (
+    "current_title",
+    "current_level",
+    "current_post_since",
+    "is_leader",
+    "current_rank",
+    "current_rank_since",
+    "fulltime_education",
+    "fulltime_degree",
+    "highest_education",
+    "highest_degree",
+)
 PARTY_CODES = {"01", "02"}
 # Cadre fields the state periods depend on (copied into them, or deciding which posts count).
 PERIOD_SOURCE_FIELDS = frozenset({"status", *PERIOD_CADRE_FIELDS})
@@ -217,38 +230,11 @@ def cadre_refresh_derived(*, cadre: Cadre, on: date | None = None, periods: bool
     cadre.name_pinyin, cadre.name_initials, cadre.stroke_key = name_keys(cadre.name)
     if derived.unit_id:
         cadre.unit_id = derived.unit_id
-    for field in (
-        "current_title",
-        "current_level",
-        "current_post_since",
-        "is_leader",
-        "current_rank",
-        "current_rank_since",
-        "fulltime_education",
-        "fulltime_degree",
-        "highest_education",
-        "highest_degree",
-    ):
+    for field in DERIVED_FIELDS:
         setattr(cadre, field, getattr(derived, field))
     cadre.current_title = cadre.current_title[:200]  # several concurrent posts can exceed the column
     cadre.save(
-        update_fields=[
-            "name_pinyin",
-            "name_initials",
-            "stroke_key",
-            "unit",
-            "current_title",
-            "current_level",
-            "current_post_since",
-            "is_leader",
-            "current_rank",
-            "current_rank_since",
-            "fulltime_education",
-            "fulltime_degree",
-            "highest_education",
-            "highest_degree",
-            "updated_at",
-        ]
+        update_fields=["name_pinyin", "name_initials", "stroke_key", "unit", *DERIVED_FIELDS, "updated_at"]
     )
     if periods:
         replace_periods(cadre, appointments=appointments, ranks=ranks, educations=educations)
@@ -367,7 +353,6 @@ def cadre_delete(*, cadre: Cadre, actor: User) -> None:
 
 @dataclass(frozen=True)
 class RecordKind:
-    key: str
     model: type[models.Model]
     fields: tuple[str, ...]
     validate: Callable[[Cadre, dict[str, Any], CodeBook, int | None], dict[str, str]]
@@ -519,14 +504,12 @@ def _validate_family(cadre: Cadre, d: dict[str, Any], codes: CodeBook, pk: int |
 
 RECORD_KINDS: dict[str, RecordKind] = {
     "education": RecordKind(
-        "education",
         Education,
         ("kind", "education", "degree", "school", "major", "started_on", "ended_on"),
         _validate_education,
         True,
     ),
     "appointment": RecordKind(
-        "appointment",
         Appointment,
         (
             "unit",
@@ -545,20 +528,16 @@ RECORD_KINDS: dict[str, RecordKind] = {
         True,
     ),
     "rank": RecordKind(
-        "rank", RankRecord, ("rank", "started_on", "ended_on", "document_number"), _validate_rank, True
+        RankRecord, ("rank", "started_on", "ended_on", "document_number"), _validate_rank, True
     ),
     "reward": RecordKind(
-        "reward",
         RewardPunishment,
         ("kind", "name", "granted_on", "authority", "document_number", "note"),
         _validate_reward,
         False,
     ),
-    "assessment": RecordKind(
-        "assessment", AnnualAssessment, ("year", "grade", "note"), _validate_assessment, False
-    ),
+    "assessment": RecordKind(AnnualAssessment, ("year", "grade", "note"), _validate_assessment, False),
     "family": RecordKind(
-        "family",
         FamilyMember,
         ("relation", "name", "birth_date", "political_status", "workplace", "id_number"),
         _validate_family,
@@ -736,9 +715,6 @@ def cadre_of_user(user: User) -> Cadre | None:
     return Cadre.objects.select_related("unit").filter(account=user).first()
 
 
-GRADE_CODES = {"1", "2", "3", "4", "5", "6"}
-
-
 def evaluation_record_write(
     *,
     cadre: Cadre,
@@ -760,7 +736,10 @@ def evaluation_record_write(
     errors: dict[str, str] = {}
     if not kind.strip():
         errors["kind"] = "考核类别不能为空"
-    if grade and grade not in GRADE_CODES:
+    if (
+        grade
+        and not CodeItem.objects.filter(table__key="assessment_result", code=grade, is_active=True).exists()
+    ):
         errors["grade"] = f"等次代码「{grade}」不在考核结果代码表(ZB18)中"
     if not 1950 <= year <= 2100:
         errors["year"] = f"年度「{year}」不正确"

@@ -118,6 +118,19 @@ def test_the_excel_import_writes_the_periods_of_new_and_updated_cadres(world: Wo
     assert_equal_to_a_rebuild()
 
 
+def test_a_reimport_rebuilds_the_periods_of_changed_cadres_only(world: World) -> None:
+    assert run(world, xlsx([person(1), person(2, 姓名="李四")])).ok
+    kept = set(StatePeriod.objects.filter(cadre__name="李四").values_list("pk", flat=True))
+    promoted = person(
+        1, 职务="甲镇党委委员", 职务层次="乡科级副职", 任职时间=date(2020, 3, 1), 职级="二级主任科员"
+    )
+    result = run(world, xlsx([promoted, person(2, 姓名="李四")]))
+    assert result.ok and result.unchanged == 1
+    assert set(StatePeriod.objects.filter(cadre__name="李四").values_list("pk", flat=True)) == kept
+    assert StatePeriod.objects.filter(cadre__name="张三", level="1A42").exists()
+    assert_equal_to_a_rebuild()
+
+
 def test_a_refused_import_writes_no_periods(world: World) -> None:
     result = run(world, xlsx([person(1), person(2, 出生日期="not a date")]))
     assert not result.ok
