@@ -29,13 +29,10 @@ from ganbu.analytics.selectors.state import (
     state_source,
     team_members_sql,
 )
+from ganbu.analytics.selectors.structure import group_codes
 from ganbu.cadres.models import Cadre, Education
 from ganbu.cadres.rules import EDUCATION_RANK
 from ganbu.org.models import CodeItem, Team, Unit
-
-
-def _group_codes(table_key: str, group: str) -> list[str]:
-    return list(CodeItem.objects.filter(table__key=table_key, group=group).values_list("code", flat=True))
 
 
 def _education_ranks(*groups: str) -> list[int]:
@@ -52,9 +49,9 @@ def metric_predicate(
     if metric == Metric.WOMEN:
         return Sql(f"{alias}.gender = %s", ("2",))
     if metric == Metric.NON_PARTY:
-        return in_list(f"{alias}.political_status", _group_codes("political_status", "党外"))
+        return in_list(f"{alias}.political_status", group_codes("political_status", "党外"))
     if metric == Metric.MINORITY:
-        return in_list(f"{alias}.ethnicity", _group_codes("ethnicity", "少数民族"))
+        return in_list(f"{alias}.ethnicity", group_codes("ethnicity", "少数民族"))
     if metric == Metric.UNIVERSITY:
         return edu.wrap("(", ")") + in_list("", _education_ranks("大学", "研究生"))
     if metric == Metric.POSTGRADUATE:

@@ -40,9 +40,9 @@ from ganbu.analytics.selectors.state import (
     population_where,
     state_source,
 )
-from ganbu.analytics.selectors.structure import birth_year_sql
+from ganbu.analytics.selectors.structure import birth_year_sql, group_codes
 from ganbu.cadres.rules import LEVEL_ORDER
-from ganbu.org.models import CodeItem, Unit
+from ganbu.org.models import Unit
 
 OVERDUE = 0  # bucket of those already at or over the cap on the start date
 
@@ -157,10 +157,6 @@ def _reaching_by(caps: list[AgeCap], on: date) -> Sql:
     return join(" OR ", parts).wrap("(", ")") if parts else Sql("1 = 0")
 
 
-def _codes(table_key: str, group: str) -> list[str]:
-    return list(CodeItem.objects.filter(table__key=table_key, group=group).values_list("code", flat=True))
-
-
 def age_cap_forecast(*, unit: Unit, as_of: date, years: int, today: date) -> Forecast:
     caps = age_caps()
     last_year = as_of.year + years - 1
@@ -178,8 +174,8 @@ def age_cap_forecast(*, unit: Unit, as_of: date, years: int, today: date) -> For
     overdue = _reaching_by(caps, as_of)
     reaching = _reaching_by(caps, horizon)
     cap = _cap_sql(caps)
-    non_party = in_list("s.political_status", _codes("political_status", "党外"))
-    minority = in_list("s.ethnicity", _codes("ethnicity", "少数民族"))
+    non_party = in_list("s.political_status", group_codes("political_status", "党外"))
+    minority = in_list("s.ethnicity", group_codes("ethnicity", "少数民族"))
     # bucket: 0 = already over the cap, else the year the cap is reached; NULL = beyond the horizon
     bucket = (
         overdue.wrap("CASE WHEN ", f" THEN {OVERDUE} WHEN ")

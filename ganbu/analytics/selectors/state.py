@@ -168,16 +168,21 @@ def _education_rank_sql() -> Sql:
     return case_map("e.education", EDUCATION_RANK, UNKNOWN_EDUCATION_RANK)
 
 
+OTHER_GRADE = GRADE_ORDER.index(Grade.OTHER)
+
+
+def rank_grade_sql(column: str) -> Sql:
+    """The grade index (rules.GRADE_ORDER) of the rank code in `column`; OTHER for none."""
+    return case_map(column, {k: GRADE_ORDER.index(g) for k, g in RANK_GRADE.items()}, OTHER_GRADE)
+
+
 def _rank_key_sql() -> Sql:
     """key = day_number(started_on) * 10^10 + (10^9 - 1 - id) * 10 + grade index: the MAX is the
     latest started rank record, then the lowest id (derive_current's choice), and its last digit
     is the grade (index into rules.GRADE_ORDER) the rank corresponds to."""
-    other = GRADE_ORDER.index(Grade.OTHER)
-    grade = case_map("r.rank", {k: GRADE_ORDER.index(g) for k, g in RANK_GRADE.items()}, other)
-    return (
-        Sql(f"CAST({day_number('r.started_on')} AS BIGINT) * 10000000000 + (999999999 - r.id) * 10 + ")
-        + grade
-    )
+    return Sql(
+        f"CAST({day_number('r.started_on')} AS BIGINT) * 10000000000 + (999999999 - r.id) * 10 + "
+    ) + rank_grade_sql("r.rank")
 
 
 def history_sql(as_of: date, today: date, education: str) -> Sql:
@@ -220,9 +225,6 @@ def history_sql(as_of: date, today: date, education: str) -> Sql:
     )
 
 
-OTHER_GRADE = GRADE_ORDER.index(Grade.OTHER)
-
-
 @dataclass(frozen=True)
 class StateSource:
     """The state rows of a date and how to read them.
@@ -246,7 +248,7 @@ class StateSource:
         """Grade index (rules.GRADE_ORDER) of the rank held; OTHER when none."""
         if self.from_history:
             return Sql(f"COALESCE({rank_key}, {OTHER_GRADE})")
-        return case_map(rank_key, {k: GRADE_ORDER.index(g) for k, g in RANK_GRADE.items()}, OTHER_GRADE)
+        return rank_grade_sql(rank_key)
 
     def edu_rank(self, edu_key: str) -> Sql:
         """Education rank (cadres.rules.EDUCATION_RANK; NULL = no record)."""

@@ -7,7 +7,7 @@ grouped query over `state.state_source`, so no cadre row is loaded into Python.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -123,7 +123,6 @@ class StructureTable:
     dimensions: tuple[Dimension, ...]
     pyramid: tuple[PyramidRow, ...]
     filter_label: str = ""
-    extra: dict[str, Any] = field(default_factory=dict)
 
     @property
     def population_label(self) -> str:
@@ -244,6 +243,11 @@ def code_groups(*tables: str) -> dict[str, dict[str, list[str]]]:
     for table_key, code, group in rows.values_list("table__key", "code", "group"):
         groups[table_key].setdefault(group, []).append(code)
     return groups
+
+
+def group_codes(table_key: str, group: str) -> list[str]:
+    """The codes of one 归类 of a code table (党外, 少数民族 …)."""
+    return list(CodeItem.objects.filter(table__key=table_key, group=group).values_list("code", flat=True))
 
 
 def age_predicate(band: AgeBand, as_of: date, column: str = "s.birth_date") -> Sql:

@@ -338,3 +338,21 @@ def test_the_administrator_sets_age_caps(county: World) -> None:
 def test_entry_pages_are_read_only(county: World, name: str) -> None:
     assert client(county, "county").post(reverse(name)).status_code == 405
     assert client(county, "village_cadre").get(reverse(name)).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("export", "page", "params"),
+    [
+        ("analytics:structure_export", "analytics:structure", {"bands": "custom", "cuts": "40,35"}),
+        ("analytics:compare_export", "analytics:compare", {"bands": "custom", "cuts": "40,35"}),
+        ("analytics:forecast_export", "analytics:forecast", {"years": "0"}),
+    ],
+)
+def test_an_invalid_export_goes_back_to_its_page(
+    county: World, export: str, page: str, params: dict[str, str]
+) -> None:
+    response = client(county, "county").get(url(export, county), {**params, "format": "xlsx"})
+    assert response.status_code == 302
+    path, _, query = response["Location"].partition("?")
+    assert path == url(page, county)
+    assert "format=" not in query and all(f"{name}=" in query for name in params)

@@ -78,17 +78,20 @@ def index(request: HttpRequest) -> HttpResponse:
 # --- structure table --------------------------------------------------------------------------
 
 
+def _filter_form(request: HttpRequest, user: User) -> RegistryFilterForm:
+    return RegistryFilterForm(request.GET or None, prefix="f", user=user)
+
+
 def _structure_query(
-    request: HttpRequest, user: User, unit: Unit, form: StructureOptionsForm, as_of: Any
-) -> tuple[StructureQuery, RegistryFilterForm]:
-    filter_form = RegistryFilterForm(request.GET or None, prefix="f", user=user)
+    unit: Unit, form: StructureOptionsForm, as_of: Any, filter_form: RegistryFilterForm, user: User
+) -> StructureQuery:
     population = form.population_value()
     filter_ids = None
     filter_label = ""
     if population == Population.FILTER:
         filter_ids = registry_filter_ids(user=user, filters=filter_form.filters())
         filter_label = filter_form.label()
-    query = StructureQuery(
+    return StructureQuery(
         unit=unit,
         as_of=as_of,
         population=population,
@@ -97,7 +100,12 @@ def _structure_query(
         filter_ids=filter_ids,
         filter_label=filter_label,
     )
-    return query, filter_form
+
+
+def _invalid_export(request: HttpRequest, page: str, unit: Unit) -> HttpResponse:
+    """Back to the page with the same query (it shows the form's errors)."""
+    messages.error(request, "查询条件有误,请修改后再导出")
+    return redirect(f"{reverse(PAGES[page], kwargs={'pk': unit.pk})}?{query_without(request, 'format')}")
 
 
 def chart_data(table: StructureTable) -> dict[str, Any]:
@@ -124,9 +132,9 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
     unit = scoped_unit(user, pk)
     form = StructureForm(params_with_defaults(request, as_of=today_iso()))
     table = None
-    filter_form = RegistryFilterForm(request.GET, prefix="f", user=user)
+    filter_form = _filter_form(request, user)
     if form.is_valid():
-        query, filter_form = _structure_query(request, user, unit, form, form.as_of_date())
+        query = _structure_query(unit, form, form.as_of_date(), filter_form, user)
         table = structure_table(query, today=timezone.localdate())
     context = page_context(
         request,
@@ -147,11 +155,8 @@ def structure_export(request: HttpRequest, pk: int) -> HttpResponse:
     unit = scoped_unit(user, pk)
     form = StructureForm(params_with_defaults(request, as_of=today_iso()))
     if not form.is_valid():
-        messages.error(request, "查询条件有误,请修改后再导出")
-        return redirect(
-            f"{reverse('analytics:structure', kwargs={'pk': unit.pk})}?{query_without(request, 'format')}"
-        )
-    query, _ = _structure_query(request, user, unit, form, form.as_of_date())
+        return _invalid_export(request, "structure", unit)
+    query = _structure_query(unit, form, form.as_of_date(), _filter_form(request, user), user)
     table = structure_table(query, today=timezone.localdate())
     fmt = request.GET.get("format", "xlsx")
     stem = f"{unit.name}_队伍结构_{table.as_of:%Y%m%d}"
@@ -169,8 +174,9 @@ def structure_export(request: HttpRequest, pk: int) -> HttpResponse:
 def _comparison(request: HttpRequest, user: User, unit: Unit, form: CompareForm) -> Any:
     before, after = form.dates()
     today = timezone.localdate()
-    query_a, _ = _structure_query(request, user, unit, form, before)
-    query_b, _ = _structure_query(request, user, unit, form, after)
+    filter_form = _filter_form(request, user)
+    query_a = _structure_query(unit, form, before, filter_form, user)
+    query_b = _structure_query(unit, form, after, filter_form, user)
     return compare(structure_table(query_a, today=today), structure_table(query_b, today=today))
 
 
@@ -219,10 +225,7 @@ def compare_export(request: HttpRequest, pk: int) -> HttpResponse:
     unit = scoped_unit(user, pk)
     form = CompareForm(_compare_params(request))
     if not form.is_valid():
-        messages.error(request, "查询条件有误,请修改后再导出")
-        return redirect(
-            f"{reverse('analytics:compare', kwargs={'pk': unit.pk})}?{query_without(request, 'format')}"
-        )
+        return _invalid_export(request, "compare", unit)
     comparison = _comparison(request, user, unit, form)
     fmt = request.GET.get("format", "xlsx")
     stem = f"{unit.name}_队伍结构对比_{comparison.before.as_of:%Y%m%d}_{comparison.after.as_of:%Y%m%d}"
@@ -313,10 +316,7 @@ def forecast_export(request: HttpRequest, pk: int) -> HttpResponse:
     unit = scoped_unit(user, pk)
     form = ForecastForm(params_with_defaults(request, as_of=today_iso(), years="5"))
     if not form.is_valid():
-        messages.error(request, "查询条件有误,请修改后再导出")
-        return redirect(
-            f"{reverse('analytics:forecast', kwargs={'pk': unit.pk})}?{query_without(request, 'format')}"
-        )
+        return _invalid_export(request, "forecast", unit)
     result = _forecast(form, unit)
     audit_export(user, unit, "forecast", request, "xlsx")
     return attachment(

@@ -221,3 +221,28 @@ def test_paper_entry_page(world: World) -> None:
     result = county.get(reverse("ballots:session_result", args=[session.pk])).context["result"]
     assert result.subjects[0].dropped is True  # 16 × 2 > 30
     assert result.groups[0].valid == 26
+
+
+def test_present_numbers_are_checked_then_saved_through_the_pages(world: World) -> None:
+    clerk = login(world, "clerk_a")
+    session = approval_session(world.town_a, expected=11)
+    group = session.groups.get()
+    detail = reverse("ballots:session_detail", args=[session.pk])
+    too_many = clerk.post(reverse("ballots:session_open", args=[session.pk]), {f"present_{group.pk}": 12})
+    assert too_many.status_code == 302 and too_many["Location"] == detail
+    session.refresh_from_db()
+    group.refresh_from_db()
+    assert session.status == "draft" and group.present is None
+    saved = clerk.post(
+        reverse("ballots:session_present", args=[session.pk]), {f"present_{group.pk}": 9}, follow=True
+    )
+    assert "实到人数已保存" in saved.content.decode()
+    group.refresh_from_db()
+    assert group.present == 9
+    opened = clerk.post(
+        reverse("ballots:session_open", args=[session.pk]), {f"present_{group.pk}": 10}, follow=True
+    )
+    assert "投票已开始" in opened.content.decode()
+    session.refresh_from_db()
+    group.refresh_from_db()
+    assert session.status == "open" and group.present == 10

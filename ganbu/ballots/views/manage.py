@@ -91,59 +91,54 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ballots/session_detail.html", context)
 
 
+def _error_messages(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
 def _act(
-    request: HttpRequest, pk: int, action: Callable[[BallotSession, User], Any], done: str
+    request: HttpRequest, session: BallotSession, action: Callable[[User], Any], done: str
 ) -> HttpResponse:
-    session = _session(request, pk)
+    """Run one service on the session as the user; its errors (or `done`) become messages."""
     try:
-        action(session, _user(request))
+        action(_user(request))
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _error_messages(request, exc)
     else:
         messages.success(request, done)
     return redirect("ballots:session_detail", pk=session.pk)
 
 
-@requires("ballots.manage", kind="action", model=BallotSession)
-@require_POST
-def session_open(request: HttpRequest, pk: int) -> HttpResponse:
+def _act_with_present(request: HttpRequest, pk: int, service: Callable[..., Any], done: str) -> HttpResponse:
+    """Open the vote or save 实到: both take the PresentForm's per-group numbers."""
     session = _session(request, pk)
     form = PresentForm(request.POST, session=session)
     if not form.is_valid():
         messages.error(request, "实到人数应为不超过应到人数的非负整数")
         return redirect("ballots:session_detail", pk=pk)
-    return _act(
-        request,
-        pk,
-        lambda s, u: services.session_open(session=s, present=form.present(), actor=u),
-        "投票已开始",
-    )
+    return _act(request, session, lambda u: service(session=session, present=form.present(), actor=u), done)
+
+
+@requires("ballots.manage", kind="action", model=BallotSession)
+@require_POST
+def session_open(request: HttpRequest, pk: int) -> HttpResponse:
+    return _act_with_present(request, pk, services.session_open, "投票已开始")
 
 
 @requires("ballots.manage", kind="action", model=BallotSession)
 @require_POST
 def session_present(request: HttpRequest, pk: int) -> HttpResponse:
-    session = _session(request, pk)
-    form = PresentForm(request.POST, session=session)
-    if not form.is_valid():
-        messages.error(request, "实到人数应为不超过应到人数的非负整数")
-        return redirect("ballots:session_detail", pk=pk)
-    return _act(
-        request,
-        pk,
-        lambda s, u: services.session_set_present(session=s, present=form.present(), actor=u),
-        "实到人数已保存",
-    )
+    return _act_with_present(request, pk, services.session_set_present, "实到人数已保存")
 
 
 @requires("ballots.manage", kind="action", model=BallotSession)
 @require_POST
 def session_test_start(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
     return _act(
         request,
-        pk,
-        lambda s, u: services.session_test_start(session=s, actor=u),
+        session,
+        lambda u: services.session_test_start(session=session, actor=u),
         "模拟测试已开始(只接受模拟测试票码)",
     )
 
@@ -151,10 +146,11 @@ def session_test_start(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("ballots.manage", kind="action", model=BallotSession)
 @require_POST
 def session_test_end(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
     return _act(
         request,
-        pk,
-        lambda s, u: services.session_test_end(session=s, actor=u),
+        session,
+        lambda u: services.session_test_end(session=session, actor=u),
         "模拟测试已结束,测试选票和测试票码已全部清除",
     )
 
@@ -162,16 +158,18 @@ def session_test_end(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("ballots.manage", kind="action", model=BallotSession)
 @require_POST
 def session_close(request: HttpRequest, pk: int) -> HttpResponse:
-    return _act(request, pk, lambda s, u: services.session_close(session=s, actor=u), "投票已结束")
+    session = _session(request, pk)
+    return _act(request, session, lambda u: services.session_close(session=session, actor=u), "投票已结束")
 
 
 @requires("ballots.manage", kind="action", model=BallotSession)
 @require_POST
 def session_seal(request: HttpRequest, pk: int) -> HttpResponse:
+    session = _session(request, pk)
     return _act(
         request,
-        pk,
-        lambda s, u: services.session_seal(session=s, actor=u),
+        session,
+        lambda u: services.session_seal(session=session, actor=u),
         "结果已封存并写入记实,未使用的票码已作废",
     )
 
@@ -192,8 +190,7 @@ def session_codes(request: HttpRequest, pk: int) -> HttpResponse:
             session=session, group=group, count=form.cleaned_data["count"], test=test, actor=_user(request)
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
+        _error_messages(request, exc)
         return redirect("ballots:session_detail", pk=pk)
     stem = f"{session.title}_{group.name}_{'模拟测试_' if test else ''}票码"
     if form.cleaned_data["format"] == "csv":
@@ -216,8 +213,8 @@ def session_members(request: HttpRequest, pk: int) -> HttpResponse:
     users = list(form.cleaned_data["users"])
     return _act(
         request,
-        pk,
-        lambda s, u: services.member_slots_create(session=s, group=group, users=users, actor=u),
+        session,
+        lambda u: services.member_slots_create(session=session, group=group, users=users, actor=u),
         "已添加表决成员:他们可在「我的表决」领取票码",
     )
 
