@@ -20,9 +20,11 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+# the house style of the county's documents (fonts, table borders, header fill)
+from ganbu.analytics.documents import BORDER, CENTER, HEADER_FILL, TABLE_FONT, TEXT_FONT, TITLE_FONT
 from ganbu.cadres.models import Cadre
 from ganbu.org.models import Unit, User
 from ganbu.villagework.models import VillagerRequest
@@ -30,14 +32,7 @@ from ganbu.villagework.selectors.stats import Numbers, cadre_logs, cadre_total
 
 TITLE = "驻村蹲点工作记录表"
 HEADERS = ("序号", "日期", "工作类型", "走访农户", "工作内容", "群众诉求及办理情况")
-TITLE_FONT = "方正小标宋简体"
-TEXT_FONT = "仿宋_GB2312"
-TABLE_FONT = "宋体"
-THIN = Side(style="thin", color="999999")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="F3E5E5")
 WRAP = Alignment(wrap_text=True, vertical="top")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 
 
 @dataclass(frozen=True)

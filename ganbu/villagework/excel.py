@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from itertools import islice
@@ -32,7 +31,14 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from ganbu.audit.services import record_event
-from ganbu.cadres.excel import ImportFileError, RowError, cell_text, error_report_xlsx, open_workbook
+from ganbu.cadres.excel import (
+    ImportFileError,
+    RowError,
+    Source,
+    cell_text,
+    error_report_xlsx,
+    open_workbook,
+)
 from ganbu.cadres.rules import name_keys
 from ganbu.org.models import Unit, User
 from ganbu.villagework.models import Household, HouseholdCategory
@@ -64,8 +70,6 @@ MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_ERRORS = 1000
 HEADER_SEARCH_ROWS = 10
-
-Source = str | os.PathLike[str] | bytes
 
 
 @dataclass
@@ -142,7 +146,7 @@ def _find_columns(rows: list[tuple[int, Sequence[Any]]]) -> tuple[int, dict[int,
 
 def _read_rows(source: Source) -> tuple[list[_Row], set[str]]:
     """The data rows (blank rows skipped) and the fields present as columns."""
-    size = len(source) if isinstance(source, bytes) else os.stat(source).st_size
+    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
     if size > MAX_FILE_BYTES:
         raise ImportFileError(
             [
@@ -188,11 +192,8 @@ def _cell_value(name: str, value: Any) -> Any:
 def _digest(source: Source) -> str:
     if isinstance(source, bytes):
         return hashlib.sha256(source).hexdigest()
-    digest = hashlib.sha256()
     with open(source, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _validate(rows: list[_Row], result: HouseholdImportResult) -> list[tuple[_Row, dict[str, Any]]]:
@@ -322,17 +323,20 @@ def import_households(
                 },
             )
     except IntegrityError:  # someone added the same household meanwhile
-        result = HouseholdImportResult(
-            village=village, filename=filename, sha256=result.sha256, dry_run=dry_run
-        )
-        _add_error(result, RowError(None, "文件", "导入时花名册被他人同时修改,未导入任何数据,请重新导入"))
+        return _refused(result, ["导入时花名册被他人同时修改,未导入任何数据,请重新导入"])
     except ValidationError as exc:  # should not happen: rows were validated above
-        result = HouseholdImportResult(
-            village=village, filename=filename, sha256=result.sha256, dry_run=dry_run
-        )
-        for message in exc.messages:
-            _add_error(result, RowError(None, "文件", message))
+        return _refused(result, exc.messages)
     return result
+
+
+def _refused(result: HouseholdImportResult, messages: list[str]) -> HouseholdImportResult:
+    """A fresh result for the same file (nothing written, no counts) carrying file-level errors."""
+    refused = HouseholdImportResult(
+        village=result.village, filename=result.filename, sha256=result.sha256, dry_run=result.dry_run
+    )
+    for message in messages:
+        _add_error(refused, RowError(None, "文件", message))
+    return refused
 
 
 def template_xlsx() -> bytes:

@@ -36,6 +36,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from ganbu.analytics.rules import round_half_up_div
 from ganbu.ballots.rules import UNFIT, UNFIT_THRESHOLD
 
 # points per 民主测评 option (the ballot engine's RATING_OPTIONS)
@@ -62,11 +63,8 @@ CENT = Decimal("0.01")
 def q2(value: Decimal | Fraction | int) -> Decimal:
     """Round half up to two decimals (exactly, also from a Fraction)."""
     if isinstance(value, Fraction):
-        # exact: scale to hundredths as integers, then round half up
-        hundredths = Fraction(value) * 100
-        floor = hundredths.numerator // hundredths.denominator
-        rest = hundredths - floor
-        return (Decimal(floor + (1 if rest >= Fraction(1, 2) else 0)) / 100).quantize(CENT)
+        hundredths = round_half_up_div(value.numerator * 100, value.denominator)
+        return Decimal(hundredths).scaleb(-2).quantize(CENT)
     return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
 
 

@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 
 from ganbu.cadres.models import Cadre
 from ganbu.cadres.services import cadre_of_user
 from ganbu.org.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Role, Unit, User
+from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import filter_by_scope, get_in_scope_or_404, units_in_scope
 from ganbu.villagework.models import (
     Assignment,
@@ -121,3 +123,30 @@ def get_evaluation(user: User, pk: int) -> Evaluation:
 
 def get_entry(user: User, pk: int) -> EvaluationEntry:
     return get_in_scope_or_404(entries_for(user), user, "evaluation__township", pk=pk)
+
+
+def get_stationed_cadre(user: User, pk: int) -> Cadre:
+    """A cadre stationed (now or before) in a village the user may see; 404 otherwise.
+
+    A 驻村干部 only themself. Other users also reach a cadre of their registry scope who has no
+    assignment they may see (an empty report, so a county user can open any cadre); the cadre's
+    registry unit is otherwise irrelevant: a township sees a county cadre stationed in its village.
+    """
+    if own_only(user):
+        cadre = own_cadre(user)
+        if cadre is None or cadre.pk != pk:
+            raise Http404("对象不存在或不在您的数据范围内")
+        return cadre
+    visible = Q(pk__in=Assignment.objects.filter(village__in=villages_for(user)).values("cadre_id"))
+    if has_capability(user, "cadres.view"):
+        visible |= Q(pk__in=filter_by_scope(Cadre.objects.all(), user, "unit").values("pk"))
+    cadre = Cadre.objects.select_related("unit").filter(visible, pk=pk).first()
+    if cadre is None:
+        raise Http404("对象不存在或不在您的数据范围内")
+    return cadre
+
+
+def cadre_villages(user: User, cadre: Cadre) -> QuerySet[Unit]:
+    """The villages the cadre is or was stationed in that the user may see."""
+    assigned = Assignment.objects.filter(cadre=cadre).values("village_id")
+    return villages_for(user).filter(pk__in=assigned).select_related("parent").order_by("path")

@@ -44,6 +44,7 @@ from typing import Any
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from ganbu.analytics.rules import round_half_up_div
 from ganbu.cadres.models import Cadre
 from ganbu.org.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Unit, User
 from ganbu.villagework.models import (
@@ -73,8 +74,7 @@ def percent(numerator: int, denominator: int, *, empty: Decimal = ZERO) -> Decim
     fraction (integer arithmetic, no intermediate rounding); `empty` when the denominator is 0."""
     if denominator <= 0:
         return empty
-    hundredths = (numerator * 10000 * 2 + denominator) // (2 * denominator)
-    return Decimal(hundredths).scaleb(-2).quantize(Decimal("0.01"))
+    return Decimal(round_half_up_div(numerator * 10000, denominator)).scaleb(-2).quantize(Decimal("0.01"))
 
 
 def median_days(durations: Iterable[int]) -> Decimal | None:

@@ -60,10 +60,6 @@ PHOTO_TYPES = {b"\xff\xd8\xff": ("jpg", "image/jpeg"), b"\x89PNG\r\n\x1a\n": ("p
 Mode = Literal["own", "correction", "system", "none"]
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 # --- who may write -----------------------------------------------------------------------------
 
 
@@ -125,7 +121,7 @@ def write_right(actor: User | None, cadre: Cadre, village: Unit, logged_on: date
 
 
 def edit_right(log: WorkLog, actor: User | None, today: date | None = None) -> EditRight:
-    return write_right(actor, log.cadre, log.village, log.logged_on, today or _today())
+    return write_right(actor, log.cadre, log.village, log.logged_on, today or timezone.localdate())
 
 
 # --- validation helpers ------------------------------------------------------------------------
@@ -311,7 +307,7 @@ def log_create(
 ) -> WorkLog:
     """Store one work log with its visits, requests and photos (all or nothing). With a
     `client_key` already stored for this cadre, returns that log unchanged (a retried submit)."""
-    today = today or _today()
+    today = today or timezone.localdate()
     client_key = (client_key or "").strip() or None
     if client_key is not None:
         if len(client_key) > CLIENT_KEY_MAX:
@@ -432,7 +428,7 @@ def log_update(
 ) -> WorkLog:
     """Change a log (date, kind, content, households visited, photos). The cadre inside the edit
     window; the township at any time with a reason (audited with before/after)."""
-    today = today or _today()
+    today = today or timezone.localdate()
     right = edit_right(log, actor, today)
     if not right.allowed:
         raise PermissionDenied(right.message)
@@ -508,7 +504,7 @@ def log_update(
 def log_delete(*, log: WorkLog, actor: User | None, reason: str = "", today: date | None = None) -> None:
     """Delete a log with its visits and photos; requests raised from it stay (their source is
     cleared). Same rights as log_update; the audit event keeps what was deleted."""
-    right = edit_right(log, actor, today or _today())
+    right = edit_right(log, actor, today or timezone.localdate())
     if not right.allowed:
         raise PermissionDenied(right.message)
     reason = (reason or "").strip()

@@ -66,10 +66,6 @@ DESCRIPTION_MAX = 2000
 RESOLUTION_MAX = 2000
 
 
-def _today() -> date:
-    return timezone.localdate()
-
-
 # --- who may act -------------------------------------------------------------------------------
 
 
@@ -99,7 +95,8 @@ def is_handler(actor: User | None, village: Unit, today: date | None = None) -> 
         return False
     cadre = own_cadre(actor)
     return (
-        cadre is not None and workable_assignments(cadre, today or _today()).filter(village=village).exists()
+        cadre is not None
+        and workable_assignments(cadre, today or timezone.localdate()).filter(village=village).exists()
     )
 
 
@@ -160,7 +157,7 @@ def request_create(
 ) -> VillagerRequest:
     """Register a request in 受理. `due_on` defaults to raised_on + the settings' request_due_days;
     the responsible cadre defaults to the source log's cadre, else the acting 驻村干部."""
-    today = today or _today()
+    today = today or timezone.localdate()
     raised_on = raised_on or today
     if not is_handler(actor, village, today):
         raise PermissionDenied("您不能登记该村的群众诉求")
@@ -235,7 +232,7 @@ def request_transition(
 ) -> VillagerRequest:
     """Move a request to `to` following TRANSITIONS. A conditional UPDATE on the status it was read
     with, so two people acting at once cannot both move it (the second gets an error)."""
-    today = today or _today()
+    today = today or timezone.localdate()
     on = on or today
     current = request.status
     if to not in RequestStatus.values:

@@ -3,6 +3,7 @@ households, duplicates in the file, limits, the command's exit codes, and the up
 
 from __future__ import annotations
 
+import hashlib
 import io
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import openpyxl
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError
 from django.test import Client
 from django.urls import reverse
 
@@ -181,6 +183,31 @@ def test_dry_run_counts_but_writes_nothing(world: World) -> None:
     assert result.ok
     assert result.summary == "校验通过:新增 2 户,更新 1 户(试运行,未写入)"
     assert Household.objects.count() == 1
+
+
+def test_a_file_on_disk_is_read_and_fingerprinted_like_its_bytes(world: World, tmp_path: Path) -> None:
+    content = workbook(GOOD_ROWS)
+    path = tmp_path / "花名册.xlsx"
+    path.write_bytes(content)
+    result = import_households(path, village=world.village_a, actor=None)
+    assert result.ok, errors_of(result)
+    assert result.filename == "花名册.xlsx" and result.created == 3
+    assert result.sha256 == hashlib.sha256(content).hexdigest()
+    assert AuditEvent.objects.get(action="villagework.household.import").payload["sha256"] == result.sha256
+
+
+def test_a_household_added_meanwhile_refuses_the_whole_file(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def clash(*args: Any, **kwargs: Any) -> None:
+        raise IntegrityError("UNIQUE constraint failed")
+
+    monkeypatch.setattr(Household.objects, "bulk_create", clash)
+    result = import_households(workbook(GOOD_ROWS), village=world.village_a, actor=None, filename="a.xlsx")
+    assert not result.ok
+    assert errors_of(result) == [(None, "文件", "导入时花名册被他人同时修改,未导入任何数据,请重新导入")]
+    assert (result.created, result.updated, result.filename) == (0, 0, "a.xlsx")
+    assert not AuditEvent.objects.filter(action="villagework.household.import").exists()
 
 
 def test_the_template_round_trips(world: World) -> None:

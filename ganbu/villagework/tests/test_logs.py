@@ -301,6 +301,17 @@ def test_township_correction_needs_a_reason_and_is_audited(v: VillageWorld) -> N
     assert edit_right(log, clerk, TODAY).reason_required
 
 
+def test_log_page_shows_its_audit_history_oldest_first_to_the_cadre_and_the_township(
+    v: VillageWorld,
+) -> None:
+    log = _create(v)
+    _update(log, v.world.users["clerk_a"], TODAY + timedelta(days=30), reason="类型填错")
+    for user in (_cadre_user(v), v.world.users["clerk_a"]):
+        page = _client(user).get(reverse("villagework:log", args=[log.pk])).content.decode()
+        history = page.split("记实</h2>", 1)[1]
+        assert history.index("填写") < history.index("修改:类型填错")
+
+
 def test_nobody_else_edits_a_cadre_log(v: VillageWorld) -> None:
     log = _create(v)
     colleague_user = make_user("colleague", "village_cadre", v.world.village_a)

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 
 from ganbu.audit.models import AuditEvent
+from ganbu.audit.selectors import events_for_object
 from ganbu.org.models import User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -48,8 +49,8 @@ def page_query(request: HttpRequest) -> str:
     return query.urlencode()
 
 
-def audit_history(object_type: str, pk: int) -> list[AuditEvent]:
-    """The audit events of one object, oldest first (the history shown on detail pages)."""
-    return list(
-        AuditEvent.objects.filter(object_type=object_type, object_id=str(pk)).order_by("seq")[:HISTORY_SHOWN]
-    )
+def audit_history(user: User, object_type: str, pk: int) -> list[AuditEvent]:
+    """The audit events of one object the user may see, oldest first (the history shown on detail
+    pages), read through the audit app's selector."""
+    events = events_for_object(user=user, object_type=object_type, object_id=str(pk))
+    return list(events.order_by("seq")[:HISTORY_SHOWN])

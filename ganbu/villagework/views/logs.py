@@ -5,6 +5,8 @@ villagework/urls.py)."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django import forms
@@ -286,49 +288,18 @@ def log_create(request: HttpRequest) -> HttpResponse:
     if request.method == "GET" and not villages.exists():
         messages.error(request, "您当前没有驻村安排,不能填写工作记录")
         return redirect("villagework:my_work")
-    initial = {"logged_on": today, "kind": LogKind.VISIT, "client_key": uuid.uuid4().hex}
+    initial: dict[str, Any] = {"logged_on": today}
     if villages.count() == 1:
         initial["village"] = villages.first()
-    form = LogForm(request.POST or None, initial=initial, villages=villages)
-    extra: list[str] = []
-    if request.method == "POST":
-        if form.is_valid():
-            data = form.cleaned_data
-            try:
-                photos = _photos(request, get_settings().photos_per_log)
-                log = services.log_create(
-                    actor=user,
-                    cadre=cadre,
-                    village=data["village"],
-                    logged_on=data["logged_on"],
-                    kind=data["kind"],
-                    content=data["content"],
-                    household_ids=request.POST.getlist("households"),
-                    requests=_request_rows(request.POST),
-                    client_key=data["client_key"] or None,
-                    photos=photos,
-                    today=today,
-                )
-            except ValidationError as exc:
-                if _wants_json(request):
-                    return JsonResponse({"ok": False, "errors": _error_dict(exc)}, status=400)
-                add_errors(form, exc)
-                extra = _extra_errors(exc, set(form.fields))
-            else:
-                visits = log.visits.count()
-                message = f"已保存 {log.logged_on:%m月%d日} {log.get_kind_display()}" + (
-                    f",走访{visits}户" if visits else ""
-                )
-                messages.success(request, message)
-                if _wants_json(request):
-                    return JsonResponse(
-                        {"ok": True, "url": reverse("villagework:my_work"), "log": log.pk, "message": message}
-                    )
-                return redirect("villagework:my_work")
-        elif _wants_json(request):
-            return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
-    context = _log_form_context(request, form, villages, extra)
-    return render(request, "villagework/logs/log_form.html", context)
+
+    def saved(log: WorkLog) -> tuple[str, str]:
+        visits = log.visits.count()
+        message = f"已保存 {log.logged_on:%m月%d日} {log.get_kind_display()}" + (
+            f",走访{visits}户" if visits else ""
+        )
+        return message, reverse("villagework:my_work")
+
+    return _log_form_page(request, cadre=cadre, villages=villages, initial=initial, saved=saved, today=today)
 
 
 @requires("villagework.manage", kind="action", model=Assignment)
@@ -339,66 +310,85 @@ def log_backfill(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     assignment = get_assignment(user, pk)
     today = timezone.localdate()
-    villages = Unit.objects.filter(pk=assignment.village_id)
-    last_day = min(today, assignment.ended_on or today)
-    initial = {
-        "logged_on": last_day,
-        "kind": LogKind.VISIT,
-        "client_key": uuid.uuid4().hex,
-        "village": assignment.village,
-    }
-    form = LogForm(request.POST or None, initial=initial, villages=villages)
-    extra: list[str] = []
     reason = request.POST.get("reason", "") if request.method == "POST" else ""
-    back = reverse("villagework:assignment", args=[assignment.pk])
+
+    def saved(log: WorkLog) -> tuple[str, str]:
+        message = f"已为{assignment.cadre.name}补录 {log.logged_on:%Y-%m-%d} {log.get_kind_display()}"
+        return message, reverse("villagework:log", args=[log.pk])
+
+    return _log_form_page(
+        request,
+        cadre=assignment.cadre,
+        villages=Unit.objects.filter(pk=assignment.village_id),
+        initial={"logged_on": min(today, assignment.ended_on or today), "village": assignment.village},
+        saved=saved,
+        today=today,
+        reason=reason,
+        context={
+            "heading": f"补录工作记录 · {assignment.cadre.name}",
+            "backfill": assignment,
+            "form_action": reverse("villagework:log_backfill", args=[assignment.pk]),
+            "draft_key": f"vwlog:{user.pk}:backfill:{assignment.pk}",
+            "back_url": reverse("villagework:assignment", args=[assignment.pk]),
+            "reason": reason,
+        },
+    )
+
+
+def _log_form_page(
+    request: HttpRequest,
+    *,
+    cadre: Cadre,
+    villages: QuerySet[Unit],
+    initial: dict[str, Any],
+    saved: Callable[[WorkLog], tuple[str, str]],
+    today: date,
+    reason: str = "",
+    context: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """The log form (phone page, also posted by log.js with fetch and answered in JSON): the
+    cadre's own entry and the township's 补录 differ only in who, where and where to go after."""
+    form = LogForm(
+        request.POST or None,
+        initial={"kind": LogKind.VISIT, "client_key": uuid.uuid4().hex, **initial},
+        villages=villages,
+    )
+    extra: list[str] = []
     if request.method == "POST":
         if form.is_valid():
             data = form.cleaned_data
             try:
-                photos = _photos(request, get_settings().photos_per_log)
                 log = services.log_create(
-                    actor=user,
-                    cadre=assignment.cadre,
-                    village=assignment.village,
+                    actor=request_user(request),
+                    cadre=cadre,
+                    village=data["village"],
                     logged_on=data["logged_on"],
                     kind=data["kind"],
                     content=data["content"],
                     household_ids=request.POST.getlist("households"),
                     requests=_request_rows(request.POST),
                     client_key=data["client_key"] or None,
-                    photos=photos,
+                    photos=_photos(request, get_settings().photos_per_log),
                     reason=reason,
                     today=today,
                 )
-            except (ValidationError, PermissionDenied) as exc:
-                if isinstance(exc, PermissionDenied):
-                    exc = ValidationError(str(exc))
+            except ValidationError as exc:
                 if _wants_json(request):
                     return JsonResponse({"ok": False, "errors": _error_dict(exc)}, status=400)
                 add_errors(form, exc)
                 extra = _extra_errors(exc, set(form.fields))
             else:
-                message = f"已为{assignment.cadre.name}补录 {log.logged_on:%Y-%m-%d} {log.get_kind_display()}"
+                message, url = saved(log)
                 messages.success(request, message)
-                url = reverse("villagework:log", args=[log.pk])
                 if _wants_json(request):
                     return JsonResponse({"ok": True, "url": url, "log": log.pk, "message": message})
                 return redirect(url)
         elif _wants_json(request):
             return JsonResponse({"ok": False, "errors": form.errors.get_json_data()}, status=400)
-    context = _log_form_context(request, form, villages, extra)
-    context.update(
-        {
-            "heading": f"补录工作记录 · {assignment.cadre.name}",
-            "backfill": assignment,
-            "form_action": reverse("villagework:log_backfill", args=[assignment.pk]),
-            "draft_key": f"vwlog:{user.pk}:backfill:{assignment.pk}",
-            "back_url": back,
-            "reason": reason,
-            "reason_error": any("原因" in m for m in extra),
-        }
-    )
-    return render(request, "villagework/logs/log_form.html", context)
+    page = _log_form_context(request, form, villages, extra)
+    page.update(context or {})
+    page["reason_error"] = any("原因" in m for m in extra)
+    return render(request, "villagework/logs/log_form.html", page)
 
 
 @requires("villagework.view", kind="detail", model=Unit)
@@ -473,7 +463,7 @@ def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "photos": log.photos.all(),
         "right": services.edit_right(log, user, today),
         "deadline": services.edit_deadline(log.logged_on),
-        "history": audit_history("villagework.worklog", log.pk),
+        "history": audit_history(user, "villagework.worklog", log.pk),
         "can_raise": has_capability(user, "villagework.log") or has_capability(user, "villagework.manage"),
     }
     return render(request, "villagework/logs/log_detail.html", context)

@@ -13,8 +13,7 @@ from urllib.parse import urlencode
 
 from django import forms
 from django.db import transaction
-from django.db.models import Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBadRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -23,13 +22,17 @@ from django.views.decorators.http import require_GET
 from ganbu.audit.services import record_event
 from ganbu.cadres.models import Cadre
 from ganbu.core.access import requires
-from ganbu.org.models import Unit, User
-from ganbu.org.permissions import has_capability
-from ganbu.org.scoping import filter_by_scope
+from ganbu.org.models import Unit
 from ganbu.villagework.documents import record_docx, record_filename, record_xlsx, work_record
 from ganbu.villagework.models import Assignment
 from ganbu.villagework.selectors import stats
-from ganbu.villagework.selectors.scope import get_village, own_cadre, own_only, villages_for
+from ganbu.villagework.selectors.scope import (
+    cadre_villages,
+    get_stationed_cadre,
+    get_village,
+    own_cadre,
+    own_only,
+)
 from ganbu.villagework.services.config import get_settings
 from ganbu.villagework.views.common import DOCX, XLSX, attachment, request_user
 
@@ -91,38 +94,6 @@ def _period_context(form: PeriodForm, start: date, end: date, today: date) -> di
         "is_year": start.month == 1 and start.day == 1 and end == date(start.year, 12, 31),
         "period_query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
     }
-
-
-# --------------------------------------------------------------------------------------------------
-# Which cadre a user may look at
-# --------------------------------------------------------------------------------------------------
-
-
-def get_stationed_cadre(user: User, pk: int) -> Cadre:
-    """A cadre stationed (now or before) in a village the user may see; 404 otherwise.
-
-    A 驻村干部 only themself. Other users also reach a cadre of their registry scope who has no
-    assignment they may see (an empty report, so a county user can open any cadre); the cadre's
-    registry unit is otherwise irrelevant: a township sees a county cadre stationed in its village.
-    """
-    if own_only(user):
-        cadre = own_cadre(user)
-        if cadre is None or cadre.pk != pk:
-            raise Http404("对象不存在或不在您的数据范围内")
-        return cadre
-    visible = Q(pk__in=Assignment.objects.filter(village__in=villages_for(user)).values("cadre_id"))
-    if has_capability(user, "cadres.view"):
-        visible |= Q(pk__in=filter_by_scope(Cadre.objects.all(), user, "unit").values("pk"))
-    cadre = Cadre.objects.select_related("unit").filter(visible, pk=pk).first()
-    if cadre is None:
-        raise Http404("对象不存在或不在您的数据范围内")
-    return cadre
-
-
-def cadre_villages(user: User, cadre: Cadre) -> QuerySet[Unit]:
-    """The villages the cadre is or was stationed in that the user may see."""
-    assigned = Assignment.objects.filter(cadre=cadre).values("village_id")
-    return villages_for(user).filter(pk__in=assigned).select_related("parent").order_by("path")
 
 
 # --------------------------------------------------------------------------------------------------

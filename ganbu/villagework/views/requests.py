@@ -222,7 +222,7 @@ def request_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     item = get_request(user, pk)
     today = timezone.localdate()
-    history = audit_history("villagework.villagerrequest", item.pk)
+    history = audit_history(user, "villagework.villagerrequest", item.pk)
     allowed = services.allowed_transitions(item, user)
     context = {
         "item": item,
