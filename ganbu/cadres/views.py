@@ -30,27 +30,18 @@ from ganbu.cadres.forms import (
 )
 from ganbu.cadres.models import Cadre, ImportJob, ImportStatus
 from ganbu.core.access import requires
+from ganbu.core.downloads import DOCX, XLSX, attachment
 from ganbu.core.jobs import run_in_background
 from ganbu.org.models import User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import filter_by_scope, get_in_scope_or_404
 from ganbu.org.selectors import all_code_names
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGE_SIZE = 50
 
 
 def _user(request: HttpRequest) -> User:
     return request.user  # type: ignore[return-value]
-
-
-def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    from urllib.parse import quote
-
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def _code_names() -> dict[str, dict[str, str]]:
@@ -113,7 +104,7 @@ def cadre_export(request: HttpRequest) -> HttpResponse:
             unit_path=user.scope_unit.path if user.scope_unit else "",
             payload={"filters": request.GET.dict(), "format": "xlsx"},
         )
-    return _attachment(content, f"干部名册_{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+    return attachment(content, f"干部名册_{timezone.localdate():%Y%m%d}.xlsx", XLSX)
 
 
 @requires("cadres.export", kind="export", model=Cadre)
@@ -137,7 +128,7 @@ def cadre_forms_zip(request: HttpRequest) -> HttpResponse:
             unit_path=user.scope_unit.path if user.scope_unit else "",
             payload={"filters": request.GET.dict(), "format": "appointment_form_zip", "count": len(cadres)},
         )
-    return _attachment(content, f"任免审批表_{timezone.localdate():%Y%m%d}.zip", "application/zip")
+    return attachment(content, f"任免审批表_{timezone.localdate():%Y%m%d}.zip", "application/zip")
 
 
 # --- create / detail / edit -------------------------------------------------------------------
@@ -344,7 +335,7 @@ def appointment_form(request: HttpRequest, pk: int) -> HttpResponse:
             unit_path=cadre.unit.path,
             payload={"format": "appointment_form"},
         )
-    return _attachment(content, f"{cadre.name}_任免审批表.docx", DOCX)
+    return attachment(content, f"{cadre.name}_任免审批表.docx", DOCX)
 
 
 @requires("cadres.export", kind="detail", model=Cadre)
@@ -363,7 +354,7 @@ def lrmx_export(request: HttpRequest, pk: int) -> HttpResponse:
             unit_path=cadre.unit.path,
             payload={"format": "lrmx"},
         )
-    return _attachment(content, f"{cadre.name}.lrmx", "application/xml")
+    return attachment(content, f"{cadre.name}.lrmx", "application/xml")
 
 
 # --- Excel import -----------------------------------------------------------------------------
@@ -374,7 +365,7 @@ def lrmx_export(request: HttpRequest, pk: int) -> HttpResponse:
 def import_template(request: HttpRequest) -> HttpResponse:
     from ganbu.cadres.excel import import_template as build_template
 
-    return _attachment(build_template(), "干部信息导入模板.xlsx", XLSX)
+    return attachment(build_template(), "干部信息导入模板.xlsx", XLSX)
 
 
 def _run_job(job_id: int, actor_id: int, dry_run: bool) -> None:
@@ -444,4 +435,4 @@ def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     from ganbu.cadres.excel import error_report_xlsx
 
     job = _get_job(_user(request), pk)
-    return _attachment(error_report_xlsx(job.errors), f"导入错误报告_{job.pk}.xlsx", XLSX)
+    return attachment(error_report_xlsx(job.errors), f"导入错误报告_{job.pk}.xlsx", XLSX)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from typing import Any
-from urllib.parse import quote
 
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.utils import timezone
 
 from ganbu.analytics import services
@@ -15,8 +14,6 @@ from ganbu.org.models import Unit, User
 from ganbu.org.scoping import get_in_scope_or_404, units_in_scope
 from ganbu.org.selectors import county_root
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PAGES = {
     "structure": "analytics:structure",
     "compare": "analytics:compare",
@@ -38,12 +35,6 @@ def home_unit(user: User) -> Unit | None:
     if user.scope_unit is not None:
         return user.scope_unit
     return county_root()
-
-
-def attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    return response
 
 
 def query_without(request: HttpRequest, *names: str) -> str:

@@ -42,11 +42,8 @@ from ganbu.analytics.selectors.structure import (
     structure_table,
 )
 from ganbu.analytics.views.common import (
-    DOCX,
     PAGES,
     PEOPLE_ON_PAGE,
-    XLSX,
-    attachment,
     audit_export,
     home_unit,
     page_context,
@@ -57,6 +54,7 @@ from ganbu.analytics.views.common import (
     user_of,
 )
 from ganbu.core.access import requires
+from ganbu.core.downloads import DOCX, XLSX, attachment
 from ganbu.org.models import Unit, User
 from ganbu.org.selectors import all_code_names
 

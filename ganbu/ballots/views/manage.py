@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -18,10 +17,8 @@ from ganbu.ballots import conf, exports, selectors, services, slips
 from ganbu.ballots.forms import CodesForm, MembersForm, PaperForm, PresentForm, SessionForm
 from ganbu.ballots.models import BallotSession, SessionMode, SessionStatus, SessionVoter
 from ganbu.core.access import requires
+from ganbu.core.downloads import DOCX, XLSX, attachment
 from ganbu.org.models import User
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _user(request: HttpRequest) -> User:
@@ -30,13 +27,6 @@ def _user(request: HttpRequest) -> User:
 
 def _session(request: HttpRequest, pk: int) -> BallotSession:
     return selectors.get_session_for_user(_user(request), pk)
-
-
-def _attachment(content: bytes, filename: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -194,11 +184,11 @@ def session_codes(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("ballots:session_detail", pk=pk)
     stem = f"{session.title}_{group.name}_{'模拟测试_' if test else ''}票码"
     if form.cleaned_data["format"] == "csv":
-        return _attachment(slips.codes_csv(code_list), f"{stem}.csv", "text/csv; charset=utf-8")
+        return attachment(slips.codes_csv(code_list), f"{stem}.csv", "text/csv; charset=utf-8")
     pdf = slips.codes_pdf(
         session=session, group=group, code_list=code_list, base_url=_base_url(request), test=test
     )
-    return _attachment(pdf, f"{stem}.pdf", "application/pdf")
+    return attachment(pdf, f"{stem}.pdf", "application/pdf")
 
 
 @requires("ballots.manage", kind="action", model=BallotSession)
@@ -302,7 +292,7 @@ def session_result_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     result = _result_or_message(request, session)
     if result is None:
         return redirect("ballots:session_detail", pk=pk)
-    return _attachment(exports.result_xlsx(result), f"{session.title}_结果.xlsx", XLSX)
+    return attachment(exports.result_xlsx(result), f"{session.title}_结果.xlsx", XLSX)
 
 
 @requires("ballots.manage", kind="export", model=BallotSession)
@@ -312,4 +302,4 @@ def session_result_docx(request: HttpRequest, pk: int) -> HttpResponse:
     result = _result_or_message(request, session)
     if result is None:
         return redirect("ballots:session_detail", pk=pk)
-    return _attachment(exports.result_docx(result), f"{session.title}_结果.docx", DOCX)
+    return attachment(exports.result_docx(result), f"{session.title}_结果.docx", DOCX)

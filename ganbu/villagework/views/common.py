@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django import forms
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.selectors import events_for_object
 from ganbu.org.models import User
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 HISTORY_SHOWN = 50
 
 
@@ -32,14 +28,6 @@ def add_errors(form: forms.Form, exc: ValidationError) -> None:
     else:
         for error in exc.messages:
             form.add_error(None, error)
-
-
-def attachment(content: bytes, filename: str, content_type: str = XLSX) -> HttpResponse:
-    """A download (UTF-8 file name), never cached: exports carry personal data."""
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(filename)}"
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def page_query(request: HttpRequest) -> str:
