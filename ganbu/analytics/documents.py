@@ -17,7 +17,6 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -28,6 +27,7 @@ from ganbu.analytics.rules import RETIREMENT_GROUP_LABELS
 from ganbu.analytics.selectors.comparison import Comparison
 from ganbu.analytics.selectors.forecast import Forecast
 from ganbu.analytics.selectors.structure import Dimension, StructureTable
+from ganbu.core.office import set_fonts
 
 THIN = Side(style="thin", color="999999")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -301,20 +301,11 @@ def _save(wb: Workbook) -> bytes:
 # ---------------------------------------------------------------------------------------------
 
 
-def _fonts(run: Any, name: str, size: float, *, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    r_fonts = run.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        r_fonts.set(qn(attr), name)
-
-
 def _cell_text(cell: Any, text: str, *, bold: bool = False) -> None:
     cell.text = ""
     paragraph = cell.paragraphs[0]
     paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _fonts(paragraph.add_run(text), TABLE_FONT, 9, bold=bold)
+    set_fonts(paragraph.add_run(text), TABLE_FONT, 9, bold=bold)
 
 
 def _paragraph(document: Any, text: str, *, size: float = 14, indent: bool = True) -> None:
@@ -322,7 +313,7 @@ def _paragraph(document: Any, text: str, *, size: float = 14, indent: bool = Tru
     paragraph.paragraph_format.line_spacing = Pt(28)
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    _fonts(paragraph.add_run(text), TEXT_FONT, size)
+    set_fonts(paragraph.add_run(text), TEXT_FONT, size)
 
 
 def _word_table(document: Any, table: StructureTable) -> None:
@@ -361,10 +352,10 @@ def structure_docx(tables: Sequence[StructureTable], *, comparison: Comparison |
     first = tables[0]
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _fonts(heading.add_run(f"{first.unit.name}干部队伍结构情况"), TITLE_FONT, 20)
+    set_fonts(heading.add_run(f"{first.unit.name}干部队伍结构情况"), TITLE_FONT, 20)
     for index, table in enumerate(tables):
         sub = document.add_paragraph()
-        _fonts(
+        set_fonts(
             sub.add_run(f"{'一二三四五'[index % 5]}、{date_label(table)}{table.population_label}队伍结构"),
             "黑体",
             16,
@@ -372,10 +363,10 @@ def structure_docx(tables: Sequence[StructureTable], *, comparison: Comparison |
         _paragraph(document, table.sentence)
         caption = document.add_paragraph()
         caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        _fonts(caption.add_run(title_of(table)), "黑体", 12)
+        set_fonts(caption.add_run(title_of(table)), "黑体", 12)
         _word_table(document, table)
         note = document.add_paragraph()
-        _fonts(
+        set_fonts(
             note.add_run(
                 f"注:{date_label(table)};学历口径为{table.education_label};占比保留一位小数(四舍五入)。"
             ),
@@ -384,7 +375,7 @@ def structure_docx(tables: Sequence[StructureTable], *, comparison: Comparison |
         )
     if comparison is not None:
         sub = document.add_paragraph()
-        _fonts(sub.add_run("变化情况"), "黑体", 16)
+        set_fonts(sub.add_run("变化情况"), "黑体", 16)
         parts = []
         for dimension in comparison.dimensions:
             for row in dimension.rows:

@@ -8,6 +8,7 @@ import io
 from ganbu.ballots import rules
 from ganbu.ballots.models import SessionKind
 from ganbu.ballots.results import Result, SubjectResult
+from ganbu.core.office import set_fonts
 
 RULE_NOTES = {
     "decision": "常委会票决:到会人数须达到应到会人数的三分之二;同意票超过应到会人数半数的为通过。",
@@ -138,14 +139,10 @@ def result_xlsx(result: Result) -> bytes:
 def result_docx(result: Result) -> bytes:
     from docx import Document
     from docx.enum.text import WD_ALIGN_PARAGRAPH
-    from docx.oxml.ns import qn
     from docx.shared import Pt
 
     doc = Document()
-    style = doc.styles["Normal"]
-    style.font.name = "宋体"
-    style.font.size = Pt(11)
-    style.element.rPr.rFonts.set(qn("w:eastAsia"), "宋体")
+    set_fonts(doc.styles["Normal"], "宋体", 11)
     heading = doc.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     run = heading.add_run(f"{result.title}\n计票结果报告")

@@ -35,7 +35,6 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_ROW_HEIGHT_RULE, WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.image.exceptions import UnrecognizedImageError
-from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
@@ -43,6 +42,7 @@ from docx.text.paragraph import Paragraph
 from ganbu.cadres.models import Cadre, CadreStatus, Education, EducationKind
 from ganbu.cadres.rules import DEGREE_RANK, EDUCATION_RANK, age_on
 from ganbu.cadres.services import CodeBook
+from ganbu.core.office import set_fonts
 from ganbu.org.models import Unit
 
 OPEN_GAP = " " * 6  # what follows `2016.01--` in an open (current) period
@@ -490,17 +490,6 @@ PAGE1_WIDTHS = [2.0, 2.4, 2.0, 2.4, 2.2, 2.4, 3.6]  # cm; sums to 17 cm (A4 less
 PAGE2_WIDTHS = [2.0, 1.6, 2.0, 2.6, 2.4, 6.4]
 
 
-def _set_fonts(run_or_style: Any, font: str, size: float | None = None, *, bold: bool = False) -> None:
-    run_or_style.font.name = font
-    if size is not None:
-        run_or_style.font.size = Pt(size)
-    if bold:
-        run_or_style.font.bold = True
-    r_fonts = run_or_style.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        r_fonts.set(qn(attr), font)
-
-
 def _write(
     cell: _Cell,
     text: str | list[str],
@@ -522,7 +511,7 @@ def _write(
         paragraph = first if i == 0 else cell.add_paragraph()
         _format_paragraph(paragraph, align, hanging_cm)
         run = paragraph.add_run(line)
-        _set_fonts(run, font, size, bold=bold)
+        set_fonts(run, font, size, bold=True if bold else None)
     cell.vertical_alignment = (
         WD_CELL_VERTICAL_ALIGNMENT.TOP if hanging_cm else WD_CELL_VERTICAL_ALIGNMENT.CENTER
     )
@@ -716,19 +705,19 @@ def build_appointment_form(
     section.top_margin, section.bottom_margin = Cm(2.2), Cm(1.8)
     section.left_margin, section.right_margin = Cm(2.0), Cm(2.0)
     normal = document.styles["Normal"]
-    _set_fonts(normal, TEXT_FONT, 12)
+    set_fonts(normal, TEXT_FONT, 12)
     normal.paragraph_format.space_after = Pt(0)
 
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.paragraph_format.space_after = Pt(8)
-    _set_fonts(title.add_run("干部任免审批表"), TITLE_FONT, 20, bold=True)
+    set_fonts(title.add_run("干部任免审批表"), TITLE_FONT, 20, bold=True)
     _page_one(document, data)
     document.add_page_break()
     _page_two(document, data)
     footer = document.add_paragraph()
     footer.paragraph_format.space_before = Pt(6)
-    _set_fonts(footer.add_run(f"填表人:{data.filled_by}{' ' * 24}填表时间:{as_of:%Y.%m.%d}"), LABEL_FONT, 12)
+    set_fonts(footer.add_run(f"填表人:{data.filled_by}{' ' * 24}填表时间:{as_of:%Y.%m.%d}"), LABEL_FONT, 12)
     document.core_properties.title = f"干部任免审批表 {cadre.name}"
     out = io.BytesIO()
     document.save(out)

@@ -17,15 +17,16 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-# the house style of the county's documents (fonts, table borders, header fill)
 from ganbu.analytics.documents import BORDER, CENTER, HEADER_FILL, TABLE_FONT, TEXT_FONT, TITLE_FONT
 from ganbu.cadres.models import Cadre
+
+# the house style of the county's documents (fonts, table borders, header fill)
+from ganbu.core.office import set_fonts
 from ganbu.org.models import Unit, User
 from ganbu.villagework.models import VillagerRequest
 from ganbu.villagework.selectors.stats import Numbers, cadre_logs, cadre_total
@@ -126,27 +127,18 @@ def record_filename(record: WorkRecord, extension: str) -> str:
 # --------------------------------------------------------------------------------------------------
 
 
-def _fonts(run: Any, name: str, size: float, *, bold: bool = False) -> None:
-    run.font.name = name
-    run.font.size = Pt(size)
-    run.font.bold = bold
-    r_fonts = run.element.get_or_add_rPr().get_or_add_rFonts()
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        r_fonts.set(qn(attr), name)
-
-
 def _cell(cell: Any, text: str, *, bold: bool = False, center: bool = False) -> None:
     cell.text = ""
     paragraph = cell.paragraphs[0]
     if center:
         paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _fonts(paragraph.add_run(text), TABLE_FONT, 10.5, bold=bold)
+    set_fonts(paragraph.add_run(text), TABLE_FONT, 10.5, bold=bold)
 
 
 def _line(document: Any, text: str, *, size: float = 12, font: str = TEXT_FONT) -> None:
     paragraph = document.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(2)
-    _fonts(paragraph.add_run(text), font, size)
+    set_fonts(paragraph.add_run(text), font, size)
 
 
 def record_docx(record: WorkRecord) -> bytes:
@@ -159,7 +151,7 @@ def record_docx(record: WorkRecord) -> bytes:
     section.top_margin, section.bottom_margin = Cm(2.0), Cm(1.8)
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    _fonts(heading.add_run(TITLE), TITLE_FONT, 20)
+    set_fonts(heading.add_run(TITLE), TITLE_FONT, 20)
     _line(document, f"姓名:{record.cadre.name}    单位及职务:{record.unit_post}")
     _line(document, f"驻村(社区):{record.village_label}    记录期间:{record.period_label}")
     grid = document.add_table(rows=1, cols=len(HEADERS))
