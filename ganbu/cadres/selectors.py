@@ -14,9 +14,10 @@ from django.utils import timezone
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.selectors import events_for_object
 from ganbu.cadres.models import Appointment, Cadre, CadreStatus, StatePeriod
-from ganbu.org.models import CodeItem, Unit, User
+from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import get_in_scope_or_404, scope_path
+from ganbu.org.selectors import group_codes
 
 ID_LIKE = re.compile(r"^\d{6,17}[\dXx]?$")
 LETTERS = re.compile(r"^[A-Za-z]+$")
@@ -77,10 +78,6 @@ def _prefix(field: str, prefix: str) -> Q:
     return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
 
 
-def _group_codes(table: str, group: str) -> list[str]:
-    return list(CodeItem.objects.filter(table__key=table, group=group).values_list("code", flat=True))
-
-
 def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) -> QuerySet[Cadre]:
     today = today or timezone.localdate()
     qs = cadres_in_scope(user)
@@ -107,12 +104,12 @@ def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) 
             qs = qs.filter(**{field: value})
     if filters.education:
         if filters.education in ("研究生", "大学", "大专及以下"):
-            qs = qs.filter(highest_education__in=_group_codes("education", filters.education))
+            qs = qs.filter(highest_education__in=group_codes("education", filters.education))
         else:
             qs = qs.filter(highest_education=filters.education)
     if filters.political:
         if filters.political in ("党员", "党外"):
-            qs = qs.filter(political_status__in=_group_codes("political_status", filters.political))
+            qs = qs.filter(political_status__in=group_codes("political_status", filters.political))
         else:
             qs = qs.filter(political_status=filters.political)
     if filters.ethnicity:

@@ -74,3 +74,17 @@ def code_choices(table_key: str, *, blank: bool = True) -> list[tuple[str, str]]
         .values_list("code", "name")
     )
     return ([("", "—")] if blank else []) + items
+
+
+def code_groups(*tables: str) -> dict[str, dict[str, list[str]]]:
+    """{table: {group: [codes]}} from the code tables' 归类 (one query)."""
+    groups: dict[str, dict[str, list[str]]] = {t: {} for t in tables}
+    rows = CodeItem.objects.filter(table__key__in=tables).exclude(group="").order_by("sort_order", "code")
+    for table_key, code, group in rows.values_list("table__key", "code", "group"):
+        groups[table_key].setdefault(group, []).append(code)
+    return groups
+
+
+def group_codes(table_key: str, group: str) -> list[str]:
+    """The codes of one 归类 of a code table (党外, 少数民族 …)."""
+    return list(CodeItem.objects.filter(table__key=table_key, group=group).values_list("code", flat=True))

@@ -29,10 +29,10 @@ from ganbu.analytics.selectors.state import (
     state_source,
     team_members_sql,
 )
-from ganbu.analytics.selectors.structure import group_codes
 from ganbu.cadres.models import Cadre, Education
 from ganbu.cadres.rules import EDUCATION_RANK
 from ganbu.org.models import CodeItem, Team, Unit
+from ganbu.org.selectors import group_codes
 
 
 def _education_ranks(*groups: str) -> list[int]:

@@ -40,9 +40,10 @@ from ganbu.analytics.selectors.state import (
     population_where,
     state_source,
 )
-from ganbu.analytics.selectors.structure import birth_year_sql, group_codes
+from ganbu.analytics.selectors.structure import birth_year_sql
 from ganbu.cadres.rules import LEVEL_ORDER
 from ganbu.org.models import Unit
+from ganbu.org.selectors import group_codes
 
 OVERDUE = 0  # bucket of those already at or over the cap on the start date
 

@@ -40,7 +40,8 @@ from ganbu.analytics.selectors.state import (
 )
 from ganbu.cadres.rules import EDUCATION_RANK
 from ganbu.cadres.selectors import CadreFilters, cadre_list
-from ganbu.org.models import CodeItem, Unit, User
+from ganbu.org.models import Unit, User
+from ganbu.org.selectors import code_groups
 
 EDUCATION_GROUPS = ("大专及以下", "大学", "研究生")  # seed 001's column order
 EDUCATION_PHRASES = {
@@ -234,20 +235,6 @@ class DimensionSpec:
         if not whens:
             return otherwise
         return self.column.wrap("CASE ", " ") + join(" ", whens) + otherwise.wrap(" ELSE ", " END")
-
-
-def code_groups(*tables: str) -> dict[str, dict[str, list[str]]]:
-    """{table: {group: [codes]}} from the code tables' 归类 (one query)."""
-    groups: dict[str, dict[str, list[str]]] = {t: {} for t in tables}
-    rows = CodeItem.objects.filter(table__key__in=tables).exclude(group="").order_by("sort_order", "code")
-    for table_key, code, group in rows.values_list("table__key", "code", "group"):
-        groups[table_key].setdefault(group, []).append(code)
-    return groups
-
-
-def group_codes(table_key: str, group: str) -> list[str]:
-    """The codes of one 归类 of a code table (党外, 少数民族 …)."""
-    return list(CodeItem.objects.filter(table__key=table_key, group=group).values_list("code", flat=True))
 
 
 def age_predicate(band: AgeBand, as_of: date, column: str = "s.birth_date") -> Sql:
