@@ -8,12 +8,13 @@ from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.selectors import events_for_object
 from ganbu.cadres.models import Appointment, Cadre, CadreStatus, StatePeriod
+from ganbu.core.db import prefix_range
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import get_in_scope_or_404, scope_path
@@ -71,13 +72,6 @@ ORDERINGS = {
 }
 
 
-def _prefix(field: str, prefix: str) -> Q:
-    """`field` starts with `prefix`, as a range (prefix <= field < next) so that SQLite can use the
-    index too (its LIKE is case-insensitive and skips indexes). For ASCII keys stored lowercase."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
-
-
 def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) -> QuerySet[Cadre]:
     today = today or timezone.localdate()
     qs = cadres_in_scope(user)
@@ -88,10 +82,14 @@ def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) 
     q = filters.q.strip()
     if q:
         if ID_LIKE.match(q):
-            qs = qs.filter(_prefix("id_number", q.upper())) if len(q) < 18 else qs.filter(id_number=q.upper())
+            qs = (
+                qs.filter(prefix_range("id_number", q.upper()))
+                if len(q) < 18
+                else qs.filter(id_number=q.upper())
+            )
         elif LETTERS.match(q):
             lowered = q.lower()
-            qs = qs.filter(_prefix("name_initials", lowered) | _prefix("name_pinyin", lowered))
+            qs = qs.filter(prefix_range("name_initials", lowered) | prefix_range("name_pinyin", lowered))
         else:
             qs = qs.filter(name__contains=q)
     for field, value in (

@@ -1,8 +1,9 @@
-"""Database housekeeping shared by commands."""
+"""Database helpers shared by the apps: planner statistics, index-friendly prefix matches."""
 
 from __future__ import annotations
 
 from django.db import connection
+from django.db.models import Q
 
 
 def refresh_planner_statistics() -> None:
@@ -14,3 +15,16 @@ def refresh_planner_statistics() -> None:
     """
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def prefix_upper(prefix: str) -> str:
+    """The smallest string after every string starting with `prefix` (its last character + 1), so
+    that "starts with" becomes the range prefix <= x < prefix_upper(prefix), which both SQLite
+    (whose LIKE is case-insensitive and skips indexes) and PostgreSQL answer from a b-tree index.
+    For keys of ASCII codes, digits and lowercase letters (paths, pinyin, 身份证号)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def prefix_range(field: str, prefix: str) -> Q:
+    """`field` starts with `prefix`, as an index-friendly range (see prefix_upper)."""
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix_upper(prefix)})

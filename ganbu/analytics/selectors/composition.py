@@ -31,6 +31,7 @@ from ganbu.analytics.selectors.state import (
 )
 from ganbu.cadres.models import Cadre, Education
 from ganbu.cadres.rules import EDUCATION_RANK
+from ganbu.core.db import prefix_range
 from ganbu.org.models import CodeItem, Team, Unit
 from ganbu.org.selectors import group_codes
 
@@ -212,9 +213,8 @@ def composition_check(*, unit: Unit, as_of: date, today: date) -> CompositionRep
     team_rules = active_rules(RuleScope.TEAM)
     population_rules = active_rules(RuleScope.POPULATION)
     counts = _team_counts(unit, as_of, today, team_rules)
-    upper = unit.path[:-1] + chr(ord(unit.path[-1]) + 1)
     teams = list(
-        Team.objects.filter(unit__path__gte=unit.path, unit__path__lt=upper)
+        Team.objects.filter(prefix_range("unit__path", unit.path))
         .select_related("unit")
         .order_by("unit__path", "sort_order", "id")
     )

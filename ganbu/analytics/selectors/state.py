@@ -48,6 +48,7 @@ from ganbu.analytics.selectors.sql import Sql, fetch_all, in_list, join, table
 from ganbu.cadres.models import Appointment, Cadre, CadreStatus, Education, EducationKind, RankRecord
 from ganbu.cadres.rules import EDUCATION_RANK, LEVEL_ORDER
 from ganbu.cadres.selectors import state_periods_built, state_periods_on
+from ganbu.core.db import prefix_upper
 from ganbu.org.models import Post, Unit
 
 logger = logging.getLogger(__name__)
@@ -106,8 +107,9 @@ def subtree_unit_ids(unit: Unit) -> Sql:
     Empty for the root of the only tree: every unit is in it, and the filter would only cost time."""
     if unit.parent_id is None and not Unit.objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists():
         return Sql("")
-    upper = unit.path[:-1] + chr(ord(unit.path[-1]) + 1)
-    return Sql(f"SELECT id FROM {table(Unit)} WHERE path >= %s AND path < %s", (unit.path, upper))
+    return Sql(
+        f"SELECT id FROM {table(Unit)} WHERE path >= %s AND path < %s", (unit.path, prefix_upper(unit.path))
+    )
 
 
 def _inactive_ids() -> Sql:

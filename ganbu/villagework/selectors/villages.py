@@ -32,6 +32,7 @@ from django.http import Http404
 
 from ganbu.cadres.models import Cadre, CadreStatus
 from ganbu.cadres.selectors import cadres_in_scope
+from ganbu.core.db import prefix_range
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import unit_in_scope
 from ganbu.villagework.models import Assignment, Household
@@ -144,12 +145,6 @@ def village_team(village: Unit, *, on: dt.date) -> Team:
 # --------------------------------------------------------------------------------------------------
 
 
-def _prefix(field: str, prefix: str) -> Q:
-    """`field` starts with `prefix` (ASCII, lowercase) as an index-friendly range."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    return Q(**{f"{field}__gte": prefix, f"{field}__lt": upper})
-
-
 def search_households(
     queryset: QuerySet[Household],
     *,
@@ -165,7 +160,9 @@ def search_households(
     if q:
         if _LETTERS.match(q):
             lowered = q.lower()
-            queryset = queryset.filter(_prefix("head_initials", lowered) | _prefix("head_pinyin", lowered))
+            queryset = queryset.filter(
+                prefix_range("head_initials", lowered) | prefix_range("head_pinyin", lowered)
+            )
         else:
             queryset = queryset.filter(Q(head_name__contains=q) | Q(group_name__contains=q))
     if category:
@@ -219,10 +216,10 @@ def cadre_candidates(user: User, q: str, *, limit: int = 30) -> list[Cadre]:
     qs = cadres_in_scope(user).filter(status=CadreStatus.ACTIVE).select_related("unit")
     if _ID_LIKE.match(q):
         upper = q.upper()
-        qs = qs.filter(id_number=upper) if len(q) == 18 else qs.filter(_prefix("id_number", upper))
+        qs = qs.filter(id_number=upper) if len(q) == 18 else qs.filter(prefix_range("id_number", upper))
     elif _LETTERS.match(q):
         lowered = q.lower()
-        qs = qs.filter(_prefix("name_initials", lowered) | _prefix("name_pinyin", lowered))
+        qs = qs.filter(prefix_range("name_initials", lowered) | prefix_range("name_pinyin", lowered))
     else:
         qs = qs.filter(name__contains=q)
     found = list(qs.order_by("stroke_key", "id")[:limit])
