@@ -29,8 +29,9 @@ from ganbu.cadres.forms import (
     ImportForm,
 )
 from ganbu.cadres.models import Cadre, ImportJob, ImportStatus
-from ganbu.core.access import requires
+from ganbu.core.access import request_user, requires
 from ganbu.core.downloads import DOCX, XLSX, attachment
+from ganbu.core.forms import add_errors
 from ganbu.core.jobs import run_in_background
 from ganbu.org.models import User
 from ganbu.org.permissions import has_capability
@@ -40,22 +41,8 @@ from ganbu.org.selectors import all_code_names
 PAGE_SIZE = 50
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _code_names() -> dict[str, dict[str, str]]:
     return all_code_names()
-
-
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 # --- list, search, export ---------------------------------------------------------------------
@@ -64,7 +51,7 @@ def _add_errors(form: Any, exc: ValidationError) -> None:
 @requires("cadres.view", kind="list", model=Cadre)
 @require_GET
 def cadre_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = CadreFilterForm(request.GET or None, user=user)
     filters = form.filters()
     qs = (
@@ -93,7 +80,7 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
 def cadre_export(request: HttpRequest) -> HttpResponse:
     from ganbu.cadres.excel import export_cadres
 
-    user = _user(request)
+    user = request_user(request)
     form = CadreFilterForm(request.GET or None, user=user)
     qs = selectors.cadre_list(user=user, filters=form.filters()).order_by("stroke_key", "id")
     content = export_cadres(qs)
@@ -113,7 +100,7 @@ def cadre_forms_zip(request: HttpRequest) -> HttpResponse:
     """任免审批表 for every cadre of the filtered list (at most 500), as a zip."""
     from ganbu.cadres.appointment_form import appointment_forms_zip
 
-    user = _user(request)
+    user = request_user(request)
     form = CadreFilterForm(request.GET or None, user=user)
     qs = selectors.cadre_list(user=user, filters=form.filters())
     cadres = list(qs[:501])
@@ -137,7 +124,7 @@ def cadre_forms_zip(request: HttpRequest) -> HttpResponse:
 @requires("cadres.edit", kind="page")
 @require_http_methods(["GET", "POST"])
 def cadre_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = CadreCreateForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
@@ -145,7 +132,7 @@ def cadre_create(request: HttpRequest) -> HttpResponse:
         try:
             cadre = services.cadre_create(data=data, unit=unit, actor=user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except PermissionDenied:
             form.add_error("unit", "该单位不在您的数据范围内")
         else:
@@ -157,7 +144,7 @@ def cadre_create(request: HttpRequest) -> HttpResponse:
 @requires("cadres.view", kind="detail", model=Cadre)
 @require_GET
 def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     cadre = selectors.get_cadre_for_user(user, pk)
     context = {
         "cadre": cadre,
@@ -176,7 +163,7 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("cadres.view", kind="detail", model=Cadre)
 @require_GET
 def cadre_history(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     cadre = selectors.get_cadre_for_user(user, pk)
     page = Paginator(selectors.cadre_history(user=user, cadre=cadre), 50).get_page(request.GET.get("page"))
     return render(request, "cadres/cadre_history.html", {"cadre": cadre, "page": page})
@@ -185,7 +172,7 @@ def cadre_history(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("cadres.edit", kind="action", model=Cadre)
 @require_http_methods(["GET", "POST"])
 def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     cadre = selectors.get_cadre_for_user(user, pk)
     initial = {f: getattr(cadre, f) for f in services.CADRE_FIELDS}
     if not has_capability(user, "cadres.view_sensitive"):
@@ -195,7 +182,7 @@ def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.cadre_update(cadre=cadre, data=form.cleaned_data, actor=user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "基本信息已保存")
             return redirect("cadres:detail", pk=cadre.pk)
@@ -233,7 +220,7 @@ def record_edit(request: HttpRequest, pk: int, kind: str, rid: int) -> HttpRespo
 
 
 def _record_form(request: HttpRequest, pk: int, kind: str, rid: int | None) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     cadre = selectors.get_cadre_for_user(user, pk)
     title, form_class = _record_kind(kind)
     instance = _record_instance(cadre, kind, rid) if rid else None
@@ -247,7 +234,7 @@ def _record_form(request: HttpRequest, pk: int, kind: str, rid: int | None) -> H
                 cadre=cadre, kind=kind, data=form.cleaned_data, actor=user, instance=instance
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         except PermissionDenied as exc:
             form.add_error(None, str(exc) or "超出数据范围")
         else:
@@ -264,7 +251,7 @@ def _record_form(request: HttpRequest, pk: int, kind: str, rid: int | None) -> H
 @requires("cadres.edit", kind="action", model=Cadre)
 @require_POST
 def record_delete(request: HttpRequest, pk: int, kind: str, rid: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     cadre = selectors.get_cadre_for_user(user, pk)
     title, _ = _record_kind(kind)
     instance = _record_instance(cadre, kind, rid)
@@ -276,7 +263,7 @@ def record_delete(request: HttpRequest, pk: int, kind: str, rid: int) -> HttpRes
 @requires("cadres.edit", kind="action", model=Cadre)
 @require_POST
 def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     cadre = selectors.get_cadre_for_user(user, pk)
     upload = request.FILES.get("photo")
     if upload is None:
@@ -295,7 +282,7 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def photo(request: HttpRequest, pk: int) -> HttpResponse:
     """The photo, served through the scope check (personal data never sits under a public URL)."""
-    cadre = selectors.get_cadre_for_user(_user(request), pk)
+    cadre = selectors.get_cadre_for_user(request_user(request), pk)
     if not cadre.photo:
         raise Http404("没有照片")
     with cadre.photo.open("rb") as handle:
@@ -314,7 +301,7 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 def appointment_form(request: HttpRequest, pk: int) -> HttpResponse:
     from ganbu.cadres.appointment_form import build_appointment_form
 
-    user = _user(request)
+    user = request_user(request)
     cadre = selectors.get_cadre_for_user(user, pk)
     options = AppointmentFormOptions(request.GET or None)
     opts: dict[str, Any] = options.cleaned_data if options.is_valid() else {}
@@ -343,7 +330,7 @@ def appointment_form(request: HttpRequest, pk: int) -> HttpResponse:
 def lrmx_export(request: HttpRequest, pk: int) -> HttpResponse:
     from ganbu.cadres.lrmx import cadre_to_lrmx
 
-    user = _user(request)
+    user = request_user(request)
     cadre = selectors.get_cadre_for_user(user, pk)
     content = cadre_to_lrmx(cadre, as_of=timezone.localdate())
     with transaction.atomic():
@@ -379,7 +366,7 @@ def _run_job(job_id: int, actor_id: int, dry_run: bool) -> None:
 @requires("cadres.import", kind="list", model=ImportJob)
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
@@ -413,7 +400,7 @@ def _get_job(user: User, pk: int) -> ImportJob:
 @requires("cadres.import", kind="detail", model=ImportJob)
 @require_GET
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _get_job(_user(request), pk)
+    job = _get_job(request_user(request), pk)
     template = (
         "cadres/_import_progress.html" if request.headers.get("HX-Request") else "cadres/import_job.html"
     )
@@ -434,5 +421,5 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     from ganbu.cadres.excel import error_report_xlsx
 
-    job = _get_job(_user(request), pk)
+    job = _get_job(request_user(request), pk)
     return attachment(error_report_xlsx(job.errors), f"导入错误报告_{job.pk}.xlsx", XLSX)

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from ganbu.analytics import services
 from ganbu.audit.services import record_event
+from ganbu.core.access import request_user
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import get_in_scope_or_404, units_in_scope
 from ganbu.org.selectors import county_root
@@ -21,10 +22,6 @@ PAGES = {
     "forecast": "analytics:forecast",
 }
 PEOPLE_ON_PAGE = 500
-
-
-def user_of(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 def scoped_unit(user: User, pk: int) -> Unit:
@@ -59,7 +56,7 @@ def today_iso() -> str:
 
 
 def page_context(request: HttpRequest, unit: Unit, page: str, **extra: Any) -> dict[str, Any]:
-    user = user_of(request)
+    user = request_user(request)
     return {
         "unit": unit,
         "page": page,

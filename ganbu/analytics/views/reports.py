@@ -51,9 +51,8 @@ from ganbu.analytics.views.common import (
     query_without,
     scoped_unit,
     today_iso,
-    user_of,
 )
-from ganbu.core.access import requires
+from ganbu.core.access import request_user, requires
 from ganbu.core.downloads import DOCX, XLSX, attachment
 from ganbu.org.models import Unit, User
 from ganbu.org.selectors import all_code_names
@@ -63,7 +62,7 @@ from ganbu.org.selectors import all_code_names
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     """Entry point and the unit switcher: ?unit=<pk>&view=<page> goes to that page of the unit."""
-    user = user_of(request)
+    user = request_user(request)
     target = PAGES.get(request.GET.get("view", ""), PAGES["structure"])
     raw = request.GET.get("unit", "")
     unit = scoped_unit(user, int(raw)) if raw.isdigit() else home_unit(user)
@@ -126,7 +125,7 @@ def chart_data(table: StructureTable) -> dict[str, Any]:
 @requires("analytics.view", kind="detail", model=Unit)
 @require_GET
 def structure(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     unit = scoped_unit(user, pk)
     form = StructureForm(params_with_defaults(request, as_of=today_iso()))
     table = None
@@ -149,7 +148,7 @@ def structure(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("analytics.view", kind="export", model=Unit)
 @require_GET
 def structure_export(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     unit = scoped_unit(user, pk)
     form = StructureForm(params_with_defaults(request, as_of=today_iso()))
     if not form.is_valid():
@@ -190,7 +189,7 @@ def _compare_params(request: HttpRequest) -> Any:
 @requires("analytics.view", kind="detail", model=Unit)
 @require_GET
 def compare_view(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     unit = scoped_unit(user, pk)
     form = CompareForm(_compare_params(request))
     comparison = None
@@ -219,7 +218,7 @@ def compare_view(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("analytics.view", kind="export", model=Unit)
 @require_GET
 def compare_export(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     unit = scoped_unit(user, pk)
     form = CompareForm(_compare_params(request))
     if not form.is_valid():
@@ -241,7 +240,7 @@ def compare_export(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("analytics.view", kind="detail", model=Unit)
 @require_GET
 def composition(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     unit = scoped_unit(user, pk)
     form = AsOfForm(params_with_defaults(request, as_of=today_iso()))
     report = None
@@ -276,7 +275,7 @@ def _forecast(form: ForecastForm, unit: Unit) -> Any:
 @requires("analytics.view", kind="detail", model=Unit)
 @require_GET
 def forecast(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     unit = scoped_unit(user, pk)
     form = ForecastForm(params_with_defaults(request, as_of=today_iso(), years="5"))
     result = None
@@ -310,7 +309,7 @@ def forecast(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("analytics.view", kind="export", model=Unit)
 @require_GET
 def forecast_export(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     unit = scoped_unit(user, pk)
     form = ForecastForm(params_with_defaults(request, as_of=today_iso(), years="5"))
     if not form.is_valid():

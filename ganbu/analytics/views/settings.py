@@ -21,9 +21,9 @@ from ganbu.analytics.selectors.composition import metric_label
 from ganbu.analytics.selectors.forecast import age_caps
 from ganbu.analytics.views.common import (
     home_unit,
-    user_of,
 )
-from ganbu.core.access import requires
+from ganbu.core.access import request_user, requires
+from ganbu.core.forms import add_errors
 from ganbu.org.models import TeamKind, User
 from ganbu.org.selectors import code_map
 
@@ -42,7 +42,7 @@ def _kind_labels() -> dict[str, str]:
 @requires("analytics.view", kind="page")
 @require_GET
 def rules(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     all_rules = list(CompositionRule.objects.order_by("scope", "sort_order", "id"))
     kinds = _kind_labels()
     rows: list[dict[str, Any]] = [
@@ -72,16 +72,6 @@ def rules(request: HttpRequest) -> HttpResponse:
     return render(request, "analytics/rules.html", context)
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
 def _rule_initial(rule: CompositionRule) -> dict[str, Any]:
     return {
         "name": rule.name,
@@ -100,7 +90,7 @@ def _rule_initial(rule: CompositionRule) -> dict[str, Any]:
 @requires("analytics.manage_rules", kind="page")
 @require_http_methods(["GET", "POST"])
 def rule_create(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     _require_rule_manager(user)
     form = RuleForm(
         request.POST or None, initial={"scope": RuleScope.TEAM, "metric": Metric.WOMEN, "is_active": True}
@@ -109,7 +99,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
         try:
             rule = services.rule_create(data=form.data_for_service(), actor=user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已新增规则「{rule.name}」")
             return redirect("analytics:rules")
@@ -119,7 +109,7 @@ def rule_create(request: HttpRequest) -> HttpResponse:
 @requires("analytics.manage_rules", kind="action", model=CompositionRule)
 @require_http_methods(["GET", "POST"])
 def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     _require_rule_manager(user)
     rule = CompositionRule.objects.filter(pk=pk).first()
     if rule is None:
@@ -129,7 +119,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.rule_update(rule=rule, data=form.data_for_service(), actor=user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已保存规则「{rule.name}」")
             return redirect("analytics:rules")
@@ -139,7 +129,7 @@ def rule_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("analytics.manage_rules", kind="action", model=CompositionRule)
 @require_POST
 def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     _require_rule_manager(user)
     rule = CompositionRule.objects.filter(pk=pk).first()
     if rule is None:
@@ -153,7 +143,7 @@ def rule_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("analytics.manage_rules", kind="page")
 @require_http_methods(["GET", "POST"])
 def age_caps_edit(request: HttpRequest) -> HttpResponse:
-    user = user_of(request)
+    user = request_user(request)
     _require_rule_manager(user)
     level_names = code_map("leadership_level")
     initial = {cap_field_name(c.level, c.gender): c.age for c in age_caps()}
@@ -162,7 +152,7 @@ def age_caps_edit(request: HttpRequest) -> HttpResponse:
         try:
             changes = services.age_caps_set(caps=form.caps(), actor=user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"已保存任职年龄界限({len(changes)} 项修改)")
             return redirect("analytics:rules")

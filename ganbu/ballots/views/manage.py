@@ -16,17 +16,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ganbu.ballots import conf, exports, selectors, services, slips
 from ganbu.ballots.forms import CodesForm, MembersForm, PaperForm, PresentForm, SessionForm
 from ganbu.ballots.models import BallotSession, SessionMode, SessionStatus, SessionVoter
-from ganbu.core.access import requires
+from ganbu.core.access import request_user, requires
 from ganbu.core.downloads import DOCX, XLSX, attachment
 from ganbu.org.models import User
 
 
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
-
-
 def _session(request: HttpRequest, pk: int) -> BallotSession:
-    return selectors.get_session_for_user(_user(request), pk)
+    return selectors.get_session_for_user(request_user(request), pk)
 
 
 def _add_errors(form: Any, exc: ValidationError) -> None:
@@ -41,7 +37,7 @@ def _base_url(request: HttpRequest) -> str:
 @requires("ballots.manage", kind="list", model=BallotSession)
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
-    sessions = selectors.sessions_in_scope(_user(request)).order_by("-created_at", "-id")
+    sessions = selectors.sessions_in_scope(request_user(request)).order_by("-created_at", "-id")
     page = Paginator(sessions, 50).get_page(request.GET.get("page"))
     return render(request, "ballots/session_list.html", {"page": page})
 
@@ -49,7 +45,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 @requires("ballots.manage", kind="page")
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     form = SessionForm(request.POST or None, user=user)
     if request.method == "POST" and form.is_valid():
         try:
@@ -91,7 +87,7 @@ def _act(
 ) -> HttpResponse:
     """Run one service on the session as the user; its errors (or `done`) become messages."""
     try:
-        action(_user(request))
+        action(request_user(request))
     except ValidationError as exc:
         _error_messages(request, exc)
     else:
@@ -177,7 +173,11 @@ def session_codes(request: HttpRequest, pk: int) -> HttpResponse:
     test = form.cleaned_data["test"]
     try:
         code_list = services.codes_issue(
-            session=session, group=group, count=form.cleaned_data["count"], test=test, actor=_user(request)
+            session=session,
+            group=group,
+            count=form.cleaned_data["count"],
+            test=test,
+            actor=request_user(request),
         )
     except ValidationError as exc:
         _error_messages(request, exc)
@@ -226,7 +226,7 @@ def session_paper(request: HttpRequest, pk: int) -> HttpResponse:
                 invalid=form.cleaned_data["invalid"],
                 votes=form.votes(),
                 write_ins=form.cleaned_data.get("write_ins") or {},
-                actor=_user(request),
+                actor=request_user(request),
             )
         except ValidationError as exc:
             _add_errors(form, exc)

@@ -11,26 +11,21 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ganbu.ballots import codes, selectors, services
 from ganbu.ballots.models import BallotSession, SessionVoter
-from ganbu.core.access import requires
-from ganbu.org.models import User
+from ganbu.core.access import request_user, requires
 from ganbu.org.scoping import unit_in_scope
-
-
-def _user(request: HttpRequest) -> User:
-    return request.user  # type: ignore[return-value]
 
 
 @requires("ballots.vote", kind="page")
 @require_GET
 def my_ballots(request: HttpRequest) -> HttpResponse:
-    entitlements = selectors.member_entitlements(_user(request))
+    entitlements = selectors.member_entitlements(request_user(request))
     return render(request, "ballots/my_ballots.html", {"entitlements": entitlements})
 
 
 @requires("ballots.vote", kind="action", model=BallotSession)
 @require_POST
 def member_claim(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+    user = request_user(request)
     voter = SessionVoter.objects.select_related("session__unit").filter(session_id=pk, user=user).first()
     if voter is None or not unit_in_scope(user, voter.session.unit):
         raise Http404("对象不存在或不在您的数据范围内")

@@ -26,8 +26,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.audit.services import record_event
-from ganbu.core.access import requires
+from ganbu.core.access import request_user, requires
 from ganbu.core.downloads import attachment
+from ganbu.core.forms import add_errors
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.villagework.models import SIX_ROLES, WORK_METHODS, Assignment, AssignmentRole
@@ -49,7 +50,7 @@ from ganbu.villagework.selectors.villages import (
 )
 from ganbu.villagework.services import assignments as services
 from ganbu.villagework.services.config import get_settings
-from ganbu.villagework.views.common import add_errors, page_query, request_user
+from ganbu.villagework.views.common import page_query
 
 PAGE_SIZE = 50
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")

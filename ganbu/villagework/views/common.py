@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
 from ganbu.audit.models import AuditEvent
@@ -11,23 +9,6 @@ from ganbu.audit.selectors import events_for_object
 from ganbu.org.models import User
 
 HISTORY_SHOWN = 50
-
-
-def request_user(request: HttpRequest) -> User:
-    """The logged-in user (every villagework view is behind `requires`)."""
-    return request.user  # type: ignore[return-value]
-
-
-def add_errors(form: forms.Form, exc: ValidationError) -> None:
-    """A service's ValidationError onto the form: messages of a field the form has go next to it,
-    the others (and errors without a field) to the top of the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def page_query(request: HttpRequest) -> str:

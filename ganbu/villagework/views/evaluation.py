@@ -17,7 +17,8 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.core.access import requires
+from ganbu.core.access import request_user, requires
+from ganbu.core.forms import add_errors
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.villagework import scoring
@@ -31,7 +32,6 @@ from ganbu.villagework.selectors.scope import (
 )
 from ganbu.villagework.services import evaluation as services
 from ganbu.villagework.services.config import get_settings
-from ganbu.villagework.views.common import add_errors, request_user
 
 GRADE_CHOICES = list(scoring.GRADE_LABELS.items())
 

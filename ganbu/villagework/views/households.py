@@ -19,8 +19,9 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.core.access import requires
+from ganbu.core.access import request_user, requires
 from ganbu.core.downloads import attachment
+from ganbu.core.forms import add_errors
 from ganbu.org.models import Unit
 from ganbu.org.permissions import has_capability
 from ganbu.villagework import excel
@@ -41,7 +42,7 @@ from ganbu.villagework.selectors.villages import (
     village_team,
 )
 from ganbu.villagework.services import households as services
-from ganbu.villagework.views.common import add_errors, page_query, request_user
+from ganbu.villagework.views.common import page_query
 
 PAGE_SIZE = 50
 IMPORT_ERRORS_KEY = "villagework.household_import_errors.{pk}"

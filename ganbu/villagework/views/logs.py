@@ -21,7 +21,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.cadres.models import Cadre
-from ganbu.core.access import requires
+from ganbu.core.access import request_user, requires
+from ganbu.core.forms import add_errors
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.villagework.models import (
@@ -50,7 +51,7 @@ from ganbu.villagework.selectors.scope import (
 from ganbu.villagework.services import logs as services
 from ganbu.villagework.services.config import get_settings
 from ganbu.villagework.services.requests import days_overdue, order_for_handling
-from ganbu.villagework.views.common import add_errors, audit_history, page_query, request_user
+from ganbu.villagework.views.common import audit_history, page_query
 
 PAGE_SIZE = 50
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET
 
 from ganbu.audit.services import record_event
 from ganbu.cadres.models import Cadre
-from ganbu.core.access import requires
+from ganbu.core.access import request_user, requires
 from ganbu.core.downloads import DOCX, XLSX, attachment
 from ganbu.org.models import Unit
 from ganbu.villagework.documents import record_docx, record_filename, record_xlsx, work_record
@@ -35,7 +35,6 @@ from ganbu.villagework.selectors.scope import (
     own_only,
 )
 from ganbu.villagework.services.config import get_settings
-from ganbu.villagework.views.common import request_user
 
 OVERDUE_ON_PAGE = 50
 UNVISITED_ON_PAGE = 500

@@ -16,11 +16,10 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
-from ganbu.core.access import requires
+from ganbu.core.access import request_user, requires
 from ganbu.villagework import scoring
 from ganbu.villagework.models import VillageWorkSettings
 from ganbu.villagework.services.config import GRADE_CODES, INT_FIELDS, get_settings, settings_update
-from ganbu.villagework.views.common import request_user
 
 LIST_FIELDS = {"rater_groups": ("rater", "评议层面"), "bundled_items": ("item", "捆绑考核项目")}
 EXTRA_ROWS = 2
