@@ -51,9 +51,13 @@ def test_search_and_open_a_record(live_server: Any, world: World, driver: Any) -
     rows = [r.text.split()[0] for r in driver.find_elements(By.CSS_SELECTOR, "#cadre-table tbody tr")]
     assert rows == ["丁一", "王芳", "张三", "赵四", "黄明"]  # stroke order; 张伟 is in another township
     save_screenshot(driver, "registry-list")
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
+
     box = driver.find_element(By.ID, "id_q")
     box.send_keys("zs")
     box.submit()
+    WebDriverWait(driver, 10).until(ec.staleness_of(box))  # the results page has replaced the list
     rows = [r.text.split()[0] for r in driver.find_elements(By.CSS_SELECTOR, "#cadre-table tbody tr")]
     assert rows == ["张三", "赵四"]
     driver.find_element(By.LINK_TEXT, "张三").click()

@@ -343,6 +343,8 @@ def test_township_adds_edits_and_moves_out_a_household(world: World) -> None:
 def test_township_clerk_uses_the_village_pages_on_a_phone(live_server: Any, world: World) -> None:
     """Screenshots: test-artifacts/villagework-village-phone.png, -assignment-phone.png, -rotation-phone.png."""
     from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as ec
+    from selenium.webdriver.support.ui import WebDriverWait
 
     data = vw(world, started_on=date(2022, 3, 1))
     driver = make_driver(phone=True)
@@ -353,6 +355,7 @@ def test_township_clerk_uses_the_village_pages_on_a_phone(live_server: Any, worl
         search = driver.find_element(By.ID, "id_q")
         search.send_keys("wjg")
         search.submit()
+        WebDriverWait(driver, 10).until(ec.staleness_of(search))  # the results page has loaded
         rows = driver.find_elements(By.CSS_SELECTOR, "#household-table tbody tr")
         assert [r.find_elements(By.TAG_NAME, "td")[1].text for r in rows] == ["王建国"]
         assert driver.execute_script("return document.documentElement.scrollWidth") <= 360 + 1
