@@ -26,7 +26,7 @@ def main() -> None:
     setup_django(args.database_url, default)
     from django.db import connection
 
-    from ganbu.core.demo import seed_demo
+    from ganbu.home.demo import seed_demo
 
     started = time.perf_counter()
     stats = seed_demo(cadres=args.cadres, seed=args.seed, progress=lambda m: None)

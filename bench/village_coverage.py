@@ -38,7 +38,8 @@ def seed(townships: int, villages: int, households: int, year: int) -> dict[str,
     from django.db import transaction
 
     from ganbu.cadres.models import Cadre
-    from ganbu.cadres.rules import make_id_number, name_keys
+    from ganbu.cadres.rules import make_id_number
+    from ganbu.core.pinyin import name_keys
     from ganbu.org import services as org_services
     from ganbu.org.models import Role, UnitKind
     from ganbu.villagework.models import (

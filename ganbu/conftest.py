@@ -12,7 +12,7 @@ def world(db: None) -> World:
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings: pytest.FixtureRequest) -> None:
-    # Argon2 is the production hasher (tested in core/tests/test_auth.py); most tests only need
+    # Argon2 is the production hasher (tested in home/tests/test_auth.py); most tests only need
     # logins to work, so hash quickly there.
     settings.PASSWORD_HASHERS = [  # type: ignore[attr-defined]
         "django.contrib.auth.hashers.MD5PasswordHasher",

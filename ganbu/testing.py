@@ -8,13 +8,18 @@ committee, supervision, plus `attackers`: one user of every role scoped to 甲�
 
 from __future__ import annotations
 
+import random
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from ganbu.cadres.demo import seed_cadres
 from ganbu.cadres.models import Cadre
-from ganbu.cadres.rules import make_id_number, name_keys
+from ganbu.cadres.rules import make_id_number
+from ganbu.core.demo import DemoContext, SeedStats
+from ganbu.core.pinyin import name_keys
 from ganbu.org import services as org_services
+from ganbu.org.demo import seed_structure
 from ganbu.org.models import Role, Unit, UnitKind, User
 
 PASSWORD = "correct-horse-battery-9"  # noqa: S105 - test accounts only
@@ -99,3 +104,12 @@ def make_cadre(unit: Unit, name: str = "张三", **fields: Any) -> Cadre:
         stroke_key=stroke,
         **defaults,
     )
+
+
+def seed_registry_demo(*, cadres: int, seed: int) -> SeedStats:
+    """The registry part of the demo county (units, teams, posts and cadres, as `seed_demo` builds
+    them) for tests of the apps below `home`, which may not import the whole demo."""
+    ctx = DemoContext(seed=seed, cadres=cadres, rng=random.Random(seed), progress=lambda message: None)
+    seed_structure(ctx)
+    seed_cadres(ctx)
+    return ctx.stats

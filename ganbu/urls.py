@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from ganbu.core.access import public
+from ganbu.org.access import public
 
 admin.site.site_header = "干部管理系统 · 代码表与账号管理"
 admin.site.site_title = "干部管理系统"
@@ -14,7 +14,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", public("logout (POST only)")(auth_views.LogoutView.as_view()), name="logout"),
-    path("", include("ganbu.core.urls")),
+    path("", include("ganbu.home.urls")),
     path("units/", include("ganbu.org.urls")),
     path("cadres/", include("ganbu.cadres.urls")),
     path("analytics/", include("ganbu.analytics.urls")),
@@ -22,6 +22,5 @@ urlpatterns = [
     path("village/", include("ganbu.villagework.urls")),
     path("v/", include("ganbu.ballots.public_urls")),
     path("api/", include("ganbu.ballots.api_urls")),
-    path("audit/", include("ganbu.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -12,64 +12,12 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from ganbu.cadres.rules import EDUCATION_RANK, age_on
+from ganbu.cadres.rules import EDUCATION_RANK
+from ganbu.core.numbers import format_tenths, percent_whole
 
 # ---------------------------------------------------------------------------------------------
 # Rounding
 # ---------------------------------------------------------------------------------------------
-
-
-def round_half_up_div(numerator: int, denominator: int) -> int:
-    """numerator / denominator rounded half up (away from zero for halves), for numerator >= 0 and
-    denominator > 0. Integer arithmetic, so 0.5 always rounds up (no banker's rounding)."""
-    if denominator <= 0:
-        raise ValueError("denominator must be positive")
-    if numerator < 0:
-        return -round_half_up_div(-numerator, denominator)
-    return (2 * numerator + denominator) // (2 * denominator)
-
-
-def percent_tenths(count: int, total: int) -> int | None:
-    """count / total as a percentage in tenths of a percent (37.3% → 373), half up. None if total is 0."""
-    if total == 0:
-        return None
-    return round_half_up_div(count * 1000, total)
-
-
-def percent_whole(count: int, total: int) -> int | None:
-    """count / total as a whole percentage (47/126 → 37), half up. None if total is 0."""
-    if total == 0:
-        return None
-    return round_half_up_div(count * 100, total)
-
-
-def percent_hundredths(count: int, total: int) -> int | None:
-    """count / total in hundredths of a percent (256/674 → 3798 = 37.98%), half up."""
-    if total == 0:
-        return None
-    return round_half_up_div(count * 10000, total)
-
-
-def format_tenths(value: int | None) -> str:
-    """373 → "37.3"; -5 → "-0.5"; None → "—"."""
-    if value is None:
-        return "—"
-    sign = "-" if value < 0 else ""
-    value = abs(value)
-    return f"{sign}{value // 10}.{value % 10}"
-
-
-def format_hundredths(value: int | None) -> str:
-    if value is None:
-        return "—"
-    return f"{value // 100}.{value % 100:02d}"
-
-
-def average_tenths(total_sum: int, count: int) -> int | None:
-    """An average in tenths, half up (average age 41.25 → 413)."""
-    if count == 0:
-        return None
-    return round_half_up_div(total_sum * 10, count)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,17 +88,6 @@ def parse_cuts(text: str) -> tuple[int, ...]:
     cuts = tuple(int(x) for x in re.split(r"[,,、]", text))
     bands_from_cuts(cuts)  # validates
     return cuts
-
-
-def born_on_or_before_for_age(age: int, on: date) -> date:
-    """The latest birth date of someone at least `age` years old on `on` (per `age_on`), so that
-    age_on(born, on) >= age ⇔ born <= this date. Born 29 Feb counts a year older on 1 March in
-    common years, as `age_on` does."""
-    year = on.year - age
-    try:
-        return on.replace(year=year)
-    except ValueError:  # on = 29 Feb, year not leap: the 28th is still <= (2, 29)
-        return date(year, 2, 28)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -263,19 +200,6 @@ def seed_sentence(
 # ---------------------------------------------------------------------------------------------
 # Age caps (任职年龄界限, 「年龄到杠」)
 # ---------------------------------------------------------------------------------------------
-
-
-def date_reaching_age(born: date, age: int) -> date:
-    """The first day on which `age_on(born, day) >= age`: the birthday, or 1 March for someone born on
-    29 February when the year is not a leap year."""
-    try:
-        return born.replace(year=born.year + age)
-    except ValueError:
-        return date(born.year + age, 3, 1)
-
-
-def cap_reached(born: date, cap: int, on: date) -> bool:
-    return age_on(born, on) >= cap
 
 
 # ---------------------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 
-from ganbu.audit.models import AuditEvent
+from ganbu.audit.selectors import event_for_object_latest
 from ganbu.ballots import errors
 from ganbu.ballots.models import (
     BallotSession,
@@ -145,12 +145,8 @@ def seal_check(session: BallotSession) -> SealCheck:
     if session.status != SessionStatus.SEALED:
         return SealCheck(False, False, "", "", None)
     _, recomputed = tally_snapshot(session)
-    event = (
-        AuditEvent.objects.filter(
-            action="ballots.session_sealed", object_type="ballots.ballotsession", object_id=str(session.pk)
-        )
-        .order_by("-seq")
-        .first()
+    event = event_for_object_latest(
+        action="ballots.session_sealed", object_type="ballots.ballotsession", object_id=str(session.pk)
     )
     recorded = str(event.payload.get("tally_sha256", "")) if event else ""
     ok = bool(recorded) and recorded == recomputed == session.tally_sha256

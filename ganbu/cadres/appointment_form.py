@@ -40,10 +40,12 @@ from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
 from ganbu.cadres.models import Cadre, CadreStatus, Education, EducationKind
-from ganbu.cadres.rules import DEGREE_RANK, EDUCATION_RANK, age_on
+from ganbu.cadres.rules import DEGREE_RANK, EDUCATION_RANK
 from ganbu.cadres.services import CodeBook
+from ganbu.core.dates import age_on
 from ganbu.core.office import set_fonts
 from ganbu.org.models import Unit
+from ganbu.org.scoping import filter_in_subtree
 
 OPEN_GAP = " " * 6  # what follows `2016.01--` in an open (current) period
 PERIOD_GAP = "  "  # between the period and the text
@@ -475,7 +477,7 @@ def unique_name(name: str, used: set[str]) -> str:
 def cadres_under_unit(unit: Unit) -> QuerySet[Cadre]:
     """Active cadres of a unit subtree in stroke order, with the records the form needs."""
     return (
-        Cadre.objects.filter(unit__path__startswith=unit.path, status=CadreStatus.ACTIVE)
+        filter_in_subtree(Cadre.objects.filter(status=CadreStatus.ACTIVE), unit)
         .select_related("unit")
         .prefetch_related("appointments", "educations", "assessments", "family", "rewards")
         .order_by("stroke_key", "id")

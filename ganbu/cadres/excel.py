@@ -57,12 +57,12 @@ from ganbu.cadres.rules import (
     DEGREE_RANK,
     EDUCATION_RANK,
     AppointmentFacts,
-    age_on,
     derive_current,
     held_appointments,
-    name_keys,
     parse_id_number,
 )
+from ganbu.core.dates import age_on
+from ganbu.core.pinyin import name_keys
 from ganbu.org.codes import CODE_TABLES
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import unit_in_scope

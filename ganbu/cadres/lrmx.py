@@ -78,6 +78,7 @@ from ganbu.cadres.services import (
     cadre_update,
     record_save,
 )
+from ganbu.core.dates import add_years
 from ganbu.org.models import Unit, User
 
 VERSION = "3.2.1.6"
@@ -788,13 +789,6 @@ def _not_before(value: date | None, floor: date | None) -> date | None:
     return value
 
 
-def _eighteenth_birthday(born: date) -> date | None:
-    try:
-        return born.replace(year=born.year + 18)
-    except ValueError:  # 29 February
-        return None
-
-
 def _find_existing(record: LrmxRecord) -> Cadre | None:
     if record.id_number:
         return Cadre.objects.filter(id_number=record.id_number).first()
@@ -958,9 +952,7 @@ def import_lrmx_record(
         cadre = _find_existing(record)
         created = cadre is None
         data = record.cadre_data()
-        data["party_joined_on"] = _not_before(
-            data["party_joined_on"], _eighteenth_birthday(record.birth_date)
-        )
+        data["party_joined_on"] = _not_before(data["party_joined_on"], add_years(record.birth_date, 18))
         try:
             if cadre is None:
                 cadre = cadre_create(

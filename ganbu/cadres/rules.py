@@ -7,12 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
-from functools import lru_cache
 from typing import Protocol, TypeVar
-
-from pypinyin import Style, lazy_pinyin
-
-from ganbu.cadres.strokes import name_sort_key
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
@@ -75,20 +70,6 @@ def make_id_number(area: str, born: date, sequence: int, gender: str) -> str:
         seq = (seq + 1) % 1000
     first17 = f"{area}{born:%Y%m%d}{seq:03d}"
     return first17 + id_check_char(first17)
-
-
-def age_on(born: date, on: date) -> int:
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-@lru_cache(maxsize=200_000)
-def name_keys(name: str) -> tuple[str, str, str]:
-    """(full pinyin, initials, stroke sort key) for a name. 「张三」 → ("zhangsan", "zs", …)."""
-    clean = name.replace(" ", "").replace("·", "").replace("•", "")
-    syllables = lazy_pinyin(clean, style=Style.NORMAL, errors="ignore")
-    full = "".join(syllables).lower()
-    initials = "".join(s[0] for s in syllables if s).lower()
-    return full, initials, name_sort_key(clean)
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,11 @@ from django.utils import timezone
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.selectors import events_for_object
 from ganbu.cadres.models import Appointment, Cadre, CadreStatus, StatePeriod
+from ganbu.core.dates import years_before
 from ganbu.core.db import prefix_range
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
-from ganbu.org.scoping import get_in_scope_or_404, scope_path
+from ganbu.org.scoping import get_in_scope_or_404, scope_path, units_in_subtree
 from ganbu.org.selectors import group_codes
 
 ID_LIKE = re.compile(r"^\d{6,17}[\dXx]?$")
@@ -31,19 +32,12 @@ def cadres_in_scope(user: User) -> QuerySet[Cadre]:
     qs = Cadre.objects.all()
     if prefix is None:
         return qs
-    return qs.filter(unit_id__in=Unit.objects.filter(path__startswith=prefix).values("id"))
+    return qs.filter(unit_id__in=units_in_subtree(prefix).values("id"))
 
 
 def get_cadre_for_user(user: User, pk: int) -> Cadre:
     """One cadre, 404 when missing or out of scope."""
     return get_in_scope_or_404(Cadre.objects.select_related("unit"), user, pk=pk)
-
-
-def _years_ago(years: int, today: date) -> date:
-    try:
-        return today.replace(year=today.year - years)
-    except ValueError:  # 29 February
-        return today.replace(year=today.year - years, day=28)
 
 
 @dataclass(frozen=True)
@@ -78,7 +72,7 @@ def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) 
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.unit is not None:
-        qs = qs.filter(unit_id__in=Unit.objects.filter(path__startswith=filters.unit.path).values("id"))
+        qs = qs.filter(unit_id__in=units_in_subtree(filters.unit).values("id"))
     q = filters.q.strip()
     if q:
         if ID_LIKE.match(q):
@@ -118,9 +112,9 @@ def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) 
         else:
             qs = qs.filter(ethnicity=filters.ethnicity)
     if filters.age_min is not None:  # age >= n  ⇔  born on or before today − n years
-        qs = qs.filter(birth_date__lte=_years_ago(filters.age_min, today))
+        qs = qs.filter(birth_date__lte=years_before(today, filters.age_min))
     if filters.age_max is not None:  # age <= n  ⇔  born after today − (n+1) years
-        qs = qs.filter(birth_date__gt=_years_ago(filters.age_max + 1, today))
+        qs = qs.filter(birth_date__gt=years_before(today, filters.age_max + 1))
     if filters.leaders_only:
         qs = qs.filter(is_leader=True)
     return qs.order_by(*ORDERINGS.get(filters.order, ORDERINGS["stroke"]))
@@ -153,7 +147,7 @@ LIST_COLUMNS = (
 
 
 def cadre_history(*, user: User, cadre: Cadre) -> QuerySet[AuditEvent]:
-    return events_for_object(user=user, object_type="cadres.cadre", object_id=str(cadre.pk))
+    return events_for_object(prefix=scope_path(user), object_type="cadres.cadre", object_id=str(cadre.pk))
 
 
 def mask_id_number(value: str | None) -> str:

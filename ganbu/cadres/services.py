@@ -35,7 +35,9 @@ from ganbu.cadres.models import (
 from ganbu.cadres.periods import CADRE_FIELDS as PERIOD_CADRE_FIELDS
 from ganbu.cadres.periods import rebuild as periods_rebuild
 from ganbu.cadres.periods import replace_for_cadre as replace_periods
-from ganbu.cadres.rules import AppointmentFacts, age_on, derive_current, name_keys, parse_id_number
+from ganbu.cadres.rules import AppointmentFacts, derive_current, parse_id_number
+from ganbu.core.dates import age_on
+from ganbu.core.pinyin import name_keys
 from ganbu.org.models import CodeItem, Post, Unit, User
 from ganbu.org.scoping import unit_in_scope
 

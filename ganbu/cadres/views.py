@@ -29,10 +29,10 @@ from ganbu.cadres.forms import (
     ImportForm,
 )
 from ganbu.cadres.models import Cadre, ImportJob, ImportStatus
-from ganbu.core.access import request_user, requires
 from ganbu.core.downloads import DOCX, XLSX, attachment
 from ganbu.core.forms import add_errors
 from ganbu.core.jobs import run_in_background
+from ganbu.org.access import request_user, requires
 from ganbu.org.models import User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import filter_by_scope, get_in_scope_or_404

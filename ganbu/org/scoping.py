@@ -2,7 +2,8 @@
 
 A user's scope is the subtree of `user.scope_unit`; superusers see the whole county. Objects are
 tied to a unit through a lookup path (e.g. "unit" for a Post, "unit" for a Cadre), and filtering is
-a prefix match on the unit's materialized path.
+a prefix match on the unit's materialized path, written as a range (`core.db.prefix_range`) so that
+both SQLite and PostgreSQL answer it from the path index.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
+from ganbu.core.db import prefix_range
 from ganbu.org.models import Unit, User
 
 M = TypeVar("M", bound=Model)
@@ -45,8 +47,7 @@ def filter_by_scope(queryset: QuerySet[M], user: User, unit_field: str = "unit")
     prefix = scope_path(user)
     if prefix is None:
         return queryset
-    lookup = f"{unit_field}__path__startswith" if unit_field else "path__startswith"
-    return queryset.filter(**{lookup: prefix})
+    return queryset.filter(prefix_range(f"{unit_field}__path" if unit_field else "path", prefix))
 
 
 def units_in_scope(user: User) -> QuerySet[Unit]:
@@ -64,3 +65,15 @@ def get_in_scope_or_404(queryset: QuerySet[M], user: User, unit_field: str = "un
 def unit_in_scope(user: User, unit: Unit) -> bool:
     prefix = scope_path(user)
     return prefix is None or unit.path.startswith(prefix)
+
+
+def filter_in_subtree(queryset: QuerySet[M], unit: Unit | str, unit_field: str = "unit") -> QuerySet[M]:
+    """Restrict `queryset` to rows whose unit (via `unit_field`; "" for Unit itself) lies in the
+    subtree of `unit` (a Unit or its path), whoever asks: for filters a user picks within their
+    scope, and for commands that act on a subtree."""
+    path = unit if isinstance(unit, str) else unit.path
+    return queryset.filter(prefix_range(f"{unit_field}__path" if unit_field else "path", path))
+
+
+def units_in_subtree(unit: Unit | str) -> QuerySet[Unit]:
+    return filter_in_subtree(Unit.objects.all(), unit, unit_field="")

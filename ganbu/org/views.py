@@ -6,8 +6,8 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ganbu.core.access import requires
 from ganbu.org import selectors, services
+from ganbu.org.access import requires
 from ganbu.org.forms import UnitEditForm
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability

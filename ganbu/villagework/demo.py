@@ -1,7 +1,7 @@
 """驻村工作 in the demo county (青山县): household registers, cadres stationed in villages, a year of
 work logs with household visits, villagers' requests, and the demo logins for the phone pages.
 
-Called by `ganbu.core.demo.seed_demo` after the cadres exist. Like the cadre part of the demo it
+Called by `ganbu.home.demo.seed_demo` after the cadres exist. Like the cadre part of the demo it
 bulk-inserts rows directly (no per-row services or queries) with the derived fields computed by
 the same rule functions the services use, and it keeps every rule the services enforce:
 - a household is unique by 户主 + 村民小组 within its village, 人口 ≥ 1;
@@ -32,9 +32,10 @@ from django.db import reset_queries, transaction
 
 from ganbu.audit.services import record_event
 from ganbu.cadres.models import Cadre, CadreStatus
-from ganbu.cadres.rules import name_keys
-from ganbu.core.demo import COUNTY_CODE, FEMALE_CHARS, MALE_CHARS, SURNAMES, TODAY
+from ganbu.core.demo import FEMALE_CHARS, MALE_CHARS, SURNAMES, TODAY, weighted
+from ganbu.core.pinyin import name_keys
 from ganbu.env import read_private_file, write_private_file
+from ganbu.org.demo import COUNTY_CODE
 from ganbu.org.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Role, Unit, UnitKind, User
 from ganbu.villagework.models import (
     Assignment,
@@ -238,10 +239,6 @@ class _PendingLog:
     request: VillagerRequest | None
 
 
-def _weighted(rng: random.Random, items: Sequence[tuple[str, int]]) -> str:
-    return rng.choices([i for i, _ in items], weights=[w for _, w in items])[0]
-
-
 def _group_names(n: int) -> list[str]:
     def numeral(i: int) -> str:
         return NUMERALS[i - 1] if i <= 10 else "十" + NUMERALS[i - 11]
@@ -348,7 +345,7 @@ class VillageWorkDemo:
                 while (name, group) in taken:  # 户主 + 小组 is unique within the village
                     name = self._head_name()
                 taken.add((name, group))
-                category = _weighted(rng, HOUSEHOLD_CATEGORIES)
+                category = weighted(rng, HOUSEHOLD_CATEGORIES)
                 members = (
                     1
                     if category == HouseholdCategory.WUBAO
@@ -581,7 +578,7 @@ class VillageWorkDemo:
             ]
             n = max(0, min(len(week), 5, round(rng.gauss(profile.logs_per_week, 0.9))))
             for day in sorted(rng.sample(week, n)):
-                days.append((day, _weighted(rng, LOG_KINDS)))
+                days.append((day, weighted(rng, LOG_KINDS)))
             monday += timedelta(days=7)
         return days
 
@@ -660,7 +657,7 @@ class VillageWorkDemo:
         self, log: WorkLog, village: _Village, household: Household | None, cadre_id: int
     ) -> VillagerRequest:
         rng = self.rng
-        category = _weighted(rng, REQUEST_CATEGORIES)
+        category = weighted(rng, REQUEST_CATEGORIES)
         group = household.group_name if household else (rng.choice(village.groups) if village.groups else "")
         template, outcome = rng.choice(REQUEST_TEMPLATES[category])
         description = template.format(

@@ -39,7 +39,7 @@ from ganbu.cadres.excel import (
     error_report_xlsx,
     open_workbook,
 )
-from ganbu.cadres.rules import name_keys
+from ganbu.core.pinyin import name_keys
 from ganbu.org.models import Unit, User
 from ganbu.villagework.models import Household, HouseholdCategory
 from ganbu.villagework.services.households import (

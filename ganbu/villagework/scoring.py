@@ -30,14 +30,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from ganbu.analytics.rules import round_half_up_div
 from ganbu.ballots.rules import UNFIT, UNFIT_THRESHOLD
+from ganbu.core.numbers import q2, to_decimal
 
 # points per 民主测评 option (the ballot engine's RATING_OPTIONS)
 OPTION_POINTS: dict[str, int] = {"优秀": 100, "称职": 80, "基本称职": 60, "不称职": 0}
@@ -58,25 +58,6 @@ UNFIT_FLAG = "不胜任现职预警"
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
-
-
-def q2(value: Decimal | Fraction | int) -> Decimal:
-    """Round half up to two decimals (exactly, also from a Fraction)."""
-    if isinstance(value, Fraction):
-        hundredths = round_half_up_div(value.numerator * 100, value.denominator)
-        return Decimal(hundredths).scaleb(-2).quantize(CENT)
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-def to_decimal(value: Any) -> Decimal | None:
-    """A weight or score as stored in JSON (int, or a decimal string) → Decimal; None if not a number."""
-    if isinstance(value, bool) or value is None:
-        return None
-    try:
-        number = Decimal(str(value).strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return number if number.is_finite() else None
 
 
 def to_fraction(value: Any) -> Fraction:

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ganbu.analytics.rules import format_tenths
 from ganbu.analytics.selectors.structure import Category, StructureTable
+from ganbu.core.numbers import format_tenths
 
 
 @dataclass(frozen=True)

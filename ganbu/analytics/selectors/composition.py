@@ -13,12 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from ganbu.analytics.models import CompositionRule, Metric, RuleScope
-from ganbu.analytics.rules import (
-    UNKNOWN_EDUCATION_RANK,
-    born_on_or_before_for_age,
-    format_tenths,
-    percent_tenths,
-)
+from ganbu.analytics.rules import UNKNOWN_EDUCATION_RANK
 from ganbu.analytics.selectors.sql import Sql, fetch_all, in_list, join, table
 from ganbu.analytics.selectors.state import (
     EducationMode,
@@ -31,7 +26,9 @@ from ganbu.analytics.selectors.state import (
 )
 from ganbu.cadres.models import Cadre, Education
 from ganbu.cadres.rules import EDUCATION_RANK
+from ganbu.core.dates import years_before
 from ganbu.core.db import prefix_range
+from ganbu.core.numbers import format_tenths, percent_tenths
 from ganbu.org.models import CodeItem, Team, Unit
 from ganbu.org.selectors import group_codes
 
@@ -60,7 +57,7 @@ def metric_predicate(
     if metric == Metric.AGE_AT_MOST:
         assert age is not None
         # age <= N  ⇔  born after the latest birth date of someone N + 1 years old
-        return Sql(f"{alias}.birth_date > %s", (born_on_or_before_for_age(age + 1, as_of),))
+        return Sql(f"{alias}.birth_date > %s", (years_before(as_of, age + 1),))
     raise ValueError(f"unknown metric {metric}")
 
 

@@ -5,7 +5,7 @@ leaders; and each one's statutory retirement date under the 2025 reform.
 
 Who: the leaders of the scope on the start date (a leadership appointment held that day). Their cap
 is the AgeCap of the level of their main post and their gender; levels without a cap are not
-forecast. A leader reaches the cap on the day they turn that age (rules.date_reaching_age).
+forecast. A leader reaches the cap on the day they turn that age (rules.add_years).
 
 Counting: per calendar year, those whose cap date falls in that year (from the start date for the
 first year); those already at or over the cap on the start date are 「已到龄」. The cumulative
@@ -20,17 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from ganbu.analytics.models import AgeCap
-from ganbu.analytics.rules import (
-    Retirement,
-    RetirementGroup,
-    age_on,
-    born_on_or_before_for_age,
-    date_reaching_age,
-    format_hundredths,
-    percent_hundredths,
-    retirement_group,
-    statutory_retirement,
-)
+from ganbu.analytics.rules import Retirement, RetirementGroup, retirement_group, statutory_retirement
 from ganbu.analytics.selectors.sql import Sql, fetch_all, in_list, join
 from ganbu.analytics.selectors.state import (
     POPULATION_SUBJECTS,
@@ -42,6 +32,8 @@ from ganbu.analytics.selectors.state import (
 )
 from ganbu.analytics.selectors.structure import birth_year_sql
 from ganbu.cadres.rules import LEVEL_ORDER
+from ganbu.core.dates import add_years, age_on, years_before
+from ganbu.core.numbers import format_hundredths, percent_hundredths
 from ganbu.org.models import Unit
 from ganbu.org.selectors import group_codes
 
@@ -150,7 +142,7 @@ def _reaching_by(caps: list[AgeCap], on: date) -> Sql:
     parts = [
         Sql(
             "(s.lo = %s AND s.gender = %s AND s.birth_date <= %s)",
-            (LEVEL_ORDER[c.level], c.gender, born_on_or_before_for_age(c.age, on)),
+            (LEVEL_ORDER[c.level], c.gender, years_before(on, c.age)),
         )
         for c in caps
         if c.level in LEVEL_ORDER
@@ -259,7 +251,7 @@ def _people(
                 political_status=political,
                 ethnicity=ethnicity,
                 cap=cap.age,
-                cap_date=date_reaching_age(born, cap.age),
+                cap_date=add_years(born, cap.age),
                 retirement=statutory_retirement(born, group),
                 retirement_group=group,
                 age=age_on(born, as_of),

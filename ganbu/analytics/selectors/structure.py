@@ -13,19 +13,7 @@ from typing import Any
 
 from django.db import connection
 
-from ganbu.analytics.rules import (
-    GRADE_LABELS,
-    GRADE_ORDER,
-    AgeBand,
-    Grade,
-    SentencePart,
-    average_tenths,
-    born_on_or_before_for_age,
-    format_tenths,
-    percent_tenths,
-    percent_whole,
-    seed_sentence,
-)
+from ganbu.analytics.rules import GRADE_LABELS, GRADE_ORDER, AgeBand, Grade, SentencePart, seed_sentence
 from ganbu.analytics.selectors.sql import Sql, fetch_all, join
 from ganbu.analytics.selectors.state import (
     EDUCATION_MODE_LABELS,
@@ -40,6 +28,8 @@ from ganbu.analytics.selectors.state import (
 )
 from ganbu.cadres.rules import EDUCATION_RANK
 from ganbu.cadres.selectors import CadreFilters, cadre_list
+from ganbu.core.dates import years_before
+from ganbu.core.numbers import average_tenths, format_tenths, percent_tenths, percent_whole
 from ganbu.org.models import Unit, User
 from ganbu.org.selectors import code_groups
 
@@ -240,9 +230,9 @@ class DimensionSpec:
 def age_predicate(band: AgeBand, as_of: date, column: str = "s.birth_date") -> Sql:
     parts: list[Sql] = []
     if band.min_age is not None:  # age >= min ⇔ born on or before T(min)
-        parts.append(Sql(f"{column} <= %s", (born_on_or_before_for_age(band.min_age, as_of),)))
+        parts.append(Sql(f"{column} <= %s", (years_before(as_of, band.min_age),)))
     if band.max_age is not None:  # age <= max ⇔ born after T(max + 1)
-        parts.append(Sql(f"{column} > %s", (born_on_or_before_for_age(band.max_age + 1, as_of),)))
+        parts.append(Sql(f"{column} > %s", (years_before(as_of, band.max_age + 1),)))
     return join(" AND ", parts) if parts else Sql("1 = 1")
 
 

@@ -1,4 +1,4 @@
-"""Scope-walk fixtures for the models analytics views expose by pk (see core/tests/scope_fixtures.py).
+"""Scope-walk fixtures for the models analytics views expose by pk (see home/tests/scope_fixtures.py).
 
 Unit (the analysis pages) is covered by the core fixtures. Composition rules are county-wide: no
 user scoped below the county may read their edit page or change them, so a rule serves as the

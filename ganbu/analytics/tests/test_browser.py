@@ -31,10 +31,10 @@ def driver() -> Iterator[Any]:
 
 @pytest.fixture
 def demo() -> Any:
-    from ganbu.core.demo import seed_demo
     from ganbu.org.models import Role, Unit
+    from ganbu.testing import seed_registry_demo
 
-    seed_demo(cadres=900, seed=3, villagework=False)
+    seed_registry_demo(cadres=900, seed=3)
     county = Unit.objects.get(parent__isnull=True)
     make_user("zuzhibu", Role.COUNTY, county)
     return county

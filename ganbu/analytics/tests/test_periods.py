@@ -19,8 +19,9 @@ from ganbu.analytics.selectors.state import EducationMode, Population
 from ganbu.analytics.selectors.structure import StructureQuery, structure_table
 from ganbu.cadres import services as registry
 from ganbu.cadres.models import Appointment, Cadre, Education, RankRecord, StatePeriod
-from ganbu.cadres.rules import EDUCATION_RANK, LEVEL_ORDER, name_keys
+from ganbu.cadres.rules import EDUCATION_RANK, LEVEL_ORDER
 from ganbu.cadres.services import state_periods_rebuild
+from ganbu.core.pinyin import name_keys
 from ganbu.org.models import Unit
 from ganbu.testing import World
 
@@ -294,9 +295,9 @@ def test_past_dates_fall_back_to_history_when_the_periods_were_never_built(world
 
 
 def test_periods_give_the_history_tables_on_the_demo_county(db: None) -> None:
-    from ganbu.core.demo import seed_demo
+    from ganbu.testing import seed_registry_demo
 
-    seed_demo(cadres=400, seed=7, villagework=False)
+    seed_registry_demo(cadres=400, seed=7)
     state_periods_rebuild()  # whether or not the seeder built them, the same rows
     county = Unit.objects.get(parent__isnull=True)
     today = timezone.localdate()

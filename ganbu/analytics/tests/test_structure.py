@@ -274,9 +274,9 @@ def test_compare_two_dates(world: World) -> None:
 
 
 def _demo_county() -> None:
-    from ganbu.core.demo import seed_demo
+    from ganbu.testing import seed_registry_demo
 
-    seed_demo(cadres=400, seed=7, villagework=False)
+    seed_registry_demo(cadres=400, seed=7)
 
 
 @pytest.mark.parametrize("population", [Population.ALL, Population.SECTION, Population.LEADERS])

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from ganbu.analytics import services
 from ganbu.audit.services import record_event
-from ganbu.core.access import request_user
+from ganbu.org.access import request_user
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import get_in_scope_or_404, units_in_scope
 from ganbu.org.selectors import county_root

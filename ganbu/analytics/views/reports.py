@@ -52,8 +52,8 @@ from ganbu.analytics.views.common import (
     scoped_unit,
     today_iso,
 )
-from ganbu.core.access import request_user, requires
 from ganbu.core.downloads import DOCX, XLSX, attachment
+from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit, User
 from ganbu.org.selectors import all_code_names
 

@@ -22,8 +22,8 @@ from ganbu.analytics.selectors.forecast import age_caps
 from ganbu.analytics.views.common import (
     home_unit,
 )
-from ganbu.core.access import request_user, requires
 from ganbu.core.forms import add_errors
+from ganbu.org.access import request_user, requires
 from ganbu.org.models import TeamKind, User
 from ganbu.org.selectors import code_map
 

@@ -1,4 +1,4 @@
-"""Scope-walk fixtures (core/tests/test_scope_walk.py): a sealed session organised by 乙乡, with a
+"""Scope-walk fixtures (home/tests/test_scope_walk.py): a sealed session organised by 乙乡, with a
 marker in its title and subjects, so every page, export and API response about it would show it."""
 
 from __future__ import annotations

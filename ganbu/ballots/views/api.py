@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ganbu.ballots import errors, selectors, services
 from ganbu.ballots.models import BallotSession
-from ganbu.core.access import public, requires
+from ganbu.org.access import public, requires
 
 MAX_BODY = 64 * 1024
 

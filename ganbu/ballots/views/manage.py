@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ganbu.ballots import conf, exports, selectors, services, slips
 from ganbu.ballots.forms import CodesForm, MembersForm, PaperForm, PresentForm, SessionForm
 from ganbu.ballots.models import BallotSession, SessionMode, SessionStatus, SessionVoter
-from ganbu.core.access import request_user, requires
 from ganbu.core.downloads import DOCX, XLSX, attachment
+from ganbu.org.access import request_user, requires
 from ganbu.org.models import User
 
 

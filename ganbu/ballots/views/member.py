@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from ganbu.ballots import codes, selectors, services
 from ganbu.ballots.models import BallotSession, SessionVoter
-from ganbu.core.access import request_user, requires
+from ganbu.org.access import request_user, requires
 from ganbu.org.scoping import unit_in_scope
 
 

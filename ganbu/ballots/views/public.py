@@ -7,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ganbu.core.access import public
+from ganbu.org.access import public
 
 
 @public("the anonymous ballot page; the one-time code stays in the URL fragment")

@@ -16,8 +16,9 @@ from ganbu.audit.models import AuditEvent
 from ganbu.cadres import services
 from ganbu.cadres.excel import EXPORT_HEADERS, HEADERS, export_cadres, import_file
 from ganbu.cadres.models import Appointment, Cadre, Education, EducationKind, RankRecord
-from ganbu.cadres.rules import age_on, make_id_number
+from ganbu.cadres.rules import make_id_number
 from ganbu.cadres.tests.test_excel_import import person, xlsx
+from ganbu.core.dates import age_on
 from ganbu.testing import World, make_cadre
 
 pytestmark = pytest.mark.django_db

@@ -4,7 +4,7 @@ from typing import Any
 
 from django import template
 
-from ganbu.cadres.rules import age_on
+from ganbu.core.dates import age_on
 
 register = template.Library()
 

@@ -37,16 +37,18 @@ import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from ganbu.analytics.rules import round_half_up_div
 from ganbu.cadres.models import Cadre
+from ganbu.core.dates import WEEK, full_weeks, monday_of, year_period
+from ganbu.core.numbers import HUNDRED, percent
 from ganbu.org.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Unit, User
+from ganbu.org.scoping import units_in_subtree
 from ganbu.villagework.models import (
     OPEN_REQUEST_STATUSES,
     Assignment,
@@ -59,22 +61,9 @@ from ganbu.villagework.models import (
 from ganbu.villagework.selectors.scope import logs_for, requests_for, villages_for
 from ganbu.villagework.services.config import get_settings
 
-WEEK = timedelta(days=7)
-ZERO = Decimal("0.00")
-HUNDRED = Decimal("100.00")
-
-
 # --------------------------------------------------------------------------------------------------
 # Arithmetic
 # --------------------------------------------------------------------------------------------------
-
-
-def percent(numerator: int, denominator: int, *, empty: Decimal = ZERO) -> Decimal:
-    """numerator / denominator as a percent with 2 decimals, rounded half up from the exact
-    fraction (integer arithmetic, no intermediate rounding); `empty` when the denominator is 0."""
-    if denominator <= 0:
-        return empty
-    return Decimal(round_half_up_div(numerator * 10000, denominator)).scaleb(-2).quantize(Decimal("0.01"))
 
 
 def median_days(durations: Iterable[int]) -> Decimal | None:
@@ -82,24 +71,6 @@ def median_days(durations: Iterable[int]) -> Decimal | None:
     if not values:
         return None
     return Decimal(str(statistics.median(values))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def year_period(year: int) -> tuple[date, date]:
-    return date(year, 1, 1), date(year, 12, 31)
-
-
-def monday_of(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def full_weeks(start: date, end: date) -> list[date]:
-    """Mondays of the Monday–Sunday weeks lying entirely inside [start, end]."""
-    monday = start + timedelta(days=(7 - start.weekday()) % 7)
-    weeks: list[date] = []
-    while monday + timedelta(days=6) <= end:
-        weeks.append(monday)
-        monday += WEEK
-    return weeks
 
 
 # --------------------------------------------------------------------------------------------------
@@ -555,7 +526,7 @@ def township_table(
 
 def villages_of_unit(unit: Unit) -> QuerySet[Unit]:
     """The villages in a unit's subtree (the unit itself when it is a village)."""
-    return Unit.objects.filter(path__startswith=unit.path, kind__in=VILLAGE_KINDS)
+    return units_in_subtree(unit).filter(kind__in=VILLAGE_KINDS)
 
 
 # --------------------------------------------------------------------------------------------------

@@ -32,9 +32,10 @@ from django.http import Http404
 
 from ganbu.cadres.models import Cadre, CadreStatus
 from ganbu.cadres.selectors import cadres_in_scope
+from ganbu.core.dates import add_years, stay_years
 from ganbu.core.db import prefix_range
 from ganbu.org.models import Unit, User
-from ganbu.org.scoping import unit_in_scope
+from ganbu.org.scoping import filter_in_subtree, unit_in_scope
 from ganbu.villagework.models import Assignment, Household
 from ganbu.villagework.selectors.scope import assignments_for, logs_for, villages_for
 
@@ -77,7 +78,7 @@ def village_overview(user: User, *, on: dt.date, township: Unit | None = None) -
     current team, the date of the last work log the user may see. A fixed number of queries."""
     villages = villages_for(user).select_related("parent")
     if township is not None:
-        villages = villages.filter(path__startswith=township.path)
+        villages = filter_in_subtree(villages, township, "")
     last_log = (
         logs_for(user)
         .filter(village=OuterRef("pk"))
@@ -256,28 +257,6 @@ def get_pickable_cadre(user: User, pk: Any, id_number: str = "") -> Cadre:
 # --------------------------------------------------------------------------------------------------
 
 
-def anniversary(since: dt.date, years: int) -> dt.date:
-    try:
-        return since.replace(year=since.year + years)
-    except ValueError:  # 29 February → 28 February
-        return since.replace(year=since.year + years, day=28)
-
-
-def stay_years(since: dt.date, on: dt.date) -> float:
-    """Years from `since` to `on`, rounded down to one decimal: whole anniversaries passed plus the
-    share of the current anniversary year."""
-    if on < since:
-        return 0.0
-    whole = on.year - since.year
-    if anniversary(since, whole) > on:
-        whole -= 1
-    start = anniversary(since, whole)
-    end = anniversary(since, whole + 1)
-    span = (end - start).days
-    tenths = (whole * span + (on - start).days) * 10 // span  # integer arithmetic: no float drift
-    return tenths / 10
-
-
 @dataclass
 class Stay:
     """A cadre's continuous stay in one village (merged assignments)."""
@@ -362,7 +341,7 @@ def rotation_due(user_or_queryset: User | QuerySet[Assignment], *, on: dt.date, 
     longest first."""
     due = []
     for stay in current_stays(user_or_queryset, on=on):
-        stay.due_on = anniversary(stay.since, years)
+        stay.due_on = add_years(stay.since, years)
         if stay.due_on <= on:
             due.append(stay)
     return _sorted(due)
@@ -374,7 +353,7 @@ def rotation_upcoming(
     """Stays in force on `on` that become due within `within_days` (for planning)."""
     upcoming = []
     for stay in current_stays(user_or_queryset, on=on):
-        stay.due_on = anniversary(stay.since, years)
+        stay.due_on = add_years(stay.since, years)
         if on < stay.due_on <= on + dt.timedelta(days=within_days):
             upcoming.append(stay)
     return _sorted(upcoming)

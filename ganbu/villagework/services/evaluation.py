@@ -28,7 +28,7 @@ from ganbu.ballots import services as ballot_services
 from ganbu.ballots.models import SessionStatus
 from ganbu.cadres.services import evaluation_record_write
 from ganbu.org.models import TOWNSHIP_KINDS, Unit, User
-from ganbu.org.scoping import unit_in_scope
+from ganbu.org.scoping import filter_in_subtree, unit_in_scope
 from ganbu.villagework import scoring
 from ganbu.villagework.models import (
     Assignment,
@@ -93,7 +93,7 @@ def cadres_to_evaluate(*, township: Unit, year: int) -> list[tuple[int, int]]:
     """(cadre id, village id) of every assignment to a village of the township overlapping the year."""
     start, end = date(year, 1, 1), date(year, 12, 31)
     rows = (
-        Assignment.objects.filter(village__path__startswith=township.path, started_on__lte=end)
+        filter_in_subtree(Assignment.objects.filter(started_on__lte=end), township, "village")
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
         .order_by("village__path", "cadre__name_pinyin", "cadre_id")
         .values_list("cadre_id", "village_id")

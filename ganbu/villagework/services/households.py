@@ -18,7 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from ganbu.audit.services import record_event
-from ganbu.cadres.rules import name_keys
+from ganbu.core.pinyin import name_keys
 from ganbu.org.models import VILLAGE_KINDS, Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import unit_in_scope

@@ -34,6 +34,7 @@ from django.utils import timezone
 
 from ganbu.audit.services import record_event
 from ganbu.cadres.models import Cadre
+from ganbu.core.dates import monday_of
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.villagework.models import (
@@ -46,7 +47,6 @@ from ganbu.villagework.models import (
     WorkLog,
 )
 from ganbu.villagework.selectors.scope import villages_for
-from ganbu.villagework.selectors.stats import monday_of
 from ganbu.villagework.selectors.villages import search_households
 from ganbu.villagework.services import requests as request_services
 from ganbu.villagework.services.config import get_settings

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from ganbu.cadres.models import Cadre
-from ganbu.cadres.rules import name_keys
+from ganbu.core.pinyin import name_keys
 from ganbu.org.models import Unit
 from ganbu.testing import World, make_cadre
 from ganbu.villagework.models import Assignment, Household, HouseholdCategory

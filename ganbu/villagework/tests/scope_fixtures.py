@@ -1,4 +1,4 @@
-"""Scope-walk fixtures (core/tests/test_scope_walk.py): for every 驻村 model a view exposes, one
+"""Scope-walk fixtures (home/tests/test_scope_walk.py): for every 驻村 model a view exposes, one
 object in 乙乡/乙村 carrying a marker that would show if it leaked."""
 
 from __future__ import annotations

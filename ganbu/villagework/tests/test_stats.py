@@ -10,6 +10,8 @@ from decimal import Decimal
 import pytest
 
 from ganbu.cadres.models import Cadre
+from ganbu.core.dates import full_weeks
+from ganbu.core.numbers import percent
 from ganbu.org import services as org_services
 from ganbu.org.models import Unit, UnitKind
 from ganbu.testing import World, make_cadre
@@ -28,9 +30,7 @@ from ganbu.villagework.selectors.stats import (
     TownshipRow,
     cadre_numbers,
     cadre_timeline,
-    full_weeks,
     median_days,
-    percent,
     rank_townships,
     township_table,
     village_numbers,

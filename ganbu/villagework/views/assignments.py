@@ -26,11 +26,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.audit.services import record_event
-from ganbu.core.access import request_user, requires
 from ganbu.core.downloads import attachment
 from ganbu.core.forms import add_errors
+from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
+from ganbu.org.scoping import filter_in_subtree
 from ganbu.villagework.models import SIX_ROLES, WORK_METHODS, Assignment, AssignmentRole
 from ganbu.villagework.selectors.scope import (
     assignments_for,
@@ -168,7 +169,7 @@ class ListFilterForm(forms.Form):
     def apply(self, qs: QuerySet[Assignment], today: dt.date) -> QuerySet[Assignment]:
         data = self.cleaned_data if self.is_valid() else {}
         if data.get("township"):
-            qs = qs.filter(village__path__startswith=data["township"].path)
+            qs = filter_in_subtree(qs, data["township"], "village")
         if data.get("village"):
             qs = qs.filter(village=data["village"])
         if data.get("role"):

@@ -17,8 +17,8 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.core.access import request_user, requires
 from ganbu.core.forms import add_errors
+from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.villagework import scoring

@@ -6,7 +6,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
-from ganbu.core.access import requires
+from ganbu.org.access import requires
 from ganbu.villagework.selectors.scope import own_only
 
 

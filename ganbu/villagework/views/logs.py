@@ -21,10 +21,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.cadres.models import Cadre
-from ganbu.core.access import request_user, requires
 from ganbu.core.forms import add_errors
+from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
+from ganbu.org.scoping import filter_in_subtree
 from ganbu.villagework.models import (
     OPEN_REQUEST_STATUSES,
     SIX_ROLES,
@@ -135,7 +136,7 @@ class LogFilterForm(forms.Form):
             return queryset
         data = self.cleaned_data
         if data["township"]:
-            queryset = queryset.filter(village__path__startswith=data["township"].path)
+            queryset = filter_in_subtree(queryset, data["township"], "village")
         if data["village"]:
             queryset = queryset.filter(village=data["village"])
         if data["cadre"]:

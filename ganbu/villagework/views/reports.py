@@ -21,8 +21,8 @@ from django.views.decorators.http import require_GET
 
 from ganbu.audit.services import record_event
 from ganbu.cadres.models import Cadre
-from ganbu.core.access import request_user, requires
 from ganbu.core.downloads import DOCX, XLSX, attachment
+from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit
 from ganbu.villagework.documents import record_docx, record_filename, record_xlsx, work_record
 from ganbu.villagework.models import Assignment

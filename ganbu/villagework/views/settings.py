@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_http_methods
 
-from ganbu.core.access import request_user, requires
+from ganbu.org.access import request_user, requires
 from ganbu.villagework import scoring
 from ganbu.villagework.models import VillageWorkSettings
 from ganbu.villagework.services.config import GRADE_CODES, INT_FIELDS, get_settings, settings_update

@@ -13,6 +13,7 @@ from ganbu.audit.services import record_event
 from ganbu.cadres.excel import write_cadres_xlsx
 from ganbu.cadres.models import Cadre
 from ganbu.org.models import Unit
+from ganbu.org.scoping import filter_in_subtree
 from ganbu.org.selectors import county_root
 
 
@@ -35,7 +36,7 @@ class Command(BaseCommand):
         out = Path(options["out"])
         if not out.parent.is_dir():
             raise CommandError(f"目录不存在:{out.parent}")
-        queryset = Cadre.objects.filter(unit__path__startswith=unit.path)
+        queryset = filter_in_subtree(Cadre.objects.all(), unit)
         count = write_cadres_xlsx(queryset, out)
         with transaction.atomic():
             record_event(

@@ -16,8 +16,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from ganbu.core.dates import year_period
 from ganbu.org.models import Unit
-from ganbu.villagework.selectors.stats import CoverageTable, coverage_table, villages_of_unit, year_period
+from ganbu.villagework.selectors.stats import CoverageTable, coverage_table, villages_of_unit
 
 
 def table_json(unit: Unit, year: int, table: CoverageTable) -> dict[str, Any]:

@@ -6,7 +6,8 @@ from django.core.management.base import CommandError
 
 from ganbu.audit.services import verify_chain
 from ganbu.cadres.models import Appointment, Cadre, Education
-from ganbu.cadres.rules import age_on, parse_id_number
+from ganbu.cadres.rules import parse_id_number
+from ganbu.core.dates import age_on
 from ganbu.core.demo import TODAY
 from ganbu.org.models import Post, Team, Unit, UnitKind
 

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ganbu.core.demo import seed_demo
+from ganbu.home.demo import seed_demo
 from ganbu.org.models import Unit
 
 

@@ -9,14 +9,14 @@ from ganbu.org.permissions import capabilities
 
 # (label, url name, capability). Modules appear here as they are built.
 NAVIGATION: list[tuple[str, str, str]] = [
-    ("首页", "core:dashboard", "org.view"),
+    ("首页", "home:dashboard", "org.view"),
     ("干部档案", "cadres:list", "cadres.view"),
     ("结构分析", "analytics:index", "analytics.view"),
     ("驻村工作", "villagework:index", "villagework.view"),
     ("测评投票", "ballots:session_list", "ballots.manage"),
     ("我的表决", "ballots:my_ballots", "ballots.vote"),
     ("单位与班子", "org:unit_list", "org.view"),
-    ("记实", "audit:event_list", "audit.view"),
+    ("记实", "home:event_list", "audit.view"),
 ]
 
 

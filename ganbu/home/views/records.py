@@ -7,15 +7,16 @@ from django.views.decorators.http import require_GET
 
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.selectors import events_in_scope
-from ganbu.core.access import requires
+from ganbu.org.access import request_user, requires
+from ganbu.org.scoping import scope_path
 
 
 @requires("audit.view", kind="list", model=AuditEvent)
 @require_GET
 def event_list(request: HttpRequest) -> HttpResponse:
-    qs = events_in_scope(user=request.user).order_by("-seq")  # type: ignore[arg-type]
+    qs = events_in_scope(prefix=scope_path(request_user(request))).order_by("-seq")
     action = request.GET.get("action", "").strip()
     if action:
         qs = qs.filter(action__startswith=action)
     page = Paginator(qs, 50).get_page(request.GET.get("page"))
-    return render(request, "audit/event_list.html", {"page": page, "action": action})
+    return render(request, "home/event_list.html", {"page": page, "action": action})

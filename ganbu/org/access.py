@@ -1,5 +1,5 @@
 """View access declarations. Every URL's view is wrapped by exactly one of these, so the scope test
-(core/tests/test_scope_walk.py) can find every view, see what it exposes, and attack it.
+(home/tests/test_scope_walk.py) can find every view, see what it exposes, and attack it.
 
 - `public(reason)` : no login needed (login page, health check, anonymous ballot page).
 - `requires(capability, kind=..., model=..., kwarg=...)` : logged-in user with the capability; the

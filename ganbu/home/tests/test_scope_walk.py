@@ -16,8 +16,8 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from ganbu.core.access import Access
-from ganbu.core.tests.scope_fixtures import KWARG_FILLERS, SCOPE_FIXTURES
+from ganbu.home.tests.scope_fixtures import KWARG_FILLERS, SCOPE_FIXTURES
+from ganbu.org.access import Access
 from ganbu.testing import World
 
 SKIP_NAMESPACES = {"admin"}
@@ -78,7 +78,7 @@ def test_every_exposed_model_has_a_scope_fixture() -> None:
     models = {r.access.model for r in ROUTES if r.access and r.access.model is not None}
     missing = [m.__name__ for m in models if m not in SCOPE_FIXTURES]
     assert not missing, (
-        f"add these models to SCOPE_FIXTURES in core/tests/scope_fixtures.py or in their app's "
+        f"add these models to SCOPE_FIXTURES in home/tests/scope_fixtures.py or in their app's "
         f"tests/scope_fixtures.py: {missing}"
     )
 

@@ -23,8 +23,10 @@ from django.db.models import Count, F, Q
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.services import verify_chain
 from ganbu.cadres.models import Cadre, CadreStatus
-from ganbu.cadres.rules import name_keys
-from ganbu.core.demo import COUNTY_CODE, TODAY, SeedStats, seed_demo
+from ganbu.core.demo import TODAY, SeedStats
+from ganbu.core.pinyin import name_keys
+from ganbu.home.demo import seed_demo
+from ganbu.org.demo import COUNTY_CODE
 from ganbu.org.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Role, Unit, UnitKind, User
 from ganbu.villagework.demo import (
     DEMO_TOWNSHIP_CLERK,

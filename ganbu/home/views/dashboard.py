@@ -5,8 +5,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
-from ganbu.core.access import public, requires
-from ganbu.core.selectors import cadres_by_child_unit, dashboard_figures
+from ganbu.home.selectors import cadres_by_child_unit, dashboard_figures
+from ganbu.org.access import public, requires
 
 
 @requires("org.view", kind="page")
@@ -26,7 +26,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         ("核定职数", f["posts"]),
     ]
     by_unit = cadres_by_child_unit(user=user)  # type: ignore[arg-type]
-    return render(request, "core/dashboard.html", {"stat_cards": stat_cards, "by_unit": by_unit})
+    return render(request, "home/dashboard.html", {"stat_cards": stat_cards, "by_unit": by_unit})
 
 
 @public("load balancer health check; reveals nothing but liveness")

@@ -1,4 +1,4 @@
-"""Tests for ganbu.cadres.strokes (按姓氏笔画 ordering); plain functions, no database."""
+"""Tests for ganbu.core.strokes (按姓氏笔画 ordering); plain functions, no database."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from ganbu.cadres.strokes import (
+from ganbu.core.strokes import (
     DATA_FILE,
     GAP_KEY,
     KEY_WIDTH,

@@ -1,6 +1,0 @@
-from django.urls import path
-
-from ganbu.audit import views
-
-app_name = "audit"
-urlpatterns = [path("", views.event_list, name="event_list")]
