@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from ganbu.testing import World, build_world
+from ganbu.testing.world import World, build_world
 
 
 @pytest.fixture

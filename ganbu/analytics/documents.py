@@ -23,10 +23,10 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ganbu.analytics.rules import RETIREMENT_GROUP_LABELS
 from ganbu.analytics.selectors.comparison import Comparison
 from ganbu.analytics.selectors.forecast import Forecast
 from ganbu.analytics.selectors.structure import Dimension, StructureTable
+from ganbu.cadres.rules import RETIREMENT_GROUP_LABELS
 from ganbu.core.office import set_fonts
 
 THIN = Side(style="thin", color="999999")

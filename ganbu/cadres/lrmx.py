@@ -86,7 +86,7 @@ VERSION = "3.2.1.6"
 
 def _retirement_month(cadre: Cadre) -> str:
     """到龄年月: the statutory retirement month under the 2025 reform (yyyyMM)."""
-    from ganbu.analytics.rules import retirement_group, statutory_retirement
+    from ganbu.cadres.rules import retirement_group, statutory_retirement
 
     group = retirement_group(cadre.gender, cadre.personnel_category)
     return statutory_retirement(cadre.birth_date, group).year_month

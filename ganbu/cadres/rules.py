@@ -7,6 +7,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from enum import StrEnum
 from typing import Protocol, TypeVar
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -246,3 +247,92 @@ def state_periods(
         else:
             periods.append(period)
     return periods
+
+
+# ---------------------------------------------------------------------------------------------
+# Statutory retirement age (2025 reform: 《关于实施渐进式延迟法定退休年龄的决定》, from 2025-01-01)
+# ---------------------------------------------------------------------------------------------
+
+
+class RetirementGroup(StrEnum):
+    MEN = "men60"  # men, originally 60 → 63
+    WOMEN_CADRES = "women55"  # women cadres (原法定退休年龄55周岁的女职工), 55 → 58
+    WOMEN_WORKERS = "women50"  # women workers (原法定退休年龄50周岁的女职工), 50 → 55
+
+
+@dataclass(frozen=True)
+class RetirementRule:
+    base_age: int
+    first_affected: tuple[int, int]  # (year, month) of birth from which the age rises
+    months_per_step: int  # one more month of age per this many months of birth
+    max_delay_months: int
+
+
+RETIREMENT_RULES = {
+    RetirementGroup.MEN: RetirementRule(60, (1965, 1), 4, 36),
+    RetirementGroup.WOMEN_CADRES: RetirementRule(55, (1970, 1), 4, 36),
+    RetirementGroup.WOMEN_WORKERS: RetirementRule(50, (1975, 1), 2, 60),
+}
+RETIREMENT_GROUP_LABELS = {
+    RetirementGroup.MEN: "男性(原60周岁)",
+    RetirementGroup.WOMEN_CADRES: "女干部(原55周岁)",
+    RetirementGroup.WOMEN_WORKERS: "女职工(原50周岁)",
+}
+
+# 人员类别 codes whose women are cadres (公务员, 参公人员, 事业人员 — the registry holds 事业单位
+# management staff): the 55 group. Everyone else in the registry (村(社区)干部, 其他) is not a
+# cadre in the sense of the decision and is put in the 50 group.
+WOMEN_CADRE_CATEGORIES = frozenset({"1", "2", "3"})
+
+
+def retirement_group(gender: str, personnel_category: str) -> RetirementGroup:
+    if gender == "1":
+        return RetirementGroup.MEN
+    if personnel_category in WOMEN_CADRE_CATEGORIES:
+        return RetirementGroup.WOMEN_CADRES
+    return RetirementGroup.WOMEN_WORKERS
+
+
+@dataclass(frozen=True)
+class Retirement:
+    years: int
+    months: int  # the age is `years` years and `months` months
+    year: int  # the year and month of retirement (the month the age is reached)
+    month: int
+
+    @property
+    def age_label(self) -> str:
+        return f"{self.years}岁" + (f"{self.months}个月" if self.months else "")
+
+    @property
+    def year_month(self) -> str:
+        """yyyyMM, as LRMX 到龄年月 (DaoLingNianYue)."""
+        return f"{self.year}{self.month:02d}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}年{self.month}月"
+
+
+def retirement_delay_months(born: date, group: RetirementGroup) -> int:
+    rule = RETIREMENT_RULES[group]
+    first_year, first_month = rule.first_affected
+    months_after = (born.year - first_year) * 12 + (born.month - first_month)
+    if months_after < 0:
+        return 0
+    return min(months_after // rule.months_per_step + 1, rule.max_delay_months)
+
+
+def statutory_retirement(born: date, group: RetirementGroup) -> Retirement:
+    """The statutory retirement age and month. Born 1965-01 (men): 60 years 1 month, retiring
+    2025-02; born 1976-09 or later: 63 years. The month of retirement is the birth month plus the
+    age, as in the official comparison table (对照表)."""
+    rule = RETIREMENT_RULES[group]
+    total_months = rule.base_age * 12 + retirement_delay_months(born, group)
+    month_index = born.year * 12 + (born.month - 1) + total_months
+    return Retirement(
+        years=total_months // 12,
+        months=total_months % 12,
+        year=month_index // 12,
+        month=month_index % 12 + 1,
+    )

@@ -20,7 +20,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from ganbu.analytics.models import AgeCap
-from ganbu.analytics.rules import Retirement, RetirementGroup, retirement_group, statutory_retirement
 from ganbu.analytics.selectors.sql import Sql, fetch_all, in_list, join
 from ganbu.analytics.selectors.state import (
     POPULATION_SUBJECTS,
@@ -31,7 +30,13 @@ from ganbu.analytics.selectors.state import (
     state_source,
 )
 from ganbu.analytics.selectors.structure import birth_year_sql
-from ganbu.cadres.rules import LEVEL_ORDER
+from ganbu.cadres.rules import (
+    LEVEL_ORDER,
+    Retirement,
+    RetirementGroup,
+    retirement_group,
+    statutory_retirement,
+)
 from ganbu.core.dates import add_years, age_on, years_before
 from ganbu.core.numbers import format_hundredths, percent_hundredths
 from ganbu.org.models import Unit

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from django.db.models import Model
 
 from ganbu.analytics.models import CompositionRule
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 MARKER = "越权标记"
 

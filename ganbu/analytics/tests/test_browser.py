@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from ganbu.core.browser import browser_available, login, make_driver, save_screenshot
-from ganbu.testing import PASSWORD, make_user
+from ganbu.testing.world import PASSWORD, make_user
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,7 +32,7 @@ def driver() -> Iterator[Any]:
 @pytest.fixture
 def demo() -> Any:
     from ganbu.org.models import Role, Unit
-    from ganbu.testing import seed_registry_demo
+    from ganbu.testing.registry import seed_registry_demo
 
     seed_registry_demo(cadres=900, seed=3)
     county = Unit.objects.get(parent__isnull=True)

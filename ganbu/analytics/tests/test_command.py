@@ -12,7 +12,7 @@ from django.core.management import CommandError, call_command
 from openpyxl import load_workbook
 
 from ganbu.analytics.tests.helpers import Appt, Edu, Person, add_person
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

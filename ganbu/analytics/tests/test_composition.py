@@ -17,7 +17,7 @@ from ganbu.analytics.tests.helpers import Appt, Edu, Person, add_person, townshi
 from ganbu.audit.models import AuditEvent
 from ganbu.org import services as org_services
 from ganbu.org.models import Post, Unit
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

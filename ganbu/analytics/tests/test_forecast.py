@@ -9,11 +9,11 @@ import pytest
 from django.utils import timezone
 
 from ganbu.analytics import services
-from ganbu.analytics.rules import RetirementGroup
 from ganbu.analytics.selectors.forecast import Forecast, age_cap_forecast
 from ganbu.analytics.tests.helpers import Appt, Person, add_person
+from ganbu.cadres.rules import RetirementGroup
 from ganbu.org.models import Unit
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -23,7 +23,7 @@ from ganbu.cadres.rules import EDUCATION_RANK, LEVEL_ORDER
 from ganbu.cadres.services import state_periods_rebuild
 from ganbu.core.pinyin import name_keys
 from ganbu.org.models import Unit
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -295,7 +295,7 @@ def test_past_dates_fall_back_to_history_when_the_periods_were_never_built(world
 
 
 def test_periods_give_the_history_tables_on_the_demo_county(db: None) -> None:
-    from ganbu.testing import seed_registry_demo
+    from ganbu.testing.registry import seed_registry_demo
 
     seed_registry_demo(cadres=400, seed=7)
     state_periods_rebuild()  # whether or not the seeder built them, the same rows

@@ -11,15 +11,13 @@ from ganbu.analytics.rules import (
     SEED000_BANDS,
     SEED001_BANDS,
     Grade,
-    RetirementGroup,
     SentencePart,
     bands_from_cuts,
     grade_of,
     parse_cuts,
-    retirement_group,
     seed_sentence,
-    statutory_retirement,
 )
+from ganbu.cadres.rules import RetirementGroup, retirement_group, statutory_retirement
 from ganbu.core.dates import add_years, age_on, years_before
 from ganbu.core.numbers import (
     average_tenths,

@@ -23,7 +23,7 @@ from ganbu.analytics.selectors.structure import (
 from ganbu.analytics.tests.helpers import Appt, Edu, Person, Rank, add_person
 from ganbu.cadres.selectors import CadreFilters
 from ganbu.org.models import Unit
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 
@@ -274,7 +274,7 @@ def test_compare_two_dates(world: World) -> None:
 
 
 def _demo_county() -> None:
-    from ganbu.testing import seed_registry_demo
+    from ganbu.testing.registry import seed_registry_demo
 
     seed_registry_demo(cadres=400, seed=7)
 

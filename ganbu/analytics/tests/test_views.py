@@ -19,7 +19,7 @@ from ganbu.analytics.models import AgeCap, CompositionRule
 from ganbu.analytics.tests.helpers import Appt, Edu, Person, add_person, township_teams
 from ganbu.audit.models import AuditEvent
 from ganbu.org.models import Unit
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -30,7 +30,6 @@ from ganbu.analytics.forms import (
     StructureForm,
     StructureOptionsForm,
 )
-from ganbu.analytics.rules import RETIREMENT_GROUP_LABELS
 from ganbu.analytics.selectors.comparison import compare
 from ganbu.analytics.selectors.composition import composition_check, metric_label
 from ganbu.analytics.selectors.forecast import age_cap_forecast
@@ -52,6 +51,7 @@ from ganbu.analytics.views.common import (
     scoped_unit,
     today_iso,
 )
+from ganbu.cadres.rules import RETIREMENT_GROUP_LABELS
 from ganbu.core.downloads import DOCX, XLSX, attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit, User

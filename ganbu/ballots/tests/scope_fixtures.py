@@ -9,7 +9,7 @@ from django.db.models import Model
 
 from ganbu.ballots import services
 from ganbu.ballots.models import BallotSession
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 MARKER = "越权标记"
 

@@ -32,7 +32,7 @@ from ganbu.ballots.models import BallotBox, BallotCode, BallotSession, RaterGrou
 from ganbu.ballots.services import issuing
 from ganbu.org import services as org_services
 from ganbu.org.models import Role, UnitKind
-from ganbu.testing import make_user
+from ganbu.testing.world import make_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

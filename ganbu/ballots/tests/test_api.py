@@ -13,7 +13,7 @@ from ganbu.ballots import codes as code_rules
 from ganbu.ballots import selectors, services
 from ganbu.ballots.models import BallotCode, BallotSession, Tally
 from ganbu.ballots.tests.factories import approval_session, close, issue, open_, recommendation_session
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

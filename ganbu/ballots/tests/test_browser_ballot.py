@@ -14,7 +14,7 @@ from ganbu.ballots.codes import display
 from ganbu.ballots.models import Tally
 from ganbu.ballots.tests.factories import issue, open_, rating_session, recommendation_session
 from ganbu.core.browser import browser_available, make_driver, save_screenshot
-from ganbu.testing import PASSWORD, World
+from ganbu.testing.world import PASSWORD, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

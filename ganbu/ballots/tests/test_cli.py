@@ -12,7 +12,8 @@ from django.core.management import CommandError, call_command
 
 from ganbu.ballots import services
 from ganbu.ballots.models import BallotSession
-from ganbu.testing import World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -18,7 +18,7 @@ from ganbu.ballots.models import BallotBox, BallotCode, Tally
 from ganbu.ballots.services import casting
 from ganbu.ballots.services import sessions as sessions_service
 from ganbu.ballots.tests.factories import approval_session, close, issue, open_
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

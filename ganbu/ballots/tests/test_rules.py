@@ -16,7 +16,7 @@ from ganbu.ballots.tests.factories import (
     rating_session,
     recommendation_session,
 )
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 
 def test_decision_passes_only_with_more_than_half_of_expected() -> None:

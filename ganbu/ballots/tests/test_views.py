@@ -13,7 +13,7 @@ from ganbu.audit.models import AuditEvent
 from ganbu.ballots import services
 from ganbu.ballots.models import BallotSession, SessionVoter
 from ganbu.ballots.tests.factories import approval_session, close, issue, open_, rating_session
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

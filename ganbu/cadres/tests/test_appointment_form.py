@@ -29,7 +29,7 @@ from ganbu.cadres.appointment_form import (
 from ganbu.cadres.models import Cadre, EducationKind
 from ganbu.cadres.rules import make_id_number
 from ganbu.org.models import Unit, User
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

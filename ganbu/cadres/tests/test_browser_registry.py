@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from ganbu.core.browser import browser_available, login, make_driver, save_screenshot
-from ganbu.testing import PASSWORD, World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import PASSWORD, World
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

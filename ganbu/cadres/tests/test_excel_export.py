@@ -19,7 +19,8 @@ from ganbu.cadres.models import Appointment, Cadre, Education, EducationKind, Ra
 from ganbu.cadres.rules import make_id_number
 from ganbu.cadres.tests.test_excel_import import person, xlsx
 from ganbu.core.dates import age_on
-from ganbu.testing import World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

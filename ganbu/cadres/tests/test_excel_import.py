@@ -28,7 +28,8 @@ from ganbu.cadres.models import (
     RankRecord,
 )
 from ganbu.cadres.rules import make_id_number
-from ganbu.testing import World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

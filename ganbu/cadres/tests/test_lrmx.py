@@ -30,7 +30,7 @@ from ganbu.cadres.lrmx import (
 from ganbu.cadres.models import Appointment, Cadre, Education, FamilyMember
 from ganbu.cadres.rules import make_id_number
 from ganbu.cadres.tests.test_appointment_form import AS_OF, build_full_cadre, cadre_data, tail, tiny_png
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

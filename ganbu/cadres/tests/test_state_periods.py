@@ -18,7 +18,7 @@ from ganbu.cadres.models import Cadre, StatePeriod
 from ganbu.cadres.rules import OPEN_END, AppointmentFacts, Period, state_periods
 from ganbu.cadres.selectors import state_periods_on
 from ganbu.cadres.tests.test_excel_import import person, run, xlsx
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

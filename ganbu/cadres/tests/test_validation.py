@@ -12,7 +12,7 @@ from ganbu.audit.models import AuditEvent
 from ganbu.cadres import services
 from ganbu.cadres.models import Cadre
 from ganbu.cadres.rules import id_check_char, make_id_number, parse_id_number
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,8 @@ from django.utils import timezone
 from ganbu.audit.models import AuditEvent
 from ganbu.cadres.models import Appointment, Cadre, FamilyMember
 from ganbu.cadres.rules import make_id_number
-from ganbu.testing import World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

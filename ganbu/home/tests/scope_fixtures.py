@@ -15,7 +15,8 @@ from ganbu.audit.services import record_event
 from ganbu.cadres.models import Cadre, FamilyMember, ImportJob
 from ganbu.cadres.services import cadre_set_photo
 from ganbu.org.models import Unit
-from ganbu.testing import World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World
 
 MARKER = "越权标记"
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from ganbu.audit.models import AuditEvent
 from ganbu.org.models import Role, User
-from ganbu.testing import PASSWORD, World, make_user
+from ganbu.testing.world import PASSWORD, World, make_user
 
 pytestmark = pytest.mark.django_db
 

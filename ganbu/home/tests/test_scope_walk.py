@@ -18,7 +18,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from ganbu.home.tests.scope_fixtures import KWARG_FILLERS, SCOPE_FIXTURES
 from ganbu.org.access import Access
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 SKIP_NAMESPACES = {"admin"}
 

@@ -9,7 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from ganbu.org.models import Role, User
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from ganbu.audit.models import AuditEvent
 from ganbu.org import services
 from ganbu.org.models import CodeItem, Unit, UnitKind
 from ganbu.org.scoping import filter_by_scope, units_in_scope
-from ganbu.testing import World
+from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 

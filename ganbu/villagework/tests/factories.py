@@ -12,7 +12,8 @@ from datetime import date
 from ganbu.cadres.models import Cadre
 from ganbu.core.pinyin import name_keys
 from ganbu.org.models import Unit
-from ganbu.testing import World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World
 from ganbu.villagework.models import Assignment, Household, HouseholdCategory
 
 

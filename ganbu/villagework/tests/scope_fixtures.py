@@ -10,7 +10,8 @@ from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.utils import timezone
 
-from ganbu.testing import World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World
 from ganbu.villagework.models import (
     Assignment,
     Evaluation,

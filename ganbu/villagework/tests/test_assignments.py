@@ -13,7 +13,8 @@ from django.urls import reverse
 from ganbu.audit.models import AuditEvent
 from ganbu.cadres.models import Cadre, CadreStatus
 from ganbu.org.models import Role, User
-from ganbu.testing import World, make_cadre, make_user
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World, make_user
 from ganbu.villagework.models import Assignment, AssignmentRole, LogKind, WorkLog
 from ganbu.villagework.services.assignments import (
     assignment_create,

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ganbu.audit.models import AuditEvent
-from ganbu.testing import World
+from ganbu.testing.world import World
 from ganbu.villagework.models import Visit, WorkLog
 from ganbu.villagework.tests.factories import vw
 

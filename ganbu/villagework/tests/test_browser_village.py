@@ -15,7 +15,7 @@ import pytest
 from django.utils import timezone
 
 from ganbu.core.browser import browser_available, login, make_driver, save_screenshot
-from ganbu.testing import PASSWORD, World
+from ganbu.testing.world import PASSWORD, World
 from ganbu.villagework.models import Visit, WorkLog
 from ganbu.villagework.services.config import get_settings
 from ganbu.villagework.services.logs import week_of

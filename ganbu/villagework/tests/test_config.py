@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ganbu.audit.models import AuditEvent
-from ganbu.testing import World
+from ganbu.testing.world import World
 from ganbu.villagework.services.config import get_settings, settings_update
 
 pytestmark = pytest.mark.django_db

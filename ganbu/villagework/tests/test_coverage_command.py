@@ -18,7 +18,7 @@ from django.core.management.base import CommandError
 
 from ganbu.org import services as org_services
 from ganbu.org.models import UnitKind
-from ganbu.testing import World
+from ganbu.testing.world import World
 from ganbu.villagework.models import RequestStatus
 from ganbu.villagework.tests.factories import VillageWorld, make_household, vw
 from ganbu.villagework.tests.test_stats import request, visit_log

@@ -11,7 +11,7 @@ from docx.oxml.ns import qn
 from openpyxl import load_workbook
 
 from ganbu.org.models import Unit
-from ganbu.testing import World
+from ganbu.testing.world import World
 from ganbu.villagework.documents import (
     HEADERS,
     WorkRecord,

@@ -18,7 +18,8 @@ from ganbu.audit.models import AuditEvent
 from ganbu.ballots import services as ballot_services
 from ganbu.ballots.models import BallotSession
 from ganbu.cadres.models import EvaluationRecord
-from ganbu.testing import PASSWORD, World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import PASSWORD, World
 from ganbu.villagework.models import (
     Assignment,
     Evaluation,

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ganbu.audit.models import AuditEvent
-from ganbu.testing import World
+from ganbu.testing.world import World
 from ganbu.villagework import excel
 from ganbu.villagework.excel import import_households, template_xlsx
 from ganbu.villagework.models import Household

@@ -13,7 +13,8 @@ from django.urls import reverse
 
 from ganbu.audit.models import AuditEvent
 from ganbu.core.browser import browser_available, login, make_driver, save_screenshot
-from ganbu.testing import PASSWORD, World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import PASSWORD, World
 from ganbu.villagework.models import Assignment, AssignmentRole, Household, LogKind, Visit, WorkLog
 from ganbu.villagework.services.households import (
     clean_household,

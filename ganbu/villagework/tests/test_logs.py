@@ -16,7 +16,8 @@ from django.utils import timezone
 
 from ganbu.audit.models import AuditEvent
 from ganbu.org.models import User
-from ganbu.testing import World, make_cadre, make_user
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World, make_user
 from ganbu.villagework.models import (
     Assignment,
     Household,

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from ganbu.testing import World
+from ganbu.testing.world import World
 from ganbu.villagework.tests.factories import vw
 
 pytestmark = pytest.mark.django_db

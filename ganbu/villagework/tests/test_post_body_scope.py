@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ganbu.cadres.models import Cadre, EvaluationRecord
 from ganbu.org.models import Role
-from ganbu.testing import World, make_user
+from ganbu.testing.world import World, make_user
 from ganbu.villagework.models import (
     Assignment,
     Evaluation,

@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from ganbu.org import services as org_services
 from ganbu.org.models import UnitKind
-from ganbu.testing import World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World
 from ganbu.villagework.models import Assignment, Evaluation
 from ganbu.villagework.services.config import get_settings
 from ganbu.villagework.tests.factories import VillageWorld, make_household, vw

@@ -16,7 +16,8 @@ from openpyxl import load_workbook
 from ganbu.audit.models import AuditEvent
 from ganbu.core.browser import browser_available, login, make_driver, save_screenshot
 from ganbu.org.models import User
-from ganbu.testing import PASSWORD, World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import PASSWORD, World
 from ganbu.villagework.models import Assignment, RequestStatus, WorkLog
 from ganbu.villagework.tests.factories import VillageWorld, make_household, vw
 from ganbu.villagework.tests.test_stats import request, visit_log

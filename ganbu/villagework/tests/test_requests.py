@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ganbu.audit.models import AuditEvent
-from ganbu.testing import World, make_user
+from ganbu.testing.world import World, make_user
 from ganbu.villagework.models import RequestCategory, RequestStatus, VillagerRequest
 from ganbu.villagework.services.config import settings_update
 from ganbu.villagework.services.requests import (

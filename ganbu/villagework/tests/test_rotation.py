@@ -14,7 +14,8 @@ from django.urls import reverse
 from ganbu.cadres.models import Cadre
 from ganbu.core.dates import add_years, stay_years
 from ganbu.org.models import Unit
-from ganbu.testing import World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World
 from ganbu.villagework.models import Assignment, AssignmentRole
 from ganbu.villagework.selectors.villages import current_stays, rotation_due, rotation_upcoming, stay_of
 from ganbu.villagework.services.config import settings_update

@@ -8,7 +8,8 @@ import pytest
 
 from ganbu.cadres.models import Cadre
 from ganbu.org.models import Unit
-from ganbu.testing import World, make_cadre, make_user
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World, make_user
 from ganbu.villagework.models import Assignment, WorkLog
 from ganbu.villagework.selectors import scope
 from ganbu.villagework.tests.factories import vw

@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ganbu.audit.models import AuditEvent
-from ganbu.testing import World
+from ganbu.testing.world import World
 from ganbu.villagework.services.config import get_settings
 
 pytestmark = pytest.mark.django_db

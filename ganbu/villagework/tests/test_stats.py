@@ -14,7 +14,8 @@ from ganbu.core.dates import full_weeks
 from ganbu.core.numbers import percent
 from ganbu.org import services as org_services
 from ganbu.org.models import Unit, UnitKind
-from ganbu.testing import World, make_cadre
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World
 from ganbu.villagework.models import (
     Assignment,
     Household,
