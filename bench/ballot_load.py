@@ -151,7 +151,7 @@ def main() -> None:
     sizes[0] += args.codes - sum(sizes)
     session = services.session_create(
         unit=county,
-        title="公开竞职大会现场评议(基准测试)",
+        title="公开竞职大会现场评议（基准测试）",
         kind="rating",
         subjects=SUBJECTS,
         groups=[

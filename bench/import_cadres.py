@@ -104,7 +104,7 @@ def generate(path: Path, rows: int, *, seed: int, changed: bool = False) -> None
             title, level, category = f"{unit_name}办公室科员", "科员", "公务员"
         else:
             code, unit_name = rng.choice(villages)
-            title, level, category = f"{unit_name}村委会委员", "其他", "村(社区)干部"
+            title, level, category = f"{unit_name}村委会委员", "其他", "村（社区）干部"
         since = work + timedelta(days=rng.randint(0, max(1, (today - work).days - 400)))
         rank = rng.choice(["一级科员", "二级科员", "四级主任科员"]) if category == "公务员" else ""
         name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.randint(1, 2)))

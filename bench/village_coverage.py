@@ -145,7 +145,7 @@ def seed(townships: int, villages: int, households: int, year: int) -> dict[str,
                             assignment=assignment,
                             logged_on=monday + timedelta(days=offset),
                             kind=rng.choice(KINDS),
-                            content="走访农户,宣传政策",
+                            content="走访农户，宣传政策",
                         )
                     )
             logs = WorkLog.objects.bulk_create(logs)

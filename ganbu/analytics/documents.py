@@ -84,7 +84,7 @@ def write_structure_sheet(ws: Worksheet, table: StructureTable, *, start_row: in
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
     ws.cell(row=r, column=1).alignment = CENTER
     r += 1
-    ws.cell(row=r, column=1, value=f"{date_label(table)};学历口径:{table.education_label}")
+    ws.cell(row=r, column=1, value=f"{date_label(table)}；学历口径：{table.education_label}")
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
     r += 1
     _cell(ws, r, 1, "类别", header=True)
@@ -113,7 +113,7 @@ def write_structure_sheet(ws: Worksheet, table: StructureTable, *, start_row: in
     _cell(ws, r + 2, column + 1, _percent_value(table.average_age_tenths), fmt="0.0")
     _cell(ws, r + 3, column + 1, None)
     _cell(ws, r + 2, 1, "人数", header=True)
-    _cell(ws, r + 3, 1, "占比(%)", header=True)
+    _cell(ws, r + 3, 1, "占比（%）", header=True)
     ws.column_dimensions["A"].width = 10
     for c in range(2, width + 1):
         ws.column_dimensions[get_column_letter(c)].width = 9
@@ -152,11 +152,11 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
         "维度",
         "类别",
         f"{a.as_of:%Y-%m-%d} 人数",
-        "占比(%)",
+        "占比（%）",
         f"{b.as_of:%Y-%m-%d} 人数",
-        "占比(%)",
+        "占比（%）",
         "人数增减",
-        "占比增减(百分点)",
+        "占比增减（百分点）",
     )
     for col, text in enumerate(headers, start=1):
         _cell(ws, 3, col, text, header=True)
@@ -206,7 +206,7 @@ FORECAST_HEADERS = (
     "任职年龄界限",
     "到杠时间",
     "法定退休年龄",
-    "法定退休时间(到龄年月)",
+    "法定退休时间（到龄年月）",
     "退休年龄口径",
     "政治面貌",
     "民族",
@@ -220,7 +220,7 @@ def forecast_xlsx(forecast: Forecast, codes: dict[str, dict[str, str]]) -> bytes
     ws.title = "到龄预测"
     ws.cell(row=1, column=1, value=f"{forecast.unit.name}领导干部到龄预测").font = Font(bold=True, size=14)
     ws.cell(
-        row=2, column=1, value=f"起算日期 {forecast.as_of:%Y-%m-%d};领导干部总数 {forecast.leaders_total} 人"
+        row=2, column=1, value=f"起算日期 {forecast.as_of:%Y-%m-%d}；领导干部总数 {forecast.leaders_total} 人"
     )
     headers = (
         "年度",
@@ -232,7 +232,7 @@ def forecast_xlsx(forecast: Forecast, codes: dict[str, dict[str, str]]) -> bytes
         "其中妇女",
         "其中党外",
         "其中少数民族",
-        "累计占领导干部总数(%)",
+        "累计占领导干部总数（%）",
     )
     for col, text in enumerate(headers, start=1):
         _cell(ws, 4, col, text, header=True)
@@ -368,7 +368,7 @@ def structure_docx(tables: Sequence[StructureTable], *, comparison: Comparison |
         note = document.add_paragraph()
         set_fonts(
             note.add_run(
-                f"注:{date_label(table)};学历口径为{table.education_label};占比保留一位小数(四舍五入)。"
+                f"注：{date_label(table)}；学历口径为{table.education_label}；占比保留一位小数（四舍五入）。"
             ),
             TABLE_FONT,
             9,
@@ -381,13 +381,13 @@ def structure_docx(tables: Sequence[StructureTable], *, comparison: Comparison |
             for row in dimension.rows:
                 if row.delta:
                     sign = "增加" if row.delta > 0 else "减少"
-                    parts.append(f"{row.label}{sign}{abs(row.delta)}名(占比{row.delta_points}个百分点)")
+                    parts.append(f"{row.label}{sign}{abs(row.delta)}名（占比{row.delta_points}个百分点）")
         a, b = comparison.before, comparison.after
         text = (
-            f"与{a.as_of.year}年{a.as_of.month}月相比,{b.as_of.year}年{b.as_of.month}月总人数由{a.total}人变为{b.total}人,"
+            f"与{a.as_of.year}年{a.as_of.month}月相比，{b.as_of.year}年{b.as_of.month}月总人数由{a.total}人变为{b.total}人，"
             f"平均年龄由{a.average_age}岁变为{b.average_age}岁"
         )
-        _paragraph(document, text + (";其中" + ";".join(parts) if parts else "") + "。")
+        _paragraph(document, text + ("；其中" + "；".join(parts) if parts else "") + "。")
     document.core_properties.title = title_of(first)
     out = io.BytesIO()
     document.save(out)

@@ -100,8 +100,8 @@ class StructureForm(StructureOptionsForm):
 
 
 class CompareForm(StructureOptionsForm):
-    before = forms.DateField(label="时点一(如换届前)", required=False, widget=DATE_INPUT)
-    after = forms.DateField(label="时点二(如换届后)", required=False, widget=DATE_INPUT)
+    before = forms.DateField(label="时点一（如换届前）", required=False, widget=DATE_INPUT)
+    after = forms.DateField(label="时点二（如换届后）", required=False, widget=DATE_INPUT)
 
     field_order = ["before", "after", "population", "bands", "cuts", "education"]
 
@@ -149,8 +149,8 @@ class RegistryFilterForm(CadreFilterForm):
                 shown = "是"
             else:
                 shown = value
-            parts.append(f"{field.label}:{shown}")
-        return ";".join(parts)
+            parts.append(f"{field.label}：{shown}")
+        return "；".join(parts)
 
     def has_filters(self) -> bool:
         return bool(self.label())
@@ -177,12 +177,12 @@ class RuleForm(forms.Form):
     name = forms.CharField(label="规则名称", max_length=100)
     scope = forms.ChoiceField(label="适用对象", choices=RuleScope.choices)
     metric = forms.ChoiceField(label="指标", choices=Metric.choices)
-    age = forms.IntegerField(label="年龄上限(含,仅年龄指标)", required=False, min_value=18, max_value=80)
+    age = forms.IntegerField(label="年龄上限（含，仅年龄指标）", required=False, min_value=18, max_value=80)
     min_count = forms.IntegerField(
-        label="每班子至少(名,仅班子规则)", required=False, min_value=1, max_value=50
+        label="每班子至少（名，仅班子规则）", required=False, min_value=1, max_value=50
     )
     min_percent = forms.DecimalField(
-        label="不低于(%,仅总体规则)",
+        label="不低于（%，仅总体规则）",
         required=False,
         min_value=0,
         max_value=100,
@@ -190,7 +190,7 @@ class RuleForm(forms.Form):
         max_digits=5,
     )
     team_kinds = forms.MultipleChoiceField(
-        label="班子类型(不选表示全部班子)",
+        label="班子类型（不选表示全部班子）",
         required=False,
         choices=TeamKind.choices,
         widget=forms.CheckboxSelectMultiple,
@@ -217,7 +217,7 @@ class AgeCapsForm(forms.Form):
         for level in CAP_LEVELS:
             for gender, gender_label in (("1", "男"), ("2", "女")):
                 self.fields[cap_field_name(level, gender)] = forms.IntegerField(
-                    label=f"{level_names.get(level, level)}({gender_label})",
+                    label=f"{level_names.get(level, level)}（{gender_label}）",
                     required=False,
                     min_value=40,
                     max_value=70,

@@ -32,11 +32,11 @@ class CompositionRule(TimeStampedModel):
     name = models.CharField("规则名称", max_length=100)
     scope = models.CharField("适用对象", max_length=12, choices=RuleScope.choices)
     metric = models.CharField("指标", max_length=16, choices=Metric.choices)
-    age = models.PositiveSmallIntegerField("年龄上限(含)", null=True, blank=True)
-    min_count = models.PositiveSmallIntegerField("每班子至少(名)", null=True, blank=True)
-    min_percent = models.DecimalField("不低于(%)", max_digits=5, decimal_places=2, null=True, blank=True)
+    age = models.PositiveSmallIntegerField("年龄上限（含）", null=True, blank=True)
+    min_count = models.PositiveSmallIntegerField("每班子至少（名）", null=True, blank=True)
+    min_percent = models.DecimalField("不低于（%）", max_digits=5, decimal_places=2, null=True, blank=True)
     team_kinds = models.CharField(
-        "班子类型", max_length=200, blank=True, help_text="逗号分隔的班子类型代码;留空表示全部班子"
+        "班子类型", max_length=200, blank=True, help_text="逗号分隔的班子类型代码；留空表示全部班子"
     )
     source = models.CharField("依据", max_length=200, blank=True)
     is_active = models.BooleanField("启用", default=True)
@@ -80,7 +80,7 @@ class AgeCap(TimeStampedModel):
 
     level = models.CharField("职务层次", max_length=8)  # code table leadership_level
     gender = models.CharField("性别", max_length=1)  # code table gender
-    age = models.PositiveSmallIntegerField("年龄界限(周岁)")
+    age = models.PositiveSmallIntegerField("年龄界限（周岁）")
 
     class Meta:
         verbose_name = "任职年龄界限"

@@ -74,18 +74,18 @@ SEED000_BANDS = (
 )
 BAND_PRESETS: dict[str, tuple[AgeBand, ...]] = {"seed001": SEED001_BANDS, "seed000": SEED000_BANDS}
 BAND_PRESET_LABELS = {
-    "seed001": "35岁以下 / 36–40 / 41–50 / 51岁以上(种子001)",
-    "seed000": "30岁以下 / 30–34 / 35–40 / 41–45 / 45岁以上(种子000)",
+    "seed001": "35岁以下 / 36–40 / 41–50 / 51岁以上（种子001）",
+    "seed000": "30岁以下 / 30–34 / 35–40 / 41–45 / 45岁以上（种子000）",
 }
 
-CUTS_PATTERN = re.compile(r"^\s*\d{1,2}(\s*[,,、]\s*\d{1,2})*\s*$")
+CUTS_PATTERN = re.compile(r"^\s*\d{1,2}(\s*[,，、]\s*\d{1,2})*\s*$")
 
 
 def parse_cuts(text: str) -> tuple[int, ...]:
     """「35,40,50」 → (35, 40, 50). Raises ValueError with a Chinese message."""
     if not CUTS_PATTERN.match(text or ""):
-        raise ValueError("分界年龄格式应为用逗号分隔的整数,如 35,40,50")
-    cuts = tuple(int(x) for x in re.split(r"[,,、]", text))
+        raise ValueError("分界年龄格式应为用逗号分隔的整数，如 35,40,50")
+    cuts = tuple(int(x) for x in re.split(r"[,，、]", text))
     bands_from_cuts(cuts)  # validates
     return cuts
 
@@ -183,17 +183,17 @@ def seed_sentence(
     Whole percentages, half up; categories with no one are left out; groups are joined with 「;」
     as in seed 001.
     """
-    head = f"截至{as_of.year}年{as_of.month}月,{subject}{total}人"
+    head = f"截至{as_of.year}年{as_of.month}月，{subject}{total}人"
     if total == 0:
         return head + "。"
     parts: list[str] = []
     for group in groups:
         for part in group:
             if part.count:
-                parts.append(f"{part.phrase}{part.count}名,占{percent_whole(part.count, total)}%")
-    text = head + (",其中" + ";".join(parts) if parts else "")
+                parts.append(f"{part.phrase}{part.count}名，占{percent_whole(part.count, total)}%")
+    text = head + ("，其中" + "；".join(parts) if parts else "")
     if average_age_tenths is not None:
-        text += f";平均年龄{format_tenths(average_age_tenths)}岁"
+        text += f"；平均年龄{format_tenths(average_age_tenths)}岁"
     return text + "。"
 
 

@@ -65,15 +65,15 @@ def validate_rule(data: dict[str, Any]) -> dict[str, str]:
         errors["age"] = "只有「不超过规定年龄」指标需要填写年龄上限"
     if scope == RuleScope.TEAM:
         if data.get("min_count") is None or int(data["min_count"]) < 1:
-            errors["min_count"] = "班子规则需填写每班子至少人数(≥1)"
+            errors["min_count"] = "班子规则需填写每班子至少人数（≥1）"
         if data.get("min_percent") is not None:
-            errors["min_percent"] = "班子规则按人数要求,不填比例"
+            errors["min_percent"] = "班子规则按人数要求，不填比例"
     elif scope == RuleScope.POPULATION:
         percent = data.get("min_percent")
         if percent is None or not Decimal(0) < Decimal(percent) <= Decimal(100):
             errors["min_percent"] = "总体规则需填写 0–100 之间的比例"
         if data.get("min_count") is not None:
-            errors["min_count"] = "总体规则按比例要求,不填人数"
+            errors["min_count"] = "总体规则按比例要求，不填人数"
         if (data.get("team_kinds") or "").strip():
             errors["team_kinds"] = "总体规则不区分班子类型"
     kinds = [k.strip() for k in (data.get("team_kinds") or "").split(",") if k.strip()]

@@ -158,17 +158,17 @@ def verify_chain() -> ChainReport:
                 False,
                 checked,
                 expected_seq,
-                f"缺少第 {expected_seq} 条(下一条为第 {event.seq} 条):记录被删除",
+                f"缺少第 {expected_seq} 条（下一条为第 {event.seq} 条）：记录被删除",
             )
         if event.prev_hash != expected_prev:
             return ChainReport(
                 False,
                 checked,
                 event.seq,
-                f"第 {event.seq} 条的前一哈希与第 {event.seq - 1} 条不符:记录被删除、替换或调换顺序",
+                f"第 {event.seq} 条的前一哈希与第 {event.seq - 1} 条不符：记录被删除、替换或调换顺序",
             )
         if event_hash(event) != event.hash:
-            return ChainReport(False, checked, event.seq, f"第 {event.seq} 条的内容与其哈希不符:记录被修改")
+            return ChainReport(False, checked, event.seq, f"第 {event.seq} 条的内容与其哈希不符：记录被修改")
         expected_prev = event.hash
         expected_seq += 1
         checked += 1
@@ -179,6 +179,6 @@ def verify_chain() -> ChainReport:
             False,
             checked,
             checked + 1 if head_seq > checked else head_seq,
-            f"链头记录为第 {head_seq} 条,表中最后一条为第 {checked} 条:末尾记录被删除或链头被改动",
+            f"链头记录为第 {head_seq} 条，表中最后一条为第 {checked} 条：末尾记录被删除或链头被改动",
         )
     return ChainReport(True, checked)

@@ -22,10 +22,10 @@ NOT_A_VOTER = "not_a_voter"
 PAPER_INVALID = "paper_invalid"
 
 MESSAGES = {
-    CODE_UNKNOWN: "票码无效:请核对票码是否输入正确(字母不区分大小写)。",
-    CODE_USED: "此票码已经使用过,每个票码只能投一次票。",
-    NOT_OPEN: "投票尚未开始或已经结束,请听从会议工作人员安排。",
-    BAD_REQUEST: "提交的内容格式不正确,请刷新页面后重试。",
+    CODE_UNKNOWN: "票码无效：请核对票码是否输入正确（字母不区分大小写）。",
+    CODE_USED: "此票码已经使用过，每个票码只能投一次票。",
+    NOT_OPEN: "投票尚未开始或已经结束，请听从会议工作人员安排。",
+    BAD_REQUEST: "提交的内容格式不正确，请刷新页面后重试。",
 }
 
 HTTP_STATUS = {

@@ -11,10 +11,10 @@ from ganbu.ballots.results import Result, SubjectResult
 from ganbu.core.office import set_fonts
 
 RULE_NOTES = {
-    "decision": "常委会票决:到会人数须达到应到会人数的三分之二;同意票超过应到会人数半数的为通过。",
-    "consultation": "全委会征求意见:不同意票超过半数(计算基数见上)的,不再作为提名人选。",
-    "recommendation": "民主推荐:每票所选人数超过规定人数的为废票;最高得票率低于30%的应进行第二轮推荐。",
-    "rating": "民主测评:按各类评议人权重加权计算;满意度=优秀+称职;不称职票达到30%的予以预警。",
+    "decision": "常委会票决：到会人数须达到应到会人数的三分之二；同意票超过应到会人数半数的为通过。",
+    "consultation": "全委会征求意见：不同意票超过半数（计算基数见上）的，不再作为提名人选。",
+    "recommendation": "民主推荐：每票所选人数超过规定人数的为废票；最高得票率低于30%的应进行第二轮推荐。",
+    "rating": "民主测评：按各类评议人权重加权计算；满意度=优秀+称职；不称职票达到30%的予以预警。",
 }
 
 
@@ -24,10 +24,10 @@ def _rule_note(result: Result) -> str:
 
 def _columns(result: Result) -> list[str]:
     if result.kind == SessionKind.RECOMMENDATION:
-        return ["得票", "得票率(%)"]
-    cols = [f"{o}" for o in result.options] + [f"{o}(%)" for o in result.options]
+        return ["得票", "得票率（%）"]
+    cols = [f"{o}" for o in result.options] + [f"{o}（%）" for o in result.options]
     if result.kind == SessionKind.RATING:
-        cols.append("满意度(%)")
+        cols.append("满意度（%）")
     if result.rule == "decision":
         cols.append("是否通过")
     if result.rule == "consultation":
@@ -37,7 +37,7 @@ def _columns(result: Result) -> list[str]:
 
 def _row(result: Result, sr: SubjectResult) -> list[object]:
     if result.kind == SessionKind.RECOMMENDATION:
-        return [sr.label, sr.votes or 0, rules.percent(sr.share), "; ".join(sr.flags)]
+        return [sr.label, sr.votes or 0, rules.percent(sr.share), "；".join(sr.flags)]
     row: list[object] = [sr.label]
     row += [sr.counts[o] for o in result.options]
     row += [rules.percent(sr.shares.get(o)) for o in result.options]
@@ -48,23 +48,23 @@ def _row(result: Result, sr: SubjectResult) -> list[object]:
     if result.rule == "consultation":
         row.append("不再作为提名人选" if sr.dropped else "保留")
     flags = [f for f in sr.flags if f not in ("通过", "未通过")]
-    return [*row, "; ".join(flags)]
+    return [*row, "；".join(flags)]
 
 
 def _summary_lines(result: Result) -> list[str]:
     lines = [
-        f"类型:{result.kind_label}",
-        f"应到 {result.total('expected')} 人,实到 {result.total('present')} 人,"
-        f"发出 {result.total('issued')} 票,收回 {result.total('returned')} 票,"
-        f"废票 {result.total('invalid')} 票,有效 {result.total('valid')} 票",
+        f"类型：{result.kind_label}",
+        f"应到 {result.total('expected')} 人，实到 {result.total('present')} 人，"
+        f"发出 {result.total('issued')} 票，收回 {result.total('returned')} 票，"
+        f"废票 {result.total('invalid')} 票，有效 {result.total('valid')} 票",
     ]
     if result.denominator is not None:
         basis = "应到人数" if result.denominator_basis == "expected" else "实到人数"
-        lines.append(f"计算基数:{basis} {result.denominator} 人")
-    lines.append("投票有效" if result.valid else "投票无效:" + ";".join(result.invalid_reasons))
+        lines.append(f"计算基数：{basis} {result.denominator} 人")
+    lines.append("投票有效" if result.valid else "投票无效：" + "；".join(result.invalid_reasons))
     lines += result.flags
     if result.tally_sha256:
-        lines.append(f"计票结果已封存,SHA-256:{result.tally_sha256}")
+        lines.append(f"计票结果已封存，SHA-256：{result.tally_sha256}")
     return lines
 
 
@@ -90,7 +90,7 @@ def result_xlsx(result: Result) -> bytes:
         ws.append(_row(result, sr))
     if result.write_ins:
         ws.append([])
-        ws.append(["另选他人", "得票", "得票率(%)"])
+        ws.append(["另选他人", "得票", "得票率（%）"])
         for name, votes, share in result.write_ins:
             ws.append([name, votes, rules.percent(share)])
     ws.column_dimensions["A"].width = 18
@@ -107,7 +107,7 @@ def result_xlsx(result: Result) -> bytes:
                 g.returned,
                 g.invalid,
                 g.valid,
-                "票数过少,不单独显示" if g.suppressed else "显示",
+                "票数过少，不单独显示" if g.suppressed else "显示",
             ]
         )
     for g in result.groups:
@@ -115,7 +115,7 @@ def result_xlsx(result: Result) -> bytes:
             continue
         ws_g = wb.create_sheet(g.name[:28] or "分组")
         columns = ["得票"] if result.kind == SessionKind.RECOMMENDATION else result.options
-        ws_g.append(["姓名", *columns, *[f"{c}(%)" for c in columns]])
+        ws_g.append(["姓名", *columns, *[f"{c}（%）" for c in columns]])
         for sr in result.subjects:
             counts = sr.by_group.get(g.name, {})
             shares = sr.group_shares.get(g.name, {})
@@ -162,10 +162,10 @@ def result_docx(result: Result) -> bytes:
             cell.text = "" if value is None else str(value)
     if result.write_ins:
         doc.add_paragraph(
-            "另选他人:" + ";".join(f"{n} {v} 票({rules.percent(s)}%)" for n, v, s in result.write_ins)
+            "另选他人：" + "；".join(f"{n} {v} 票（{rules.percent(s)}%）" for n, v, s in result.write_ins)
         )
     doc.add_paragraph("")
-    doc.add_paragraph("各类评议人:")
+    doc.add_paragraph("各类评议人：")
     gt = doc.add_table(rows=1, cols=8)
     gt.style = "Table Grid"
     for cell, text in zip(
@@ -178,7 +178,7 @@ def result_docx(result: Result) -> bytes:
         for cell, value in zip(cells, values, strict=True):
             cell.text = "" if value is None else str(value)
     doc.add_paragraph("")
-    doc.add_paragraph("监票人(签字):__________    计票人(签字):__________    日期:__________")
+    doc.add_paragraph("监票人（签字）：__________    计票人（签字）：__________    日期：__________")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

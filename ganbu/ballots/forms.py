@@ -20,7 +20,7 @@ from ganbu.ballots.services import GroupSpec
 from ganbu.org.models import Role, Unit, User
 from ganbu.org.scoping import units_in_scope
 
-SEPARATORS = re.compile(r"[,,、\s\t]+")
+SEPARATORS = re.compile(r"[,，、\s\t]+")
 
 
 def _lines(text: str) -> list[str]:
@@ -31,30 +31,30 @@ class SessionForm(forms.Form):
     title = forms.CharField(label="名称", max_length=200)
     unit = forms.ModelChoiceField(label="组织单位", queryset=Unit.objects.none(), empty_label=None)
     kind = forms.ChoiceField(label="类型", choices=SessionKind.choices)
-    rule = forms.ChoiceField(label="表决规则(仅表决)", choices=ApprovalRule.choices, required=False)
+    rule = forms.ChoiceField(label="表决规则（仅表决）", choices=ApprovalRule.choices, required=False)
     mode = forms.ChoiceField(label="投票方式", choices=SessionMode.choices, initial=SessionMode.ELECTRONIC)
     subjects = forms.CharField(
-        label="测评/表决对象或候选人(每行一人:姓名,或身份证号;可加「|说明」)",
+        label="测评/表决对象或候选人（每行一人：姓名，或身份证号；可加「|说明」）",
         widget=forms.Textarea(attrs={"rows": 5}),
         required=False,
     )
     options = forms.CharField(
-        label="选项(每行一个;留空用默认:测评 优秀/称职/基本称职/不称职,表决 同意/不同意/缓议)",
+        label="选项（每行一个；留空用默认：测评 优秀/称职/基本称职/不称职，表决 同意/不同意/缓议）",
         widget=forms.Textarea(attrs={"rows": 2}),
         required=False,
     )
     groups = forms.CharField(
-        label="评议人类别(每行:名称 权重 应到人数,如「村民代表 4 30」)",
+        label="评议人类别（每行：名称 权重 应到人数，如「村民代表 4 30」）",
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    max_choices = forms.IntegerField(label="最多可选人数(推荐)", min_value=1, initial=1)
-    min_choices = forms.IntegerField(label="最少须选人数(推荐)", min_value=0, initial=0)
-    allow_write_in = forms.BooleanField(label="允许另选他人(推荐)", required=False)
+    max_choices = forms.IntegerField(label="最多可选人数（推荐）", min_value=1, initial=1)
+    min_choices = forms.IntegerField(label="最少须选人数（推荐）", min_value=0, initial=0)
+    allow_write_in = forms.BooleanField(label="允许另选他人（推荐）", required=False)
     denominator = forms.ChoiceField(
         label="征求意见计算基数", choices=Denominator.choices, initial=Denominator.EXPECTED
     )
     description = forms.CharField(
-        label="说明(显示在选票上)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="说明（显示在选票上）", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
@@ -74,7 +74,7 @@ class SessionForm(forms.Form):
             if len(parts) == 2:
                 parts = [parts[0], "1", parts[1]]
             if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
-                raise forms.ValidationError(f"第 {number} 行应为「名称 权重 应到人数」,如「村民代表 4 30」")
+                raise forms.ValidationError(f"第 {number} 行应为「名称 权重 应到人数」，如「村民代表 4 30」")
             specs.append(GroupSpec(name=parts[0], weight=int(parts[1]), expected=int(parts[2])))
         return specs
 
@@ -114,7 +114,7 @@ class CodesForm(forms.Form):
     group = forms.ChoiceField(label="评议人类别")
     count = forms.IntegerField(label="数量", min_value=1, max_value=5000)
     format = forms.ChoiceField(
-        label="格式", choices=[("pdf", "A4 二维码票签(PDF)"), ("csv", "票码清单(CSV)")]
+        label="格式", choices=[("pdf", "A4 二维码票签（PDF）"), ("csv", "票码清单（CSV）")]
     )
     test = forms.BooleanField(label="模拟测试票码", required=False)
 
@@ -133,7 +133,7 @@ class PresentForm(forms.Form):
         self.groups = list(session.groups.all())
         for g in self.groups:
             self.fields[f"present_{g.pk}"] = forms.IntegerField(
-                label=f"{g.name} 实到(应到 {g.expected})",
+                label=f"{g.name} 实到（应到 {g.expected}）",
                 min_value=0,
                 max_value=g.expected,
                 required=False,
@@ -177,7 +177,7 @@ class PaperForm(forms.Form):
     returned = forms.IntegerField(label="收回票数", min_value=0)
     invalid = forms.IntegerField(label="作废票数", min_value=0, initial=0)
     write_ins = forms.CharField(
-        label="另选他人(每行:姓名 票数)", widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label="另选他人（每行：姓名 票数）", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
 
     def __init__(self, *args: Any, session: BallotSession, **kwargs: Any) -> None:

@@ -39,7 +39,7 @@ class Denominator(models.TextChoices):
 
 class SessionMode(models.TextChoices):
     ELECTRONIC = "electronic", "扫码/手机投票"
-    PAPER = "paper", "纸质票(录入计票结果)"
+    PAPER = "paper", "纸质票（录入计票结果）"
 
 
 class SessionStatus(models.TextChoices):

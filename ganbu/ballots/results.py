@@ -236,11 +236,13 @@ def compute_result(session: BallotSession) -> Result:
         if rules.returned_exceeds_issued(gr.returned, gr.issued):
             result.valid = False
             result.invalid_reasons.append(
-                f"「{gr.name}」收回 {gr.returned} 票,多于发出的 {gr.issued} 票,本次投票无效"
+                f"「{gr.name}」收回 {gr.returned} 票，多于发出的 {gr.issued} 票，本次投票无效"
             )
     if any(gr.suppressed for gr in groups):
         names = "、".join(gr.name for gr in groups if gr.suppressed)
-        result.flags.append(f"{names} 有效票少于 {session.min_group_size} 张,不单独显示分组结果(已计入合计)")
+        result.flags.append(
+            f"{names} 有效票少于 {session.min_group_size} 张，不单独显示分组结果（已计入合计）"
+        )
 
     if session.kind == SessionKind.RECOMMENDATION:
         _recommendation(session, result, counters, write_in_counts, group_rows, subjects)
@@ -267,7 +269,7 @@ def _options(
             if not result.quorum_met:
                 result.valid = False
                 result.invalid_reasons.append(
-                    f"实到 {present} 人,不足应到 {expected} 人的三分之二,不能作出决定"
+                    f"实到 {present} 人，不足应到 {expected} 人的三分之二，不能作出决定"
                 )
         elif session.denominator == Denominator.PRESENT:
             result.denominator, result.denominator_basis = present, Denominator.PRESENT
@@ -294,7 +296,7 @@ def _options(
             if satisfied and all(x is not None for x in satisfied):
                 sr.satisfaction = sum((x for x in satisfied if x is not None), Fraction(0))
             if rules.UNFIT in sr.shares and rules.unfit_warning(sr.shares[rules.UNFIT]):
-                sr.flags.append("不称职票达到30%,不胜任现职预警")
+                sr.flags.append("不称职票达到30%，不胜任现职预警")
         else:
             sr.shares = {o: rules.share(n, total_valid) for o, n in counts.items()}
             assert result.denominator is not None
@@ -306,7 +308,7 @@ def _options(
             else:
                 sr.dropped = rules.consultation_drops(counts[rules.DISAGREE], result.denominator)
                 if sr.dropped:
-                    sr.flags.append("超过半数不同意,不再作为提名人选")
+                    sr.flags.append("超过半数不同意，不再作为提名人选")
         result.subjects.append(sr)
 
 
@@ -348,4 +350,4 @@ def _recommendation(
     shares += [s for _, _, s in result.write_ins if s is not None]
     top = max(shares) if shares else None
     if rules.second_round_needed(top):
-        result.flags.append(f"最高得票率 {rules.percent(top)}% 低于30%,应进行第二轮推荐")
+        result.flags.append(f"最高得票率 {rules.percent(top)}% 低于30%，应进行第二轮推荐")

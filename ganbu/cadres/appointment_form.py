@@ -49,7 +49,7 @@ from ganbu.org.scoping import filter_in_subtree
 
 OPEN_GAP = " " * 6  # what follows `2016.01--` in an open (current) period
 PERIOD_GAP = "  "  # between the period and the text
-CONCURRENT_MARK = "(兼)"
+CONCURRENT_MARK = "（兼）"
 DECEASED_MARKS = ("已故", "去世", "病故")
 
 # Family members in the conventional order of the form: spouse, children, parents, in-laws,
@@ -90,7 +90,7 @@ def month_text(value: date | None) -> str:
 
 def birth_text(born: date, as_of: date) -> str:
     """出生年月(岁): `1985.03(40岁)`, the age counted at `as_of`."""
-    return f"{month_text(born)}({age_on(born, as_of)}岁)"
+    return f"{month_text(born)}（{age_on(born, as_of)}岁）"
 
 
 def party_text(cadre: Cadre, codes: CodeBook) -> str:
@@ -100,7 +100,7 @@ def party_text(cadre: Cadre, codes: CodeBook) -> str:
     if status == "01":
         return month_text(cadre.party_joined_on)
     if status == "02":
-        return f"{month_text(cadre.party_joined_on)}(预备党员)"
+        return f"{month_text(cadre.party_joined_on)}（预备党员）"
     if status in ("", "13"):
         return ""
     return codes.name("political_status", status)
@@ -252,8 +252,8 @@ def compose_resume(posts: Sequence[ResumePost], studies: Sequence[ResumeStudy]) 
     for entry in entries:
         text = "、".join([entry.text, *joined.get(id(entry), [])])
         if entry.nested:
-            inner = ";".join(f"{period_text(s.started_on, s.ended_on)} {s.text}" for s in entry.nested)
-            text += f"(其间:{inner})"
+            inner = "；".join(f"{period_text(s.started_on, s.ended_on)} {s.text}" for s in entry.nested)
+            text += f"（其间：{inner}）"
         lines.append(resume_line(entry.started_on, entry.ended_on, text))
     return lines
 
@@ -303,7 +303,7 @@ def assessment_text(cadre: Cadre, as_of: date, codes: CodeBook) -> str:
     rows = sorted((a for a in cadre.assessments.all() if a.year <= as_of.year), key=lambda a: a.year)[-3:]
     if not rows:
         return ""
-    return ";".join(f"{a.year}年度{codes.name('assessment_result', a.grade)}" for a in rows) + "。"
+    return "；".join(f"{a.year}年度{codes.name('assessment_result', a.grade)}" for a in rows) + "。"
 
 
 def rewards_text(cadre: Cadre, as_of: date) -> str:
@@ -315,9 +315,9 @@ def rewards_text(cadre: Cadre, as_of: date) -> str:
     for r in rows:
         text = f"{month_text(r.granted_on)} {r.name}"
         if r.authority:
-            text += f"({r.authority})"
+            text += f"（{r.authority}）"
         parts.append(text)
-    return ";".join(parts) + "。"
+    return "；".join(parts) + "。"
 
 
 @dataclass(frozen=True)
@@ -469,7 +469,7 @@ def unique_name(name: str, used: set[str]) -> str:
     stem, dot, ext = name.rpartition(".")
     while candidate in used:
         n += 1
-        candidate = f"{stem}({n}){dot}{ext}"
+        candidate = f"{stem}（{n}）{dot}{ext}"
     used.add(candidate)
     return candidate
 
@@ -582,7 +582,7 @@ def _page_one(document: Any, data: FormData) -> None:
     _write(c(0, 1), data.name)
     _label(c(0, 2), "性别")
     _write(c(0, 3), data.gender)
-    _label(c(0, 4), "出生年月\n(岁)")
+    _label(c(0, 4), "出生年月\n（岁）")
     _write(c(0, 5), data.birth, size=10.5)
     _photo(c(0, 6).merge(c(3, 6)), data.photo)
     _label(c(1, 0), "民族")
@@ -646,7 +646,9 @@ def _page_two(document: Any, data: FormData) -> None:
         _write(c(row, 1).merge(c(row, last)), value, align=WD_ALIGN_PARAGRAPH.LEFT)
     head = 3
     _label(c(head, 0).merge(c(head + n_family, 0)), _vertical("家庭主要成员及重要社会关系"))
-    for col, label in enumerate(("称谓", "姓名", "出生年月\n(年龄)", "政治面貌", "工作单位及职务"), start=1):
+    for col, label in enumerate(
+        ("称谓", "姓名", "出生年月\n（年龄）", "政治面貌", "工作单位及职务"), start=1
+    ):
         _label(c(head, col), label)
     _height(t, head, 1.0)
     for i in range(n_family):
@@ -665,7 +667,7 @@ def _page_two(document: Any, data: FormData) -> None:
                 size=10.5,
                 align=WD_ALIGN_PARAGRAPH.LEFT if left else WD_ALIGN_PARAGRAPH.CENTER,
             )
-    seal = "\n\n\n(盖章)\n年    月    日"
+    seal = "\n\n\n（盖章）\n年    月    日"
     row = head + n_family + 1
     _height(t, row, 3.2)
     _label(c(row, 0), "呈报\n单位")
@@ -719,7 +721,7 @@ def build_appointment_form(
     _page_two(document, data)
     footer = document.add_paragraph()
     footer.paragraph_format.space_before = Pt(6)
-    set_fonts(footer.add_run(f"填表人:{data.filled_by}{' ' * 24}填表时间:{as_of:%Y.%m.%d}"), LABEL_FONT, 12)
+    set_fonts(footer.add_run(f"填表人：{data.filled_by}{' ' * 24}填表时间：{as_of:%Y.%m.%d}"), LABEL_FONT, 12)
     document.core_properties.title = f"干部任免审批表 {cadre.name}"
     out = io.BytesIO()
     document.save(out)

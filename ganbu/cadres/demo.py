@@ -87,7 +87,7 @@ class CadreBuilder:
             self._insert(plans)
             reset_queries()  # with DEBUG on, Django keeps the SQL of recent queries: bulk inserts are huge
             made += size
-            self.ctx.progress(f"已生成干部 {made}/{n}({time.monotonic() - started:.0f} 秒)")
+            self.ctx.progress(f"已生成干部 {made}/{n}（{time.monotonic() - started:.0f} 秒）")
         self.ctx.stats.cadres += n
 
     def _plan_cadre(self, unit: Unit, seat: Post | None, seq: int) -> dict:

@@ -24,19 +24,18 @@ affected ids (for the audit event).
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
 import os
 import re
 import time
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from itertools import islice
 from pathlib import Path
-from typing import IO, Any, NamedTuple, cast
+from typing import IO, Any, cast
 
 from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
 from django.db.models import OuterRef, Q, Subquery
@@ -61,8 +60,25 @@ from ganbu.cadres.rules import (
     held_appointments,
     parse_id_number,
 )
+from ganbu.core import spreadsheet
 from ganbu.core.dates import age_on
 from ganbu.core.pinyin import name_keys
+from ganbu.core.spreadsheet import (
+    DATE_FORMATS_HINT,
+    Cell,
+    ImportFileError,
+    ImportResultBase,
+    Reader,
+    RowError,
+    Source,
+    cell_text,
+    code_text,
+    digest,
+    is_blank,
+    open_workbook,
+    parse_date,
+    xlsx_bytes,
+)
 from ganbu.org.codes import CODE_TABLES
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import unit_in_scope
@@ -118,25 +134,25 @@ class Column:
 
 
 COLUMNS: tuple[Column, ...] = (
-    Column("姓名", "name", "text", note="必填,不超过50字。"),
-    Column("性别", "gender", "code", "gender", "必填,须与身份证号一致。"),
-    Column("民族", "ethnicity", "code", "ethnicity", "必填,如 汉族 或 01。"),
-    Column("出生日期", "birth_date", "date", note="必填,须与身份证号中的出生日期一致。"),
+    Column("姓名", "name", "text", note="必填，不超过50字。"),
+    Column("性别", "gender", "code", "gender", "必填，须与身份证号一致。"),
+    Column("民族", "ethnicity", "code", "ethnicity", "必填，如 汉族 或 01。"),
+    Column("出生日期", "birth_date", "date", note="必填，须与身份证号中的出生日期一致。"),
     Column(
         "身份证号",
         "id_number",
         "id",
-        note="必填,18位(末位可为X)。导入以身份证号识别干部:已存在则更新,否则新增。"
-        "请把本列设为“文本”格式,否则Excel会把超过15位的数字截断。",
+        note="必填，18位（末位可为X）。导入以身份证号识别干部：已存在则更新，否则新增。"
+        "请把本列设为“文本”格式，否则Excel会把超过15位的数字截断。",
     ),
     Column("政治面貌", "political_status", "code", "political_status", "必填。"),
     Column(
         "入党时间",
         "party_joined_on",
         "date",
-        note="中共党员、预备党员必填,且应在年满18周岁之后;其他人员不填。",
+        note="中共党员、预备党员必填，且应在年满18周岁之后；其他人员不填。",
     ),
-    Column("参加工作时间", "work_started_on", "date", note="应晚于出生日期,不晚于今天。"),
+    Column("参加工作时间", "work_started_on", "date", note="应晚于出生日期，不晚于今天。"),
     Column("全日制学历", "ft_education", "code", "education", "全日制教育的最高学历。"),
     Column("全日制学位", "ft_degree", "code", "degree", "全日制教育的最高学位。"),
     Column(
@@ -144,25 +160,25 @@ COLUMNS: tuple[Column, ...] = (
         "hi_education",
         "code",
         "education",
-        "含在职教育的最高学历;高于全日制学历时记为在职教育,不应低于全日制学历。",
+        "含在职教育的最高学历；高于全日制学历时记为在职教育，不应低于全日制学历。",
     ),
-    Column("最高学位", "hi_degree", "code", "degree", "含在职教育的最高学位;不应低于全日制学位。"),
-    Column("单位代码", "unit_code", "text", note="必填,须为本系统中您数据范围内的单位代码。"),
+    Column("最高学位", "hi_degree", "code", "degree", "含在职教育的最高学位；不应低于全日制学位。"),
+    Column("单位代码", "unit_code", "text", note="必填，须为本系统中您数据范围内的单位代码。"),
     Column(
         "职务",
         "title",
         "text",
-        note="现任主要职务名称(不超过200字)。与档案中的现任职务不同时,原任职自动在新任职时间前一天结束。",
+        note="现任主要职务名称（不超过200字）。与档案中的现任职务不同时，原任职自动在新任职时间前一天结束。",
     ),
     Column("职务层次", "level", "code", "leadership_level", "填写职务时选填。"),
-    Column("任职时间", "post_since", "date", note="填写职务时必填,不早于参加工作时间,不晚于今天。"),
+    Column("任职时间", "post_since", "date", note="填写职务时必填，不早于参加工作时间，不晚于今天。"),
     Column(
         "职级",
         "rank",
         "code",
         "civil_service_rank",
-        "公务员职级。新增干部的任职级时间按任职时间(无则按参加工作时间)记录;"
-        "已有干部职级变动时按导入当日记录,可在干部档案中修改。",
+        "公务员职级。新增干部的任职级时间按任职时间（无则按参加工作时间）记录；"
+        "已有干部职级变动时按导入当日记录，可在干部档案中修改。",
     ),
     Column("人员类别", "personnel_category", "code", "personnel_category", "必填。"),
 )
@@ -203,11 +219,6 @@ HELP_SHEET = "填写说明"
 CODES_SHEET = "代码表"
 CHUNK_ROWS = 1000
 MAX_STORED_ERRORS = 5000
-STREAM_ABOVE_BYTES = 64 * 1024 * 1024  # ≈ 600,000 rows: read with openpyxl, bounded memory
-DATE_FORMATS_HINT = "可填写 1980-05-03、1980/5/3、1980.05、1980年5月、1980年5月3日、198005 或 19800503"
-DATE_FORMAT = "yyyy-mm-dd"
-
-Cell = Any  # str | int | float | bool | date | datetime | time | timedelta | None
 
 
 # ---------------------------------------------------------------------------------------------
@@ -215,173 +226,28 @@ Cell = Any  # str | int | float | bool | date | datetime | time | timedelta | No
 # ---------------------------------------------------------------------------------------------
 
 
-class RowError(NamedTuple):
-    """One problem: the Excel row number (None for the file as a whole), the header, the reason."""
-
-    row: int | None
-    column: str
-    message: str
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
-
-    def __str__(self) -> str:
-        where = f"第{self.row}行 " if self.row is not None else ""
-        return f"{where}[{self.column or '文件'}] {self.message}"
-
-
 @dataclass
-class ImportResult:
-    filename: str
-    sha256: str
-    dry_run: bool
-    total_rows: int = 0
-    created: int = 0
-    updated: int = 0  # existing cadres matched by 身份证号 (changed or not)
-    unchanged: int = 0  # of `updated`, those whose record did not change at all
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0  # may exceed len(errors) when the list was capped
-    seconds: float = 0.0
-
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
-
-    @property
-    def summary(self) -> str:
-        if not self.ok:
-            capped = f",仅列出前 {len(self.errors)} 处" if self.error_count > len(self.errors) else ""
-            return f"文件中有 {self.error_count} 处错误{capped},未导入任何数据"
-        if self.dry_run:
-            return f"校验通过:新增 {self.created} 名,更新 {self.updated} 名(试运行,未写入)"
-        return f"导入成功:新增 {self.created} 名,更新 {self.updated} 名"
-
-
-class ImportFileError(Exception):
-    """The file cannot be imported at all (unreadable, no header, missing columns)."""
-
-    def __init__(self, errors: list[RowError]) -> None:
-        super().__init__("; ".join(str(e) for e in errors))
-        self.errors = errors
+class ImportResult(ImportResultBase):
+    unit_word = "名"
 
 
 # ---------------------------------------------------------------------------------------------
 # Cell parsing
 # ---------------------------------------------------------------------------------------------
 
-_DATE_TEXT = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
-_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
-_EXCEL_EPOCH = date(1899, 12, 30)
-_MAX_SERIAL = (date(2100, 12, 31) - _EXCEL_EPOCH).days
-
-
-def _blank(value: Cell) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def cell_text(value: Cell) -> str:
-    """A cell as stripped text; whole numbers without a spurious '.0'."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, date):  # datetime too
-        return f"{value:%Y-%m-%d}"
-    return str(value).strip()
-
-
-def _code_text(value: Cell) -> str:
-    """A code-like cell (code table value, unit code): full-width letters and digits made ASCII."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell_text(value)))
-
-
-def _checked_date(year: int, month: int, day: int, raw: str) -> date:
-    if not 1900 <= year <= 2100:
-        raise ValueError(f"「{raw}」的年份不合理")
-    try:
-        return date(year, month, day)
-    except ValueError:
-        raise ValueError(f"「{raw}」不是有效日期") from None
-
-
-def parse_date(value: Cell) -> date | None:
-    """An Excel cell as a date. Accepts real Excel dates, Excel serial numbers and the text (or
-    number) forms 1980-05-03, 1980/5/3, 1980.05, 1980.5, 1980年5月, 1980年5月3日, 198005,
-    19800503; a month without a day means the 1st. Raises ValueError with a Chinese reason."""
-    if _blank(value):
-        return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
-    if isinstance(value, bool):
-        raise ValueError(f"「{value}」不是日期")
-    if isinstance(value, int | float):
-        return _date_from_number(value)
-    if isinstance(value, str):
-        return _date_from_text(value)
-    raise ValueError(f"「{value}」不是日期")
-
-
-def _date_from_number(value: float) -> date:
-    if isinstance(value, float) and not value.is_integer():
-        whole = int(value)
-        if 1900 <= whole <= 2100:  # 1980.05 typed into a number cell
-            text = repr(value)
-            if re.fullmatch(r"\d{4}\.1", text):
-                raise ValueError(
-                    f"「{text}」有歧义:Excel把 {whole}.10 存成了数字 {text},无法区分1月和10月,"
-                    f"请写成 {whole}-01 或 {whole}-10(或把单元格设为文本格式)"
-                )
-            return _date_from_text(text)
-        value = float(whole)  # a serial with a time of day
-    number = int(value)
-    text = str(number)
-    if len(text) == 8:
-        return _checked_date(number // 10000, number // 100 % 100, number % 100, text)
-    if len(text) == 6:
-        return _checked_date(number // 100, number % 100, 1, text)
-    if 1900 <= number <= 2100:
-        raise ValueError(f"「{text}」只有年份,应至少填写到月份")
-    if 1 <= number <= _MAX_SERIAL:
-        return _EXCEL_EPOCH + timedelta(days=number)
-    raise ValueError(f"「{text}」不是有效日期")
-
-
-def _date_from_text(raw: str) -> date:
-    text = unicodedata.normalize("NFKC", raw).strip()
-    text = _TIME_SUFFIX.sub("", text).strip()
-    if text.isdigit():
-        if len(text) == 8:
-            return _checked_date(int(text[:4]), int(text[4:6]), int(text[6:]), raw.strip())
-        if len(text) == 6:
-            return _checked_date(int(text[:4]), int(text[4:]), 1, raw.strip())
-        raise ValueError(f"「{raw.strip()}」不是有效日期")
-    normal = re.sub(r"\s+", "", text)
-    normal = normal.replace("年", "-").replace("月", "-").replace("日", "").replace("号", "")
-    normal = normal.replace("/", "-").replace(".", "-").rstrip("-")
-    match = _DATE_TEXT.match(normal)
-    if not match:
-        raise ValueError(f"「{raw.strip()}」不是有效日期")
-    year, month, day = match.group(1), match.group(2), match.group(3)
-    return _checked_date(int(year), int(month), int(day) if day else 1, raw.strip())
-
-
 ID_NUMERIC_MESSAGE = (
-    "身份证号被存成了数字,Excel只保留15位有效数字,后几位已丢失;"
-    "请把身份证号列设置为“文本”格式后重新录入(或在号码前加英文单引号 ')"
+    "身份证号被存成了数字，Excel只保留15位有效数字，后几位已丢失；"
+    "请把身份证号列设置为“文本”格式后重新录入（或在号码前加英文单引号 '）"
 )
 
 
 def parse_id_cell(value: Cell) -> str:
     """The 身份证号 of a cell, normalised (upper case, no spaces). Numbers are accepted only when no
     digit can have been lost: Excel keeps 15 significant digits, a float cannot hold 18."""
-    if _blank(value):
+    if is_blank(value):
         return ""
     if isinstance(value, bool):
-        raise ValueError("身份证号应为18位,前17位为数字,最后一位为数字或X")
+        raise ValueError("身份证号应为18位，前17位为数字，最后一位为数字或X")
     if isinstance(value, float):
         if not value.is_integer() or abs(value) >= 1e15:
             raise ValueError(ID_NUMERIC_MESSAGE)
@@ -406,133 +272,13 @@ def id_number_error(id_number: str, born: date | None, gender: str | None) -> st
     if born and info.birth_date != born:
         return f"身份证号中的出生日期 {info.birth_date:%Y-%m-%d} 与出生日期 {born:%Y-%m-%d} 不一致"
     if gender in ("1", "2") and info.gender != gender:
-        return f"身份证号显示性别为{'男' if info.gender == '1' else '女'},与填写的性别不一致"
+        return f"身份证号显示性别为{'男' if info.gender == '1' else '女'}，与填写的性别不一致"
     return None
 
 
-def _header_key(value: Cell) -> str:
-    return _code_text(value).strip("*")
-
-
 # ---------------------------------------------------------------------------------------------
-# Reading workbooks
+# Header
 # ---------------------------------------------------------------------------------------------
-
-Source = str | os.PathLike[str] | bytes
-
-
-class _Reader:
-    """Streams the rows of one sheet: (Excel row number, cells). Re-iterable for the second pass."""
-
-    engine = ""
-
-    def sheet_names(self) -> list[str]:
-        raise NotImplementedError
-
-    def rows(self, sheet: str) -> Iterator[tuple[int, Sequence[Cell]]]:
-        raise NotImplementedError
-
-    def row_count(self, sheet: str) -> int:
-        raise NotImplementedError
-
-    def close(self) -> None:
-        pass
-
-
-class _CalamineReader(_Reader):
-    engine = "calamine"
-
-    def __init__(self, source: Source) -> None:
-        from python_calamine import CalamineWorkbook
-
-        if isinstance(source, bytes):
-            self.book = CalamineWorkbook.from_filelike(io.BytesIO(source))
-        else:
-            self.book = CalamineWorkbook.from_path(os.fspath(source))
-        self._sheets: dict[str, Any] = {}
-
-    def _sheet(self, name: str) -> Any:
-        if name not in self._sheets:
-            self._sheets[name] = self.book.get_sheet_by_name(name)
-        return self._sheets[name]
-
-    def sheet_names(self) -> list[str]:
-        from python_calamine import SheetVisibleEnum
-
-        return [m.name for m in self.book.sheets_metadata if m.visible == SheetVisibleEnum.Visible]
-
-    def rows(self, sheet: str) -> Iterator[tuple[int, Sequence[Cell]]]:
-        # python-calamine pads the rows above the used range, so the index is the absolute row.
-        yield from enumerate(self._sheet(sheet).iter_rows(), start=1)
-
-    def row_count(self, sheet: str) -> int:
-        end = self._sheet(sheet).end
-        return int(end[0]) + 1 if end else 0
-
-    def close(self) -> None:
-        self._sheets.clear()
-        self.book.close()
-
-
-class _OpenpyxlReader(_Reader):
-    engine = "openpyxl"
-
-    def __init__(self, source: Source) -> None:
-        import openpyxl
-
-        self.source = source
-        self.book = openpyxl.load_workbook(self._open(), read_only=True, data_only=True)
-
-    def _open(self) -> Any:
-        return io.BytesIO(self.source) if isinstance(self.source, bytes) else os.fspath(self.source)
-
-    def sheet_names(self) -> list[str]:
-        return [ws.title for ws in self.book.worksheets if ws.sheet_state == "visible"]
-
-    def rows(self, sheet: str) -> Iterator[tuple[int, Sequence[Cell]]]:
-        ws = self.book[sheet]
-        yield from enumerate(ws.iter_rows(values_only=True), start=1)
-
-    def row_count(self, sheet: str) -> int:
-        return int(self.book[sheet].max_row or 0)
-
-    def close(self) -> None:
-        self.book.close()
-
-
-def _source_size(source: Source) -> int:
-    return len(source) if isinstance(source, bytes) else os.stat(source).st_size
-
-
-def _calamine(source: Source) -> _Reader:
-    reader = _CalamineReader(source)
-    try:
-        names = reader.sheet_names()
-        if names:
-            reader.row_count(names[0])  # parses the first sheet now: a broken one falls back
-    except Exception:
-        reader.close()
-        raise
-    return reader
-
-
-def open_workbook(source: Source) -> _Reader:
-    """python-calamine (fast; holds the parsed sheet in memory, ~1 KB per row), openpyxl
-    read-only as the fallback when calamine cannot read the file, and first choice for files so
-    large (over STREAM_ABOVE_BYTES) that memory matters more than speed."""
-    engines: list[Callable[[Source], _Reader]] = [_calamine, _OpenpyxlReader]
-    if _source_size(source) > STREAM_ABOVE_BYTES:
-        engines.reverse()
-    first_error: Exception | None = None
-    for engine in engines:
-        try:
-            return engine(source)
-        except Exception as exc:
-            first_error = first_error or exc
-    logger.info("unreadable workbook: %s", first_error)
-    raise ImportFileError(
-        [RowError(None, "文件", "无法读取文件:请上传 Excel 工作簿(.xlsx),建议使用导入模板")]
-    ) from first_error
 
 
 @dataclass(frozen=True)
@@ -542,41 +288,17 @@ class _Layout:
     columns: dict[int, Column]  # cell index → column
 
 
-def find_layout(reader: _Reader) -> _Layout:
-    """The first visible sheet with a header row (within its first 10 rows: a row naming at least
-    three of the template headers; a title row above it is allowed)."""
-    for sheet in reader.sheet_names():
-        if sheet in (HELP_SHEET, CODES_SHEET):
-            continue
-        for line, cells in islice(reader.rows(sheet), 10):
-            keys = [_header_key(c) for c in cells]
-            if sum(1 for k in keys if k in COLUMN_BY_HEADER) < 3:
-                continue
-            columns: dict[int, Column] = {}
-            seen: dict[str, int] = {}
-            errors: list[RowError] = []
-            for index, key in enumerate(keys):
-                if key not in COLUMN_BY_HEADER:
-                    continue  # unknown extra columns are ignored
-                if key in seen:
-                    errors.append(RowError(line, key, f"表头中「{key}」列重复出现"))
-                    continue
-                seen[key] = index
-                columns[index] = COLUMN_BY_HEADER[key]
-            missing = [h for h in REQUIRED_HEADERS if h not in seen]
-            if missing:
-                errors.append(RowError(line, "表头", f"缺少必填列:{'、'.join(missing)}(请使用导入模板)"))
-            if errors:
-                raise ImportFileError(errors)
-            return _Layout(sheet, line, columns)
-    raise ImportFileError(
-        [
-            RowError(
-                None,
-                "表头",
-                f"未找到表头:第一行应为 {'、'.join(HEADERS)} 等列名(请使用导入模板)",
-            )
-        ]
+def find_layout(reader: Reader) -> _Layout:
+    """The first visible sheet with a header row naming at least three template columns (a title
+    row above it is allowed), by `core.spreadsheet.find_layout`."""
+    layout = spreadsheet.find_layout(
+        reader,
+        headers={h: h for h in HEADERS},
+        required=REQUIRED_HEADERS,
+        skip_sheets=(HELP_SHEET, CODES_SHEET),
+    )
+    return _Layout(
+        layout.sheet, layout.header_row, {i: COLUMN_BY_HEADER[k] for i, k in layout.columns.items()}
     )
 
 
@@ -698,7 +420,7 @@ def _degree_rank(code: str) -> int:
 class _Importer:
     def __init__(
         self,
-        reader: _Reader,
+        reader: Reader,
         layout: _Layout,
         *,
         scope_unit: Unit,
@@ -778,7 +500,7 @@ class _Importer:
         for line, cells in self.reader.rows(self.layout.sheet):
             if line <= header_row:
                 continue
-            if all(_blank(cells[i]) for i in indexes if i < len(cells)):
+            if all(is_blank(cells[i]) for i in indexes if i < len(cells)):
                 continue
             yield line, cells
 
@@ -795,7 +517,7 @@ class _Importer:
         key = (table, type(raw), raw)
         found = self._code_memo.get(key)
         if found is None:
-            text = _code_text(raw)
+            text = code_text(raw)
             code = self.codes.code_for(table, text) if text else ""
             if code is None and text.isdigit():
                 code = self.codes.code_for(table, text.zfill(2))
@@ -814,7 +536,7 @@ class _Importer:
                     row.values[key] = parse_date(raw)
                 except ValueError as exc:
                     row.values[key] = None
-                    row.err(column.header, f"{column.header}{exc},{DATE_FORMATS_HINT}")
+                    row.err(column.header, f"{column.header}{exc}，{DATE_FORMATS_HINT}")
             elif column.kind == "id":
                 try:
                     row.id_number = parse_id_cell(raw)
@@ -827,7 +549,7 @@ class _Importer:
                     # (cadre fields: validate_cadre reports the raw value with its own message)
                     row.err(column.header, f"{column.header}「{value}」不在代码表中")
             elif key == "unit_code":
-                row.values[key] = _code_text(raw)
+                row.values[key] = code_text(raw)
             else:
                 row.values[key] = cell_text(raw)
         return row
@@ -935,7 +657,7 @@ class _Importer:
         # 身份证号: required (it is the key), valid, unique in the file, not someone else's
         if "身份证号" not in row.errors:
             if not row.id_number:
-                row.err("身份证号", "身份证号不能为空(导入以身份证号识别干部)")
+                row.err("身份证号", "身份证号不能为空（导入以身份证号识别干部）")
             else:
                 id_error = id_number_error(row.id_number, born, data.get("gender"))
                 if id_error:
@@ -949,7 +671,7 @@ class _Importer:
                         if not self._in_scope(path):
                             row.err(
                                 "身份证号",
-                                "该身份证号已存在于干部档案中,且不在您的数据范围内,不能导入",
+                                "该身份证号已存在于干部档案中，且不在您的数据范围内，不能导入",
                             )
 
         # 单位代码
@@ -970,7 +692,7 @@ class _Importer:
         existing = row.existing
         if title:
             if len(title) > 200:
-                row.err("职务", "职务名称过长(不超过200字)")
+                row.err("职务", "职务名称过长（不超过200字）")
             if born is not None:
                 stub = cast(Cadre, _CadreDates(born, work))
                 appt_errors = services.RECORD_KINDS["appointment"].validate(
@@ -1007,11 +729,11 @@ class _Importer:
                 ):
                     row.err(
                         "任职时间",
-                        f"任职时间应晚于现任职务「{current.title}」的任职时间({current.started_on:%Y-%m-%d}),"
+                        f"任职时间应晚于现任职务「{current.title}」的任职时间（{current.started_on:%Y-%m-%d}），"
                         "否则无法结束原任职",
                     )
         elif level or since:
-            row.err("职务", "填写了职务层次或任职时间,应同时填写职务")
+            row.err("职务", "填写了职务层次或任职时间，应同时填写职务")
         elif existing is not None and row.unit is not None:
             # without a new post the unit follows the current post: refuse a silent no-op
             facts = [a.facts() for a in existing.appointments]
@@ -1019,7 +741,7 @@ class _Importer:
             if derived.unit_id and derived.unit_id != row.unit.pk:
                 row.err(
                     "单位代码",
-                    f"该干部现任职务在「{self.unit_names.get(derived.unit_id, '')}」,"
+                    f"该干部现任职务在「{self.unit_names.get(derived.unit_id, '')}」，"
                     "调整单位须同时填写新的职务和任职时间",
                 )
 
@@ -1427,17 +1149,6 @@ def _update_many(
 # ---------------------------------------------------------------------------------------------
 
 
-def _digest(source: Source) -> str:
-    sha = hashlib.sha256()
-    if isinstance(source, bytes):
-        sha.update(source)
-    else:
-        with open(source, "rb") as handle:
-            for block in iter(lambda: handle.read(1 << 20), b""):
-                sha.update(block)
-    return sha.hexdigest()
-
-
 def _import(
     source: Source,
     *,
@@ -1451,7 +1162,7 @@ def _import(
     on_validated: Callable[[int], None] | None = None,
 ) -> ImportResult:
     started = time.perf_counter()
-    result = ImportResult(filename=filename, sha256=_digest(source), dry_run=dry_run)
+    result = ImportResult(filename=filename, sha256=digest(source), dry_run=dry_run)
     if actor is not None and not unit_in_scope(actor, unit):
         result.errors = [RowError(None, "文件", "导入范围不在您的数据范围内")]
         result.error_count = 1
@@ -1594,7 +1305,7 @@ class _JobProgress:
 
     def validated(self, rows: int) -> None:
         ImportJob.objects.filter(pk=self.job.pk).update(
-            processed_rows=rows // 2, total_rows=rows, message="校验通过,正在写入…"
+            processed_rows=rows // 2, total_rows=rows, message="校验通过，正在写入…"
         )
 
     def close(self) -> None:
@@ -1651,14 +1362,14 @@ def run_import(
         job.status = ImportStatus.SUCCEEDED
         job.processed_rows = result.total_rows
         job.created_count, job.updated_count = result.created, result.updated
-        job.message = "校验通过(试运行,未写入)" if dry_run else "导入成功"
+        job.message = "校验通过（试运行，未写入）" if dry_run else "导入成功"
         job.errors = []
     else:
         job.status = ImportStatus.FAILED
         job.created_count = job.updated_count = 0
         job.errors = [e.as_dict() for e in result.errors]
         job.message = (
-            f"共 {result.error_count} 处错误,仅保存前 {len(result.errors)} 处。"
+            f"共 {result.error_count} 处错误，仅保存前 {len(result.errors)} 处。"
             if result.error_count > len(result.errors)
             else ""
         )
@@ -1688,12 +1399,6 @@ def _code_items(codes: services.CodeBook, table: str) -> list[tuple[str, str]]:
     if not items:
         items = [(item[0], item[1]) for item in CODE_TABLES[table][2]]
     return items
-
-
-def _xlsx_bytes(workbook: Any) -> bytes:
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 def import_template() -> bytes:
@@ -1735,29 +1440,29 @@ def import_template() -> bytes:
     help_ws.append(["干部信息导入说明"])
     help_ws["A1"].font = Font(bold=True, size=14)
     rules = [
-        "1. 在「干部信息」表第一行之下逐行填写,每行一名干部;列的顺序可以调整,多余的列不导入。",
-        "2. 以身份证号识别干部:档案中已有该身份证号的更新其信息,没有的新增;同一文件中身份证号不能重复。",
-        "3. 整个文件要么全部导入,要么全部不导入:只要有一处错误,系统列出所有错误(行号、列名、原因),不写入任何数据。",
-        f"4. 日期{DATE_FORMATS_HINT};只写到月份的按该月1日记录。",
-        "5. 代码类的列可以填名称(如 汉族、中共党员)或代码(如 01)。",
-        "6. 填写职务时必须填写任职时间;职务或单位与档案中的现任职务不同时,原任职在新任职时间前一天结束,并新增一条任职记录。",
-        "7. 单位代码须在您的数据范围内;不填职务时,单位须与现任职务所在单位一致。",
-        "8. 更新已有干部时:学历、学位、职务、职级留空表示保持原值;表中没有的列也保持原值;"
-        "其他列按表中内容更新(入党时间、参加工作时间留空即清空)。",
-        "9. 从本系统导出的干部名册可直接修改后重新导入(「现任职务」「年龄」两列不导入)。",
+        "1. 在「干部信息」表第一行之下逐行填写，每行一名干部；列的顺序可以调整，多余的列不导入。",
+        "2. 以身份证号识别干部：档案中已有该身份证号的更新其信息，没有的新增；同一文件中身份证号不能重复。",
+        "3. 整个文件要么全部导入，要么全部不导入：只要有一处错误，系统列出所有错误（行号、列名、原因），不写入任何数据。",
+        f"4. 日期{DATE_FORMATS_HINT}；只写到月份的按该月1日记录。",
+        "5. 代码类的列可以填名称（如 汉族、中共党员）或代码（如 01）。",
+        "6. 填写职务时必须填写任职时间；职务或单位与档案中的现任职务不同时，原任职在新任职时间前一天结束，并新增一条任职记录。",
+        "7. 单位代码须在您的数据范围内；不填职务时，单位须与现任职务所在单位一致。",
+        "8. 更新已有干部时：学历、学位、职务、职级留空表示保持原值；表中没有的列也保持原值；"
+        "其他列按表中内容更新（入党时间、参加工作时间留空即清空）。",
+        "9. 从本系统导出的干部名册可直接修改后重新导入（「现任职务」「年龄」两列不导入）。",
     ]
     for line in rules:
         help_ws.append([line])
     help_ws.append([])
-    help_ws.append(["列名", "必填", "说明", "可填写的值(代码 名称)"])
+    help_ws.append(["列名", "必填", "说明", "可填写的值（代码 名称）"])
     for cell in help_ws[help_ws.max_row]:
         cell.font = bold
     for column in COLUMNS:
         allowed = ""
         if column.kind == "code":
-            allowed = ";".join(f"{code} {name}" for code, name in _code_items(codes, column.table))
+            allowed = "；".join(f"{code} {name}" for code, name in _code_items(codes, column.table))
         elif column.kind == "date":
-            allowed = "日期,如 1980-05-03"
+            allowed = "日期，如 1980-05-03"
         help_ws.append(
             [column.header, "是" if column.header in REQUIRED_HEADERS else "", column.note, allowed]
         )
@@ -1788,33 +1493,7 @@ def import_template() -> bytes:
         validation.add(f"{get_column_letter(index)}2:{get_column_letter(index)}10000")
         ws.add_data_validation(validation)
 
-    return _xlsx_bytes(wb)
-
-
-def error_report_xlsx(errors: Iterable[RowError | dict[str, Any]]) -> bytes:
-    """The errors of a refused file as a workbook: 行号, 列名, 原因."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("错误报告")
-    ws.column_dimensions["A"].width = 8
-    ws.column_dimensions["B"].width = 14
-    ws.column_dimensions["C"].width = 90
-    from openpyxl.cell import WriteOnlyCell
-
-    header = []
-    for text in ("行号", "列名", "原因"):
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = Font(bold=True)
-        header.append(cell)
-    ws.append(header)
-    for error in errors:
-        if isinstance(error, dict):
-            ws.append([error.get("row"), error.get("column", ""), error.get("message", "")])
-        else:
-            ws.append([error.row, error.column, error.message])
-    return _xlsx_bytes(wb)
+    return xlsx_bytes(wb)
 
 
 def _main_title_subquery(today: date) -> Subquery:

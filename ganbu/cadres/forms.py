@@ -72,8 +72,8 @@ class CadreFilterForm(CodeFormMixin, forms.Form):
         required=False,
         choices=[
             ("stroke", "按姓氏笔画"),
-            ("age", "按年龄(小→大)"),
-            ("age_desc", "按年龄(大→小)"),
+            ("age", "按年龄（小→大）"),
+            ("age_desc", "按年龄（大→小）"),
             ("tenure", "按任现职时间"),
         ],
     )
@@ -86,14 +86,14 @@ class CadreFilterForm(CodeFormMixin, forms.Form):
         )
         _choice_field(self, "education").choices = [
             ("", "—"),
-            ("研究生", "研究生(类)"),
-            ("大学", "大学(类)"),
-            ("大专及以下", "大专及以下(类)"),
+            ("研究生", "研究生（类）"),
+            ("大学", "大学（类）"),
+            ("大专及以下", "大专及以下（类）"),
             *self.code_choices("education", blank=False),
         ]
         _choice_field(self, "political").choices = [
             ("", "—"),
-            ("党员", "中共党员(含预备)"),
+            ("党员", "中共党员（含预备）"),
             ("党外", "党外"),
             *self.code_choices("political_status", blank=False),
         ]
@@ -187,7 +187,7 @@ class EducationForm(CodeFormMixin, forms.Form):
 
 class AppointmentForm(CodeFormMixin, forms.Form):
     unit = forms.ModelChoiceField(label="任职单位", queryset=Unit.objects.none())
-    post = forms.ModelChoiceField(label="职位(可选)", queryset=Post.objects.none(), required=False)
+    post = forms.ModelChoiceField(label="职位（可选）", queryset=Post.objects.none(), required=False)
     title = forms.CharField(label="职务名称", max_length=200)
     level = CodeChoiceField("leadership_level", label="职务层次", required=False)
     is_leadership = forms.BooleanField(label="领导职务", required=False)
@@ -266,15 +266,15 @@ RECORD_FORMS: dict[str, tuple[str, type[forms.Form]]] = {
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件(.xlsx)")
-    dry_run = forms.BooleanField(label="只校验,不写入", required=False)
+    file = forms.FileField(label="Excel 文件（.xlsx）")
+    dry_run = forms.BooleanField(label="只校验，不写入", required=False)
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件(可先下载导入模板)")
+            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）")
         if f.size > 50 * 1024 * 1024:
-            raise forms.ValidationError("文件超过 50MB,请拆分后导入")
+            raise forms.ValidationError("文件超过 50MB，请拆分后导入")
         return f
 
 

@@ -94,7 +94,7 @@ def _retirement_month(cadre: Cadre) -> str:
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5000
-SKIPPED = "不是 .lrmx 文件,已跳过"
+SKIPPED = "不是 .lrmx 文件，已跳过"
 
 
 class LrmxError(ValueError):
@@ -115,7 +115,7 @@ def _party_lrmx(cadre: Cadre, codes: CodeBook) -> str:
     if status == "01":
         return _yyyymm(cadre.party_joined_on)
     if status == "02":
-        return f"{_yyyymm(cadre.party_joined_on)}(预备党员)"
+        return f"{_yyyymm(cadre.party_joined_on)}（预备党员）"
     if status in ("", "13"):
         return ""
     return codes.name("political_status", status)
@@ -297,7 +297,7 @@ _FORBIDDEN = re.compile(r"<!\s*(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 def _load_xml(data: bytes) -> ET.Element:
     if len(data) > MAX_BYTES:
-        raise LrmxError("文件超过 5 MB,拒绝导入")
+        raise LrmxError("文件超过 5 MB，拒绝导入")
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     try:
@@ -305,9 +305,9 @@ def _load_xml(data: bytes) -> ET.Element:
     except UnicodeDecodeError as exc:
         raise LrmxError("文件不是 UTF-8 编码的 LRMX 文件") from exc
     if "\x00" in text:
-        raise LrmxError("文件含有空字符,不是有效的 LRMX 文件")
+        raise LrmxError("文件含有空字符，不是有效的 LRMX 文件")
     if _FORBIDDEN.search(text):
-        raise LrmxError("文件含有 DOCTYPE/ENTITY 声明,出于安全考虑拒绝导入")
+        raise LrmxError("文件含有 DOCTYPE/ENTITY 声明，出于安全考虑拒绝导入")
     if not text.strip():
         raise LrmxError("文件为空")
     try:
@@ -316,9 +316,9 @@ def _load_xml(data: bytes) -> ET.Element:
         root = ET.fromstring(text)  # noqa: S314
     except ET.ParseError as exc:
         line, column = exc.position
-        raise LrmxError(f"文件不是有效的 XML(第{line}行第{column}列附近有语法错误)") from exc
+        raise LrmxError(f"文件不是有效的 XML（第{line}行第{column}列附近有语法错误）") from exc
     if root.tag != "Person":
-        raise LrmxError(f"根元素应为 Person,实际为 {root.tag},不是 LRMX 文件")
+        raise LrmxError(f"根元素应为 Person，实际为 {root.tag}，不是 LRMX 文件")
     return root
 
 
@@ -332,7 +332,7 @@ _MONTH = re.compile(r"(\d{4})[.．\-/]?(\d{2})")
 def _parse_month(raw: str, tag: str, label: str) -> date:
     m = _MONTH.fullmatch(raw.strip())
     if not m or not 1 <= int(m.group(2)) <= 12 or int(m.group(1)) < 1900:
-        raise LrmxError(f"{tag}({label})格式应为 yyyyMM,实际为「{raw}」")
+        raise LrmxError(f"{tag}（{label}）格式应为 yyyyMM，实际为「{raw}」")
     return date(int(m.group(1)), int(m.group(2)), 1)
 
 
@@ -340,7 +340,7 @@ def _month(parent: ET.Element, tag: str, label: str, *, required: bool = False) 
     raw = _text(parent, tag)
     if not raw:
         if required:
-            raise LrmxError(f"缺少 {tag}({label})")
+            raise LrmxError(f"缺少 {tag}（{label}）")
         return None
     return _parse_month(raw, tag, label)
 
@@ -391,16 +391,16 @@ def _code(codes: CodeBook, table: str, raw: str, where: str, *, required: bool =
 def _party(root: ET.Element, codes: CodeBook) -> tuple[str, date | None]:
     """(political status code, party date) from RuDangShiJian."""
     raw = _text(root, "RuDangShiJian")
-    where = "RuDangShiJian(入党时间)"
+    where = "RuDangShiJian（入党时间）"
     m = re.match(r"(\d{4})[.．]?(\d{1,2})?", raw)
     joined: date | None = None
     rest = raw
     if m:
         if m.group(2) is None:
-            raise LrmxError(f"{where}格式应为 yyyyMM,实际为「{raw}」")
+            raise LrmxError(f"{where}格式应为 yyyyMM，实际为「{raw}」")
         joined = _parse_month(m.group(0), "RuDangShiJian", "入党时间")
         rest = raw[m.end() :]
-    rest = re.sub(r"[\s()()]", "", rest)
+    rest = re.sub(r"[\s()（）]", "", rest)
     status = _code(codes, "political_status", rest, where) if rest else ("01" if joined else "13")
     if status not in ("01", "02"):
         joined = None  # 入党时间 is the date of joining the CPC only
@@ -411,8 +411,8 @@ def _party(root: ET.Element, codes: CodeBook) -> tuple[str, date | None]:
 
 def _education_elements(root: ET.Element, prefix: str, kind: str, codes: CodeBook) -> list[LrmxEducation]:
     label = "全日制教育" if kind == EducationKind.FULL_TIME else "在职教育"
-    edu = _code(codes, "education", _text(root, f"{prefix}_XueLi"), f"{prefix}_XueLi({label}学历)")
-    degree = _code(codes, "degree", _text(root, f"{prefix}_XueWei"), f"{prefix}_XueWei({label}学位)")
+    edu = _code(codes, "education", _text(root, f"{prefix}_XueLi"), f"{prefix}_XueLi（{label}学历）")
+    degree = _code(codes, "degree", _text(root, f"{prefix}_XueWei"), f"{prefix}_XueWei（{label}学位）")
     edu_school = _text(root, f"{prefix}_XueLi_BiYeYuanXiaoXi")
     degree_school = _text(root, f"{prefix}_XueWei_BiYeYuanXiaoXi")
     if edu and degree and edu_school and degree_school and _norm(edu_school) != _norm(degree_school):
@@ -452,11 +452,11 @@ _PERIOD = re.compile(
     r"^\s*(\d{4})[.．]?(\d{1,2})\s*(?:--|—{1,2}|–|-|~|～|至)\s*"
     r"(?:(\d{4})[.．]?(\d{1,2})|至今|今)?\s*(.*?)\s*$"
 )
-_NESTED = re.compile(r"^(.*?)[((]其间[::](.*)[))]\s*$")
+_NESTED = re.compile(r"^(.*?)[(（]其间[:：](.*)[)）]\s*$")
 _NESTED_ENTRY = re.compile(
     r"^\s*(\d{4})[.．]?(\d{1,2})\s*(?:--|—{1,2}|–|-|~|～|至)\s*(?:(\d{4})[.．]?(\d{1,2}))?\s*(.*?)\s*$"
 )
-_CONCURRENT = (CONCURRENT_MARK, "(兼)")
+_CONCURRENT = (CONCURRENT_MARK, "(兼)")  # half-width: the parser accepts both widths
 
 
 def _ym(year: str, month: str, where: str) -> date:
@@ -473,11 +473,11 @@ def parse_resume(text: str) -> list[ResumeLine]:
         line = raw.strip().replace("\u3000", " ")
         if not line.strip():
             continue
-        where = f"JianLi(简历)第{number}行"
+        where = f"JianLi（简历）第{number}行"
         m = _PERIOD.match(line)
         if m is None:
             if not lines:
-                raise LrmxError(f"{where}格式应为「YYYY.MM--YYYY.MM  内容」,实际为「{line.strip()}」")
+                raise LrmxError(f"{where}格式应为「YYYY.MM--YYYY.MM  内容」，实际为「{line.strip()}」")
             start, end, body = lines[-1]
             lines[-1] = (start, end, body + line.strip())
             continue
@@ -517,14 +517,16 @@ def _classify(resume: list[ResumeLine]) -> tuple[list[LrmxAppointment], list[_St
         nested = _NESTED.match(text)
         main = nested.group(1).strip() if nested else text.strip()
         if nested:
-            for entry in re.split(r"[;;]", nested.group(2)):
+            for entry in re.split(r"[;；]", nested.group(2)):
                 if not entry.strip():
                     continue
                 m = _NESTED_ENTRY.match(entry)
                 if m is None or not m.group(5):
-                    raise LrmxError(f"JianLi(简历)「{line}」中的「其间」格式应为「YYYY.MM--YYYY.MM 在…学习」")
-                s_start = _ym(m.group(1), m.group(2), "JianLi(简历)其间")
-                s_end = _ym(m.group(3), m.group(4), "JianLi(简历)其间") if m.group(3) else None
+                    raise LrmxError(
+                        f"JianLi（简历）「{line}」中的「其间」格式应为「YYYY.MM--YYYY.MM 在…学习」"
+                    )
+                s_start = _ym(m.group(1), m.group(2), "JianLi（简历）其间")
+                s_end = _ym(m.group(3), m.group(4), "JianLi（简历）其间") if m.group(3) else None
                 items.append(
                     (
                         "inservice",
@@ -607,7 +609,7 @@ def _merge_studies(
         edu = next((code for word, code in _LEVEL_WORDS if word in study.body), "")
         degree = next((code for word, code in _DEGREE_WORDS if word in study.body), "")
         if not edu and not degree:
-            warnings.append(f"简历「{study.line}」的学历层次无法确定,未作为学历记录导入")
+            warnings.append(f"简历「{study.line}」的学历层次无法确定，未作为学历记录导入")
             continue
         school, major = split_school(study.body)
         result.append(LrmxEducation(study.kind, edu, degree, school, major, study.started_on, study.ended_on))
@@ -626,11 +628,11 @@ def _with_dates(element: LrmxEducation, study: _Study) -> LrmxEducation:
     )
 
 
-_ASSESSMENT = re.compile(r"(\d{4})\s*年度?\s*[::]?\s*([^\d;;,,。、\s]+)")
+_ASSESSMENT = re.compile(r"(\d{4})\s*年度?\s*[:：]?\s*([^\d;；,，。、\s]+)")
 
 
 def _assessments(raw: str, codes: CodeBook, warnings: list[str]) -> list[tuple[int, str]]:
-    where = "NianDuKaoHeJieGuo(年度考核结果)"
+    where = "NianDuKaoHeJieGuo（年度考核结果）"
     results: dict[int, str] = {}
     for m in _ASSESSMENT.finditer(raw):
         grade = re.sub(r"^(考核结果|考核)?(被?评定?为|确定为|为|是)?", "", m.group(2))
@@ -639,7 +641,7 @@ def _assessments(raw: str, codes: CodeBook, warnings: list[str]) -> list[tuple[i
             raise LrmxError(f"{where}中 {m.group(1)} 年度的「{m.group(2)}」不在考核结果代码表中")
         results[int(m.group(1))] = code
     if raw.strip() and not results and raw.strip() not in ("无", "-"):
-        warnings.append(f"{where}「{raw}」中没有可识别的年度结果,未导入")
+        warnings.append(f"{where}「{raw}」中没有可识别的年度结果，未导入")
     return sorted(results.items())
 
 
@@ -652,10 +654,10 @@ def _family(root: ET.Element, codes: CodeBook) -> list[LrmxFamilyMember]:
         relation_raw, name = _text(item, "ChengWei"), re.sub(r"\s+", "", _text(item, "XingMing"))
         if not relation_raw and not name:
             continue  # the national software pads the table with empty items
-        where = f"JiaTingChengYuan(家庭成员)第{number}项"
+        where = f"JiaTingChengYuan（家庭成员）第{number}项"
         if not name:
-            raise LrmxError(f"{where}缺少 XingMing(姓名)")
-        relation = _code(codes, "family_relation", relation_raw, f"{where} ChengWei(称谓)", required=True)
+            raise LrmxError(f"{where}缺少 XingMing（姓名）")
+        relation = _code(codes, "family_relation", relation_raw, f"{where} ChengWei（称谓）", required=True)
         born_raw = _text(item, "ChuShengRiQi")
         born = (
             _parse_month(
@@ -670,7 +672,7 @@ def _family(root: ET.Element, codes: CodeBook) -> list[LrmxFamilyMember]:
         political = (
             ""
             if political_raw in ("", "无")
-            else _code(codes, "political_status", political_raw, f"{where} ZhengZhiMianMao(政治面貌)")
+            else _code(codes, "political_status", political_raw, f"{where} ZhengZhiMianMao（政治面貌）")
         )
         members.append(LrmxFamilyMember(relation, name, born, political, _text(item, "GongZuoDanWeiJiZhiWu")))
     return members
@@ -684,7 +686,7 @@ def parse_lrmx(data: bytes, *, codes: CodeBook | None = None) -> LrmxRecord:
     warnings: list[str] = []
     name = re.sub(r"\s+", "", _text(root, "XingMing"))
     if not name:
-        raise LrmxError("缺少 XingMing(姓名)")
+        raise LrmxError("缺少 XingMing（姓名）")
     id_number = _text(root, "ShenFenZheng").upper()
     born_month = _month(root, "ChuShengNianYue", "出生年月", required=not id_number)
     gender_raw = _text(root, "XingBie")
@@ -692,19 +694,19 @@ def parse_lrmx(data: bytes, *, codes: CodeBook | None = None) -> LrmxRecord:
         try:
             info = parse_id_number(id_number)
         except ValueError as exc:
-            raise LrmxError(f"ShenFenZheng(身份证号):{exc}") from exc
+            raise LrmxError(f"ShenFenZheng（身份证号）：{exc}") from exc
         birth_date = info.birth_date
         if born_month and (born_month.year, born_month.month) != (birth_date.year, birth_date.month):
             raise LrmxError(
-                f"ChuShengNianYue(出生年月){born_month:%Y%m} 与 ShenFenZheng(身份证号)中的出生日期"
+                f"ChuShengNianYue（出生年月）{born_month:%Y%m} 与 ShenFenZheng（身份证号）中的出生日期"
                 f" {birth_date:%Y%m%d} 不一致"
             )
-        gender = _code(codes, "gender", gender_raw, "XingBie(性别)") or info.gender
+        gender = _code(codes, "gender", gender_raw, "XingBie（性别）") or info.gender
     else:
         assert born_month is not None
         birth_date = born_month
-        gender = _code(codes, "gender", gender_raw, "XingBie(性别)", required=True)
-    ethnicity = _code(codes, "ethnicity", _text(root, "MinZu"), "MinZu(民族)", required=True)
+        gender = _code(codes, "gender", gender_raw, "XingBie（性别）", required=True)
+    ethnicity = _code(codes, "ethnicity", _text(root, "MinZu"), "MinZu（民族）", required=True)
     political_status, party_joined_on = _party(root, codes)
     as_of_raw = _text(root, "JiSuanNianLingShiJian")
     age_as_of = None
@@ -715,14 +717,14 @@ def parse_lrmx(data: bytes, *, codes: CodeBook | None = None) -> LrmxRecord:
         except ValueError:
             age_as_of = None
         if age_as_of is None:
-            raise LrmxError(f"JiSuanNianLingShiJian(计算年龄时间)格式应为 yyyyMMdd,实际为「{as_of_raw}」")
+            raise LrmxError(f"JiSuanNianLingShiJian（计算年龄时间）格式应为 yyyyMMdd，实际为「{as_of_raw}」")
     photo = None
     photo_raw = _text(root, "ZhaoPian")
     if photo_raw:
         try:
             photo = base64.b64decode(re.sub(r"\s+", "", photo_raw), validate=True)
         except (binascii.Error, ValueError):
-            warnings.append("ZhaoPian(照片)不是有效的 base64 数据,已忽略")
+            warnings.append("ZhaoPian（照片）不是有效的 base64 数据，已忽略")
     resume = parse_resume(root.findtext("JianLi") or "")
     appointments, studies = _classify(resume)
     elements = _education_elements(root, "QuanRiZhiJiaoYu", EducationKind.FULL_TIME, codes)
@@ -768,7 +770,7 @@ def parse_lrmx(data: bytes, *, codes: CodeBook | None = None) -> LrmxRecord:
 
 
 def _messages(exc: ValidationError) -> str:
-    return ";".join(dict.fromkeys(exc.messages))
+    return "；".join(dict.fromkeys(exc.messages))
 
 
 def _same_month(a: date | None, b: date | None) -> bool:
@@ -823,7 +825,7 @@ def _save(
     try:
         record_save(cadre=cadre, kind=kind, data=values, actor=actor, instance=instance, codes=codes)
     except ValidationError as exc:
-        raise LrmxError(f"{context}:{_messages(exc)}") from exc
+        raise LrmxError(f"{context}：{_messages(exc)}") from exc
 
 
 def _sync_educations(cadre: Cadre, record: LrmxRecord, actor: User | None, codes: CodeBook) -> None:
@@ -966,7 +968,7 @@ def import_lrmx_record(
                     data[name] = _keep_day(getattr(cadre, name), data[name])
                 cadre = cadre_update(cadre=cadre, data=data, actor=actor, codes=codes)
         except ValidationError as exc:
-            raise LrmxError(f"干部基本信息有误:{_messages(exc)}") from exc
+            raise LrmxError(f"干部基本信息有误：{_messages(exc)}") from exc
         _sync_educations(cadre, record, actor, codes)
         _sync_appointments(cadre, record, unit, actor, codes)
         _sync_assessments(cadre, record, actor, codes)
@@ -975,7 +977,7 @@ def import_lrmx_record(
             try:
                 cadre_set_photo(cadre=cadre, content=record.photo, actor=actor)
             except ValidationError as exc:
-                raise LrmxError(f"ZhaoPian(照片)有误:{_messages(exc)}") from exc
+                raise LrmxError(f"ZhaoPian（照片）有误：{_messages(exc)}") from exc
         cadre.refresh_from_db()
     return cadre, created
 
@@ -1004,7 +1006,7 @@ def zip_members(data: bytes) -> Iterator[tuple[str, bytes | None, str]]:
     with archive:
         infos = [i for i in archive.infolist() if not i.is_dir()]
         if len(infos) > MAX_ZIP_MEMBERS:
-            raise LrmxError(f"压缩包内文件过多(超过 {MAX_ZIP_MEMBERS} 个)")
+            raise LrmxError(f"压缩包内文件过多（超过 {MAX_ZIP_MEMBERS} 个）")
         for info in infos:
             name = info.filename
             if not info.flag_bits & 0x800:
@@ -1014,15 +1016,15 @@ def zip_members(data: bytes) -> Iterator[tuple[str, bytes | None, str]]:
                 yield name, None, SKIPPED
                 continue
             if info.file_size > MAX_BYTES:
-                yield name, None, "文件超过 5 MB,拒绝导入"
+                yield name, None, "文件超过 5 MB，拒绝导入"
                 continue
             try:
                 with archive.open(info) as handle:
                     content = handle.read(MAX_BYTES + 1)  # never trust the declared size
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError, OSError, EOFError, zlib.error):
-                yield name, None, "压缩包中的该文件已损坏或加密,无法读取"
+                yield name, None, "压缩包中的该文件已损坏或加密，无法读取"
                 continue
             if len(content) > MAX_BYTES:
-                yield name, None, "文件超过 5 MB,拒绝导入"
+                yield name, None, "文件超过 5 MB，拒绝导入"
                 continue
             yield name, content, ""

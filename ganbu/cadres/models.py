@@ -226,7 +226,7 @@ class StatePeriod(models.Model):
         Cadre, on_delete=models.CASCADE, db_constraint=False, related_name="state_periods"
     )
     valid_from = models.DateField("起始日期")
-    valid_to = models.DateField("截止日期(不含)")  # rules.OPEN_END while it lasts
+    valid_to = models.DateField("截止日期（不含）")  # rules.OPEN_END while it lasts
     # from the main appointment held, and the other records, on each day of the period
     unit = models.ForeignKey(
         Unit, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
@@ -370,7 +370,7 @@ class ImportStatus(models.TextChoices):
     PENDING = "pending", "排队中"
     RUNNING = "running", "导入中"
     SUCCEEDED = "succeeded", "已完成"
-    FAILED = "failed", "有错误,未导入"
+    FAILED = "failed", "有错误，未导入"
     CRASHED = "crashed", "系统错误"
 
 

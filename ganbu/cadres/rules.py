@@ -50,9 +50,9 @@ def parse_id_number(value: str) -> IdInfo:
     Chinese message naming what is wrong."""
     value = value.strip().upper()
     if not ID_PATTERN.match(value):
-        raise ValueError("身份证号应为18位,前17位为数字,最后一位为数字或X")
+        raise ValueError("身份证号应为18位，前17位为数字，最后一位为数字或X")
     if id_check_char(value[:17]) != value[17]:
-        raise ValueError(f"身份证号校验位错误(应为 {id_check_char(value[:17])})")
+        raise ValueError(f"身份证号校验位错误（应为 {id_check_char(value[:17])}）")
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
@@ -274,9 +274,9 @@ RETIREMENT_RULES = {
     RetirementGroup.WOMEN_WORKERS: RetirementRule(50, (1975, 1), 2, 60),
 }
 RETIREMENT_GROUP_LABELS = {
-    RetirementGroup.MEN: "男性(原60周岁)",
-    RetirementGroup.WOMEN_CADRES: "女干部(原55周岁)",
-    RetirementGroup.WOMEN_WORKERS: "女职工(原50周岁)",
+    RetirementGroup.MEN: "男性（原60周岁）",
+    RetirementGroup.WOMEN_CADRES: "女干部（原55周岁）",
+    RetirementGroup.WOMEN_WORKERS: "女职工（原50周岁）",
 }
 
 # 人员类别 codes whose women are cadres (公务员, 参公人员, 事业人员 — the registry holds 事业单位

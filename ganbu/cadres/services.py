@@ -172,7 +172,7 @@ def validate_cadre(
             if data.get("gender") in ("1", "2") and info.gender != data.get("gender"):
                 err(
                     "id_number",
-                    f"身份证号显示性别为{'男' if info.gender == '1' else '女'},与填写的性别不一致",
+                    f"身份证号显示性别为{'男' if info.gender == '1' else '女'}，与填写的性别不一致",
                 )
             clash = Cadre.objects.filter(id_number=id_number)
             if existing_pk:
@@ -184,7 +184,7 @@ def validate_cadre(
         if born >= today:
             err("birth_date", "出生日期应早于今天")
         elif age_on(born, today) > 100:
-            err("birth_date", "出生日期不合理(年龄超过100岁)")
+            err("birth_date", "出生日期不合理（年龄超过100岁）")
     work = data.get("work_started_on")
     if work and born and work <= born:
         err("work_started_on", "参加工作时间应晚于出生日期")
@@ -194,7 +194,7 @@ def validate_cadre(
     political = data.get("political_status") or ""
     if party:
         if political not in PARTY_CODES:
-            err("party_joined_on", "政治面貌不是中共党员或预备党员,不应填写入党时间")
+            err("party_joined_on", "政治面貌不是中共党员或预备党员，不应填写入党时间")
         elif born and age_on(born, party) < 18:
             err("party_joined_on", "入党时间应在年满18周岁之后")
         if party > today:
@@ -411,7 +411,7 @@ def _validate_appointment(cadre: Cadre, d: dict[str, Any], codes: CodeBook, pk: 
         if start <= cadre.birth_date:
             errors["started_on"] = "任职时间应晚于出生日期"
         elif cadre.work_started_on and start < cadre.work_started_on:
-            errors["started_on"] = f"任职时间应不早于参加工作时间({cadre.work_started_on:%Y-%m-%d})"
+            errors["started_on"] = f"任职时间应不早于参加工作时间（{cadre.work_started_on:%Y-%m-%d}）"
         if end and end < start:
             errors["ended_on"] = "免职时间应不早于任职时间"
         post: Post | None = d.get("post")
@@ -424,8 +424,8 @@ def _validate_appointment(cadre: Cadre, d: dict[str, Any], codes: CodeBook, pk: 
                 this_end = end or date.max
                 if start <= other_end and other.started_on <= this_end:
                     errors["started_on"] = (
-                        f"与同一职位的另一段任职({other.started_on:%Y-%m-%d}—"
-                        f"{other.ended_on.strftime('%Y-%m-%d') if other.ended_on else '今'})时间重叠"
+                        f"与同一职位的另一段任职（{other.started_on:%Y-%m-%d}—"
+                        f"{other.ended_on.strftime('%Y-%m-%d') if other.ended_on else '今'}）时间重叠"
                     )
                     break
     return errors
@@ -742,7 +742,7 @@ def evaluation_record_write(
         grade
         and not CodeItem.objects.filter(table__key="assessment_result", code=grade, is_active=True).exists()
     ):
-        errors["grade"] = f"等次代码「{grade}」不在考核结果代码表(ZB18)中"
+        errors["grade"] = f"等次代码「{grade}」不在考核结果代码表（ZB18）中"
     if not 1950 <= year <= 2100:
         errors["year"] = f"年度「{year}」不正确"
     if errors:

@@ -105,7 +105,7 @@ def cadre_forms_zip(request: HttpRequest) -> HttpResponse:
     qs = selectors.cadre_list(user=user, filters=form.filters())
     cadres = list(qs[:501])
     if len(cadres) > 500:
-        messages.error(request, "一次最多批量生成 500 份任免审批表,请缩小筛选范围")
+        messages.error(request, "一次最多批量生成 500 份任免审批表，请缩小筛选范围")
         return redirect(f"{reverse('cadres:list')}?{request.GET.urlencode()}")
     content = appointment_forms_zip(cadres, as_of=timezone.localdate())
     with transaction.atomic():
@@ -189,7 +189,7 @@ def cadre_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "cadres/cadre_form.html",
-        {"form": form, "cadre": cadre, "title": f"编辑基本信息:{cadre.name}"},
+        {"form": form, "cadre": cadre, "title": f"编辑基本信息：{cadre.name}"},
     )
 
 
@@ -244,7 +244,7 @@ def _record_form(request: HttpRequest, pk: int, kind: str, rid: int | None) -> H
     return render(
         request,
         "cadres/cadre_form.html",
-        {"form": form, "cadre": cadre, "title": f"{verb}{title}:{cadre.name}"},
+        {"form": form, "cadre": cadre, "title": f"{verb}{title}：{cadre.name}"},
     )
 
 
@@ -272,7 +272,7 @@ def photo_upload(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.cadre_set_photo(cadre=cadre, content=upload.read(), actor=user)
         except ValidationError as exc:
-            messages.error(request, ";".join(exc.messages))
+            messages.error(request, "；".join(exc.messages))
         else:
             messages.success(request, "照片已更新")
     return redirect("cadres:detail", pk=cadre.pk)
@@ -419,7 +419,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("cadres.import", kind="detail", model=ImportJob)
 @require_GET
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    from ganbu.cadres.excel import error_report_xlsx
+    from ganbu.core.spreadsheet import error_report_xlsx
 
     job = _get_job(request_user(request), pk)
     return attachment(error_report_xlsx(job.errors), f"导入错误报告_{job.pk}.xlsx", XLSX)

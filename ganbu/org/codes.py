@@ -108,7 +108,7 @@ CODE_TABLES: dict[str, tuple[str, str, list[tuple[str, str]] | list[tuple[str, s
     ),
     "family_relation": (
         "家庭成员称谓",
-        "GB/T 4761(本地补充 20-29)",
+        "GB/T 4761（本地补充 20-29）",
         [
             ("10", "父亲"),
             ("11", "母亲"),
@@ -132,7 +132,7 @@ CODE_TABLES: dict[str, tuple[str, str, list[tuple[str, str]] | list[tuple[str, s
     "personnel_category": (
         "人员类别",
         "本地",
-        [("1", "公务员"), ("2", "参公人员"), ("3", "事业人员"), ("4", "村(社区)干部"), ("9", "其他")],
+        [("1", "公务员"), ("2", "参公人员"), ("3", "事业人员"), ("4", "村（社区）干部"), ("9", "其他")],
     ),
     "establishment": ("编制类型", "本地", [("1", "行政编制"), ("2", "事业编制"), ("9", "其他")]),
 }

@@ -31,7 +31,7 @@ class Unit(TimeStampedModel):
     short_name = models.CharField("简称", max_length=50, blank=True)
     kind = models.CharField("类型", max_length=16, choices=UnitKind.choices)
     category = models.CharField(
-        "分类", max_length=32, blank=True, help_text="排名分组,如 山区乡镇 / 中心镇 / 党群部门"
+        "分类", max_length=32, blank=True, help_text="排名分组，如 山区乡镇 / 中心镇 / 党群部门"
     )
     parent = models.ForeignKey(
         "self",
@@ -78,7 +78,7 @@ class TeamKind(models.TextChoices):
     PARTY_GROUP = "party_group", "党组"
     LEADERSHIP = "leadership", "领导班子"
     VILLAGE_BRANCH = "village_branch", "村党组织"
-    VILLAGE_COMMITTEE = "village_committee", "村(居)民委员会"
+    VILLAGE_COMMITTEE = "village_committee", "村（居）民委员会"
 
 
 class Team(TimeStampedModel):
@@ -146,7 +146,7 @@ class CodeItem(models.Model):
     code = models.CharField("代码", max_length=8)
     name = models.CharField("名称", max_length=50)
     group = models.CharField(
-        "归类", max_length=20, blank=True, help_text="结构统计时的分组,如 研究生 / 大学 / 大专及以下"
+        "归类", max_length=20, blank=True, help_text="结构统计时的分组，如 研究生 / 大学 / 大专及以下"
     )
     sort_order = models.PositiveIntegerField("排序", default=0)
     is_active = models.BooleanField("有效", default=True)

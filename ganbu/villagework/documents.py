@@ -58,7 +58,7 @@ class WorkRecord:
 
     @property
     def village_label(self) -> str:
-        return "、".join(f"{v.parent.name if v.parent else ''}{v.name}" for v in self.villages) or "(无)"
+        return "、".join(f"{v.parent.name if v.parent else ''}{v.name}" for v in self.villages) or "（无）"
 
     @property
     def period_label(self) -> str:
@@ -68,8 +68,8 @@ class WorkRecord:
     def summary(self) -> str:
         t = self.totals
         return (
-            f"合计:工作记录 {t.logs} 条,走访 {t.visits} 户次,覆盖 {t.households_visited}/{t.households} 户"
-            f"(覆盖率 {t.coverage}%),群众诉求 {t.requests_raised} 件,已办结 {t.requests_resolved} 件。"
+            f"合计：工作记录 {t.logs} 条，走访 {t.visits} 户次，覆盖 {t.households_visited}/{t.households} 户"
+            f"（覆盖率 {t.coverage}%），群众诉求 {t.requests_raised} 件，已办结 {t.requests_resolved} 件。"
         )
 
 
@@ -78,10 +78,10 @@ def _day(day: date) -> str:
 
 
 def request_text(request: VillagerRequest) -> str:
-    text = f"{request.get_category_display()}:{request.description}({request.get_status_display()}"
+    text = f"{request.get_category_display()}：{request.description}（{request.get_status_display()}"
     if request.resolution:
-        text += f";{request.resolution}"
-    return text + ")"
+        text += f"；{request.resolution}"
+    return text + "）"
 
 
 def work_record(
@@ -99,7 +99,7 @@ def work_record(
                 kind=log.get_kind_display(),
                 households="、".join(v.household.head_name for v in log.visits.all()),
                 content=log.content,
-                requests=";".join(request_text(r) for r in log.requests.all()),
+                requests="；".join(request_text(r) for r in log.requests.all()),
             )
         )
     other = [
@@ -152,8 +152,8 @@ def record_docx(record: WorkRecord) -> bytes:
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     set_fonts(heading.add_run(TITLE), TITLE_FONT, 20)
-    _line(document, f"姓名:{record.cadre.name}    单位及职务:{record.unit_post}")
-    _line(document, f"驻村(社区):{record.village_label}    记录期间:{record.period_label}")
+    _line(document, f"姓名：{record.cadre.name}    单位及职务：{record.unit_post}")
+    _line(document, f"驻村（社区）：{record.village_label}    记录期间：{record.period_label}")
     grid = document.add_table(rows=1, cols=len(HEADERS))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -169,9 +169,9 @@ def record_docx(record: WorkRecord) -> bytes:
         for column, width in enumerate(widths):
             grid_row.cells[column].width = width
     if not record.rows:
-        _line(document, "(本期间无工作记录)", size=10.5, font=TABLE_FONT)
+        _line(document, "（本期间无工作记录）", size=10.5, font=TABLE_FONT)
     if record.other_requests:
-        _line(document, "直接登记的群众诉求:", size=12)
+        _line(document, "直接登记的群众诉求：", size=12)
         for text in record.other_requests:
             _line(document, text, size=10.5, font=TABLE_FONT)
     _line(document, record.summary)
@@ -195,9 +195,9 @@ def record_xlsx(record: WorkRecord) -> bytes:
     ws.cell(row=1, column=1, value=TITLE).font = Font(bold=True, size=16)
     ws.cell(row=1, column=1).alignment = CENTER
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(row=2, column=1, value=f"姓名:{record.cadre.name}    单位及职务:{record.unit_post}")
+    ws.cell(row=2, column=1, value=f"姓名：{record.cadre.name}    单位及职务：{record.unit_post}")
     ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    ws.cell(row=3, column=1, value=f"驻村(社区):{record.village_label}    记录期间:{record.period_label}")
+    ws.cell(row=3, column=1, value=f"驻村（社区）：{record.village_label}    记录期间：{record.period_label}")
     ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=width)
     for column, text in enumerate(HEADERS, start=1):
         cell = ws.cell(row=4, column=column, value=text)
@@ -217,7 +217,7 @@ def record_xlsx(record: WorkRecord) -> bytes:
         r += 1
     r += 1
     if record.other_requests:
-        ws.cell(row=r, column=1, value="直接登记的群众诉求:").font = Font(bold=True)
+        ws.cell(row=r, column=1, value="直接登记的群众诉求：").font = Font(bold=True)
         r += 1
         for text in record.other_requests:
             ws.cell(row=r, column=1, value=text)

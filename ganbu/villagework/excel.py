@@ -1,7 +1,6 @@
 """Excel import of a village's household register (农户花名册 .xlsx) and its template.
 
-All-or-nothing per file, like the registry import (ganbu/cadres/excel.py, whose workbook reader,
-error type and error report this module reuses):
+All-or-nothing per file, like every import (the kernel's spreadsheet kit, `core/spreadsheet.py`):
 
 1. every row is read and checked with the same rules as the household services
    (`services.households.clean_household`); rows naming the same 户主 + 村民小组 twice are errors
@@ -19,11 +18,7 @@ households at most).
 
 from __future__ import annotations
 
-import hashlib
-import io
-from collections.abc import Sequence
-from dataclasses import dataclass, field
-from itertools import islice
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -31,15 +26,23 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from ganbu.audit.services import record_event
-from ganbu.cadres.excel import (
+from ganbu.core.pinyin import name_keys
+from ganbu.core.spreadsheet import (
     ImportFileError,
+    ImportResultBase,
     RowError,
     Source,
+    TemplateColumn,
     cell_text,
+    check_size,
+    data_rows,
+    digest,
     error_report_xlsx,
+    file_error,
+    find_layout,
     open_workbook,
 )
-from ganbu.core.pinyin import name_keys
+from ganbu.core.spreadsheet import template_xlsx as spreadsheet_template
 from ganbu.org.models import Unit, User
 from ganbu.villagework.models import Household, HouseholdCategory
 from ganbu.villagework.services.households import (
@@ -73,33 +76,15 @@ HEADER_SEARCH_ROWS = 10
 
 
 @dataclass
-class HouseholdImportResult:
-    village: Unit
-    filename: str
-    sha256: str
-    dry_run: bool
-    total_rows: int = 0
-    created: int = 0
-    updated: int = 0  # rows matching an existing household (changed or not)
-    unchanged: int = 0  # of `updated`, those with nothing to change
+class HouseholdImportResult(ImportResultBase):
+    village: Unit | None = None
     restored: int = 0  # of `updated`, households put back on the register
-    errors: list[RowError] = field(default_factory=list)
-    error_count: int = 0
 
-    @property
-    def ok(self) -> bool:
-        return self.error_count == 0
+    unit_word = "户"
 
-    @property
-    def summary(self) -> str:
-        if not self.ok:
-            capped = f",仅列出前 {len(self.errors)} 处" if self.error_count > len(self.errors) else ""
-            return f"文件中有 {self.error_count} 处错误{capped},未导入任何数据"
-        restored = f"(其中恢复在册 {self.restored} 户)" if self.restored else ""
-        counts = f"新增 {self.created} 户,更新 {self.updated} 户{restored}"
-        if self.dry_run:
-            return f"校验通过:{counts}(试运行,未写入)"
-        return f"导入成功:{counts}"
+    def counts_text(self) -> str:
+        restored = f"（其中恢复在册 {self.restored} 户）" if self.restored else ""
+        return f"新增 {self.created} 户，更新 {self.updated} 户{restored}"
 
 
 @dataclass
@@ -108,78 +93,27 @@ class _Row:
     values: dict[str, Any]
 
 
-def _header_key(value: Any) -> str:
-    return cell_text(value).replace(" ", "").replace("\u3000", "").strip("*")
-
-
-def _find_columns(rows: list[tuple[int, Sequence[Any]]]) -> tuple[int, dict[int, str]]:
-    """(header row number, {cell index: field}) from the first rows of the sheet."""
-    for line, cells in rows[:HEADER_SEARCH_ROWS]:
-        keys = [_header_key(c) for c in cells]
-        if "户主" not in keys:
-            continue
-        columns: dict[int, str] = {}
-        seen: set[str] = set()
-        errors: list[RowError] = []
-        for index, key in enumerate(keys):
-            if key not in FIELD_BY_HEADER:
-                continue
-            if key in seen:
-                errors.append(RowError(line, key, f"表头中「{key}」列重复出现"))
-                continue
-            seen.add(key)
-            columns[index] = FIELD_BY_HEADER[key]
-        missing = [h for h in REQUIRED_HEADERS if h not in seen]
-        if missing:
-            errors.append(RowError(line, "表头", f"缺少必填列:{'、'.join(missing)}(请使用导入模板)"))
-        if errors:
-            raise ImportFileError(errors)
-        return line, columns
-    raise ImportFileError(
-        [
-            RowError(
-                None, "表头", f"未找到表头:前{HEADER_SEARCH_ROWS}行中应有一行列名,包括 {'、'.join(HEADERS)}"
-            )
-        ]
-    )
-
-
 def _read_rows(source: Source) -> tuple[list[_Row], set[str]]:
     """The data rows (blank rows skipped) and the fields present as columns."""
-    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise ImportFileError(
-            [
-                RowError(
-                    None,
-                    "文件",
-                    f"文件超过 {MAX_FILE_BYTES // (1024 * 1024)}MB,请检查是否选错文件或拆分后导入",
-                )
-            ]
-        )
+    check_size(source, MAX_FILE_BYTES)
     reader = open_workbook(source)
     try:
-        sheets = [s for s in reader.sheet_names() if s != HELP_SHEET]
-        if not sheets:
-            raise ImportFileError([RowError(None, "文件", "工作簿中没有可读取的工作表")])
-        sheet = SHEET if SHEET in sheets else sheets[0]
-        head = list(islice(reader.rows(sheet), HEADER_SEARCH_ROWS))
-        header_line, columns = _find_columns(head)
+        layout = find_layout(
+            reader,
+            headers=FIELD_BY_HEADER,
+            required=[FIELD_BY_HEADER[h] for h in REQUIRED_HEADERS],
+            skip_sheets=(HELP_SHEET,),
+            prefer_sheet=SHEET,
+            min_matches=1,
+        )
         rows: list[_Row] = []
-        for line, cells in reader.rows(sheet):
-            if line <= header_line:
-                continue
-            values = {name: cells[index] if index < len(cells) else None for index, name in columns.items()}
-            if all(not cell_text(v) for v in values.values()):
-                continue
+        for line, values in data_rows(reader, layout):
             rows.append(_Row(line, values))
             if len(rows) > MAX_ROWS:
-                raise ImportFileError(
-                    [RowError(None, "文件", f"数据超过 {MAX_ROWS} 行,一个村的花名册请不要超过 {MAX_ROWS} 户")]
-                )
+                raise file_error(f"数据超过 {MAX_ROWS} 行，一个村的花名册请不要超过 {MAX_ROWS} 户")
     finally:
         reader.close()
-    return rows, set(columns.values())
+    return rows, layout.keys
 
 
 def _cell_value(name: str, value: Any) -> Any:
@@ -187,13 +121,6 @@ def _cell_value(name: str, value: Any) -> Any:
     if name == "members" and isinstance(value, int | float) and not isinstance(value, bool):
         return value
     return cell_text(value)
-
-
-def _digest(source: Source) -> str:
-    if isinstance(source, bytes):
-        return hashlib.sha256(source).hexdigest()
-    with open(source, "rb") as handle:
-        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _validate(rows: list[_Row], result: HouseholdImportResult) -> list[tuple[_Row, dict[str, Any]]]:
@@ -214,7 +141,7 @@ def _validate(rows: list[_Row], result: HouseholdImportResult) -> list[tuple[_Ro
                     RowError(
                         row.line,
                         "户主",
-                        f"第{row.line}行与第{first_line[key]}行重复(户主「{head}」{group}),同一户只能出现一次",
+                        f"第{row.line}行与第{first_line[key]}行重复（户主「{head}」{group}），同一户只能出现一次",
                     ),
                 )
                 continue
@@ -279,9 +206,7 @@ def import_households(
     require_village_manager(actor, village)
     if not filename:
         filename = "" if isinstance(source, bytes) else Path(source).name
-    result = HouseholdImportResult(
-        village=village, filename=filename, sha256=_digest(source), dry_run=dry_run
-    )
+    result = HouseholdImportResult(village=village, filename=filename, sha256=digest(source), dry_run=dry_run)
     try:
         rows, columns = _read_rows(source)
     except ImportFileError as exc:
@@ -290,7 +215,7 @@ def import_households(
         return result
     result.total_rows = len(rows)
     if not rows:
-        _add_error(result, RowError(None, "文件", "文件中没有农户数据(表头下面是空的)"))
+        _add_error(result, RowError(None, "文件", "文件中没有农户数据（表头下面是空的）"))
         return result
     valid = _validate(rows, result)
     if not result.ok:
@@ -323,7 +248,7 @@ def import_households(
                 },
             )
     except IntegrityError:  # someone added the same household meanwhile
-        return _refused(result, ["导入时花名册被他人同时修改,未导入任何数据,请重新导入"])
+        return _refused(result, ["导入时花名册被他人同时修改，未导入任何数据，请重新导入"])
     except ValidationError as exc:  # should not happen: rows were validated above
         return _refused(result, exc.messages)
     return result
@@ -339,71 +264,41 @@ def _refused(result: HouseholdImportResult, messages: list[str]) -> HouseholdImp
     return refused
 
 
+NOTES = {
+    "户主": "必填，不超过50字。",
+    "村民小组": "本列必须有；可为空（未分组）。如 一组、二组。",
+    "人口": "必填，1到99之间的整数。",
+    "联系电话": "选填，7到20位数字，可用“-”分隔，如 0898-12345678。",
+    "类别": "选填；为空按一般户。",
+    "住址": "选填，不超过200字。",
+    "备注": "选填，不超过200字。",
+}
+WIDTHS = {"户主": 12, "村民小组": 12, "人口": 8, "联系电话": 16, "类别": 10, "住址": 30, "备注": 30}
+
+
 def template_xlsx() -> bytes:
     """The import template: sheet 农户花名册 (headers, text-formatted 联系电话, a dropdown for 类别)
     and sheet 填写说明."""
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.datavalidation import DataValidation
-
-    wb = Workbook()
-    ws = wb.active
-    assert ws is not None
-    ws.title = SHEET
-    ws.append(list(HEADERS))
-    required_fill = PatternFill("solid", fgColor="FFF2CC")
-    widths = {"户主": 12, "村民小组": 12, "人口": 8, "联系电话": 16, "类别": 10, "住址": 30, "备注": 30}
-    for index, header in enumerate(HEADERS, start=1):
-        cell = ws.cell(row=1, column=index)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center")
-        if header in REQUIRED_HEADERS:
-            cell.fill = required_fill
-        letter = get_column_letter(index)
-        ws.column_dimensions[letter].width = widths[header]
-        if header != "人口":
-            ws.column_dimensions[letter].number_format = "@"
-    category_column = get_column_letter(HEADERS.index("类别") + 1)
-    validation = DataValidation(
-        type="list",
-        formula1='"' + ",".join(str(label) for label in HouseholdCategory.labels) + '"',
-        allow_blank=True,
+    return spreadsheet_template(
+        sheet=SHEET,
+        title="农户花名册导入说明",
+        rules=(
+            "1. 在「农户花名册」表第一行之下逐行填写，每行一户；列的顺序可以调整，多余的列不导入。",
+            "2. 以「户主 + 村民小组」识别农户：本村已有的更新其信息（已注销的恢复在册），没有的新增；同一文件中不能重复。",
+            "3. 整个文件要么全部导入，要么全部不导入：只要有一处错误，系统列出所有错误（行号、列名、原因），不写入任何数据。",
+            f"4. 每个文件不超过 {MAX_ROWS} 户、{MAX_FILE_BYTES // (1024 * 1024)}MB。",
+            "5. 表中没有的列（联系电话、类别、住址、备注）在更新时保持原值；有此列但单元格为空的，更新为空（类别为空按一般户）。",
+        ),
+        columns=[
+            TemplateColumn(
+                header,
+                width=WIDTHS[header],
+                required=header in ("户主", "人口"),
+                text=header != "人口",
+                note=NOTES[header],
+                choices=[str(label) for label in HouseholdCategory.labels] if header == "类别" else (),
+            )
+            for header in HEADERS
+        ],
+        dropdown_rows=MAX_ROWS + 1,
     )
-    validation.add(f"{category_column}2:{category_column}{MAX_ROWS + 1}")
-    ws.add_data_validation(validation)
-    ws.freeze_panes = "A2"
-
-    help_ws = wb.create_sheet(HELP_SHEET)
-    help_ws.column_dimensions["A"].width = 12
-    help_ws.column_dimensions["B"].width = 8
-    help_ws.column_dimensions["C"].width = 80
-    help_ws.append(["农户花名册导入说明"])
-    help_ws["A1"].font = Font(bold=True, size=14)
-    for line in (
-        "1. 在「农户花名册」表第一行之下逐行填写,每行一户;列的顺序可以调整,多余的列不导入。",
-        "2. 以「户主 + 村民小组」识别农户:本村已有的更新其信息(已注销的恢复在册),没有的新增;同一文件中不能重复。",
-        "3. 整个文件要么全部导入,要么全部不导入:只要有一处错误,系统列出所有错误(行号、列名、原因),不写入任何数据。",
-        f"4. 每个文件不超过 {MAX_ROWS} 户、{MAX_FILE_BYTES // (1024 * 1024)}MB。",
-        "5. 表中没有的列(联系电话、类别、住址、备注)在更新时保持原值;有此列但单元格为空的,更新为空(类别为空按一般户)。",
-    ):
-        help_ws.append([line])
-    help_ws.append([])
-    help_ws.append(["列名", "必填", "说明"])
-    for cell in help_ws[help_ws.max_row]:
-        cell.font = Font(bold=True)
-    notes = {
-        "户主": "必填,不超过50字。",
-        "村民小组": "本列必须有;可为空(未分组)。如 一组、二组。",
-        "人口": "必填,1到99之间的整数。",
-        "联系电话": "选填,7到20位数字,可用“-”分隔,如 0898-12345678。",
-        "类别": f"选填:{'、'.join(str(label) for label in HouseholdCategory.labels)};为空按一般户。",
-        "住址": "选填,不超过200字。",
-        "备注": "选填,不超过200字。",
-    }
-    for header in HEADERS:
-        help_ws.append([header, "是" if header in ("户主", "人口") else "", notes[header]])
-        help_ws.cell(row=help_ws.max_row, column=3).alignment = Alignment(wrap_text=True, vertical="top")
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()

@@ -57,14 +57,14 @@ class VillageWorkSettings(TimeStampedModel):
     """The county's rules for 驻村 work. A single row (pk=1), created on first read."""
 
     edit_window_days = models.PositiveSmallIntegerField(
-        "本人可修改天数", default=7, help_text="工作记录在记录日期后多少天内本人可修改;之后须经乡镇修改"
+        "本人可修改天数", default=7, help_text="工作记录在记录日期后多少天内本人可修改；之后须经乡镇修改"
     )
     weekly_visit_quota = models.PositiveSmallIntegerField(
         "每周走访户数要求", default=5, help_text="驻村干部每周应走访的农户户次"
     )
     rotation_years = models.PositiveSmallIntegerField("轮岗提醒年限", default=3)
-    request_due_days = models.PositiveSmallIntegerField("诉求默认办理期限(天)", default=15)
-    photo_max_kb = models.PositiveIntegerField("照片大小上限(KB)", default=2048)
+    request_due_days = models.PositiveSmallIntegerField("诉求默认办理期限（天）", default=15)
+    photo_max_kb = models.PositiveIntegerField("照片大小上限（KB）", default=2048)
     photos_per_log = models.PositiveSmallIntegerField("每条记录照片数上限", default=6)
     rater_groups = models.JSONField("评议层面及权重", default=_rater_groups)
     bundled_items = models.JSONField("捆绑考核项目及权重", default=_bundled_items)
@@ -96,7 +96,7 @@ class Household(TimeStampedModel):
     """A household of the village register (农户花名册). Identified within the village by 户主 and
     村民小组; `is_active` False = moved out / merged (kept for the history of visits)."""
 
-    village = models.ForeignKey(Unit, verbose_name="村(社区)", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Unit, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="+")
     head_name = models.CharField("户主", max_length=50)
     group_name = models.CharField("村民小组", max_length=50, blank=True)
     members = models.PositiveSmallIntegerField("人口", default=1)
@@ -151,9 +151,9 @@ SIX_ROLES = [
     ("督导员", "当好村级组织建设的督导员"),
 ]
 WORK_METHODS = [
-    ("坐诊", "驻村工作日现场办公,协助村两委解疑释难、宣传政策、接待群众"),
-    ("出诊", "每周走访规定户数的农户,每年走遍联系村的所有农户"),
-    ("会诊", "召开村两委会共同商议,把群众反映的问题解决在基层"),
+    ("坐诊", "驻村工作日现场办公，协助村两委解疑释难、宣传政策、接待群众"),
+    ("出诊", "每周走访规定户数的农户，每年走遍联系村的所有农户"),
+    ("会诊", "召开村两委会共同商议，把群众反映的问题解决在基层"),
 ]
 
 
@@ -164,7 +164,7 @@ class Assignment(TimeStampedModel):
     cadre = models.ForeignKey(
         Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="village_assignments"
     )
-    village = models.ForeignKey(Unit, verbose_name="村(社区)", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Unit, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="+")
     role = models.CharField(
         "驻村身份", max_length=20, choices=AssignmentRole.choices, default=AssignmentRole.STATIONED
     )
@@ -212,7 +212,7 @@ class WorkLog(TimeStampedModel):
     cadre = models.ForeignKey(
         Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="village_logs"
     )
-    village = models.ForeignKey(Unit, verbose_name="村(社区)", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Unit, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="+")
     assignment = models.ForeignKey(
         Assignment,
         verbose_name="驻村安排",
@@ -306,7 +306,7 @@ OPEN_REQUEST_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS, Requ
 
 
 class VillagerRequest(TimeStampedModel):
-    village = models.ForeignKey(Unit, verbose_name="村(社区)", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Unit, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(
         Household,
         verbose_name="农户",
@@ -357,7 +357,7 @@ class VillagerRequest(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_category_display()}:{self.description[:20]}"
+        return f"{self.get_category_display()}：{self.description[:20]}"
 
 
 # --------------------------------------------------------------------------------------------------
@@ -410,7 +410,7 @@ class EvaluationEntry(TimeStampedModel):
         Evaluation, verbose_name="考核", on_delete=models.CASCADE, related_name="entries"
     )
     cadre = models.ForeignKey(Cadre, verbose_name="干部", on_delete=models.PROTECT, related_name="+")
-    village = models.ForeignKey(Unit, verbose_name="村(社区)", on_delete=models.PROTECT, related_name="+")
+    village = models.ForeignKey(Unit, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="+")
     ballot_session = models.OneToOneField(
         "ballots.BallotSession",
         verbose_name="评议投票",

@@ -63,7 +63,7 @@ def metric_predicate(
 
 def metric_label(rule: CompositionRule) -> str:
     if rule.metric == Metric.AGE_AT_MOST:
-        return f"{rule.age}岁以下(含{rule.age}岁)干部"
+        return f"{rule.age}岁以下（含{rule.age}岁）干部"
     return Metric(rule.metric).label
 
 
@@ -75,7 +75,7 @@ class TeamFailure:
 
     @property
     def text(self) -> str:
-        return f"{metric_label(self.rule)} {self.actual} 名,要求至少 {self.required} 名"
+        return f"{metric_label(self.rule)} {self.actual} 名，要求至少 {self.required} 名"
 
 
 @dataclass(frozen=True)

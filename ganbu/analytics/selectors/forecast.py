@@ -121,8 +121,8 @@ class Forecast:
         c = row.cumulative
         subject = self.unit.name + POPULATION_SUBJECTS[Population.LEADERS]
         return (
-            f"到{row.year}年,{subject}中将有{c.total}人年龄到杠(其中妇女干部{c.women}人,"
-            f"党外干部{c.non_party}人,少数民族干部{c.minority}人),约占领导干部总数的{row.share}%。"
+            f"到{row.year}年，{subject}中将有{c.total}人年龄到杠（其中妇女干部{c.women}人，"
+            f"党外干部{c.non_party}人，少数民族干部{c.minority}人），约占领导干部总数的{row.share}%。"
         )
 
 

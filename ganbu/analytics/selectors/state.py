@@ -81,7 +81,7 @@ class EducationMode:
     FULLTIME = "fulltime"
 
 
-EDUCATION_MODE_LABELS = {EducationMode.HIGHEST: "最高学历", EducationMode.FULLTIME: "全日制学历(第一学历)"}
+EDUCATION_MODE_LABELS = {EducationMode.HIGHEST: "最高学历", EducationMode.FULLTIME: "全日制学历（第一学历）"}
 
 
 @dataclass(frozen=True)

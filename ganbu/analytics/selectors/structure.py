@@ -118,7 +118,7 @@ class StructureTable:
     @property
     def population_label(self) -> str:
         label = POPULATION_LABELS.get(self.population, self.population)
-        return f"{label}({self.filter_label})" if self.filter_label else label
+        return f"{label}（{self.filter_label}）" if self.filter_label else label
 
     @property
     def education_label(self) -> str:

@@ -103,7 +103,7 @@ def test_every_failing_team_and_rule_is_listed(county: World) -> None:
     assert gov.members == 2
     women = next(f for f in gov.failures if f.rule.metric == "women")
     assert (women.actual, women.required) == (0, 1)
-    assert women.text == "女干部 0 名,要求至少 1 名"
+    assert women.text == "女干部 0 名，要求至少 1 名"
     under_40 = next(f for f in gov.failures if f.rule.metric == "age_at_most")
     assert (under_40.actual, under_40.required) == (1, 2)
     assert [t.name for t in report.passing] == ["甲镇党委"]

@@ -66,7 +66,7 @@ def test_who_reaches_the_cap_in_which_year(county: World) -> None:
     assert rows[2026].share == "50.00"
     assert rows[2030].share == "75.00"
     assert f.sentence() == (
-        "到2030年,测试县领导干部中将有6人年龄到杠(其中妇女干部3人,党外干部1人,少数民族干部1人),约占领导干部总数的75.00%。"
+        "到2030年，测试县领导干部中将有6人年龄到杠（其中妇女干部3人，党外干部1人，少数民族干部1人），约占领导干部总数的75.00%。"
     )
 
 

@@ -83,7 +83,8 @@ def test_seed000_bands_are_under_30_and_over_45() -> None:
 def test_custom_bands_from_cuts() -> None:
     bands = bands_from_cuts(parse_cuts("35,40,50"))
     assert [b.label for b in bands] == ["35岁及以下", "36–40岁", "41–50岁", "51岁及以上"]
-    assert parse_cuts("30,35、40") == (30, 35, 40)
+    assert parse_cuts("30,35、40") == (30, 35, 40)  # half-width: parsers accept both widths
+    assert parse_cuts("30，35、40") == (30, 35, 40)
     for bad in ("", "a", "40,35", "35,35", "0,10", "35;40"):
         with pytest.raises(ValueError):
             parse_cuts(bad)
@@ -129,11 +130,12 @@ def test_seed_sentence() -> None:
         average_age_tenths=None,
     )
     assert (
-        text == "截至2015年10月,全县乡镇科级以上干部126人,其中男性98名,占78%;女性28名,占22%;正科28名,占22%。"
+        text
+        == "截至2015年10月，全县乡镇科级以上干部126人，其中男性98名，占78%；女性28名，占22%；正科28名，占22%。"
     )
     assert (
         seed_sentence(as_of=date(2015, 10, 1), subject="某镇干部", total=0, groups=[])
-        == "截至2015年10月,某镇干部0人。"
+        == "截至2015年10月，某镇干部0人。"
     )
 
 

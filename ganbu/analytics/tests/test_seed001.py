@@ -33,9 +33,9 @@ pytestmark = pytest.mark.django_db
 
 AS_OF = date(2015, 10, 31)
 SEED_SENTENCE = (
-    "其中男性98名,占78%;女性28名,占22%;正科28名,占22%;副科98名,占78%;35岁以下34名,占27%;"
-    "36岁到40岁18名,占14%;41岁到50岁47名,占37%;51岁以上27名,占21%;大专及以下学历58名,占46%;"
-    "大学学历67名,占53%;研究生1名,占1%"
+    "其中男性98名，占78%；女性28名，占22%；正科28名，占22%；副科98名，占78%；35岁以下34名，占27%；"
+    "36岁到40岁18名，占14%；41岁到50岁47名，占37%；51岁以上27名，占21%；大专及以下学历58名，占46%；"
+    "大学学历67名，占53%；研究生1名，占1%"
 )
 
 
@@ -189,7 +189,7 @@ def test_it_gives_seed_001s_counts_percentages_and_sentence(county: Unit) -> Non
     assert _whole(table, "education") == {"大专及以下": 46, "大学": 53, "研究生": 1}
     assert [c.percent for c in table.dimension("age").shown_categories] == ["27.0", "14.3", "37.3", "21.4"]
     sentence = table.sentence
-    assert sentence.startswith("截至2015年10月,陵水县科级以上干部126人,")
+    assert sentence.startswith("截至2015年10月，陵水县科级以上干部126人，")
     assert SEED_SENTENCE in sentence
 
 
@@ -209,7 +209,7 @@ def test_the_documents_have_the_seed_layout(county: Unit) -> None:
     assert rows[0][:4] == ["类别", "性别", None, "职级"]
     assert rows[1][:9] == ["项目", "男", "女", "正科", "副科", "35岁以下", "36–40岁", "41–50岁", "51岁以上"]
     assert rows[2][:12] == ["人数", 98, 28, 28, 98, 34, 18, 47, 27, 58, 67, 1]
-    assert rows[3][0] == "占比(%)"
+    assert rows[3][0] == "占比（%）"
     assert rows[3][7] == pytest.approx(37.3)
     merged = {str(r) for r in sheet.merged_cells.ranges}
     assert "B3:C3" in merged  # 性别 spans 男 and 女

@@ -232,7 +232,7 @@ def test_an_empty_scope_has_no_percentages(world: World) -> None:
     assert t.total == 0
     assert t.average_age == "—"
     assert t.dimension("gender").categories[0].percent == "—"
-    assert t.sentence == f"截至2020年6月,{world.county.name}干部0人。"
+    assert t.sentence == f"截至2020年6月，{world.county.name}干部0人。"
 
 
 def test_registry_filter_population(world: World) -> None:
@@ -244,9 +244,9 @@ def test_registry_filter_population(world: World) -> None:
         Person("女二", date(1985, 1, 1), gender="2", appointments=[Appt(world.town_b, date(2015, 1, 1))])
     )
     ids = registry_filter_ids(user=world.users["clerk_a"], filters=CadreFilters(gender="2", status=""))
-    t = table(world, population=Population.FILTER, filter_ids=ids, filter_label="性别:女")
+    t = table(world, population=Population.FILTER, filter_ids=ids, filter_label="性别：女")
     assert t.total == 1  # the clerk's filter sees only 甲镇
-    assert t.population_label == "按档案筛选条件(性别:女)"
+    assert t.population_label == "按档案筛选条件（性别：女）"
 
 
 def test_compare_two_dates(world: World) -> None:

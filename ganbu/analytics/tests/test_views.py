@@ -156,7 +156,7 @@ def test_the_registry_filter_population(county: World) -> None:
     )
     table = response.context["table"]
     assert table.total == 1
-    assert "性别:女" in table.population_label
+    assert "性别：女" in table.population_label
 
 
 def test_structure_exports(county: World) -> None:

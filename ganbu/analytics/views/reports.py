@@ -101,7 +101,7 @@ def _structure_query(
 
 def _invalid_export(request: HttpRequest, page: str, unit: Unit) -> HttpResponse:
     """Back to the page with the same query (it shows the form's errors)."""
-    messages.error(request, "查询条件有误,请修改后再导出")
+    messages.error(request, "查询条件有误，请修改后再导出")
     return redirect(f"{reverse(PAGES[page], kwargs={'pk': unit.pk})}?{query_without(request, 'format')}")
 
 

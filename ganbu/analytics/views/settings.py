@@ -154,6 +154,6 @@ def age_caps_edit(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"已保存任职年龄界限({len(changes)} 项修改)")
+            messages.success(request, f"已保存任职年龄界限（{len(changes)} 项修改）")
             return redirect("analytics:rules")
     return render(request, "analytics/age_caps.html", {"form": form})

@@ -109,9 +109,11 @@ def _check_open(status: str, test_mode: bool, is_test: bool) -> None:
         message = "投票已经结束。" if status in (SessionStatus.CLOSED, SessionStatus.SEALED) else None
         raise errors.error(errors.NOT_OPEN, message)
     if test_mode and not is_test:
-        raise errors.error(errors.NOT_OPEN, "现在是模拟测试,正式票码要等正式投票开始后才能使用,请妥善保管。")
+        raise errors.error(
+            errors.NOT_OPEN, "现在是模拟测试，正式票码要等正式投票开始后才能使用，请妥善保管。"
+        )
     if is_test and not test_mode:
-        raise errors.error(errors.NOT_OPEN, "这是模拟测试票码,不能用于正式投票。")
+        raise errors.error(errors.NOT_OPEN, "这是模拟测试票码，不能用于正式投票。")
 
 
 def _invalid(message: str) -> ValidationError:
@@ -132,7 +134,7 @@ def plan_ballot(ctx: BallotContext, group_id: int, answers: object) -> tuple[lis
             raise _invalid(f"「{unknown[0]}」不在本次名单中")
         missing = [s.label for s in ctx.subjects if s.label not in answers]
         if missing:
-            raise _invalid(f"还有 {len(missing)} 人未选择意见:{'、'.join(missing[:5])}")
+            raise _invalid(f"还有 {len(missing)} 人未选择意见：{'、'.join(missing[:5])}")
         for subject in ctx.subjects:
             choice = answers[subject.label]
             if not isinstance(choice, str) or choice not in session.options:
@@ -141,7 +143,7 @@ def plan_ballot(ctx: BallotContext, group_id: int, answers: object) -> tuple[lis
         return keys, []
     extra = set(answers) - {"chosen", "write_in"}
     if extra:
-        raise _invalid(f"选票中有无法识别的内容:{'、'.join(sorted(map(str, extra)))}")
+        raise _invalid(f"选票中有无法识别的内容：{'、'.join(sorted(map(str, extra)))}")
     chosen = answers.get("chosen", [])
     written = answers.get("write_in", [])
     if not isinstance(chosen, list) or not isinstance(written, list):
@@ -159,16 +161,16 @@ def plan_ballot(ctx: BallotContext, group_id: int, answers: object) -> tuple[lis
         raise _invalid("本次推荐不能另选他人")
     for name in names:
         if not name or len(name) > rules.WRITE_IN_MAX_LENGTH:
-            raise _invalid(f"另选他人的姓名不能为空,最长 {rules.WRITE_IN_MAX_LENGTH} 字")
+            raise _invalid(f"另选他人的姓名不能为空，最长 {rules.WRITE_IN_MAX_LENGTH} 字")
         if name in by_label:
-            raise _invalid(f"「{name}」已在候选人名单中,请直接选择")
+            raise _invalid(f"「{name}」已在候选人名单中，请直接选择")
     if len(set(names)) != len(names):
         raise _invalid("同一人不能重复推荐")
     total = len(chosen) + len(names)
     if total > session.max_choices:
-        raise _invalid(f"最多只能推荐 {session.max_choices} 人,您选了 {total} 人,此票无效,请减少后再提交")
+        raise _invalid(f"最多只能推荐 {session.max_choices} 人，您选了 {total} 人，此票无效，请减少后再提交")
     if total < session.min_choices:
-        raise _invalid(f"至少要推荐 {session.min_choices} 人,您选了 {total} 人")
+        raise _invalid(f"至少要推荐 {session.min_choices} 人，您选了 {total} 人")
     return keys, names
 
 

@@ -56,7 +56,7 @@ def codes_issue(
         ):
             raise ValidationError("模拟测试票码只能在准备阶段或模拟测试中生成", code=errors.BAD_STATUS)
     elif session.status not in (SessionStatus.DRAFT, SessionStatus.OPEN):
-        raise ValidationError("投票已结束,不能再生成票码", code=errors.BAD_STATUS)
+        raise ValidationError("投票已结束，不能再生成票码", code=errors.BAD_STATUS)
     issued = _shuffled([codes.new_code() for _ in range(count)])
     rows = sorted(
         (BallotCode(session=session, group=group, digest=codes.digest(c), is_test=test) for c in issued),
@@ -115,7 +115,7 @@ def member_code_claim(*, session: BallotSession, user: User) -> str:
     if voter is None:
         raise ValidationError("您不是此次表决的成员", code=errors.NOT_A_VOTER)
     if not SessionVoter.objects.filter(pk=voter.pk, claimed=False).update(claimed=True):
-        raise ValidationError("您已领取过票码,每人只能领取一次", code=errors.ALREADY_CLAIMED)
+        raise ValidationError("您已领取过票码，每人只能领取一次", code=errors.ALREADY_CLAIMED)
     # rewrite every member row of the session: one xmin for all, whoever claimed last
     SessionVoter.objects.filter(session=session).update(claimed=F("claimed"))
     open_slots = list(
@@ -124,7 +124,7 @@ def member_code_claim(*, session: BallotSession, user: User) -> str:
         .values_list("pk", flat=True)
     )
     if not open_slots:
-        raise ValidationError("没有可用的票码,请联系会议工作人员", code=errors.BAD_STATUS)
+        raise ValidationError("没有可用的票码，请联系会议工作人员", code=errors.BAD_STATUS)
     chosen = secrets.choice(open_slots)
     code = codes.new_code()
     BallotCode.objects.filter(session=session, group_id=voter.group_id, member_slot=True).update(

@@ -112,7 +112,7 @@ def paper_count_enter(
             raise _bad(f"另选他人「{name}」得票超过有效票数 {valid}")
     picks_total += sum(names.values())
     if session.kind == SessionKind.RECOMMENDATION and picks_total > valid * session.max_choices:
-        raise _bad(f"得票合计 {picks_total} 超过有效票数 × 最多可选人数({valid} × {session.max_choices})")
+        raise _bad(f"得票合计 {picks_total} 超过有效票数 × 最多可选人数（{valid} × {session.max_choices}）")
 
     box = BallotBox.objects.select_for_update().get(session=session)
     updated = Tally.objects.filter(session=session, key__in=list(values)).update(

@@ -81,14 +81,14 @@ def resolve_subjects(raw: Sequence[Any], *, actor: User | None) -> list[SubjectS
         if isinstance(item, str):
             item = {"id_number": item} if ID_NUMBER.match(item.strip()) else {"name": item}
         if not isinstance(item, Mapping):
-            raise _bad(f"第 {index} 个对象格式不正确:应为姓名、身份证号或对象")
+            raise _bad(f"第 {index} 个对象格式不正确：应为姓名、身份证号或对象")
         note = str(item.get("note") or "").strip()
         id_number = str(item.get("id_number") or "").strip().upper()
         if id_number:
             cadres = cadres_in_scope(actor) if actor is not None else Cadre.objects.all()
             cadre = cadres.filter(id_number=id_number).first()
             if cadre is None:
-                raise _bad(f"第 {index} 个对象:未找到身份证号为 {id_number} 的干部(或不在您的数据范围内)")
+                raise _bad(f"第 {index} 个对象：未找到身份证号为 {id_number} 的干部（或不在您的数据范围内）")
             label = str(item.get("name") or cadre.name).strip()
             specs.append(SubjectSpec(label=label, note=note or cadre.current_title, cadre_id=cadre.pk))
         else:
@@ -101,7 +101,7 @@ def resolve_subjects(raw: Sequence[Any], *, actor: User | None) -> list[SubjectS
     result = []
     for spec in specs:
         if labels.count(spec.label) > 1 and spec.note:
-            spec = SubjectSpec(label=f"{spec.label}({spec.note})", note=spec.note, cadre_id=spec.cadre_id)
+            spec = SubjectSpec(label=f"{spec.label}（{spec.note}）", note=spec.note, cadre_id=spec.cadre_id)
         result.append(spec)
     return result
 
@@ -121,9 +121,9 @@ def _validate(
     if not title.strip():
         raise _bad("请填写名称")
     if kind not in SessionKind.values:
-        raise _bad("类型应为 rating(民主测评)、recommendation(民主推荐)或 approval(表决)")
+        raise _bad("类型应为 rating（民主测评）、recommendation（民主推荐）或 approval（表决）")
     if kind == SessionKind.APPROVAL and rule not in (ApprovalRule.DECISION, ApprovalRule.CONSULTATION):
-        raise _bad("表决须选择规则:decision(常委会票决)或 consultation(全委会征求意见)")
+        raise _bad("表决须选择规则：decision（常委会票决）或 consultation（全委会征求意见）")
     if not subjects and not (kind == SessionKind.RECOMMENDATION and allow_write_in):
         raise _bad("至少要有一个测评/表决对象")
     if len(subjects) > MAX_SUBJECTS:
@@ -131,7 +131,7 @@ def _validate(
     labels = [s.label for s in subjects]
     duplicates = sorted({x for x in labels if labels.count(x) > 1})
     if duplicates:
-        raise _bad(f"对象重名:{'、'.join(duplicates)}(请加说明区分)")
+        raise _bad(f"对象重名：{'、'.join(duplicates)}（请加说明区分）")
     if any(len(x) > 100 for x in labels):
         raise _bad("对象姓名最长 100 字")
     if kind != SessionKind.RECOMMENDATION:
@@ -157,7 +157,7 @@ def _validate(
         if not 0 <= min_choices <= max_choices:
             raise _bad("最少须选人数应在 0 与最多可选人数之间")
         if not allow_write_in and max_choices > len(subjects):
-            raise _bad(f"最多可选 {max_choices} 人,但候选人只有 {len(subjects)} 人")
+            raise _bad(f"最多可选 {max_choices} 人，但候选人只有 {len(subjects)} 人")
 
 
 @transaction.atomic
@@ -208,10 +208,10 @@ def session_create(
         allow_write_in=allow_write_in,
     )
     if mode not in SessionMode.values:
-        raise _bad("投票方式应为 electronic(扫码/手机)或 paper(纸质票)")
+        raise _bad("投票方式应为 electronic（扫码/手机）或 paper（纸质票）")
     denominator = denominator or conf.consult_denominator()
     if denominator not in Denominator.values:
-        raise _bad("征求意见计算基数应为 expected(应到)或 present(实到)")
+        raise _bad("征求意见计算基数应为 expected（应到）或 present（实到）")
     session = BallotSession(
         unit=unit,
         title=title.strip(),
@@ -385,7 +385,7 @@ def _check_quorum(session: BallotSession) -> None:
     expected = sum(g.expected for g in groups)
     if not rules.quorum_met(present, expected):
         raise ValidationError(
-            f"实到 {present} 人,不足应到 {expected} 人的三分之二,不能进行票决", code=errors.QUORUM
+            f"实到 {present} 人，不足应到 {expected} 人的三分之二，不能进行票决", code=errors.QUORUM
         )
 
 
@@ -394,7 +394,7 @@ def _transition(session: BallotSession, *, frm: str, to: str, test_mode: bool, *
         status=to, test_mode=test_mode, updated_at=timezone.now(), **fields
     )
     if updated != 1:
-        raise ValidationError("投票状态已变化,请刷新页面后重试", code=errors.BAD_STATUS)
+        raise ValidationError("投票状态已变化，请刷新页面后重试", code=errors.BAD_STATUS)
     session.refresh_from_db()
 
 
@@ -448,7 +448,7 @@ def session_set_present(*, session: BallotSession, present: Mapping[str, int], a
     """Record 实到人数 per group (entered at the meeting)."""
     check_actor_scope(actor, session.unit)
     if session.status == SessionStatus.SEALED:
-        raise ValidationError("结果已封存,不能再修改实到人数", code=errors.BAD_STATUS)
+        raise ValidationError("结果已封存，不能再修改实到人数", code=errors.BAD_STATUS)
     stored = _set_present(session, present)
     _audit(actor, "ballots.present_recorded", session, {"present": stored})
 
@@ -459,7 +459,7 @@ def session_close(*, session: BallotSession, actor: User | None) -> BallotSessio
     check_actor_scope(actor, session.unit)
     if session.status != SessionStatus.OPEN or session.test_mode:
         raise ValidationError(
-            "只有正式投票中的投票可以结束(模拟测试请用「结束模拟测试」)", code=errors.BAD_STATUS
+            "只有正式投票中的投票可以结束（模拟测试请用「结束模拟测试」）", code=errors.BAD_STATUS
         )
     box = BallotBox.objects.select_for_update().get(session=session)
     _transition(

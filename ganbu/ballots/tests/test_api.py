@@ -62,7 +62,7 @@ def test_it_accepts_a_ballot_once(committee: tuple[BallotSession, list[str]]) ->
     assert again.status_code == 409
     assert again.json()["error"] == {
         "code": "code_used",
-        "message": "此票码已经使用过,每个票码只能投一次票。",
+        "message": "此票码已经使用过，每个票码只能投一次票。",
     }
     assert received(session) == 1
 
@@ -102,7 +102,7 @@ def test_it_refuses_codes_before_the_vote_opens_and_after_it_closes(world: World
 @pytest.mark.parametrize(
     ("answers", "message"),
     [
-        ({"张三": "同意"}, "还有 1 人未选择意见:李四"),
+        ({"张三": "同意"}, "还有 1 人未选择意见：李四"),
         ({"张三": "同意", "李四": "弃权"}, "不是本次的选项"),
         ({"张三": "同意", "李四": "同意", "王五": "同意"}, "不在本次名单中"),
         (["同意"], "格式不正确"),

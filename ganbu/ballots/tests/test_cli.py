@@ -31,7 +31,7 @@ def spec_file(tmp_path: Path, spec: Mapping[str, object]) -> str:
 
 
 SPEC = {
-    "title": "县委常委会票决(2026年第3次)",
+    "title": "县委常委会票决（2026年第3次）",
     "kind": "approval",
     "subjects": ["张三", "李四"],
     "options": ["同意", "不同意", "缓议"],
@@ -80,7 +80,7 @@ def test_a_meeting_from_the_command_line(world: World, tmp_path: Path) -> None:
     assert result["valid"] is True and result["quorum_met"] is True
     assert result["groups"][0]["issued"] == 14 and result["groups"][0]["returned"] == 10
     text = ballot("result", session_id)
-    assert "张三:同意 6" in text
+    assert "张三：同意 6" in text
     ballot("seal", session_id)
     assert len(BallotSession.objects.get(pk=int(session_id)).tally_sha256) == 64
 

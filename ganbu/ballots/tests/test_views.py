@@ -36,7 +36,7 @@ def test_a_whole_meeting_through_the_pages(world: World) -> None:
             "mode": "electronic",
             "subjects": "王芳|驻甲村第一书记\n李强",
             "options": "",
-            "groups": "村民代表 4 30\n乡镇干部,3,20\n乡镇领导 3 4",
+            "groups": "村民代表 4 30\n乡镇干部，3,20\n乡镇领导 3 4",
             "max_choices": 1,
             "min_choices": 0,
             "denominator": "expected",
@@ -93,7 +93,7 @@ def test_a_whole_meeting_through_the_pages(world: World) -> None:
     assert session.status == "sealed"
     page = clerk.get(reverse("ballots:session_result", args=[session.pk]))
     html = page.content.decode()
-    assert "封存,校验通过" in html or "校验通过" in html
+    assert "封存，校验通过" in html or "校验通过" in html
     assert "不胜任现职预警" in html  # 李强: 10 of 25 不称职 = 40%
     result = page.context["result"]
     assert result.subjects[0].counts == {"优秀": 20, "称职": 5, "基本称职": 0, "不称职": 0}

@@ -40,7 +40,7 @@ def _error(exc: ValidationError, status: int | None = None) -> HttpResponse:
 
 def _body(request: HttpRequest) -> dict[str, Any]:
     if request.content_type != "application/json":
-        raise ValidationError("请以 JSON 格式提交(Content-Type: application/json)", code=errors.BAD_REQUEST)
+        raise ValidationError("请以 JSON 格式提交（Content-Type: application/json）", code=errors.BAD_REQUEST)
     if len(request.body) > MAX_BODY:
         raise errors.error(errors.BAD_REQUEST, "提交的内容过大")
     try:
@@ -63,7 +63,7 @@ def ballot_submit(request: HttpRequest) -> HttpResponse:
     except ValidationError as exc:
         return _error(exc, 415 if request.content_type != "application/json" else None)
     return _no_store(
-        JsonResponse({"ok": True, "message": "投票成功,您的选票已匿名计入,票码已作废。"}, status=201)
+        JsonResponse({"ok": True, "message": "投票成功，您的选票已匿名计入，票码已作废。"}, status=201)
     )
 
 

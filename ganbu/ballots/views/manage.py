@@ -53,7 +53,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             _add_errors(form, exc)
         else:
-            messages.success(request, "已创建。请生成票码(或添加表决成员),然后开始投票。")
+            messages.success(request, "已创建。请生成票码（或添加表决成员），然后开始投票。")
             return redirect("ballots:session_detail", pk=session.pk)
     return render(request, "ballots/session_form.html", {"form": form})
 
@@ -125,7 +125,7 @@ def session_test_start(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         session,
         lambda u: services.session_test_start(session=session, actor=u),
-        "模拟测试已开始(只接受模拟测试票码)",
+        "模拟测试已开始（只接受模拟测试票码）",
     )
 
 
@@ -137,7 +137,7 @@ def session_test_end(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         session,
         lambda u: services.session_test_end(session=session, actor=u),
-        "模拟测试已结束,测试选票和测试票码已全部清除",
+        "模拟测试已结束，测试选票和测试票码已全部清除",
     )
 
 
@@ -156,7 +156,7 @@ def session_seal(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         session,
         lambda u: services.session_seal(session=session, actor=u),
-        "结果已封存并写入记实,未使用的票码已作废",
+        "结果已封存并写入记实，未使用的票码已作废",
     )
 
 
@@ -205,7 +205,7 @@ def session_members(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         session,
         lambda u: services.member_slots_create(session=session, group=group, users=users, actor=u),
-        "已添加表决成员:他们可在「我的表决」领取票码",
+        "已添加表决成员：他们可在「我的表决」领取票码",
     )
 
 

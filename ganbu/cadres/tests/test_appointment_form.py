@@ -38,10 +38,10 @@ BORN = date(1985, 3, 4)
 
 EXPECTED_RESUME = [
     "2003.09--2007.07  海南大学法学专业学习",
-    "2007.07--2010.12  甲镇党政办科员(其间:2009.09--2012.07 在中央党校经济管理专业在职学习)",
+    "2007.07--2010.12  甲镇党政办科员（其间：2009.09--2012.07 在中央党校经济管理专业在职学习）",
     "2010.12--2016.01  甲镇党政办副主任",
-    "2016.01--      甲镇党委副书记、甲镇人民政府镇长(兼)",
-    "2018.03--2020.05  甲镇武装部第一书记(兼)",
+    "2016.01--      甲镇党委副书记、甲镇人民政府镇长（兼）",
+    "2018.03--2020.05  甲镇武装部第一书记（兼）",
 ]
 
 
@@ -201,8 +201,8 @@ def test_in_service_study_goes_to_the_post_it_started_in_or_its_own_line() -> No
     assert compose_resume(posts, studies) == [
         "2005.03--2006.01  在海南广播电视大学行政管理专业在职学习",
         "2007.07--2010.12  甲镇党政办科员",
-        "2010.12--      甲镇党政办副主任(其间:2010.12--2013.07 在海南大学公共管理专业在职学习;"
-        "2021.09-- 在中央党校法律专业在职学习)",
+        "2010.12--      甲镇党政办副主任（其间：2010.12--2013.07 在海南大学公共管理专业在职学习；"
+        "2021.09-- 在中央党校法律专业在职学习）",
     ]
 
 
@@ -223,7 +223,7 @@ def test_page_one_cells(world: World) -> None:
     page1 = doc.tables[0]
     assert _after(page1, "姓名") == "张三"
     assert _after(page1, "性别") == "男"
-    assert _after(page1, "出生年月\n(岁)") == "1985.03(40岁)"
+    assert _after(page1, "出生年月\n（岁）") == "1985.03（40岁）"
     assert _after(page1, "民族") == "汉族"
     assert _after(page1, "籍贯") == "海南文昌"
     assert _after(page1, "出生地") == "海南海口"
@@ -251,8 +251,8 @@ def test_age_is_counted_at_the_chosen_date(world: World) -> None:
     cadre = build_full_cadre(world)
     before_birthday = _read(build_appointment_form(cadre, as_of=date(2025, 3, 3)))
     on_birthday = _read(build_appointment_form(cadre, as_of=date(2025, 3, 4)))
-    assert _after(before_birthday.tables[0], "出生年月\n(岁)") == "1985.03(39岁)"
-    assert _after(on_birthday.tables[0], "出生年月\n(岁)") == "1985.03(40岁)"
+    assert _after(before_birthday.tables[0], "出生年月\n（岁）") == "1985.03（39岁）"
+    assert _after(on_birthday.tables[0], "出生年月\n（岁）") == "1985.03（40岁）"
 
 
 def test_page_two_cells(world: World) -> None:
@@ -263,26 +263,26 @@ def test_page_two_cells(world: World) -> None:
         )
     )
     page2 = doc.tables[1]
-    assert _after(page2, "奖惩\n情况") == "2019.12 优秀共产党员(甲镇党委)。"
-    assert _after(page2, "年度考核\n结果") == "2023年度称职;2024年度优秀;2025年度称职。"
+    assert _after(page2, "奖惩\n情况") == "2019.12 优秀共产党员（甲镇党委）。"
+    assert _after(page2, "年度考核\n结果") == "2023年度称职；2024年度优秀；2025年度称职。"
     assert _after(page2, "任免\n理由") == "工作需要"
     header = _row_of(page2, "称谓")
-    assert header[1:] == ["称谓", "姓名", "出生年月\n(年龄)", "政治面貌", "工作单位及职务"]
+    assert header[1:] == ["称谓", "姓名", "出生年月\n（年龄）", "政治面貌", "工作单位及职务"]
     family = [_row_of(page2, name)[1:] for name in ("李丽", "张小宝", "张大山", "王秀英")]
     assert family == [
-        ["妻子", "李丽", "1987.05(38岁)", "中共党员", "甲镇中心小学教师"],
-        ["儿子", "张小宝", "2012.08(13岁)", "", "甲镇中心小学学生"],
-        ["父亲", "张大山", "1958.06(67岁)", "群众", "甲镇甲村农民"],
+        ["妻子", "李丽", "1987.05（38岁）", "中共党员", "甲镇中心小学教师"],
+        ["儿子", "张小宝", "2012.08（13岁）", "", "甲镇中心小学学生"],
+        ["父亲", "张大山", "1958.06（67岁）", "群众", "甲镇甲村农民"],
         ["母亲", "王秀英", "1960.02", "群众", "已故"],  # no age for the deceased
     ]
     # spouse first, then children, then parents: the order of the form
     names = [r.cells[2].text for r in page2.rows if r.cells[2].text in ("李丽", "张小宝", "张大山", "王秀英")]
     assert names == ["李丽", "张小宝", "张大山", "王秀英"]
     assert _after(page2, "呈报\n单位").startswith("中共测试县委组织部")
-    assert "(盖章)" in _after(page2, "审批机关\n意见")
-    assert "(盖章)" in _after(page2, "行政机关\n任免意见")
+    assert "（盖章）" in _after(page2, "审批机关\n意见")
+    assert "（盖章）" in _after(page2, "行政机关\n任免意见")
     footer = doc.paragraphs[-1].text
-    assert footer.startswith("填表人:赵六") and footer.endswith("填表时间:2025.11.01")
+    assert footer.startswith("填表人：赵六") and footer.endswith("填表时间：2025.11.01")
 
 
 def test_document_is_a4_with_chinese_fonts(world: World) -> None:
@@ -376,7 +376,7 @@ def test_command_writes_one_form(world: World, tmp_path: Path) -> None:
         stdout=io.StringIO(),
     )
     doc = Document(str(out))
-    assert _after(doc.tables[0], "出生年月\n(岁)") == "1985.03(40岁)"
+    assert _after(doc.tables[0], "出生年月\n（岁）") == "1985.03（40岁）"
     assert _after(doc.tables[0], "拟任职务") == "甲镇党委书记"
     assert _after(doc.tables[0], "拟免职务") == "甲镇党委副书记"
     assert _after(doc.tables[1], "任免\n理由") == "工作需要"

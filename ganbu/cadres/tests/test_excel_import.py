@@ -17,7 +17,7 @@ from django.utils import timezone
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.services import verify_chain
 from ganbu.cadres import excel
-from ganbu.cadres.excel import HEADERS, RowError, import_file, parse_date, run_import
+from ganbu.cadres.excel import HEADERS, import_file, run_import
 from ganbu.cadres.models import (
     Appointment,
     Cadre,
@@ -28,6 +28,8 @@ from ganbu.cadres.models import (
     RankRecord,
 )
 from ganbu.cadres.rules import make_id_number
+from ganbu.core import spreadsheet
+from ganbu.core.spreadsheet import RowError, parse_date
 from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
 
@@ -121,7 +123,7 @@ def test_a_good_file_imports_with_records_derived_fields_and_one_audit_event(wor
     result = run(world, xlsx(rows), actor_key="clerk_a")
     assert result.ok, result.errors
     assert (result.created, result.updated, result.total_rows) == (3, 0, 3)
-    assert result.summary == "导入成功:新增 3 名,更新 0 名"
+    assert result.summary == "导入成功：新增 3 名，更新 0 名"
 
     zhang = Cadre.objects.get(name="张三")
     assert (zhang.gender, zhang.ethnicity, zhang.political_status, zhang.personnel_category) == (
@@ -525,7 +527,7 @@ def test_run_import_caps_stored_errors(world: World, media: Path, monkeypatch: p
     run_import(job, actor=world.users["clerk_a"])
     job.refresh_from_db()
     assert job.status == ImportStatus.FAILED and len(job.errors) == 2
-    assert "共 5 处错误,仅保存前 2 处" in job.message
+    assert "共 5 处错误，仅保存前 2 处" in job.message
 
 
 def test_run_import_crash_writes_nothing(world: World, media: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -549,11 +551,11 @@ def test_dry_run_validates_and_writes_nothing(world: World, media: Path) -> None
     rows = [person(1), person(9, 姓名="赵六", 身份证号=existing.id_number, born=existing.birth_date)]
     result = run(world, xlsx(rows), dry_run=True)
     assert result.ok and (result.created, result.updated) == (1, 1)
-    assert result.summary == "校验通过:新增 1 名,更新 1 名(试运行,未写入)"
+    assert result.summary == "校验通过：新增 1 名，更新 1 名（试运行，未写入）"
     job = _job(world, xlsx(rows))
     run_import(job, actor=world.users["clerk_a"], dry_run=True)
     job.refresh_from_db()
-    assert job.status == ImportStatus.SUCCEEDED and job.message == "校验通过(试运行,未写入)"
+    assert job.status == ImportStatus.SUCCEEDED and job.message == "校验通过（试运行，未写入）"
     assert snapshot() == before
 
 
@@ -561,7 +563,7 @@ def test_openpyxl_fallback_reads_the_same(world: World, monkeypatch: pytest.Monk
     def broken(self: Any, source: Any) -> None:
         raise ValueError("calamine cannot read this")
 
-    monkeypatch.setattr(excel._CalamineReader, "__init__", broken)
+    monkeypatch.setattr(spreadsheet.CalamineReader, "__init__", broken)
     content = xlsx([person(1), person(2, 民族="火星族")], title="标题行")
     result = run(world, content)
     assert where(result) == {(4, "民族")}
@@ -569,15 +571,15 @@ def test_openpyxl_fallback_reads_the_same(world: World, monkeypatch: pytest.Monk
 
 
 def test_very_large_files_are_streamed_with_openpyxl(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(excel, "STREAM_ABOVE_BYTES", 0)
+    monkeypatch.setattr(spreadsheet, "STREAM_ABOVE_BYTES", 0)
     engines: list[str] = []
-    real = excel._OpenpyxlReader.__init__
+    real = spreadsheet.OpenpyxlReader.__init__
 
     def spy(self: Any, source: Any) -> None:
         engines.append("openpyxl")
         real(self, source)
 
-    monkeypatch.setattr(excel._OpenpyxlReader, "__init__", spy)
+    monkeypatch.setattr(spreadsheet.OpenpyxlReader, "__init__", spy)
     result = run(world, xlsx([person(1), person(2, 民族="火星族")], title="标题行"))
     assert engines == ["openpyxl"] and where(result) == {(4, "民族")}
 
@@ -587,11 +589,11 @@ def test_command_success_and_dry_run(world: World, tmp_path: Path) -> None:
     path.write_bytes(xlsx([person(1), person(2)]))
     out = io.StringIO()
     call_command("import_cadres", str(path), "--dry-run", stdout=out)
-    assert out.getvalue().strip() == "校验通过:新增 2 名,更新 0 名(试运行,未写入)"
+    assert out.getvalue().strip() == "校验通过：新增 2 名，更新 0 名（试运行，未写入）"
     assert not Cadre.objects.exists()
     out = io.StringIO()
     call_command("import_cadres", str(path), stdout=out)
-    assert out.getvalue().strip() == "导入成功:新增 2 名,更新 0 名"
+    assert out.getvalue().strip() == "导入成功：新增 2 名，更新 0 名"
     assert Cadre.objects.count() == 2
     event = AuditEvent.objects.get(action="cadre.import")
     assert event.actor_id is None and event.actor_label == "系统"
@@ -631,7 +633,7 @@ def test_command_unit_option(world: World, tmp_path: Path) -> None:
 
 def test_error_report_has_the_rows(world: World) -> None:
     result = run(world, xlsx([person(1, 民族="火星族"), person(2, 单位代码="NOPE")]))
-    content = excel.error_report_xlsx(result.errors)
+    content = spreadsheet.error_report_xlsx(result.errors)
     ws = openpyxl.load_workbook(io.BytesIO(content)).active
     assert ws is not None
     rows = list(ws.iter_rows(values_only=True))
@@ -641,7 +643,7 @@ def test_error_report_has_the_rows(world: World) -> None:
         (3, "单位代码", "单位代码「NOPE」不存在或不在您的数据范围内"),
     ]
     # job.errors (dicts) work the same
-    assert excel.error_report_xlsx([e.as_dict() for e in result.errors]) is not None
+    assert spreadsheet.error_report_xlsx([e.as_dict() for e in result.errors]) is not None
 
 
 def test_template_has_the_headers_instructions_and_imports_when_filled(world: World) -> None:

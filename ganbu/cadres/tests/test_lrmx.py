@@ -131,7 +131,7 @@ def minimal_lrmx(**overrides: str) -> bytes:
         "QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi": "海南师范大学汉语言文学专业",
         "QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi": "海南师范大学汉语言文学专业",
         "JianLi": "2009.09--2013.07  海南师范大学汉语言文学专业学习\n2013.07--      甲镇党政办科员",
-        "NianDuKaoHeJieGuo": "2023年度称职;2024年度优秀。",
+        "NianDuKaoHeJieGuo": "2023年度称职；2024年度优秀。",
         "ShenFenZheng": make_id_number("469099", born, 21, "1"),
     }
     values.update(overrides)
@@ -184,8 +184,8 @@ def test_export_writes_the_lrmx_elements(world: World) -> None:
         "NiRenZhiWu": "甲镇党委书记",
         "NiMianZhiWu": "甲镇党委副书记",
         "RenMianLiYou": "工作需要",
-        "NianDuKaoHeJieGuo": "2023年度称职;2024年度优秀;2025年度称职。",
-        "JiangChengQingKuang": "2019.12 优秀共产党员(甲镇党委)。",
+        "NianDuKaoHeJieGuo": "2023年度称职；2024年度优秀；2025年度称职。",
+        "JiangChengQingKuang": "2019.12 优秀共产党员（甲镇党委）。",
         "JiSuanNianLingShiJian": "20251101",
         "ShenFenZheng": cadre.id_number,
         "Version": "3.2.1.6",
@@ -277,7 +277,7 @@ def test_round_trip_values_are_the_expected_ones(
 @pytest.mark.parametrize(
     ("political_status", "party_joined_on", "lrmx_text"),
     [
-        ("02", date(2024, 6, 1), "202406(预备党员)"),
+        ("02", date(2024, 6, 1), "202406（预备党员）"),
         ("05", None, "民盟盟员"),
         ("13", None, ""),
     ],
@@ -310,9 +310,9 @@ def test_round_trip_political_status(
 def test_parse_resume_accepts_common_variants() -> None:
     text = (
         "2003.09--2007.07  海南大学法学专业学习\r\n"
-        "200707—201012  甲镇党政办科员(其间:2009.09--2012.07在中央党校经济管理专业学习)\n"
+        "200707—201012  甲镇党政办科员（其间：2009.09--2012.07在中央党校经济管理专业学习）\n"
         "\n"
-        "2010.12--至今  甲镇党政办副主任,\n"
+        "2010.12--至今  甲镇党政办副主任，\n"
         "      负责综合协调工作"
     )
     assert parse_resume(text) == [
@@ -320,18 +320,18 @@ def test_parse_resume_accepts_common_variants() -> None:
         (
             date(2007, 7, 1),
             date(2010, 12, 1),
-            "甲镇党政办科员(其间:2009.09--2012.07在中央党校经济管理专业学习)",
+            "甲镇党政办科员（其间：2009.09--2012.07在中央党校经济管理专业学习）",
         ),
-        (date(2010, 12, 1), None, "甲镇党政办副主任,负责综合协调工作"),
+        (date(2010, 12, 1), None, "甲镇党政办副主任，负责综合协调工作"),
     ]
 
 
 def test_parse_reads_nested_study_concurrent_posts_and_closes_earlier_open_periods(world: World) -> None:
     jianli = (
         "2009.09--2013.07  海南师范大学汉语言文学专业学习\n"
-        "2013.07--      甲镇党政办科员(其间:2014.09--2017.07 在中央党校经济管理专业在职学习)\n"
-        "2018.01--      甲镇党委委员、甲镇武装部部长(兼)\n"
-        "2019.03--2020.01  甲镇人大主席团副主席(兼)"
+        "2013.07--      甲镇党政办科员（其间：2014.09--2017.07 在中央党校经济管理专业在职学习）\n"
+        "2018.01--      甲镇党委委员、甲镇武装部部长（兼）\n"
+        "2019.03--2020.01  甲镇人大主席团副主席（兼）"
     )
     record = parse_lrmx(
         minimal_lrmx(
@@ -394,11 +394,14 @@ EXTERNAL_ENTITY = (
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (minimal_lrmx(ChuShengNianYue="1990年5月"), "ChuShengNianYue(出生年月)格式应为 yyyyMM"),
-        (minimal_lrmx(ChuShengNianYue="199013"), "ChuShengNianYue(出生年月)格式应为 yyyyMM"),
-        (minimal_lrmx(ChuShengNianYue="199006"), "ChuShengNianYue(出生年月)199006 与 ShenFenZheng(身份证号)"),
-        (minimal_lrmx(CanJiaGongZuoShiJian="2013-7"), "CanJiaGongZuoShiJian(参加工作时间)格式应为 yyyyMM"),
-        (minimal_lrmx(RuDangShiJian="2012"), "RuDangShiJian(入党时间)格式应为 yyyyMM"),
+        (minimal_lrmx(ChuShengNianYue="1990年5月"), "ChuShengNianYue（出生年月）格式应为 yyyyMM"),
+        (minimal_lrmx(ChuShengNianYue="199013"), "ChuShengNianYue（出生年月）格式应为 yyyyMM"),
+        (
+            minimal_lrmx(ChuShengNianYue="199006"),
+            "ChuShengNianYue（出生年月）199006 与 ShenFenZheng（身份证号）",
+        ),
+        (minimal_lrmx(CanJiaGongZuoShiJian="2013-7"), "CanJiaGongZuoShiJian（参加工作时间）格式应为 yyyyMM"),
+        (minimal_lrmx(RuDangShiJian="2012"), "RuDangShiJian（入党时间）格式应为 yyyyMM"),
         (BILLION_LAUGHS, "DOCTYPE/ENTITY"),
         (EXTERNAL_ENTITY, "DOCTYPE/ENTITY"),
         (minimal_lrmx(_head='<?xml version="1.0"?><!ENTITY x "y">'), "DOCTYPE/ENTITY"),
@@ -407,20 +410,20 @@ EXTERNAL_ENTITY = (
         (b"", "文件为空"),
         ("<Person><XingMing>张三</XingMing></Person>".encode("gbk"), "UTF-8"),
         (b"<Root><XingMing>x</XingMing></Root>", "根元素应为 Person"),
-        (minimal_lrmx(XingMing=""), "缺少 XingMing(姓名)"),
-        (minimal_lrmx(XingMing="  "), "缺少 XingMing(姓名)"),
-        (minimal_lrmx(MinZu="火星族"), "MinZu(民族)「火星族」不在代码表中"),
-        (minimal_lrmx(ShenFenZheng="469099199005060000"), "ShenFenZheng(身份证号):身份证号校验位错误"),
-        (minimal_lrmx(JianLi="在甲镇工作"), "JianLi(简历)第1行格式应为"),
-        (minimal_lrmx(JianLi="2013.13--2014.01  甲镇科员"), "JianLi(简历)第1行日期 2013.13 无效"),
-        (minimal_lrmx(JianLi="2015.01--2014.01  甲镇科员"), "JianLi(简历)第1行结束时间早于开始时间"),
+        (minimal_lrmx(XingMing=""), "缺少 XingMing（姓名）"),
+        (minimal_lrmx(XingMing="  "), "缺少 XingMing（姓名）"),
+        (minimal_lrmx(MinZu="火星族"), "MinZu（民族）「火星族」不在代码表中"),
+        (minimal_lrmx(ShenFenZheng="469099199005060000"), "ShenFenZheng（身份证号）：身份证号校验位错误"),
+        (minimal_lrmx(JianLi="在甲镇工作"), "JianLi（简历）第1行格式应为"),
+        (minimal_lrmx(JianLi="2013.13--2014.01  甲镇科员"), "JianLi（简历）第1行日期 2013.13 无效"),
+        (minimal_lrmx(JianLi="2015.01--2014.01  甲镇科员"), "JianLi（简历）第1行结束时间早于开始时间"),
         (
             minimal_lrmx(NianDuKaoHeJieGuo="2023年度很好"),
-            "NianDuKaoHeJieGuo(年度考核结果)中 2023 年度的「很好」",
+            "NianDuKaoHeJieGuo（年度考核结果）中 2023 年度的「很好」",
         ),
         (
             minimal_lrmx(_family="<Item><ChengWei>表哥</ChengWei><XingMing>陈二</XingMing></Item>"),
-            "JiaTingChengYuan(家庭成员)第1项 ChengWei(称谓)「表哥」不在代码表中",
+            "JiaTingChengYuan（家庭成员）第1项 ChengWei（称谓）「表哥」不在代码表中",
         ),
         (b"<Person><XingMing>" + b"x" * (5 * 1024 * 1024) + b"</XingMing></Person>", "5 MB"),
     ],
@@ -437,8 +440,8 @@ def test_bad_input_gives_a_chinese_error_and_writes_nothing(world: World, data: 
 def test_a_record_refused_by_the_services_rolls_back_the_whole_file(world: World) -> None:
     events = AuditEvent.objects.count()
     # the cadre itself is valid; its 2010 assessment predates 参加工作时间 (2013.07) and is refused
-    data = minimal_lrmx(NianDuKaoHeJieGuo="2010年度称职;2023年度称职。")
-    with pytest.raises(LrmxError, match="年度考核结果 2010年度:年度早于参加工作时间"):
+    data = minimal_lrmx(NianDuKaoHeJieGuo="2010年度称职；2023年度称职。")
+    with pytest.raises(LrmxError, match="年度考核结果 2010年度：年度早于参加工作时间"):
         import_lrmx(data, unit=world.town_a, actor=world.users["clerk_a"])
     assert not Cadre.objects.exists()
     assert not Appointment.objects.exists() and not Education.objects.exists()
@@ -471,7 +474,7 @@ def test_reimport_of_the_same_id_number_updates_and_never_duplicates(world: Worl
             "2013.07--2020.01  甲镇党政办科员\n"
             "2020.01--      甲镇党政办副主任"
         ),
-        NianDuKaoHeJieGuo="2023年度优秀;2024年度优秀。",
+        NianDuKaoHeJieGuo="2023年度优秀；2024年度优秀。",
     )
     updated, created_third = import_lrmx(changed, unit=world.town_a, actor=actor)
     assert updated.pk == cadre.pk and not created_third
@@ -553,15 +556,15 @@ def test_import_command_single_file(world: World, tmp_path: Path) -> None:
     path.write_bytes(minimal_lrmx())
     out = io.StringIO()
     call_command("import_lrmx", str(path), "--unit", "TA", stdout=out)
-    assert "陈明(新增)" in out.getvalue()
+    assert "陈明（新增）" in out.getvalue()
     cadre = Cadre.objects.get()
     assert cadre.unit == world.town_a and cadre.current_title == "甲镇党政办科员"
     call_command("import_lrmx", str(path), "--unit", "TA", stdout=out)
-    assert "陈明(更新)" in out.getvalue()
+    assert "陈明（更新）" in out.getvalue()
     assert Cadre.objects.count() == 1
     bad = tmp_path / "bad.lrmx"
     bad.write_bytes(minimal_lrmx(ChuShengNianYue="abc"))
-    with pytest.raises(CommandError, match=r"bad\.lrmx:ChuShengNianYue"):
+    with pytest.raises(CommandError, match=r"bad\.lrmx：ChuShengNianYue"):
         call_command("import_lrmx", str(bad), "--unit", "TA", stdout=io.StringIO())
     with pytest.raises(CommandError, match="未找到单位代码为 NOPE 的单位"):
         call_command("import_lrmx", str(path), "--unit", "NOPE")
@@ -582,13 +585,13 @@ def test_import_command_zip_reports_each_file_and_fails_when_any_failed(world: W
         )
     assert path.stat().st_size < 100_000
     out = io.StringIO()
-    with pytest.raises(CommandError, match="成功 1 个,失败 2 个"):
+    with pytest.raises(CommandError, match="成功 1 个，失败 2 个"):
         call_command("import_lrmx", str(path), "--unit", "TA", stdout=out)
     report = out.getvalue()
-    assert "[成功] 张三.lrmx:张三(新增)" in report
-    assert "[失败] 坏文件.lrmx:MinZu(民族)「火星族」不在代码表中" in report
+    assert "[成功] 张三.lrmx：张三（新增）" in report
+    assert "[失败] 坏文件.lrmx：MinZu（民族）「火星族」不在代码表中" in report
     assert "[跳过] 说明.txt" in report
-    assert "[失败] 巨大.lrmx:文件超过 5 MB" in report
+    assert "[失败] 巨大.lrmx：文件超过 5 MB" in report
     # each file is all-or-nothing on its own: the good one is in, nothing of the bad one
     assert list(Cadre.objects.values_list("name", flat=True)) == ["张三"]
 
@@ -610,7 +613,7 @@ def test_import_command_zip_all_good(world: World, tmp_path: Path) -> None:
         )
     out = io.StringIO()
     call_command("import_lrmx", str(path), "--unit", "TA", stdout=out)
-    assert "成功 2 个,失败 0 个" in out.getvalue()
+    assert "成功 2 个，失败 0 个" in out.getvalue()
     assert sorted(Cadre.objects.values_list("name", "political_status")) == [("林芳", "13"), ("陈明", "01")]
 
 

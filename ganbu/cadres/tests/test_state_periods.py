@@ -172,7 +172,7 @@ def test_the_command_rebuilds_all_or_some_and_audits_a_full_rebuild(world: World
     events = AuditEvent.objects.filter(action="cadre.rebuild_state_periods").count()
     StatePeriod.objects.filter(cadre_id=ids[0]).delete()
     call_command("rebuild_state_periods")
-    assert "全部干部的状态时段:3 行" in capsys.readouterr().out
+    assert "全部干部的状态时段：3 行" in capsys.readouterr().out
     assert _rows() == kept
     assert AuditEvent.objects.filter(action="cadre.rebuild_state_periods").count() == events + 1
 

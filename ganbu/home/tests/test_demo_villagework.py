@@ -374,7 +374,7 @@ def test_demo_accounts_are_created_once_linked_and_stored_privately(
         path = tmp_path / f"{username}_password.txt"
         assert os.stat(path).st_mode & 0o777 == 0o600
         passwords[username] = path.read_text()
-        assert f"{username}  密码:{passwords[username]}" in out.getvalue()
+        assert f"{username}  密码：{passwords[username]}" in out.getvalue()
         assert User.objects.get(username=username).check_password(passwords[username])
     assert AuditEvent.objects.filter(action="user.create").count() == 2
     assert AuditEvent.objects.filter(action="cadre.account", object_id=str(cadre.pk)).exists()
@@ -384,7 +384,7 @@ def test_demo_accounts_are_created_once_linked_and_stored_privately(
     call_command("ensure_demo_accounts", stdout=again)
     assert User.objects.filter(username__in=passwords).count() == 2
     for username, password in passwords.items():
-        assert f"{username}  密码:{password}" in again.getvalue()
+        assert f"{username}  密码：{password}" in again.getvalue()
 
 
 def test_demo_accounts_are_never_created_in_production(

@@ -16,7 +16,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     f = dashboard_figures(user=user)  # type: ignore[arg-type]
     stat_cards = [
         ("乡镇", f["townships"]),
-        ("村(社区)", f["villages"]),
+        ("村（社区）", f["villages"]),
         ("县直部门", f["departments"]),
         ("农户", f["households"]),
         ("在职干部", f["cadres"]),

@@ -27,12 +27,12 @@ def test_it_creates_the_county_admin_once_and_keeps_the_password_private(
     assert secret.stat().st_mode & 0o777 == 0o600
     password = secret.read_text()
     assert user.check_password(password)
-    assert f"root  密码:{password}" in out.getvalue()
+    assert f"root  密码：{password}" in out.getvalue()
 
     again = io.StringIO()
     call_command("ensure_admin", "--username", "root", stdout=again)
     assert User.objects.filter(username="root").count() == 1
-    assert f"root  密码:{password}" in again.getvalue()
+    assert f"root  密码：{password}" in again.getvalue()
 
     secret.unlink()
     without_file = io.StringIO()

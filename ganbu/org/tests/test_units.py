@@ -57,10 +57,12 @@ def test_unit_edit_saves_and_audits(world: World) -> None:
     client = Client()
     client.force_login(world.users["county"])
     url = reverse("org:unit_edit", kwargs={"pk": world.village_a.pk})
-    response = client.post(url, {"name": "甲村(新)", "category": "", "households": "130", "sort_order": "1"})
+    response = client.post(
+        url, {"name": "甲村（新）", "category": "", "households": "130", "sort_order": "1"}
+    )
     assert response.status_code == 302
     world.village_a.refresh_from_db()
-    assert world.village_a.name == "甲村(新)" and world.village_a.households == 130
+    assert world.village_a.name == "甲村（新）" and world.village_a.households == 130
     event = AuditEvent.objects.filter(action="unit.update").latest("seq")
     assert event.payload["before"]["households"] == 120 and event.payload["after"]["households"] == 130
 

@@ -59,7 +59,7 @@ def _validate(
     errors: dict[str, str] = {}
     if role not in AssignmentRole.values:
         errors["role"] = (
-            f"驻村身份「{role}」不正确,应为 {'、'.join(str(x) for x in AssignmentRole.labels)} 之一"
+            f"驻村身份「{role}」不正确，应为 {'、'.join(str(x) for x in AssignmentRole.labels)} 之一"
         )
     if not isinstance(started_on, dt.date):
         errors["started_on"] = "请填写驻村开始日期"
@@ -83,7 +83,7 @@ def _validate(
         raise ValidationError(
             {
                 "started_on": f"{cadre.name}在{village.name}已有驻村安排"
-                f"({period_label(same_cadre.started_on, same_cadre.ended_on)}),与此期间重叠"
+                f"（{period_label(same_cadre.started_on, same_cadre.ended_on)}），与此期间重叠"
             },
             code="assignment_overlap",
         )
@@ -93,7 +93,7 @@ def _validate(
             raise ValidationError(
                 {
                     "role": f"{village.name}在此期间已有驻村第一书记{secretary.cadre.name}"
-                    f"({period_label(secretary.started_on, secretary.ended_on)}),同一时间只能有一名第一书记"
+                    f"（{period_label(secretary.started_on, secretary.ended_on)}），同一时间只能有一名第一书记"
                 },
                 code="assignment_two_secretaries",
             )
@@ -107,7 +107,7 @@ def _check_logs_inside(assignment: Assignment, started_on: dt.date, ended_on: dt
     if count:
         raise ValidationError(
             {
-                "ended_on": f"该驻村安排已有 {count} 条工作记录在新的驻村期间({period_label(started_on, ended_on)})之外"
+                "ended_on": f"该驻村安排已有 {count} 条工作记录在新的驻村期间（{period_label(started_on, ended_on)}）之外"
             },
             code="assignment_logs_outside",
         )
@@ -137,7 +137,7 @@ def assignment_create(
     require_village_manager(actor, village)
     if cadre.status != CadreStatus.ACTIVE:
         raise ValidationError(
-            {"cadre": f"{cadre.name}的状态为「{cadre.get_status_display()}」,只能安排在职干部驻村"},
+            {"cadre": f"{cadre.name}的状态为「{cadre.get_status_display()}」，只能安排在职干部驻村"},
             code="cadre_not_active",
         )
     texts = {"duties": duties.strip(), "document_number": document_number.strip(), "note": note.strip()}
@@ -218,7 +218,7 @@ def assignment_end(*, assignment: Assignment, ended_on: dt.date, actor: User | N
     require_village_manager(actor, assignment.village)
     if assignment.ended_on is not None:
         raise ValidationError(
-            {"ended_on": f"该驻村安排已于 {assignment.ended_on:%Y-%m-%d} 结束;如需更正请修改驻村安排"},
+            {"ended_on": f"该驻村安排已于 {assignment.ended_on:%Y-%m-%d} 结束；如需更正请修改驻村安排"},
             code="assignment_already_ended",
         )
     if not isinstance(ended_on, dt.date):

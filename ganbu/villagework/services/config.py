@@ -88,7 +88,9 @@ def validate_rules(data: dict[str, Any]) -> dict[str, Any]:
     if "part_weights" in data:
         parts = data["part_weights"]
         if not isinstance(parts, dict) or set(parts) != set(PARTS):
-            errors["part_weights"] = "综合得分构成应包含 评议(ballot)、捆绑考核(bundled)、工作实绩(work) 三项"
+            errors["part_weights"] = (
+                "综合得分构成应包含 评议（ballot）、捆绑考核（bundled）、工作实绩（work） 三项"
+            )
         else:
             numbers = {k: _number(v) for k, v in parts.items()}
             if any(n is None or n < 0 for n in numbers.values()):
@@ -106,9 +108,9 @@ def validate_rules(data: dict[str, Any]) -> dict[str, Any]:
         ] == list(GRADE_CODES)
         mins = [_number(t.get("min")) for t in thresholds] if ok else []
         if not ok or any(m is None or not 0 <= m <= 100 for m in mins):
-            errors["grade_thresholds"] = "建议等次分数线应依次给出 优秀、称职、基本称职 的最低分(0–100)"
+            errors["grade_thresholds"] = "建议等次分数线应依次给出 优秀、称职、基本称职 的最低分（0–100）"
         elif not all(a > b for a, b in pairwise(mins)):  # type: ignore[operator]
-            errors["grade_thresholds"] = "建议等次分数线应从高到低:优秀 > 称职 > 基本称职"
+            errors["grade_thresholds"] = "建议等次分数线应从高到低：优秀 > 称职 > 基本称职"
         else:
             cleaned["grade_thresholds"] = [
                 {"grade": g, "min": int(m) if m == int(m) else str(m)}  # type: ignore[arg-type]

@@ -43,7 +43,7 @@ RECORD_KIND = "驻村考核"
 DEFAULT_EXPECTED = {"村民代表": 30, "乡镇干部": 15, "乡镇领导": 5}
 FALLBACK_EXPECTED = 10
 RESULT_STATUSES = (SessionStatus.CLOSED, SessionStatus.SEALED)
-MERGED_GROUP = "其他层面(有效票过少,合并计入)"
+MERGED_GROUP = "其他层面（有效票过少，合并计入）"
 
 
 def _require_scope(actor: User | None, unit: Unit) -> None:
@@ -112,13 +112,13 @@ def evaluation_create(
         raise ValidationError({"year": f"年度「{year}」不正确"}, code="evaluation_bad_year")
     if Evaluation.objects.filter(township=township, year=year).exists():
         raise ValidationError(
-            {"year": f"{township.name}{year}年度的驻村干部考核已经建立,每个乡镇每年只建一次"},
+            {"year": f"{township.name}{year}年度的驻村干部考核已经建立，每个乡镇每年只建一次"},
             code="evaluation_exists",
         )
     pairs = cadres_to_evaluate(township=township, year=year)
     if not pairs:
         raise ValidationError(
-            {"year": f"{township.name}{year}年度没有驻村干部(驻村安排),无需考核"}, code="evaluation_empty"
+            {"year": f"{township.name}{year}年度没有驻村干部（驻村安排），无需考核"}, code="evaluation_empty"
         )
     settings = get_settings()
     evaluation = Evaluation(
@@ -193,7 +193,7 @@ def ballots_create(
     their weights and the given 应到 per group. Returns the entries that got a session."""
     _require_scope(actor, evaluation.township)
     if evaluation.status not in (EvaluationStatus.DRAFT, EvaluationStatus.VOTING):
-        raise ValidationError("考核已计分,不能再创建评议投票", code="evaluation_bad_status")
+        raise ValidationError("考核已计分，不能再创建评议投票", code="evaluation_bad_status")
     groups = list(evaluation.rater_groups)
     wanted = {**DEFAULT_EXPECTED, **dict(expected or {})}
     errors = []
@@ -214,7 +214,7 @@ def ballots_create(
     ]
     created: list[EvaluationEntry] = []
     with transaction.atomic():
-        _lock(evaluation, (EvaluationStatus.DRAFT, EvaluationStatus.VOTING), "考核已计分,不能再创建评议投票")
+        _lock(evaluation, (EvaluationStatus.DRAFT, EvaluationStatus.VOTING), "考核已计分，不能再创建评议投票")
         entries = list(
             EvaluationEntry.objects.select_for_update()
             .filter(evaluation=evaluation, ballot_session__isnull=True)
@@ -232,7 +232,7 @@ def ballots_create(
                     )
                 ],
                 groups=specs,
-                description=f"{evaluation.title}:三个层面无记名评议(优秀/称职/基本称职/不称职)",
+                description=f"{evaluation.title}：三个层面无记名评议（优秀/称职/基本称职/不称职）",
                 actor=actor,
             )
             entry.ballot_session = session
@@ -323,11 +323,11 @@ def _ballot_groups(result: Any, cadre_id: int) -> tuple[list[scoring.GroupVotes]
 
 def _ballot_problem(entry: EvaluationEntry) -> str | None:
     session = entry.ballot_session
-    who = f"{entry.cadre.name}({entry.village.name})"
+    who = f"{entry.cadre.name}（{entry.village.name}）"
     if session is None:
-        return f"{who}:尚未创建评议投票"
+        return f"{who}：尚未创建评议投票"
     if session.status not in RESULT_STATUSES:
-        return f"{who}:评议投票「{session.get_status_display()}」,须结束(或封存)后才能计分"
+        return f"{who}：评议投票「{session.get_status_display()}」，须结束（或封存）后才能计分"
     return None
 
 
@@ -346,7 +346,7 @@ def _check_ready(evaluation: Evaluation, entries: list[EvaluationEntry], needs: 
     """Every part with a weight can be computed for every entry; otherwise one message per gap."""
     problems: list[str] = []
     for entry in entries:
-        who = f"{entry.cadre.name}({entry.village.name})"
+        who = f"{entry.cadre.name}（{entry.village.name}）"
         if needs["ballot"]:
             problem = _ballot_problem(entry)
             if problem:
@@ -356,7 +356,7 @@ def _check_ready(evaluation: Evaluation, entries: list[EvaluationEntry], needs: 
                 str(i["name"]) for i in evaluation.bundled_items if str(i["name"]) not in entry.bundled_scores
             ]
             if missing:
-                problems.append(f"{who}:尚未录入捆绑考核得分(「{'、'.join(missing)}」)")
+                problems.append(f"{who}：尚未录入捆绑考核得分（「{'、'.join(missing)}」）")
     if not entries:
         problems.append("本次考核没有考核对象")
     if problems:
@@ -383,7 +383,7 @@ def evaluation_compute(
         )
         _check_ready(evaluation, entries, needs)
         for entry in entries:
-            who = f"{entry.cadre.name}({entry.village.name})"
+            who = f"{entry.cadre.name}（{entry.village.name}）"
             detail: dict[str, Any] = {}
             parts: dict[str, Decimal | None] = {"ballot": None, "bundled": None, "work": None}
             unfit = False
@@ -391,13 +391,13 @@ def evaluation_compute(
                 result = ballot_selectors.session_result(entry.ballot_session)
                 if needs["ballot"] and not result.valid:
                     raise ValidationError(
-                        f"{who}:评议投票无效({';'.join(result.invalid_reasons)})",
+                        f"{who}：评议投票无效（{'；'.join(result.invalid_reasons)}）",
                         code="evaluation_ballot_invalid",
                     )
                 groups, merged = _ballot_groups(result, entry.cadre_id)
                 ballot = scoring.ballot_part(groups)
                 if needs["ballot"] and ballot.score is None:
-                    raise ValidationError(f"{who}:评议投票没有有效票", code="evaluation_ballot_empty")
+                    raise ValidationError(f"{who}：评议投票没有有效票", code="evaluation_ballot_empty")
                 parts["ballot"] = ballot.score
                 unfit = ballot.unfit_warning
                 detail["ballot"] = {
@@ -475,7 +475,7 @@ def _record_kind(entry: EvaluationEntry, year: int) -> str:
     """「驻村考核」; a cadre evaluated for more than one village in the year gets one record per
     village (the record is unique per cadre, year and kind)."""
     count = EvaluationEntry.objects.filter(cadre=entry.cadre, evaluation__year=year).count()
-    return RECORD_KIND if count <= 1 else f"{RECORD_KIND}({entry.village.name})"[:30]
+    return RECORD_KIND if count <= 1 else f"{RECORD_KIND}（{entry.village.name}）"[:30]
 
 
 def _decide(
@@ -487,20 +487,20 @@ def _decide(
     errors: list[str] = []
     decided: dict[int, str] = {}
     for entry in entries:
-        who = f"{entry.cadre.name}({entry.village.name})"
+        who = f"{entry.cadre.name}（{entry.village.name}）"
         if entry.total_score is None or not entry.suggested_grade:
-            errors.append(f"{who}:尚未计算得分")
+            errors.append(f"{who}：尚未计算得分")
             continue
         grade = grades.get(entry.pk) or entry.suggested_grade
         if grade not in scoring.GRADE_LABELS:
-            errors.append(f"{who}:等次「{grade}」不正确,应为优秀、称职、基本称职或不称职")
+            errors.append(f"{who}：等次「{grade}」不正确，应为优秀、称职、基本称职或不称职")
         elif grade != entry.suggested_grade and not reasons.get(entry.pk):
             errors.append(
-                f"{who}:确定等次「{scoring.GRADE_LABELS[grade]}」与建议等次"
-                f"「{scoring.GRADE_LABELS[entry.suggested_grade]}」不同,请填写调整理由"
+                f"{who}：确定等次「{scoring.GRADE_LABELS[grade]}」与建议等次"
+                f"「{scoring.GRADE_LABELS[entry.suggested_grade]}」不同，请填写调整理由"
             )
         elif len(reasons.get(entry.pk, "")) > 200:
-            errors.append(f"{who}:调整理由最多200字")
+            errors.append(f"{who}：调整理由最多200字")
         decided[entry.pk] = grade
     if errors:
         raise ValidationError(errors, code="evaluation_finalize_invalid")
@@ -524,21 +524,21 @@ def evaluation_finalize(
     written: dict[str, Any] = {}
     with transaction.atomic():
         # read the entries under the lock, so a concurrent compute cannot slip in between
-        _lock(evaluation, (EvaluationStatus.SCORED, EvaluationStatus.FINAL), "请先计算得分,再确定等次")
+        _lock(evaluation, (EvaluationStatus.SCORED, EvaluationStatus.FINAL), "请先计算得分，再确定等次")
         entries = list(evaluation.entries.select_related("cadre", "village").order_by("village__path", "id"))
         decided = _decide(entries, grades, reasons)
         for entry in entries:
             grade = decided[entry.pk]
             overridden = grade != entry.suggested_grade
             note = (
-                f"{evaluation.title};{entry.village.name};"
-                f"{(entry.work_numbers or {}).get('explain') or f'综合得分 {entry.total_score}'};"
+                f"{evaluation.title}；{entry.village.name}；"
+                f"{(entry.work_numbers or {}).get('explain') or f'综合得分 {entry.total_score}'}；"
                 f"建议等次 {scoring.GRADE_LABELS[entry.suggested_grade]}"
             )
             if (entry.work_numbers or {}).get("flags"):
                 note += ";" + "、".join(entry.work_numbers["flags"])
             if overridden:
-                note += f";调整为{scoring.GRADE_LABELS[grade]},理由:{reasons[entry.pk]}"
+                note += f"；调整为{scoring.GRADE_LABELS[grade]}，理由：{reasons[entry.pk]}"
             evaluation_record_write(
                 cadre=entry.cadre,
                 year=evaluation.year,

@@ -86,18 +86,18 @@ def clean_household(
         if not head:
             errors["head_name"] = "户主不能为空"
         elif len(head) > 50:
-            errors["head_name"] = f"户主不能超过50字(现为{len(head)}字)"
+            errors["head_name"] = f"户主不能超过50字（现为{len(head)}字）"
         cleaned["head_name"] = head
     if present("group_name"):
         group = _text(data.get("group_name"))
         if len(group) > 50:
-            errors["group_name"] = f"村民小组不能超过50字(现为{len(group)}字)"
+            errors["group_name"] = f"村民小组不能超过50字（现为{len(group)}字）"
         cleaned["group_name"] = group
     if present("members"):
         raw = _text(data.get("members"))
         members = _members(raw)
         if not raw:
-            errors["members"] = "人口不能为空,应为1到99之间的整数"
+            errors["members"] = "人口不能为空，应为1到99之间的整数"
         elif members is None or not 1 <= members <= MAX_MEMBERS:
             errors["members"] = f"人口「{raw}」应为1到{MAX_MEMBERS}之间的整数"
         else:
@@ -107,21 +107,21 @@ def clean_household(
         phone = phone.replace("—", "-").replace("–", "-")
         digits = sum(ch.isdigit() for ch in phone)
         if phone and (not _PHONE.match(phone) or digits < 7 or len(phone) > 20):
-            errors["phone"] = f"联系电话「{phone}」应为7到20位数字,可用“-”分隔"
+            errors["phone"] = f"联系电话「{phone}」应为7到20位数字，可用“-”分隔"
         cleaned["phone"] = phone
     if present("category"):
         raw_category = _text(data.get("category"))
         category = CATEGORY_BY_TEXT.get(raw_category) if raw_category else HouseholdCategory.GENERAL.value
         if category is None:
             allowed = "、".join(str(label) for label in HouseholdCategory.labels)
-            errors["category"] = f"类别「{raw_category}」不正确,应为 {allowed} 之一"
+            errors["category"] = f"类别「{raw_category}」不正确，应为 {allowed} 之一"
         else:
             cleaned["category"] = category
     for field, limit in (("address", 200), ("note", 200)):
         if present(field):
             value = _text(data.get(field))
             if len(value) > limit:
-                errors[field] = f"{HOUSEHOLD_LABELS[field]}不能超过{limit}字(现为{len(value)}字)"
+                errors[field] = f"{HOUSEHOLD_LABELS[field]}不能超过{limit}字（现为{len(value)}字）"
             cleaned[field] = value
     unknown = set(data) - set(HOUSEHOLD_FIELDS)
     if unknown:
@@ -138,7 +138,9 @@ def require_village_manager(actor: User | None, village: Unit) -> None:
     """The actor (None = the system) may change the register of `village`: it is a 村/社区 in
     their scope and their role manages 驻村 data."""
     if village.kind not in VILLAGE_KINDS:
-        raise ValidationError({"village": f"「{village.name}」不是村或社区,不能登记农户"}, code="not_village")
+        raise ValidationError(
+            {"village": f"「{village.name}」不是村或社区，不能登记农户"}, code="not_village"
+        )
     if actor is None:
         return
     if not has_capability(actor, "villagework.manage"):
@@ -276,7 +278,7 @@ def household_delete(*, household: Household, actor: User | None) -> None:
         household = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
         if household_has_history(household):
             raise ValidationError(
-                f"农户「{household}」已有走访或诉求记录,不能删除;如已迁出请改为注销",
+                f"农户「{household}」已有走访或诉求记录，不能删除；如已迁出请改为注销",
                 code="household_has_history",
             )
         snapshot = _snapshot(household)

@@ -114,7 +114,7 @@ def write_right(actor: User | None, cadre: Cadre, village: Unit, logged_on: date
         window = get_settings().edit_window_days
         return EditRight(
             "none",
-            f"记录日期后{window}天内可由本人修改,已超过期限({deadline:%Y-%m-%d}),请联系乡镇修改",
+            f"记录日期后{window}天内可由本人修改，已超过期限（{deadline:%Y-%m-%d}），请联系乡镇修改",
             days_left=days_left,
         )
     return EditRight("none", "只能由记录人本人或乡镇修改该工作记录")
@@ -151,7 +151,7 @@ def _check_date(
         if first is None:
             errors["village"] = f"{cadre.name}没有驻{village.name}的安排"
         elif logged_on < first.started_on:
-            errors["logged_on"] = f"日期不能早于驻村开始日期({first.started_on:%Y-%m-%d})"
+            errors["logged_on"] = f"日期不能早于驻村开始日期（{first.started_on:%Y-%m-%d}）"
         else:
             errors["logged_on"] = f"{logged_on:%Y-%m-%d}不在{cadre.name}驻{village.name}的期间内"
     return assignment
@@ -182,7 +182,7 @@ def _check_households(
         Household.objects.filter(pk__in=ids, village=village).filter(Q(is_active=True) | Q(pk__in=keep_ids))
     )
     if len(found) != len(ids):
-        errors["households"] = f"走访农户中有不属于{village.name}或已不在册的农户,请重新选择"
+        errors["households"] = f"走访农户中有不属于{village.name}或已不在册的农户，请重新选择"
         return []
     return found
 
@@ -195,7 +195,7 @@ def check_photo(content: bytes, index: int = 1) -> tuple[str, str]:
         raise ValidationError({"photos": f"第{index}张照片应为 JPG 或 PNG 格式"}, code="photo_type")
     if len(content) > max_kb * 1024:
         raise ValidationError(
-            {"photos": f"第{index}张照片为{len(content) // 1024}KB,超过{max_kb}KB的上限,请压缩后再上传"},
+            {"photos": f"第{index}张照片为{len(content) // 1024}KB，超过{max_kb}KB的上限，请压缩后再上传"},
             code="photo_too_large",
         )
     return kind
@@ -234,7 +234,7 @@ def _check_requests(
     cleaned: list[dict[str, Any]] = []
     messages: list[str] = []
     for number, item in enumerate(items, start=1):
-        prefix = f"第{number}条诉求:"
+        prefix = f"第{number}条诉求："
         category = str(item.get("category") or "")
         description = str(item.get("description") or "").strip()
         if category not in RequestCategory.values:
@@ -264,7 +264,7 @@ def _check_requests(
             {"category": category, "description": description, "household": household, "due_on": due_on}
         )
     if messages:
-        errors["requests"] = ";".join(messages)
+        errors["requests"] = "；".join(messages)
     return cleaned
 
 
@@ -323,7 +323,7 @@ def log_create(
         if right.days_left is not None and right.days_left < 0:
             raise ValidationError(
                 {
-                    "logged_on": f"只能补记{get_settings().edit_window_days}天内的工作记录,更早的请联系乡镇补录"
+                    "logged_on": f"只能补记{get_settings().edit_window_days}天内的工作记录，更早的请联系乡镇补录"
                 },
                 code="villagework_log_window",
             )
@@ -408,7 +408,7 @@ def _existing(client_key: str, cadre: Cadre) -> WorkLog | None:
     existing = WorkLog.objects.filter(client_key=client_key).select_related("village", "cadre").first()
     if existing is not None and existing.cadre_id != cadre.pk:
         raise ValidationError(
-            {"client_key": "草稿编号冲突,请刷新页面后重新填写"}, code="villagework_log_client_key"
+            {"client_key": "草稿编号冲突，请刷新页面后重新填写"}, code="villagework_log_client_key"
         )
     return existing
 

@@ -239,7 +239,7 @@ def request_transition(
         raise ValidationError({"to": "未知的诉求状态"}, code="villagework_request_status")
     if to not in TRANSITIONS[current]:
         if current == RequestStatus.RESOLVED:
-            message = "诉求已办结,不能再变更状态(如有新问题请另行登记)"
+            message = "诉求已办结，不能再变更状态（如有新问题请另行登记）"
         else:
             message = f"诉求状态不能从「{RequestStatus(current).label}」改为「{RequestStatus(to).label}」"
         raise ValidationError({"to": message}, code="villagework_request_transition")
@@ -268,7 +268,7 @@ def request_transition(
         changed = VillagerRequest.objects.filter(pk=request.pk, status=current).update(**fields)
         if changed != 1:
             raise ValidationError(
-                {"to": "该诉求的状态已被他人更新,请刷新页面后再操作"}, code="villagework_request_stale"
+                {"to": "该诉求的状态已被他人更新，请刷新页面后再操作"}, code="villagework_request_stale"
             )
         request.refresh_from_db()
         record_event(

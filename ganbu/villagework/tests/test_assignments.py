@@ -77,7 +77,7 @@ def test_same_cadre_cannot_overlap_in_the_same_village(world: World) -> None:
     with pytest.raises(ValidationError) as exc:
         _create(world, cadre, date(2024, 12, 31))
     assert exc.value.message_dict == {
-        "started_on": ["张驻村在甲村已有驻村安排(2024-01-01 至 2024-12-31),与此期间重叠"]
+        "started_on": ["张驻村在甲村已有驻村安排（2024-01-01 至 2024-12-31），与此期间重叠"]
     }
     with pytest.raises(ValidationError):  # an open period reaching back over it
         _create(world, cadre, date(2023, 6, 1))
@@ -96,7 +96,7 @@ def test_a_village_has_one_first_secretary_at_a_time(world: World) -> None:
     with pytest.raises(ValidationError) as exc:
         _create(world, second, date(2024, 12, 1), role=SECRETARY)
     assert exc.value.message_dict == {
-        "role": ["甲村在此期间已有驻村第一书记第一任(2023-01-01 至 2024-12-31),同一时间只能有一名第一书记"]
+        "role": ["甲村在此期间已有驻村第一书记第一任（2023-01-01 至 2024-12-31），同一时间只能有一名第一书记"]
     }
     _create(world, second, date(2024, 12, 1), role=STATIONED)  # as 驻村干部 alongside: fine
     member = make_cadre(world.town_a, "队员")
@@ -110,7 +110,7 @@ def test_only_cadres_in_service_are_stationed(world: World) -> None:
     cadre = make_cadre(world.town_a, "退休者", status=CadreStatus.RETIRED)
     with pytest.raises(ValidationError) as exc:
         _create(world, cadre, date(2025, 1, 1))
-    assert exc.value.message_dict == {"cadre": ["退休者的状态为「退休」,只能安排在职干部驻村"]}
+    assert exc.value.message_dict == {"cadre": ["退休者的状态为「退休」，只能安排在职干部驻村"]}
 
 
 def test_village_must_be_in_scope_and_a_village(world: World) -> None:
@@ -143,7 +143,7 @@ def test_update_applies_the_same_rules_and_keeps_logs_inside(world: World) -> No
             assignment=data.assignment_a, actor=world.users["clerk_a"], started_on=date(2025, 7, 1)
         )
     assert exc.value.message_dict == {
-        "ended_on": ["该驻村安排已有 1 条工作记录在新的驻村期间(2025-07-01 至 今)之外"]
+        "ended_on": ["该驻村安排已有 1 条工作记录在新的驻村期间（2025-07-01 至 今）之外"]
     }
     assignment_update(
         assignment=data.assignment_a,
@@ -302,7 +302,7 @@ def test_create_page_shows_rule_errors(world: World) -> None:
         },
     )
     assert response.status_code == 200
-    assert "黄驻村在甲村已有驻村安排(2025-01-01 至 今),与此期间重叠" in response.content.decode()
+    assert "黄驻村在甲村已有驻村安排（2025-01-01 至 今），与此期间重叠" in response.content.decode()
 
 
 def test_edit_and_end_pages(world: World) -> None:

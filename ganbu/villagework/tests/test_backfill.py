@@ -44,7 +44,7 @@ def test_township_backfills_an_old_log_with_a_reason(world: World) -> None:
     assert (
         page.status_code == 200 and "补录原因" in page.content.decode() and "黄驻村" in page.content.decode()
     )
-    form = _post(data.households_a[0].pk, "本人未及时记录,经核实补录")
+    form = _post(data.households_a[0].pk, "本人未及时记录，经核实补录")
     form["village"] = world.village_a.pk
     response = client.post(url, form)
     log = WorkLog.objects.get()

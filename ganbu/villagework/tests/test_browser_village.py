@@ -31,11 +31,11 @@ if not browser_available():
 MORE = [("赵德明", "三组"), ("钱学文", "三组"), ("孙丽华", "三组"), ("周国强", "四组"), ("吴春燕", "四组")]
 # (days before today, initials typed, household expected, content)
 WEEK = [
-    (4, ["wjg", "lxy"], ["王建国", "李秀英"], "走访了解春耕备耕情况,宣传农业补贴政策。"),
+    (4, ["wjg", "lxy"], ["王建国", "李秀英"], "走访了解春耕备耕情况，宣传农业补贴政策。"),
     (3, ["zw"], ["张伟"], "到张伟家了解其子女就学情况。"),
     (2, ["ly", "cj"], ["刘洋", "陈静"], "入户核实低保申请材料。"),
     (1, ["zdm"], ["赵德明"], "调解赵德明与邻居宅基地纠纷。"),
-    (0, ["qxw", "slh"], ["钱学文", "孙丽华"], "宣传医保缴费政策,收集群众意见。"),
+    (0, ["qxw", "slh"], ["钱学文", "孙丽华"], "宣传医保缴费政策，收集群众意见。"),
 ]
 
 
@@ -144,12 +144,12 @@ def test_a_draft_survives_a_reload_and_a_dropped_connection(
     _wait(phone, "#hh-picker")
     key = phone.find_element(By.NAME, "client_key").get_attribute("value")
     _pick(phone, "wjg", "王建国")
-    phone.find_element(By.ID, "id_content").send_keys("草稿:了解王建国家庭收入")
+    phone.find_element(By.ID, "id_content").send_keys("草稿：了解王建国家庭收入")
     _tap(phone, "label[for=kind-policy]")
 
     phone.refresh()
     assert "已恢复未提交的草稿" in _wait(phone, "#draft-notice").text
-    assert phone.find_element(By.ID, "id_content").get_attribute("value") == "草稿:了解王建国家庭收入"
+    assert phone.find_element(By.ID, "id_content").get_attribute("value") == "草稿：了解王建国家庭收入"
     assert "王建国" in phone.find_element(By.ID, "hh-chips").text
     assert phone.find_element(By.ID, "kind-policy").is_selected()
     assert phone.find_element(By.NAME, "client_key").get_attribute("value") == key
@@ -157,7 +157,7 @@ def test_a_draft_survives_a_reload_and_a_dropped_connection(
     phone.set_network_conditions(offline=True, latency=0, download_throughput=0, upload_throughput=0)
     try:
         _tap(phone, "#log-submit")
-        assert "网络中断,草稿已保存在本机" in _wait(phone, "#submit-status").text
+        assert "网络中断，草稿已保存在本机" in _wait(phone, "#submit-status").text
     finally:
         phone.set_network_conditions(offline=False, latency=0, download_throughput=-1, upload_throughput=-1)
     assert WorkLog.objects.count() == 0
@@ -186,7 +186,7 @@ def test_the_township_sees_requests_with_overdue_flags(live_server: Any, world: 
         actor=cadre_user,
         village=world.village_a,
         category=RequestCategory.INFRASTRUCTURE,
-        description="三组村道雨后塌方,请求修复",
+        description="三组村道雨后塌方，请求修复",
         household=v.households_a[0],
         raised_on=today - timedelta(days=30),
         due_on=today - timedelta(days=12),
@@ -195,7 +195,7 @@ def test_the_township_sees_requests_with_overdue_flags(live_server: Any, world: 
         actor=cadre_user,
         village=world.village_a,
         category=RequestCategory.WELFARE,
-        description="申请纳入低保,需乡镇审核",
+        description="申请纳入低保，需乡镇审核",
         household=v.households_a[1],
     )
     request_transition(
@@ -216,7 +216,7 @@ def test_the_township_sees_requests_with_overdue_flags(live_server: Any, world: 
     _no_overflow(phone)
     save_screenshot(phone, "village-requests-phone")
     phone.get(f"{live_server.url}/village/requests/{escalated.pk}/")
-    _wait(phone, "#id_resolution").send_keys("乡镇民政办已审核,纳入低保")
+    _wait(phone, "#id_resolution").send_keys("乡镇民政办已审核，纳入低保")
     _tap(phone, "button.btn-success")
     assert "已办结" in _wait(phone, "#request-status").text
     assert VillagerRequest.objects.get(pk=escalated.pk).status == RequestStatus.RESOLVED

@@ -113,7 +113,7 @@ def test_a_township_or_a_village_as_the_unit(v: VillageWorld) -> None:
 
 def test_text_format(v: VillageWorld) -> None:
     text = run("--unit", "C", "--year", "2025", "--today", "2025-07-01", "--format", "text")
-    assert "测试县(C)2025年驻村走访覆盖情况" in text
+    assert "测试县（C）2025年驻村走访覆盖情况" in text
     lines = {line.split()[0]: line.split()[1:] for line in text.splitlines()[2:]}
     assert lines["甲村"] == ["5", "3", "60.00", "4", "3", "1", "1"]
     assert lines["合计"][:3] == ["14", "6", "42.86"]

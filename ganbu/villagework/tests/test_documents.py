@@ -35,7 +35,7 @@ def record(world: World) -> WorkRecord:
     a = world.village_a
     h = v.households_a
     first = visit_log(v.cadre_a, a, date(2025, 3, 4), h[:2])
-    first.content = "走访王建国、李秀英两户,了解春耕备耕情况"
+    first.content = "走访王建国、李秀英两户，了解春耕备耕情况"
     first.save(update_fields=["content"])
     request(a, date(2025, 3, 4), date(2025, 3, 20), cadre=v.cadre_a, log=first)
     resolved = request(
@@ -68,12 +68,12 @@ def test_work_record_gathers_the_logs_of_the_period_in_order(record: WorkRecord)
         (date(2025, 3, 4), "出诊走访", "王建国、李秀英"),
         (date(2025, 3, 11), "坐诊", ""),
     ]
-    assert record.rows[0].requests == "基础设施:修路(受理);基础设施:修路(已办结;已协调村委会维修)"
-    assert record.other_requests == ["2025-03-15 甲村 基础设施:修路(受理)"]
+    assert record.rows[0].requests == "基础设施：修路（受理）；基础设施：修路（已办结；已协调村委会维修）"
+    assert record.other_requests == ["2025-03-15 甲村 基础设施：修路（受理）"]
     assert record.village_label == "甲镇甲村"
     assert record.period_label == "2025年3月1日至2025年3月31日"
     assert record.summary == (
-        "合计:工作记录 2 条,走访 2 户次,覆盖 2/5 户(覆盖率 40.00%),群众诉求 3 件,已办结 1 件。"
+        "合计：工作记录 2 条，走访 2 户次，覆盖 2/5 户（覆盖率 40.00%），群众诉求 3 件，已办结 1 件。"
     )
     assert record_filename(record, "docx") == "黄驻村_驻村蹲点工作记录表_20250301-20250331.docx"
 
@@ -82,10 +82,10 @@ def test_docx_has_the_heading_the_table_and_the_summary(record: WorkRecord) -> N
     document = Document(io.BytesIO(record_docx(record)))
     paragraphs = [p.text for p in document.paragraphs]
     assert paragraphs[0] == "驻村蹲点工作记录表"
-    assert any("姓名:黄驻村" in p for p in paragraphs)
-    assert any("驻村(社区):甲镇甲村" in p and "2025年3月1日至2025年3月31日" in p for p in paragraphs)
-    assert paragraphs[-1].startswith("合计:工作记录 2 条,走访 2 户次,覆盖 2/5 户")
-    assert "直接登记的群众诉求:" in paragraphs
+    assert any("姓名：黄驻村" in p for p in paragraphs)
+    assert any("驻村（社区）：甲镇甲村" in p and "2025年3月1日至2025年3月31日" in p for p in paragraphs)
+    assert paragraphs[-1].startswith("合计：工作记录 2 条，走访 2 户次，覆盖 2/5 户")
+    assert "直接登记的群众诉求：" in paragraphs
     table = document.tables[0]
     assert [c.text for c in table.rows[0].cells] == list(HEADERS)
     assert [c.text for c in table.rows[1].cells][:5] == [
@@ -93,7 +93,7 @@ def test_docx_has_the_heading_the_table_and_the_summary(record: WorkRecord) -> N
         "2025-03-04",
         "出诊走访",
         "王建国、李秀英",
-        "走访王建国、李秀英两户,了解春耕备耕情况",
+        "走访王建国、李秀英两户，了解春耕备耕情况",
     ]
     assert "已协调村委会维修" in table.rows[1].cells[5].text
     assert len(table.rows) == 3
@@ -113,8 +113,8 @@ def test_xlsx_has_one_row_per_log_and_the_summary(record: WorkRecord) -> None:
     assert sheet["C6"].value == "坐诊"
     assert sheet["A7"].value is None  # the table ends
     values = [c.value for row in sheet.iter_rows(min_row=8) for c in row if c.value]
-    assert "2025-03-15 甲村 基础设施:修路(受理)" in values
-    assert values[-1].startswith("合计:工作记录 2 条")
+    assert "2025-03-15 甲村 基础设施：修路（受理）" in values
+    assert values[-1].startswith("合计：工作记录 2 条")
 
 
 def test_an_empty_period_still_makes_a_document(world: World) -> None:
@@ -124,5 +124,5 @@ def test_an_empty_period_still_makes_a_document(world: World) -> None:
     )
     assert empty.rows == [] and empty.totals.visits == 0
     document = Document(io.BytesIO(record_docx(empty)))
-    assert "(本期间无工作记录)" in [p.text for p in document.paragraphs]
+    assert "（本期间无工作记录）" in [p.text for p in document.paragraphs]
     assert load_workbook(io.BytesIO(record_xlsx(empty))).active is not None

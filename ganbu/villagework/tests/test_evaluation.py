@@ -248,14 +248,14 @@ def test_overriding_the_grade_needs_a_reason_and_refinalizing_replaces(v: Villag
 
     with pytest.raises(ValidationError) as info:
         services.evaluation_finalize(evaluation=evaluation, grades={entry.pk: "1"}, actor=clerk)
-    assert "黄驻村(甲村)" in info.value.messages[0] and "调整理由" in info.value.messages[0]
+    assert "黄驻村（甲村）" in info.value.messages[0] and "调整理由" in info.value.messages[0]
     assert EvaluationRecord.objects.get(cadre=v.cadre_a).grade == "2"
 
     services.evaluation_finalize(
         evaluation=evaluation, grades={entry.pk: "1"}, reasons={entry.pk: "抗洪救灾表现突出"}, actor=clerk
     )
     record = EvaluationRecord.objects.get(cadre=v.cadre_a)  # still one record: replaced
-    assert record.grade == "1" and "调整为优秀,理由:抗洪救灾表现突出" in record.note
+    assert record.grade == "1" and "调整为优秀，理由：抗洪救灾表现突出" in record.note
     entry.refresh_from_db()
     assert entry.final_grade == "1" and entry.suggested_grade == "2"
     last = AuditEvent.objects.filter(action="villagework.evaluation_finalized").latest("id")
@@ -269,7 +269,7 @@ def test_compute_is_refused_while_a_session_is_open_or_missing(v: VillageWorld) 
     services.bundled_scores_enter(entry=entry, scores=BUNDLED, actor=clerk)
     with pytest.raises(ValidationError) as info:
         services.evaluation_compute(evaluation=evaluation, actor=clerk, today=TODAY)
-    assert info.value.messages == ["黄驻村(甲村):尚未创建评议投票"]
+    assert info.value.messages == ["黄驻村（甲村）：尚未创建评议投票"]
 
     services.ballots_create(evaluation=evaluation, expected=EXPECTED, actor=clerk)
     entry.refresh_from_db()
@@ -282,7 +282,7 @@ def test_compute_is_refused_while_a_session_is_open_or_missing(v: VillageWorld) 
     ballot_services.session_open(session=session, actor=None)
     with pytest.raises(ValidationError) as info:
         services.evaluation_compute(evaluation=evaluation, actor=clerk, today=TODAY)
-    assert "黄驻村(甲村)" in info.value.messages[0] and "投票中" in info.value.messages[0]
+    assert "黄驻村（甲村）" in info.value.messages[0] and "投票中" in info.value.messages[0]
     entry.refresh_from_db()
     evaluation.refresh_from_db()
     assert entry.total_score is None and evaluation.status == EvaluationStatus.VOTING
@@ -301,7 +301,7 @@ def test_compute_is_refused_without_bundled_scores(v: VillageWorld) -> None:
     run_ballot(entry.ballot_session, "黄驻村", VOTES, seal=True)
     with pytest.raises(ValidationError) as info:
         services.evaluation_compute(evaluation=evaluation, actor=clerk, today=TODAY)
-    assert "黄驻村(甲村):尚未录入捆绑考核得分" in info.value.messages[0]
+    assert "黄驻村（甲村）：尚未录入捆绑考核得分" in info.value.messages[0]
 
 
 def test_a_small_group_hidden_by_the_ballot_engine_still_counts_exactly(v: VillageWorld) -> None:
@@ -396,7 +396,7 @@ def test_a_cadre_in_two_villages_gets_a_record_per_village(v: VillageWorld) -> N
     services.evaluation_compute(evaluation=evaluation, actor=clerk, today=TODAY)
     services.evaluation_finalize(evaluation=evaluation, actor=clerk)
     kinds = sorted(EvaluationRecord.objects.filter(cadre=v.cadre_a).values_list("kind", flat=True))
-    assert kinds == ["驻村考核(丙村)", "驻村考核(甲村)"]
+    assert kinds == ["驻村考核（丙村）", "驻村考核（甲村）"]
     assert set(EvaluationRecord.objects.values_list("score", flat=True)) == {Decimal("87.50")}
 
 
@@ -458,7 +458,7 @@ def test_pages_walk_through_the_evaluation(v: VillageWorld) -> None:
 
     # compute while the session is still a draft: refused with the cadre's name
     response = clerk.post(reverse("villagework:evaluation_compute", args=[evaluation.pk]), follow=True)
-    assert "黄驻村(甲村):评议投票「准备中」" in response.content.decode()
+    assert "黄驻村（甲村）：评议投票「准备中」" in response.content.decode()
 
     assert entry.ballot_session is not None
     run_ballot(entry.ballot_session, "黄驻村", VOTES, seal=True)

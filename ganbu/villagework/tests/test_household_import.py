@@ -56,7 +56,7 @@ def test_a_good_file_creates_every_household_with_one_audit_event(world: World) 
     result = import_households(workbook(GOOD_ROWS), village=world.village_a, actor=world.users["clerk_a"])
     assert result.ok, errors_of(result)
     assert (result.created, result.updated, result.total_rows) == (3, 0, 3)
-    assert result.summary == "导入成功:新增 3 户,更新 0 户"
+    assert result.summary == "导入成功：新增 3 户，更新 0 户"
     rows = {h.head_name: h for h in Household.objects.filter(village=world.village_a)}
     assert set(rows) == {"王建国", "李秀英", "张伟"}
     assert (rows["王建国"].category, rows["王建国"].members, rows["王建国"].head_initials) == (
@@ -83,11 +83,11 @@ def test_one_bad_row_writes_nothing_and_every_error_names_row_and_column(world: 
     assert errors_of(result) == [
         (3, "户主", "户主不能为空"),
         (3, "人口", "人口「0」应为1到99之间的整数"),
-        (3, "联系电话", "联系电话「12」应为7到20位数字,可用“-”分隔"),
-        (3, "类别", "类别「贫困户」不正确,应为 一般户、脱贫户、监测户、低保户、五保户 之一"),
+        (3, "联系电话", "联系电话「12」应为7到20位数字，可用“-”分隔"),
+        (3, "类别", "类别「贫困户」不正确，应为 一般户、脱贫户、监测户、低保户、五保户 之一"),
         (5, "人口", "人口「120」应为1到99之间的整数"),
     ]
-    assert result.summary == "文件中有 5 处错误,未导入任何数据"
+    assert result.summary == "文件中有 5 处错误，未导入任何数据"
     assert not Household.objects.exists()
     assert not AuditEvent.objects.filter(action="villagework.household.import").exists()
 
@@ -101,7 +101,7 @@ def test_duplicate_rows_in_the_file_are_errors_naming_both_rows(world: World) ->
     ]
     result = import_households(workbook(rows), village=world.village_a, actor=None)
     assert errors_of(result) == [
-        (4, "户主", "第4行与第2行重复(户主「王建国」、村民小组「一组」),同一户只能出现一次")
+        (4, "户主", "第4行与第2行重复（户主「王建国」、村民小组「一组」），同一户只能出现一次")
     ]
     assert not Household.objects.exists()
 
@@ -122,7 +122,7 @@ def test_a_row_matching_a_household_updates_it_and_absent_columns_keep_their_val
     )
     assert result.ok, errors_of(result)
     assert (result.created, result.updated, result.unchanged, result.restored) == (1, 3, 1, 1)
-    assert result.summary == "导入成功:新增 1 户,更新 3 户(其中恢复在册 1 户)"
+    assert result.summary == "导入成功：新增 1 户，更新 3 户（其中恢复在册 1 户）"
     kept.refresh_from_db()
     assert (kept.members, kept.category, kept.phone, kept.address) == (6, "dibao", "13900000000", "老屋")
     moved_out.refresh_from_db()
@@ -147,10 +147,16 @@ def test_header_after_a_title_row_and_unknown_columns_are_accepted(world: World)
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (workbook([["王建国", 4]], ["户主", "人口"]), [(1, "表头", "缺少必填列:村民小组(请使用导入模板)")]),
+        (
+            workbook([["王建国", 4]], ["户主", "人口"]),
+            [(1, "表头", "缺少必填列：村民小组（请使用导入模板）")],
+        ),
         (workbook([["王建国", "一组", 4]], ["姓名", "组", "人数"]), None),
-        (workbook([], HEADERS), [(None, "文件", "文件中没有农户数据(表头下面是空的)")]),
-        (b"not an excel file", [(None, "文件", "无法读取文件:请上传 Excel 工作簿(.xlsx),建议使用导入模板")]),
+        (workbook([], HEADERS), [(None, "文件", "文件中没有农户数据（表头下面是空的）")]),
+        (
+            b"not an excel file",
+            [(None, "文件", "无法读取文件：请上传 Excel 工作簿（.xlsx），建议使用导入模板")],
+        ),
         (
             workbook([["王建国", "一组", 4, "一组"]], ["户主", "村民小组", "人口", "村民小组"]),
             [(1, "村民小组", "表头中「村民小组」列重复出现")],
@@ -170,7 +176,7 @@ def test_files_that_cannot_be_read_are_refused(world: World, content: bytes, exp
 def test_limits_on_rows_and_size(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(excel, "MAX_ROWS", 2)
     result = import_households(workbook(GOOD_ROWS), village=world.village_a, actor=None)
-    assert errors_of(result) == [(None, "文件", "数据超过 2 行,一个村的花名册请不要超过 2 户")]
+    assert errors_of(result) == [(None, "文件", "数据超过 2 行，一个村的花名册请不要超过 2 户")]
     monkeypatch.setattr(excel, "MAX_FILE_BYTES", 1024)
     result = import_households(workbook(GOOD_ROWS), village=world.village_a, actor=None)
     assert result.errors[0].message.startswith("文件超过 0MB")
@@ -181,7 +187,7 @@ def test_dry_run_counts_but_writes_nothing(world: World) -> None:
     make_household(world.village_a, "王建国", "一组")
     result = import_households(workbook(GOOD_ROWS), village=world.village_a, actor=None, dry_run=True)
     assert result.ok
-    assert result.summary == "校验通过:新增 2 户,更新 1 户(试运行,未写入)"
+    assert result.summary == "校验通过：新增 2 户，更新 1 户（试运行，未写入）"
     assert Household.objects.count() == 1
 
 
@@ -205,7 +211,7 @@ def test_a_household_added_meanwhile_refuses_the_whole_file(
     monkeypatch.setattr(Household.objects, "bulk_create", clash)
     result = import_households(workbook(GOOD_ROWS), village=world.village_a, actor=None, filename="a.xlsx")
     assert not result.ok
-    assert errors_of(result) == [(None, "文件", "导入时花名册被他人同时修改,未导入任何数据,请重新导入")]
+    assert errors_of(result) == [(None, "文件", "导入时花名册被他人同时修改，未导入任何数据，请重新导入")]
     assert (result.created, result.updated, result.filename) == (0, 0, "a.xlsx")
     assert not AuditEvent.objects.filter(action="villagework.household.import").exists()
 
@@ -231,7 +237,7 @@ def test_command_imports_and_prints_the_summary(world: World, tmp_path: Path) ->
     path.write_bytes(workbook(GOOD_ROWS))
     out = io.StringIO()
     call_command("import_households", str(path), village="VA", stdout=out)
-    assert out.getvalue().strip() == "甲村:导入成功:新增 3 户,更新 0 户"
+    assert out.getvalue().strip() == "甲村：导入成功：新增 3 户，更新 0 户"
     assert Household.objects.filter(village=world.village_a).count() == 3
     assert AuditEvent.objects.get(action="villagework.household.import").actor_label == "系统"
 
@@ -243,7 +249,7 @@ def test_command_prints_the_errors_and_exits_1(world: World, tmp_path: Path) -> 
     with pytest.raises(CommandError) as exc:
         call_command("import_households", str(path), village="VA", stdout=out)
     assert exc.value.returncode == 1
-    assert str(exc.value) == "甲村:文件中有 1 处错误,未导入任何数据"
+    assert str(exc.value) == "甲村：文件中有 1 处错误，未导入任何数据"
     assert out.getvalue().strip() == "第3行 [人口] 人口「x」应为1到99之间的整数"
     assert not Household.objects.exists()
 
@@ -253,7 +259,7 @@ def test_command_dry_run_and_bad_arguments(world: World, tmp_path: Path) -> None
     path.write_bytes(workbook(GOOD_ROWS))
     out = io.StringIO()
     call_command("import_households", str(path), village="VA", dry_run=True, stdout=out)
-    assert "试运行,未写入" in out.getvalue()
+    assert "试运行，未写入" in out.getvalue()
     assert not Household.objects.exists()
     with pytest.raises(CommandError, match="未找到单位代码为 NOPE"):
         call_command("import_households", str(path), village="NOPE")
@@ -291,7 +297,7 @@ def test_upload_page_imports_and_redirects_to_the_village(world: World) -> None:
     client = Client()
     client.force_login(world.users["clerk_a"])
     response = _upload(client, world.village_a.pk, workbook(GOOD_ROWS), dry_run="on")
-    assert "校验通过:新增 3 户" in response.content.decode()
+    assert "校验通过：新增 3 户" in response.content.decode()
     assert not Household.objects.exists()
     response = _upload(client, world.village_a.pk, workbook(GOOD_ROWS))
     assert response.status_code == 302

@@ -50,25 +50,25 @@ def _client(user: object) -> Client:
     ("changes", "field", "message"),
     [
         ({"head_name": "  "}, "head_name", "户主不能为空"),
-        ({"head_name": "王" * 51}, "head_name", "户主不能超过50字(现为51字)"),
-        ({"group_name": "组" * 51}, "group_name", "村民小组不能超过50字(现为51字)"),
-        ({"members": ""}, "members", "人口不能为空,应为1到99之间的整数"),
+        ({"head_name": "王" * 51}, "head_name", "户主不能超过50字（现为51字）"),
+        ({"group_name": "组" * 51}, "group_name", "村民小组不能超过50字（现为51字）"),
+        ({"members": ""}, "members", "人口不能为空，应为1到99之间的整数"),
         ({"members": "0"}, "members", "人口「0」应为1到99之间的整数"),
         ({"members": "100"}, "members", "人口「100」应为1到99之间的整数"),
         ({"members": "2.5"}, "members", "人口「2.5」应为1到99之间的整数"),
         ({"members": "三"}, "members", "人口「三」应为1到99之间的整数"),
-        ({"phone": "123456"}, "phone", "联系电话「123456」应为7到20位数字,可用“-”分隔"),
-        ({"phone": "138a0013800"}, "phone", "联系电话「138a0013800」应为7到20位数字,可用“-”分隔"),
-        ({"phone": "0898--1234567"}, "phone", "联系电话「0898--1234567」应为7到20位数字,可用“-”分隔"),
-        ({"phone": "-08981234567"}, "phone", "联系电话「-08981234567」应为7到20位数字,可用“-”分隔"),
-        ({"phone": "1" * 21}, "phone", f"联系电话「{'1' * 21}」应为7到20位数字,可用“-”分隔"),
+        ({"phone": "123456"}, "phone", "联系电话「123456」应为7到20位数字，可用“-”分隔"),
+        ({"phone": "138a0013800"}, "phone", "联系电话「138a0013800」应为7到20位数字，可用“-”分隔"),
+        ({"phone": "0898--1234567"}, "phone", "联系电话「0898--1234567」应为7到20位数字，可用“-”分隔"),
+        ({"phone": "-08981234567"}, "phone", "联系电话「-08981234567」应为7到20位数字，可用“-”分隔"),
+        ({"phone": "1" * 21}, "phone", f"联系电话「{'1' * 21}」应为7到20位数字，可用“-”分隔"),
         (
             {"category": "贫困户"},
             "category",
-            "类别「贫困户」不正确,应为 一般户、脱贫户、监测户、低保户、五保户 之一",
+            "类别「贫困户」不正确，应为 一般户、脱贫户、监测户、低保户、五保户 之一",
         ),
-        ({"address": "址" * 201}, "address", "住址不能超过200字(现为201字)"),
-        ({"note": "注" * 201}, "note", "备注不能超过200字(现为201字)"),
+        ({"address": "址" * 201}, "address", "住址不能超过200字（现为201字）"),
+        ({"note": "注" * 201}, "note", "备注不能超过200字（现为201字）"),
     ],
 )
 def test_it_refuses_bad_values_naming_the_field(changes: dict[str, str], field: str, message: str) -> None:
@@ -142,7 +142,7 @@ def test_create_needs_a_village_in_scope_and_a_managing_role(world: World) -> No
         household_create(village=world.village_a, actor=world.users["village_cadre"], **VALID)
     with pytest.raises(ValidationError) as exc:
         household_create(village=world.town_a, actor=world.users["county"], **VALID)
-    assert exc.value.message_dict == {"village": ["「甲镇」不是村或社区,不能登记农户"]}
+    assert exc.value.message_dict == {"village": ["「甲镇」不是村或社区，不能登记农户"]}
     assert not Household.objects.exists()
 
 
@@ -201,7 +201,7 @@ def test_a_household_with_visits_is_never_deleted(world: World) -> None:
     data = vw(world)
     visited, mistaken = data.households_a[0], data.households_a[1]
     _visit(data, visited)
-    with pytest.raises(ValidationError, match="已有走访或诉求记录,不能删除"):
+    with pytest.raises(ValidationError, match="已有走访或诉求记录，不能删除"):
         household_delete(household=visited, actor=world.users["clerk_a"])
     assert Household.objects.filter(pk=visited.pk).exists()
     household_delete(household=mistaken, actor=world.users["clerk_a"])

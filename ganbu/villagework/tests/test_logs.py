@@ -139,8 +139,8 @@ def test_a_client_key_of_another_cadre_is_refused(v: VillageWorld) -> None:
         ({"logged_on": TODAY + timedelta(days=1)}, "logged_on", "日期不能晚于今天"),
         ({"content": "   "}, "content", "工作内容不能为空"),
         ({"kind": "party"}, "kind", "请选择工作类型"),
-        ({"requests": [{"category": "other", "description": ""}]}, "requests", "第1条诉求:诉求内容不能为空"),
-        ({"requests": [{"category": "", "description": "x"}]}, "requests", "第1条诉求:请选择诉求类别"),
+        ({"requests": [{"category": "other", "description": ""}]}, "requests", "第1条诉求：诉求内容不能为空"),
+        ({"requests": [{"category": "", "description": "x"}]}, "requests", "第1条诉求：请选择诉求类别"),
     ],
 )
 def test_create_validation_names_the_field(
@@ -156,7 +156,7 @@ def test_date_must_be_inside_the_assignment(v: VillageWorld) -> None:
     Assignment.objects.filter(pk=v.assignment_a.pk).update(started_on=date(2026, 3, 5))
     with pytest.raises(ValidationError) as exc:
         _create(v, logged_on=date(2026, 3, 4))
-    assert exc.value.message_dict["logged_on"] == ["日期不能早于驻村开始日期(2026-03-05)"]
+    assert exc.value.message_dict["logged_on"] == ["日期不能早于驻村开始日期（2026-03-05）"]
     _create(v, logged_on=date(2026, 3, 5))  # the first day counts
     Assignment.objects.filter(pk=v.assignment_a.pk).update(ended_on=date(2026, 3, 6))
     with pytest.raises(ValidationError) as exc:
@@ -252,7 +252,7 @@ def _update(log: WorkLog, actor: object, today: date, **overrides: object) -> Wo
         "actor": actor,
         "logged_on": log.logged_on,
         "kind": log.kind,
-        "content": log.content + "(补充)",
+        "content": log.content + "（补充）",
         "household_ids": list(log.visits.values_list("household_id", flat=True)),
         "today": today,
     }
@@ -268,7 +268,7 @@ def test_the_cadre_edits_until_day_n_and_not_on_day_n_plus_1(v: VillageWorld) ->
     assert edit_right(log, user, last_day).days_left == 0
     _update(log, user, last_day)
     log.refresh_from_db()
-    assert log.content.endswith("(补充)")
+    assert log.content.endswith("（补充）")
     assert not edit_right(log, user, last_day + timedelta(days=1)).allowed
     with pytest.raises(PermissionDenied) as exc:
         _update(log, user, last_day + timedelta(days=1), content="过期修改")
@@ -276,7 +276,7 @@ def test_the_cadre_edits_until_day_n_and_not_on_day_n_plus_1(v: VillageWorld) ->
     with pytest.raises(PermissionDenied):
         log_delete(log=log, actor=user, today=last_day + timedelta(days=1))
     log.refresh_from_db()
-    assert log.content == "走访了解生产情况(补充)"
+    assert log.content == "走访了解生产情况（补充）"
 
 
 def test_a_zero_day_window_allows_only_the_same_day(v: VillageWorld) -> None:
@@ -297,7 +297,7 @@ def test_township_correction_needs_a_reason_and_is_audited(v: VillageWorld) -> N
     event = AuditEvent.objects.get(action="villagework.log.update")
     assert event.payload["reason"] == "类型填错" and event.payload["mode"] == "correction"
     assert event.payload["changes"]["kind"] == ["visit", "mediation"]
-    assert event.payload["changes"]["content"] == ["走访了解生产情况", "走访了解生产情况(补充)"]
+    assert event.payload["changes"]["content"] == ["走访了解生产情况", "走访了解生产情况（补充）"]
     # inside the window the township still has to give a reason
     assert edit_right(log, clerk, TODAY).reason_required
 
@@ -310,7 +310,7 @@ def test_log_page_shows_its_audit_history_oldest_first_to_the_cadre_and_the_town
     for user in (_cadre_user(v), v.world.users["clerk_a"]):
         page = _client(user).get(reverse("villagework:log", args=[log.pk])).content.decode()
         history = page.split("记实</h2>", 1)[1]
-        assert history.index("填写") < history.index("修改:类型填错")
+        assert history.index("填写") < history.index("修改：类型填错")
 
 
 def test_nobody_else_edits_a_cadre_log(v: VillageWorld) -> None:

@@ -108,7 +108,7 @@ def test_a_log_cannot_name_another_village_or_raise_a_request_for_its_household(
             "req_household": v.households_b[0].pk,
         },
     )
-    assert "第1条诉求:所选农户不属于甲村" in page.content.decode()
+    assert "第1条诉求：所选农户不属于甲村" in page.content.decode()
     # a household id that is not a number is a form error, not a server error
     page = cadre.post(
         url,
@@ -120,7 +120,7 @@ def test_a_log_cannot_name_another_village_or_raise_a_request_for_its_household(
             "req_household": "x1",
         },
     )
-    assert page.status_code == 200 and "第1条诉求:所选农户不属于甲村" in page.content.decode()
+    assert page.status_code == 200 and "第1条诉求：所选农户不属于甲村" in page.content.decode()
     assert not WorkLog.objects.exists() and not VillagerRequest.objects.exists()
 
 

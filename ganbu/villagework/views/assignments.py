@@ -87,14 +87,14 @@ class AssignmentFieldsForm(BootstrapForm):
         error_messages={"required": "请填写驻村开始日期", "invalid": "驻村开始日期不正确"},
     )
     ended_on = forms.DateField(
-        label="驻村结束(不填表示至今)",
+        label="驻村结束（不填表示至今）",
         widget=DATE_INPUT,
         required=False,
         error_messages={"invalid": "驻村结束日期不正确"},
     )
     document_number = forms.CharField(label="派驻文号", required=False, max_length=100)
     duties = forms.CharField(
-        label="本村具体任务(六大员之外)",
+        label="本村具体任务（六大员之外）",
         required=False,
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -106,7 +106,7 @@ class AssignmentCreateForm(AssignmentFieldsForm):
     cadre = forms.IntegerField(widget=forms.HiddenInput)
     q = forms.CharField(widget=forms.HiddenInput, required=False)
     village = VillageChoiceField(
-        label="村(社区)", queryset=Unit.objects.none(), error_messages={"required": "请选择村(社区)"}
+        label="村（社区）", queryset=Unit.objects.none(), error_messages={"required": "请选择村（社区）"}
     )
     field_order = ["village", "role", "started_on", "ended_on", "document_number", "duties", "note"]
 
@@ -117,7 +117,7 @@ class AssignmentCreateForm(AssignmentFieldsForm):
 
 class EndForm(BootstrapForm):
     ended_on = forms.DateField(
-        label="驻村结束日期(最后一天)",
+        label="驻村结束日期（最后一天）",
         widget=DATE_INPUT,
         error_messages={"required": "请填写驻村结束日期", "invalid": "驻村结束日期不正确"},
     )
@@ -127,20 +127,20 @@ class AccountForm(BootstrapForm):
     user = forms.ModelChoiceField(
         label="选择已有的驻村干部账号", queryset=User.objects.none(), required=False
     )
-    new_username = forms.CharField(label="或新建账号(用户名)", required=False, max_length=150)
+    new_username = forms.CharField(label="或新建账号（用户名）", required=False, max_length=150)
 
     def __init__(self, *args: Any, choices: list[User], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["user"]
         field.queryset = User.objects.filter(pk__in=[u.pk for u in choices]).order_by("username")  # type: ignore[attr-defined]
         field.label_from_instance = lambda u: (  # type: ignore[attr-defined]
-            f"{u.username}({u.display_name or '未填姓名'},{u.scope_unit.name if u.scope_unit else ''})"
+            f"{u.username}（{u.display_name or '未填姓名'}，{u.scope_unit.name if u.scope_unit else ''}）"
         )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
         if not data.get("user") and not (data.get("new_username") or "").strip():
-            raise forms.ValidationError("请选择已有账号,或填写新账号的用户名")
+            raise forms.ValidationError("请选择已有账号，或填写新账号的用户名")
         return data
 
 
@@ -149,7 +149,7 @@ class ListFilterForm(forms.Form):
         label="乡镇", queryset=Unit.objects.none(), required=False, empty_label="全部乡镇"
     )
     village = forms.ModelChoiceField(
-        label="村(社区)", queryset=Unit.objects.none(), required=False, empty_label="全部村"
+        label="村（社区）", queryset=Unit.objects.none(), required=False, empty_label="全部村"
     )
     role = forms.ChoiceField(
         label="驻村身份", required=False, choices=[("", "全部身份"), *AssignmentRole.choices]
@@ -305,12 +305,12 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
     assignment = get_assignment(user, pk)
     form = EndForm(request.POST)
     if not form.is_valid():
-        messages.error(request, ";".join(str(e) for errors in form.errors.values() for e in errors))
+        messages.error(request, "；".join(str(e) for errors in form.errors.values() for e in errors))
         return redirect("villagework:assignment", pk=assignment.pk)
     try:
         services.assignment_end(assignment=assignment, ended_on=form.cleaned_data["ended_on"], actor=user)
     except ValidationError as exc:
-        messages.error(request, ";".join(exc.messages))
+        messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, f"已结束{assignment.cadre.name}在{assignment.village.name}的驻村安排。")
     return redirect("villagework:assignment", pk=assignment.pk)
@@ -330,7 +330,7 @@ def assignment_link_account(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.assignment_link_account(assignment=assignment, actor=user, user=None)
         except ValidationError as exc:
-            messages.error(request, ";".join(exc.messages))
+            messages.error(request, "；".join(exc.messages))
         else:
             messages.success(request, f"已解除{cadre.name}与登录账号的关联。")
         return redirect("villagework:assignment", pk=assignment.pk)
@@ -397,9 +397,9 @@ def rotation_export(request: HttpRequest) -> HttpResponse:
     ws = wb.active
     assert ws is not None
     ws.title = "轮岗提醒"
-    ws.append([f"驻村干部轮岗提醒名单(截至 {on:%Y-%m-%d},同一村连续驻村满 {years} 年)"])
+    ws.append([f"驻村干部轮岗提醒名单（截至 {on:%Y-%m-%d}，同一村连续驻村满 {years} 年）"])
     ws["A1"].font = Font(bold=True)
-    ws.append(["状态", "乡镇", "村(社区)", "干部", "驻村身份", "连续驻村起始", "已驻村(年)", "满期日期"])
+    ws.append(["状态", "乡镇", "村（社区）", "干部", "驻村身份", "连续驻村起始", "已驻村（年）", "满期日期"])
     for cell in ws[2]:
         cell.font = Font(bold=True)
     for label, stays in (("已满期", due), ("一年内满期", upcoming)):

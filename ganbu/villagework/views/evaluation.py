@@ -49,7 +49,7 @@ def _flash(request: HttpRequest, exc: ValidationError) -> None:
 class EvaluationCreateForm(forms.Form):
     township = forms.ModelChoiceField(label="乡镇", queryset=Unit.objects.none(), empty_label=None)
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    title = forms.CharField(label="名称(可不填)", max_length=200, required=False)
+    title = forms.CharField(label="名称（可不填）", max_length=200, required=False)
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -83,7 +83,7 @@ class BundledForm(forms.Form):
         weights = [str(i["weight"]) for i in entry.evaluation.bundled_items]
         for index, (name, weight) in enumerate(zip(self.names, weights, strict=True)):
             self.fields[f"item_{index}"] = forms.DecimalField(
-                label=f"{name}(权重 {weight})",
+                label=f"{name}（权重 {weight}）",
                 min_value=Decimal(0),
                 max_value=Decimal(100),
                 decimal_places=2,
@@ -214,7 +214,7 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(
                 request,
-                f"已建立「{evaluation.title}」,共 {evaluation.entries.count()} 名考核对象。下一步:创建评议投票。",
+                f"已建立「{evaluation.title}」，共 {evaluation.entries.count()} 名考核对象。下一步：创建评议投票。",
             )
             return redirect("villagework:evaluation", pk=evaluation.pk)
     return render(
@@ -257,7 +257,7 @@ def evaluation_ballots(request: HttpRequest, pk: int) -> HttpResponse:
         for name, errors in form.errors.items():
             label = form.fields[name].label if name in form.fields else ""
             for error in errors:
-                messages.error(request, f"{label}:{error}" if label else str(error))
+                messages.error(request, f"{label}：{error}" if label else str(error))
         return redirect("villagework:evaluation", pk=evaluation.pk)
     try:
         created = services.ballots_create(evaluation=evaluation, expected=form.expected(), actor=user)
@@ -266,7 +266,7 @@ def evaluation_ballots(request: HttpRequest, pk: int) -> HttpResponse:
     else:
         messages.success(
             request,
-            f"已创建 {len(created)} 场评议投票。请在各投票页面生成票码、开始投票,结束(并封存)后回到本页计算得分。",
+            f"已创建 {len(created)} 场评议投票。请在各投票页面生成票码、开始投票，结束（并封存）后回到本页计算得分。",
         )
     return redirect("villagework:evaluation", pk=evaluation.pk)
 
@@ -279,10 +279,10 @@ def evaluation_compute(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.evaluation_compute(evaluation=evaluation, actor=user)
     except ValidationError as exc:
-        messages.error(request, "还不能计算得分:")
+        messages.error(request, "还不能计算得分：")
         _flash(request, exc)
     else:
-        messages.success(request, "得分已计算。请核对各项得分,然后确定等次并写入档案。")
+        messages.success(request, "得分已计算。请核对各项得分，然后确定等次并写入档案。")
     return redirect("villagework:evaluation", pk=evaluation.pk)
 
 
@@ -300,7 +300,7 @@ def evaluation_finalize(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = FinalizeForm(request.POST or None, entries=entries)
     if request.method == "POST" and not ready:
-        messages.error(request, "请先计算得分,再确定等次")
+        messages.error(request, "请先计算得分，再确定等次")
         return redirect("villagework:evaluation", pk=evaluation.pk)
     if request.method == "POST" and form.is_valid():
         try:
@@ -310,7 +310,7 @@ def evaluation_finalize(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"等次已确定,{len(entries)} 名干部的驻村考核结果已写入干部档案")
+            messages.success(request, f"等次已确定，{len(entries)} 名干部的驻村考核结果已写入干部档案")
             return redirect("villagework:evaluation", pk=evaluation.pk)
     rows = [{**_entry_row(r["entry"]), **r} for r in form.rows()]
     return render(
@@ -380,7 +380,7 @@ def entry_scores(request: HttpRequest, pk: int) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"{entry.cadre.name} 的捆绑考核得分已保存(重新计算得分后计入)")
+            messages.success(request, f"{entry.cadre.name} 的捆绑考核得分已保存（重新计算得分后计入）")
             return redirect("villagework:entry", pk=entry.pk)
     response = render(request, "villagework/evaluation/entry.html", _entry_context(entry, form))
     response.status_code = 400

@@ -60,7 +60,7 @@ class HouseholdForm(forms.Form):
     members = forms.CharField(
         label="人口",
         widget=forms.NumberInput(attrs={"min": 1, "max": services.MAX_MEMBERS}),
-        error_messages={"required": "人口不能为空,应为1到99之间的整数"},
+        error_messages={"required": "人口不能为空，应为1到99之间的整数"},
     )
     phone = forms.CharField(
         label="联系电话", required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
@@ -97,16 +97,16 @@ class HouseholdFilterForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件(.xlsx)", error_messages={"required": "请选择要导入的文件"})
-    dry_run = forms.BooleanField(label="只校验,不写入", required=False)
+    file = forms.FileField(label="Excel 文件（.xlsx）", error_messages={"required": "请选择要导入的文件"})
+    dry_run = forms.BooleanField(label="只校验，不写入", required=False)
 
     def clean_file(self) -> Any:
         f = self.cleaned_data["file"]
         if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件(可先下载导入模板)")
+            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）")
         if f.size > excel.MAX_FILE_BYTES:
             raise forms.ValidationError(
-                f"文件超过 {excel.MAX_FILE_BYTES // (1024 * 1024)}MB,请检查是否选错文件或拆分后导入"
+                f"文件超过 {excel.MAX_FILE_BYTES // (1024 * 1024)}MB，请检查是否选错文件或拆分后导入"
             )
         return f
 
@@ -226,7 +226,7 @@ def _state_change(request: HttpRequest, pk: int, service: Any, done: str) -> Htt
     try:
         service(household=household, actor=user, reason=reason)
     except ValidationError as exc:
-        messages.error(request, ";".join(exc.messages))
+        messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, f"农户「{household}」{done}。")
     return redirect("villagework:village", pk=household.village_id)
@@ -235,7 +235,7 @@ def _state_change(request: HttpRequest, pk: int, service: Any, done: str) -> Htt
 @requires("villagework.manage", kind="action", model=Household)
 @require_POST
 def household_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    return _state_change(request, pk, services.household_deactivate, "已注销(迁出),走访和诉求记录保留")
+    return _state_change(request, pk, services.household_deactivate, "已注销（迁出），走访和诉求记录保留")
 
 
 @requires("villagework.manage", kind="action", model=Household)
@@ -252,7 +252,7 @@ def household_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.household_delete(household=household, actor=user)
     except ValidationError as exc:
-        messages.error(request, ";".join(exc.messages))
+        messages.error(request, "；".join(exc.messages))
         return redirect("villagework:household_edit", pk=household.pk)
     messages.success(request, f"已删除误登记的农户「{household}」。")
     return redirect("villagework:village", pk=household.village_id)

@@ -80,7 +80,7 @@ DATE_ERRORS = {"invalid": "日期格式应为 YYYY-MM-DD", "required": "请填�
 class LogForm(forms.Form):
     logged_on = forms.DateField(label="日期", error_messages=DATE_ERRORS)
     village = forms.ModelChoiceField(
-        label="村(社区)",
+        label="村（社区）",
         queryset=Unit.objects.none(),
         empty_label=None,
         error_messages={"required": "请选择村", "invalid_choice": "请选择您驻的村"},
@@ -116,7 +116,7 @@ class LogEditForm(forms.Form):
 
 class LogFilterForm(forms.Form):
     township = forms.ModelChoiceField(label="乡镇", queryset=Unit.objects.none(), required=False)
-    village = forms.ModelChoiceField(label="村(社区)", queryset=Unit.objects.none(), required=False)
+    village = forms.ModelChoiceField(label="村（社区）", queryset=Unit.objects.none(), required=False)
     cadre = forms.ModelChoiceField(label="驻村干部", queryset=Cadre.objects.none(), required=False)
     kind = forms.ChoiceField(label="工作类型", choices=[("", "全部"), *LogKind.choices], required=False)
     start = forms.DateField(label="起始日期", required=False, error_messages=DATE_ERRORS)
@@ -174,7 +174,7 @@ def _photos(request: HttpRequest, max_files: int) -> list[bytes]:
         if upload.size and upload.size > limit:  # refuse before reading it into memory
             raise ValidationError(
                 {
-                    "photos": f"第{index}张照片为{upload.size // 1024}KB,超过{limit // 1024}KB的上限,请压缩后再上传"
+                    "photos": f"第{index}张照片为{upload.size // 1024}KB，超过{limit // 1024}KB的上限，请压缩后再上传"
                 },
                 code="photo_too_large",
             )
@@ -283,12 +283,12 @@ def log_create(request: HttpRequest) -> HttpResponse:
     if cadre is None:
         if _wants_json(request):
             return JsonResponse({"ok": False, "errors": {"__all__": ["您的账号未关联干部档案"]}}, status=400)
-        messages.error(request, "您的账号还没有关联干部档案,请联系乡镇组织委员关联账号")
+        messages.error(request, "您的账号还没有关联干部档案，请联系乡镇组织委员关联账号")
         return redirect("villagework:my_work")
     today = timezone.localdate()
     villages = services.loggable_villages(cadre, user, today)
     if request.method == "GET" and not villages.exists():
-        messages.error(request, "您当前没有驻村安排,不能填写工作记录")
+        messages.error(request, "您当前没有驻村安排，不能填写工作记录")
         return redirect("villagework:my_work")
     initial: dict[str, Any] = {"logged_on": today}
     if villages.count() == 1:
@@ -297,7 +297,7 @@ def log_create(request: HttpRequest) -> HttpResponse:
     def saved(log: WorkLog) -> tuple[str, str]:
         visits = log.visits.count()
         message = f"已保存 {log.logged_on:%m月%d日} {log.get_kind_display()}" + (
-            f",走访{visits}户" if visits else ""
+            f"，走访{visits}户" if visits else ""
         )
         return message, reverse("villagework:my_work")
 
@@ -532,7 +532,7 @@ def log_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.log_delete(log=log, actor=user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        messages.error(request, ";".join(exc.messages))
+        messages.error(request, "；".join(exc.messages))
         return redirect("villagework:log", pk=log.pk)
     messages.success(request, "工作记录已删除")
     return redirect("villagework:my_work" if own_only(user) else "villagework:log_list")

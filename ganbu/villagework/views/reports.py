@@ -252,11 +252,11 @@ def _export_period(request: HttpRequest, today: date) -> tuple[date, date] | Htt
     form = PeriodForm(request.GET or None, today=today)
     if form.is_bound and not form.is_valid():
         messages = [
-            f"{form.fields[f].label if f in form.fields else '期间'}:{e}"
+            f"{form.fields[f].label if f in form.fields else '期间'}：{e}"
             for f, es in form.errors.items()
             for e in es
         ]
-        text = "日期有误(格式 YYYY-MM-DD):" + ";".join(messages)
+        text = "日期有误（格式 YYYY-MM-DD）：" + "；".join(messages)
         return HttpResponseBadRequest(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
     return form.period()
 

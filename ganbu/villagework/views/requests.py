@@ -55,7 +55,7 @@ def _may_raise(user: User) -> bool:
 
 class RequestFilterForm(forms.Form):
     township = forms.ModelChoiceField(label="乡镇", queryset=Unit.objects.none(), required=False)
-    village = forms.ModelChoiceField(label="村(社区)", queryset=Unit.objects.none(), required=False)
+    village = forms.ModelChoiceField(label="村（社区）", queryset=Unit.objects.none(), required=False)
     status = forms.ChoiceField(
         label="状态", choices=[("", "全部"), ("open", "未办结"), *RequestStatus.choices], required=False
     )
@@ -205,7 +205,7 @@ def request_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            messages.success(request, f"已登记诉求,办理期限 {item.due_on:%Y-%m-%d}")
+            messages.success(request, f"已登记诉求，办理期限 {item.due_on:%Y-%m-%d}")
             return redirect("villagework:request", pk=item.pk)
     context = {
         "form": form,
@@ -254,7 +254,7 @@ def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
             request=item, to=to, actor=user, resolution=form.cleaned_data["resolution"]
         )
     except ValidationError as exc:
-        messages.error(request, ";".join(exc.messages))
+        messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, f"诉求状态已改为「{RequestStatus(to).label}」")
     return redirect("villagework:request", pk=item.pk)

@@ -41,7 +41,7 @@ class SettingsForm(forms.Form):
             low, high = INT_FIELDS[name]
             self.fields[name] = forms.CharField(
                 label=str(model_field.verbose_name),  # type: ignore[union-attr]
-                help_text=f"{model_field.help_text or ''}({low}–{high})",  # type: ignore[union-attr]
+                help_text=f"{model_field.help_text or ''}（{low}–{high}）",  # type: ignore[union-attr]
                 initial=getattr(current, name),
                 max_length=10,
             )
@@ -61,7 +61,7 @@ class SettingsForm(forms.Form):
                 )
         for part in scoring.PARTS:
             self.fields[f"part_{part}"] = forms.CharField(
-                label=f"{scoring.PART_LABELS[part]}得分占比(%)",
+                label=f"{scoring.PART_LABELS[part]}得分占比（%）",
                 max_length=10,
                 initial=_text(current.part_weights.get(part)),
             )

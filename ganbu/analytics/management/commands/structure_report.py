@@ -22,21 +22,21 @@ from ganbu.org.models import Unit
 
 
 class Command(BaseCommand):
-    help = "输出某单位(含下级)在某一时点的队伍结构统计表:JSON、Excel 或 Word。"
+    help = "输出某单位（含下级）在某一时点的队伍结构统计表：JSON、Excel 或 Word。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--unit", required=True, help="单位代码(统计该单位及其全部下级单位)")
-        parser.add_argument("--as-of", default="", help="统计时点 YYYY-MM-DD(默认今天)")
+        parser.add_argument("--unit", required=True, help="单位代码（统计该单位及其全部下级单位）")
+        parser.add_argument("--as-of", default="", help="统计时点 YYYY-MM-DD（默认今天）")
         parser.add_argument(
             "--population",
             choices=[Population.ALL, Population.SECTION, Population.LEADERS],
             default=Population.ALL,
-            help="all 全部干部;section 科级以上;leaders 领导职务",
+            help="all 全部干部；section 科级以上；leaders 领导职务",
         )
         parser.add_argument(
             "--age-bands",
             default="seed001",
-            help="seed001(35岁以下/36-40/41-50/51岁以上)、seed000(30岁以下/30-34/35-40/41-45/45岁以上)或分界年龄如 35,40,50",
+            help="seed001（35岁以下/36-40/41-50/51岁以上）、seed000（30岁以下/30-34/35-40/41-45/45岁以上）或分界年龄如 35,40,50",
         )
         parser.add_argument(
             "--education",
@@ -44,7 +44,7 @@ class Command(BaseCommand):
             default=EducationMode.HIGHEST,
         )
         parser.add_argument("--format", choices=["json", "xlsx", "docx"], default="json")
-        parser.add_argument("--out", default="", help="输出文件(JSON 默认输出到标准输出)")
+        parser.add_argument("--out", default="", help="输出文件（JSON 默认输出到标准输出）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         unit = Unit.objects.filter(code=options["unit"]).first()
@@ -82,7 +82,7 @@ class Command(BaseCommand):
         out = options["out"]
         if out:
             Path(out).write_bytes(content)
-            self.stderr.write(f"已写入 {out}({table.total} 人)")
+            self.stderr.write(f"已写入 {out}（{table.total} 人）")
         elif fmt == "json":
             self.stdout.write(content.decode("utf-8"))
         else:

@@ -26,7 +26,7 @@
     var labels = dimension.categories.map(function (c) { return c.label; });
     if (PIE_DIMENSIONS[dimension.key]) {
       make(el, {
-        tooltip: { trigger: "item", formatter: "{b}: {c} 人 ({d}%)" },
+        tooltip: { trigger: "item", formatter: "{b}：{c} 人（{d}%）" },
         legend: { bottom: 0 },
         series: [{
           type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],

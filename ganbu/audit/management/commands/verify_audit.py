@@ -6,10 +6,10 @@ from ganbu.audit.services import verify_chain
 
 
 class Command(BaseCommand):
-    help = "Verify the hash chain of the audit log (记实) and name the first broken link."
+    help = "校验记实（审计日志）的哈希链，指出第一处断裂。"
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = verify_chain()
         if not report.ok:
-            raise CommandError(f"记实链校验失败:第一处断点在第 {report.broken_seq} 条。{report.reason}")
-        self.stdout.write(f"记实链完整:共 {report.checked} 条,全部校验通过。")
+            raise CommandError(f"记实链校验失败：第一处断点在第 {report.broken_seq} 条。{report.reason}")
+        self.stdout.write(f"记实链完整：共 {report.checked} 条，全部校验通过。")

@@ -32,26 +32,26 @@ def _pairs(values: list[str]) -> dict[str, int]:
     for item in values:
         name, sep, number = item.rpartition("=")
         if not sep or not name or not number.isdigit():
-            raise CommandError(f"格式应为 名称=人数:{item}")
+            raise CommandError(f"格式应为 名称=人数：{item}")
         result[name] = int(number)
     return result
 
 
 class Command(BaseCommand):
-    help = "不通过页面组织一次测评/推荐/表决:创建、生成票码、开始、结束、封存、查看结果。"
+    help = "不通过页面组织一次测评/推荐/表决：创建、生成票码、开始、结束、封存、查看结果。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="action", required=True)
-        create = sub.add_parser("create", help="按 JSON 规格创建(见 ganbu/ballots/README.md)")
+        create = sub.add_parser("create", help="按 JSON 规格创建（见 ganbu/ballots/README.md）")
         create.add_argument("--spec", required=True)
-        codes = sub.add_parser("codes", help="生成票码并写入 CSV(每行一个)或 PDF(二维码票签)")
+        codes = sub.add_parser("codes", help="生成票码并写入 CSV（每行一个）或 PDF（二维码票签）")
         codes.add_argument("id", type=int)
         codes.add_argument("--group", required=True)
         codes.add_argument("--count", type=int, required=True)
         codes.add_argument("--out", required=True)
         codes.add_argument("--test", action="store_true", help="模拟测试票码")
-        codes.add_argument("--base-url", default="", help="二维码中的网址前缀,如 https://ganbu.example.cn")
-        members = sub.add_parser("members", help="添加表决成员账号(常委/全委会成员)")
+        codes.add_argument("--base-url", default="", help="二维码中的网址前缀，如 https://ganbu.example.cn")
+        members = sub.add_parser("members", help="添加表决成员账号（常委/全委会成员）")
         members.add_argument("id", type=int)
         members.add_argument("--group", required=True)
         members.add_argument("usernames", nargs="+")
@@ -79,7 +79,7 @@ class Command(BaseCommand):
         try:
             getattr(self, f"do_{action}")(options)
         except ValidationError as exc:
-            raise CommandError(";".join(exc.messages)) from exc
+            raise CommandError("；".join(exc.messages)) from exc
 
     def _session(self, options: dict[str, Any]) -> BallotSession:
         session = BallotSession.objects.select_related("unit").filter(pk=options["id"]).first()
@@ -91,7 +91,7 @@ class Command(BaseCommand):
         group = session.groups.filter(name=name).first()
         if group is None:
             names = "、".join(session.groups.values_list("name", flat=True))
-            raise CommandError(f"没有名为「{name}」的评议人类别(可选:{names})")
+            raise CommandError(f"没有名为「{name}」的评议人类别（可选：{names}）")
         return group
 
     def do_create(self, options: dict[str, Any]) -> None:
@@ -99,9 +99,9 @@ class Command(BaseCommand):
         try:
             spec = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise CommandError(f"无法读取规格文件 {path}:{exc}") from exc
+            raise CommandError(f"无法读取规格文件 {path}：{exc}") from exc
         session = services.session_create_from_spec(spec=spec, actor=None)
-        self.stdout.write(f"已创建:{session.title}({session.kind_label})")
+        self.stdout.write(f"已创建：{session.title}（{session.kind_label}）")
         self.stdout.write(str(session.pk))
 
     def do_codes(self, options: dict[str, Any]) -> None:
@@ -123,7 +123,7 @@ class Command(BaseCommand):
                 )
             )
         out.chmod(0o600)
-        self.stdout.write(f"已为「{group.name}」生成 {len(code_list)} 个票码:{out}")
+        self.stdout.write(f"已为「{group.name}」生成 {len(code_list)} 个票码：{out}")
 
     def do_members(self, options: dict[str, Any]) -> None:
         session = self._session(options)
@@ -131,7 +131,7 @@ class Command(BaseCommand):
         users = list(User.objects.filter(username__in=options["usernames"]))
         missing = set(options["usernames"]) - {u.username for u in users}
         if missing:
-            raise CommandError(f"没有这些账号:{'、'.join(sorted(missing))}")
+            raise CommandError(f"没有这些账号：{'、'.join(sorted(missing))}")
         added = services.member_slots_create(session=session, group=group, users=users, actor=None)
         self.stdout.write(f"已添加 {added} 名表决成员")
 
@@ -141,7 +141,7 @@ class Command(BaseCommand):
 
     def do_test_end(self, options: dict[str, Any]) -> None:
         services.session_test_end(session=self._session(options), actor=None)
-        self.stdout.write("模拟测试已结束,测试选票和票码已清除")
+        self.stdout.write("模拟测试已结束，测试选票和票码已清除")
 
     def do_open(self, options: dict[str, Any]) -> None:
         services.session_open(session=self._session(options), present=_pairs(options["present"]), actor=None)
@@ -159,7 +159,7 @@ class Command(BaseCommand):
         try:
             data = json.loads(Path(options["file"]).read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise CommandError(f"无法读取计票文件:{exc}") from exc
+            raise CommandError(f"无法读取计票文件：{exc}") from exc
         services.paper_count_enter(
             session=session,
             group=group,
@@ -177,11 +177,11 @@ class Command(BaseCommand):
         self.stdout.write("投票已结束")
         if options["seal"]:
             services.session_seal(session=session, actor=None)
-            self.stdout.write(f"结果已封存,SHA-256:{session.tally_sha256}")
+            self.stdout.write(f"结果已封存，SHA-256：{session.tally_sha256}")
 
     def do_seal(self, options: dict[str, Any]) -> None:
         session = services.session_seal(session=self._session(options), actor=None)
-        self.stdout.write(f"结果已封存,SHA-256:{session.tally_sha256}")
+        self.stdout.write(f"结果已封存，SHA-256：{session.tally_sha256}")
 
     def do_progress(self, options: dict[str, Any]) -> None:
         progress = selectors.session_progress(self._session(options))
@@ -192,10 +192,10 @@ class Command(BaseCommand):
         if options["format"] == "json":
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
             return
-        self.stdout.write(f"{result.title}({result.kind_label})")
-        self.stdout.write("有效" if result.valid else "无效:" + ";".join(result.invalid_reasons))
+        self.stdout.write(f"{result.title}（{result.kind_label}）")
+        self.stdout.write("有效" if result.valid else "无效：" + "；".join(result.invalid_reasons))
         for flag in result.flags:
-            self.stdout.write(f"提示:{flag}")
+            self.stdout.write(f"提示：{flag}")
         for s in result.subjects:
             if s.votes is not None:
                 line = f"{s.votes} 票 {rules.percent(s.share)}%"
@@ -203,6 +203,6 @@ class Command(BaseCommand):
                 line = " ".join(f"{o} {n}" for o, n in s.counts.items())
                 if s.satisfaction is not None:
                     line += f" 满意度 {rules.percent(s.satisfaction)}%"
-            self.stdout.write(f"  {s.label}:{line} {' '.join(s.flags)}".rstrip())
+            self.stdout.write(f"  {s.label}：{line} {' '.join(s.flags)}".rstrip())
         for name, votes, share in result.write_ins:
-            self.stdout.write(f"  {name}(另选):{votes} 票 {rules.percent(share)}%")
+            self.stdout.write(f"  {name}（另选）：{votes} 票 {rules.percent(share)}%")

@@ -44,7 +44,7 @@
   }
   function messageOf(result) {
     if (result.data && result.data.error && result.data.error.message) return result.data.error.message;
-    return "网络或服务器出现问题(" + result.status + "),请稍后重试。";
+    return "网络或服务器出现问题（" + result.status + "），请稍后重试。";
   }
   var isRating = function () { return state.form && state.form.session.kind !== "recommendation"; };
   function picks() { return state.chosen.length + state.writeIns.length; }
@@ -63,7 +63,7 @@
     }).catch(function () {
       $("code-submit").disabled = false;
       show("step-code");
-      error("网络连接失败,请检查网络后重试。");
+      error("网络连接失败，请检查网络后重试。");
     });
   }
   $("code-form").addEventListener("submit", function (event) {
@@ -89,7 +89,7 @@
     state.chosen = [];
     state.writeIns = [];
     if (isRating()) {
-      $("ballot-instructions").textContent = "请对每一位逐一选择意见(共 " + form.subjects.length + " 人),每人只能选一项。";
+      $("ballot-instructions").textContent = "请对每一位逐一选择意见（共 " + form.subjects.length + " 人），每人只能选一项。";
       form.subjects.forEach(function (subject, index) {
         var card = el("div", "vote-item");
         card.id = "item-" + index;
@@ -120,8 +120,8 @@
       });
     } else {
       var limits = "最多选 " + form.max_choices + " 人";
-      if (form.min_choices > 0) limits += ",至少选 " + form.min_choices + " 人";
-      $("ballot-instructions").textContent = "请点选您推荐的人选(" + limits + "),再点一次取消。";
+      if (form.min_choices > 0) limits += "，至少选 " + form.min_choices + " 人";
+      $("ballot-instructions").textContent = "请点选您推荐的人选（" + limits + "），再点一次取消。";
       form.subjects.forEach(function (subject) {
         var button = el("button", "vote-pick");
         button.type = "button";
@@ -173,7 +173,7 @@
     if (!name) { error("请填写另选人员的姓名。"); return; }
     if (picks() >= state.form.max_choices) { error("最多只能选 " + state.form.max_choices + " 人。"); return; }
     if (state.writeIns.indexOf(name) >= 0 || state.chosen.indexOf(name) >= 0) { error("同一人不能重复推荐。"); return; }
-    if (state.form.subjects.some(function (s) { return s.label === name; })) { error("「" + name + "」已在名单中,请直接点选。"); return; }
+    if (state.form.subjects.some(function (s) { return s.label === name; })) { error("「" + name + "」已在名单中，请直接点选。"); return; }
     state.writeIns.push(name);
     input.value = "";
     error("");
@@ -188,9 +188,9 @@
     if (!form) return;
     if (isRating()) {
       var left = missing().length;
-      $("ballot-status").textContent = left ? "已选 " + (form.subjects.length - left) + " / " + form.subjects.length + " 人,还有 " + left + " 人未选" : "全部已选,请核对后提交";
+      $("ballot-status").textContent = left ? "已选 " + (form.subjects.length - left) + " / " + form.subjects.length + " 人，还有 " + left + " 人未选" : "全部已选，请核对后提交";
     } else {
-      $("ballot-status").textContent = "已选 " + picks() + " 人,最多 " + form.max_choices + " 人" + (form.min_choices ? ",至少 " + form.min_choices + " 人" : "");
+      $("ballot-status").textContent = "已选 " + picks() + " 人，最多 " + form.max_choices + " 人" + (form.min_choices ? "，至少 " + form.min_choices + " 人" : "");
     }
   }
   $("to-review").addEventListener("click", function () {
@@ -199,7 +199,7 @@
       var left = missing();
       if (left.length) {
         left.forEach(function (s) { $("item-" + form.subjects.indexOf(s)).classList.add("is-missing"); });
-        error("还有 " + left.length + " 人未选择意见:" + left.map(function (s) { return s.label; }).slice(0, 5).join("、"));
+        error("还有 " + left.length + " 人未选择意见：" + left.map(function (s) { return s.label; }).slice(0, 5).join("、"));
         $("item-" + form.subjects.indexOf(left[0])).scrollIntoView({ block: "center" });
         return;
       }
@@ -227,7 +227,7 @@
         list.appendChild(item);
       });
     } else if (!picks()) {
-      list.appendChild(el("li", "list-group-item review-choice", "您没有推荐任何人(弃权)"));
+      list.appendChild(el("li", "list-group-item review-choice", "您没有推荐任何人（弃权）"));
     } else {
       state.chosen.concat(state.writeIns).forEach(function (name) {
         var item = el("li", "list-group-item d-flex justify-content-between");
@@ -254,7 +254,7 @@
       if (result.status === 400) show("step-ballot");
     }).catch(function () {
       button.disabled = false;
-      error("网络连接失败,选票没有提交成功。请检查网络后再点「确认投票」。");
+      error("网络连接失败，选票没有提交成功。请检查网络后再点「确认投票」。");
     });
   });
 

@@ -17,10 +17,10 @@ from ganbu.org.models import Unit
 def add_target_arguments(parser: CommandParser) -> None:
     """The options shared by appointment_form and export_lrmx."""
     target = parser.add_mutually_exclusive_group(required=True)
-    target.add_argument("--id-number", help="身份证号(单人)")
-    target.add_argument("--unit", help="单位代码(该单位及下级单位的全部在职干部,按姓氏笔画排序,输出 zip)")
+    target.add_argument("--id-number", help="身份证号（单人）")
+    target.add_argument("--unit", help="单位代码（该单位及下级单位的全部在职干部，按姓氏笔画排序，输出 zip）")
     parser.add_argument("--out", required=True, help="输出文件")
-    parser.add_argument("--as-of", help="计算年龄的日期 YYYY-MM-DD(默认今天)")
+    parser.add_argument("--as-of", help="计算年龄的日期 YYYY-MM-DD（默认今天）")
     parser.add_argument("--proposed", default="", help="拟任职务")
     parser.add_argument("--removal", default="", help="拟免职务")
     parser.add_argument("--reason", default="", help="任免理由")
@@ -34,7 +34,7 @@ def parse_as_of(value: str | None) -> date:
     try:
         return date.fromisoformat(value)
     except ValueError as exc:
-        raise CommandError(f"--as-of 日期格式应为 YYYY-MM-DD,实际为「{value}」") from exc
+        raise CommandError(f"--as-of 日期格式应为 YYYY-MM-DD，实际为「{value}」") from exc
 
 
 def form_options(options: dict[str, Any]) -> dict[str, Any]:
@@ -75,12 +75,12 @@ def write(path: str, content: bytes) -> Path:
     try:
         out.write_bytes(content)
     except OSError as exc:
-        raise CommandError(f"无法写入文件 {out}:{exc.strerror}") from exc
+        raise CommandError(f"无法写入文件 {out}：{exc.strerror}") from exc
     return out
 
 
 class Command(BaseCommand):
-    help = "生成干部任免审批表(Word):--id-number 生成单人 .docx,--unit 生成该单位全部在职干部的 zip。"
+    help = "生成干部任免审批表（Word）：--id-number 生成单人 .docx，--unit 生成该单位全部在职干部的 zip。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         add_target_arguments(parser)
@@ -90,8 +90,8 @@ class Command(BaseCommand):
         if options["id_number"]:
             cadre = one_cadre(options["id_number"])
             out = write(options["out"], build_appointment_form(cadre, **kwargs))
-            self.stdout.write(f"已生成 {cadre.name} 的干部任免审批表:{out}")
+            self.stdout.write(f"已生成 {cadre.name} 的干部任免审批表：{out}")
         else:
             cadres = unit_cadres(options["unit"])
             out = write(options["out"], appointment_forms_zip(cadres, **kwargs))
-            self.stdout.write(f"已生成 {len(cadres)} 人的干部任免审批表:{out}")
+            self.stdout.write(f"已生成 {len(cadres)} 人的干部任免审批表：{out}")

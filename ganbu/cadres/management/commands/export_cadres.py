@@ -18,10 +18,10 @@ from ganbu.org.selectors import county_root
 
 
 class Command(BaseCommand):
-    help = "导出单位(含下级)的干部信息为 Excel(.xlsx),列与导入模板一致,可修改后重新导入。"
+    help = "导出单位（含下级）的干部信息为 Excel(.xlsx)，列与导入模板一致，可修改后重新导入。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--unit", help="单位代码(默认:全县)")
+        parser.add_argument("--unit", help="单位代码（默认：全县）")
         parser.add_argument("--out", required=True, help="输出的 .xlsx 文件")
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -35,7 +35,7 @@ class Command(BaseCommand):
                 raise CommandError("系统中还没有单位")
         out = Path(options["out"])
         if not out.parent.is_dir():
-            raise CommandError(f"目录不存在:{out.parent}")
+            raise CommandError(f"目录不存在：{out.parent}")
         queryset = filter_in_subtree(Cadre.objects.all(), unit)
         count = write_cadres_xlsx(queryset, out)
         with transaction.atomic():

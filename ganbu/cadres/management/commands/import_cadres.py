@@ -17,12 +17,12 @@ from ganbu.org.selectors import county_root
 
 
 class Command(BaseCommand):
-    help = "从 Excel(.xlsx)导入干部信息:按身份证号新增或更新;整个文件有任何错误则不导入。"
+    help = "从 Excel(.xlsx)导入干部信息：按身份证号新增或更新；整个文件有任何错误则不导入。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="干部信息 .xlsx 文件(格式见导入模板)")
-        parser.add_argument("--dry-run", action="store_true", help="只校验,不写入")
-        parser.add_argument("--unit", help="导入范围的单位代码(默认:全县)")
+        parser.add_argument("path", help="干部信息 .xlsx 文件（格式见导入模板）")
+        parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
+        parser.add_argument("--unit", help="导入范围的单位代码（默认：全县）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["unit"]:
@@ -32,10 +32,10 @@ class Command(BaseCommand):
         else:
             unit = county_root()
             if unit is None:
-                raise CommandError("系统中还没有单位,请先建立单位(或运行 seed_demo)")
+                raise CommandError("系统中还没有单位，请先建立单位（或运行 seed_demo）")
         path = Path(options["path"])
         if not path.is_file():
-            raise CommandError(f"文件不存在:{path}")
+            raise CommandError(f"文件不存在：{path}")
 
         def progress(done: int, total: int) -> None:
             if sys.stderr.isatty() or options["verbosity"] > 1:

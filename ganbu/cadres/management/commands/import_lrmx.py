@@ -19,13 +19,13 @@ MAX_ZIP_BYTES = 200 * 1024 * 1024
 
 
 class Command(BaseCommand):
-    help = "导入 LRMX 任免审批表文件(.lrmx 或含多个 .lrmx 的 .zip);已有同一身份证号的干部则更新。"
+    help = "导入 LRMX 任免审批表文件（.lrmx 或含多个 .lrmx 的 .zip）；已有同一身份证号的干部则更新。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("path", help=".lrmx 或 .zip 文件")
-        parser.add_argument("--unit", required=True, help="导入单位代码(新建干部及简历中任职记录的单位)")
+        parser.add_argument("--unit", required=True, help="导入单位代码（新建干部及简历中任职记录的单位）")
         parser.add_argument(
-            "--personnel-category", default="1", help="新建干部的人员类别代码(LRMX 不含此项,默认 1 公务员)"
+            "--personnel-category", default="1", help="新建干部的人员类别代码（LRMX 不含此项，默认 1 公务员）"
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -34,13 +34,13 @@ class Command(BaseCommand):
             raise CommandError(f"未找到单位代码为 {options['unit']} 的单位")
         path = Path(options["path"])
         if not path.is_file():
-            raise CommandError(f"文件不存在:{path}")
+            raise CommandError(f"文件不存在：{path}")
         size = path.stat().st_size
         with path.open("rb") as handle:
             head = handle.read(4)
         is_zip = head.startswith(b"PK")
         if size > (MAX_ZIP_BYTES if is_zip else MAX_BYTES):
-            raise CommandError(f"文件过大:{path.name}")
+            raise CommandError(f"文件过大：{path.name}")
         data = path.read_bytes()
         codes = CodeBook()
         category = options["personnel_category"]
@@ -49,8 +49,8 @@ class Command(BaseCommand):
         if not is_zip:
             ok, message = self._import_one(data, unit, category, codes)
             if not ok:
-                raise CommandError(f"{path.name}:{message}")
-            self.stdout.write(f"{path.name}:{message}")
+                raise CommandError(f"{path.name}：{message}")
+            self.stdout.write(f"{path.name}：{message}")
             return
         succeeded = failed = skipped = 0
         try:
@@ -58,23 +58,23 @@ class Command(BaseCommand):
                 if content is None:
                     if problem == SKIPPED:
                         skipped += 1
-                        self.stdout.write(f"[跳过] {name}:{problem}")
+                        self.stdout.write(f"[跳过] {name}：{problem}")
                     else:
                         failed += 1
-                        self.stdout.write(f"[失败] {name}:{problem}")
+                        self.stdout.write(f"[失败] {name}：{problem}")
                     continue
                 ok, message = self._import_one(content, unit, category, codes)
                 if ok:
                     succeeded += 1
-                    self.stdout.write(f"[成功] {name}:{message}")
+                    self.stdout.write(f"[成功] {name}：{message}")
                 else:
                     failed += 1
-                    self.stdout.write(f"[失败] {name}:{message}")
+                    self.stdout.write(f"[失败] {name}：{message}")
         except LrmxError as exc:
-            raise CommandError(f"{path.name}:{exc}") from exc
-        summary = f"共 {succeeded + failed} 个 LRMX 文件:成功 {succeeded} 个,失败 {failed} 个"
+            raise CommandError(f"{path.name}：{exc}") from exc
+        summary = f"共 {succeeded + failed} 个 LRMX 文件：成功 {succeeded} 个，失败 {failed} 个"
         if skipped:
-            summary += f",跳过其他文件 {skipped} 个"
+            summary += f"，跳过其他文件 {skipped} 个"
         if failed:
             raise CommandError(summary)
         if not succeeded:
@@ -90,8 +90,8 @@ class Command(BaseCommand):
         except (LrmxError, PermissionDenied) as exc:
             return False, str(exc)
         except ValidationError as exc:  # pragma: no cover - import_lrmx_record converts these
-            return False, ";".join(exc.messages)
-        message = f"{cadre.name}({'新增' if created else '更新'})"
+            return False, "；".join(exc.messages)
+        message = f"{cadre.name}（{'新增' if created else '更新'}）"
         if record.warnings:
-            message += ";提示:" + ";".join(record.warnings)
+            message += "；提示：" + "；".join(record.warnings)
         return True, message

@@ -21,4 +21,4 @@ class Command(BaseCommand):
         started = time.perf_counter()
         rows = state_periods_rebuild(cadre_ids=options["cadre"])
         who = f"{len(set(options['cadre']))} 名干部" if options["cadre"] else "全部干部"
-        self.stdout.write(f"已重建{who}的状态时段:{rows} 行,用时 {time.perf_counter() - started:.1f} 秒。")
+        self.stdout.write(f"已重建{who}的状态时段：{rows} 行，用时 {time.perf_counter() - started:.1f} 秒。")

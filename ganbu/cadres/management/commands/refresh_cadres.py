@@ -25,6 +25,6 @@ class Command(BaseCommand):
             try:
                 since = date.fromisoformat(options["since"])
             except ValueError as exc:
-                raise CommandError(f"--since 应为 YYYY-MM-DD 格式:{options['since']}") from exc
+                raise CommandError(f"--since 应为 YYYY-MM-DD 格式：{options['since']}") from exc
         count = cadres_refresh_due(since=since, today=today)
-        self.stdout.write(f"已刷新 {count} 名干部的现任职务、职级、学历(变动日期 {since:%Y-%m-%d} 之后)。")
+        self.stdout.write(f"已刷新 {count} 名干部的现任职务、职级、学历（变动日期 {since:%Y-%m-%d} 之后）。")

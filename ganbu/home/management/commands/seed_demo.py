@@ -10,7 +10,7 @@ from ganbu.org.models import Unit
 
 
 class Command(BaseCommand):
-    help = "Build the demo county (青山县): units, teams, posts, households and N cadres. Deterministic per --seed."
+    help = "生成示范县（青山县）：单位、班子、职位、农户和 N 名干部；同一 --seed 生成同样的数据。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--cadres", type=int, default=1500, help="number of cadres (0 = structure only)")
@@ -22,10 +22,10 @@ class Command(BaseCommand):
             raise CommandError("--cadres 不能为负数")
         if Unit.objects.exists():
             if options["if_empty"]:
-                self.stdout.write("示范县数据已存在,跳过生成。")
+                self.stdout.write("示范县数据已存在，跳过生成。")
                 return
             raise CommandError(
-                "数据库中已有单位数据;示范县只能在空库中生成(可删除 var/ganbu.sqlite3 后重试)。"
+                "数据库中已有单位数据；示范县只能在空库中生成（可删除 var/ganbu.sqlite3 后重试）。"
             )
 
         def progress(message: str) -> None:
@@ -34,8 +34,8 @@ class Command(BaseCommand):
 
         stats = seed_demo(cadres=options["cadres"], seed=options["seed"], progress=progress)
         self.stdout.write(
-            f"示范县已生成:单位 {stats.units} 个,班子 {stats.teams} 个,职位 {stats.posts} 个,"
-            f"干部 {stats.cadres} 名,写入 {stats.rows} 行,用时 {stats.seconds:.1f} 秒"
-            f"(结构 {stats.timings.get('structure', 0):.1f} 秒,干部 {stats.timings.get('cadres', 0):.1f} 秒,"
-            f"驻村工作 {stats.timings.get('villagework', 0):.1f} 秒)。"
+            f"示范县已生成：单位 {stats.units} 个，班子 {stats.teams} 个，职位 {stats.posts} 个，"
+            f"干部 {stats.cadres} 名，写入 {stats.rows} 行，用时 {stats.seconds:.1f} 秒"
+            f"（结构 {stats.timings.get('structure', 0):.1f} 秒，干部 {stats.timings.get('cadres', 0):.1f} 秒，"
+            f"驻村工作 {stats.timings.get('villagework', 0):.1f} 秒）。"
         )

@@ -12,7 +12,7 @@ from ganbu.org.selectors import county_root
 
 
 class Command(BaseCommand):
-    help = "Create the county administrator account if missing and print its password (local/demo use)."
+    help = "创建县级管理员账号（如不存在）并显示其密码（仅用于本机演示）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--username", default="admin")
@@ -23,10 +23,10 @@ class Command(BaseCommand):
         if User.objects.filter(username=username).exists():
             password = read_private_file(secret_file)
             if password is not None:
-                self.stdout.write(f"管理员账号:{username}  密码:{password}")
+                self.stdout.write(f"管理员账号：{username}  密码：{password}")
             else:
                 self.stdout.write(
-                    f"管理员账号 {username} 已存在(密码可用 manage.py changepassword {username} 重置)。"
+                    f"管理员账号 {username} 已存在（密码可用 manage.py changepassword {username} 重置）。"
                 )
             return
         _, password = services.user_create(
@@ -38,4 +38,4 @@ class Command(BaseCommand):
             actor=None,
         )
         write_private_file(secret_file, password)
-        self.stdout.write(f"管理员账号:{username}  密码:{password}")
+        self.stdout.write(f"管理员账号：{username}  密码：{password}")

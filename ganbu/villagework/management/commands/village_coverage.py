@@ -54,7 +54,7 @@ TEXT_COLUMNS = (
 
 
 def table_text(unit: Unit, year: int, table: CoverageTable) -> str:
-    lines = [f"{unit.name}({unit.code}){year}年驻村走访覆盖情况(截至{table.as_of.isoformat()})"]
+    lines = [f"{unit.name}（{unit.code}）{year}年驻村走访覆盖情况（截至{table.as_of.isoformat()}）"]
     header = f"{'单位':<16}" + "".join(f"{label:>10}" for label, _ in TEXT_COLUMNS)
     lines.append(header)
 
@@ -69,13 +69,13 @@ def table_text(unit: Unit, year: int, table: CoverageTable) -> str:
 
 
 class Command(BaseCommand):
-    help = "按村和乡镇统计某年度农户走访覆盖率、走访户次及群众诉求办理情况(JSON 或文本)。"
+    help = "按村和乡镇统计某年度农户走访覆盖率、走访户次及群众诉求办理情况（JSON 或文本）。"
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("--unit", required=True, help="单位代码:县、乡镇或村(统计其全部下级村)")
-        parser.add_argument("--year", required=True, type=int, help="年度,如 2025")
+        parser.add_argument("--unit", required=True, help="单位代码：县、乡镇或村（统计其全部下级村）")
+        parser.add_argument("--year", required=True, type=int, help="年度，如 2025")
         parser.add_argument("--format", choices=["json", "text"], default="json")
-        parser.add_argument("--today", default="", help="统计截止日 YYYY-MM-DD(判断逾期,默认今天)")
+        parser.add_argument("--today", default="", help="统计截止日 YYYY-MM-DD（判断逾期，默认今天）")
 
     def handle(self, *args: Any, **options: Any) -> None:
         unit = Unit.objects.filter(code=options["unit"]).first()
@@ -83,7 +83,7 @@ class Command(BaseCommand):
             raise CommandError(f"单位代码 {options['unit']} 不存在")
         year = options["year"]
         if not 1900 <= year <= 2999:
-            raise CommandError(f"年度 {year} 无效,应为四位数年份")
+            raise CommandError(f"年度 {year} 无效，应为四位数年份")
         try:
             today = date.fromisoformat(options["today"]) if options["today"] else timezone.localdate()
         except ValueError as exc:

@@ -8,7 +8,7 @@
   var form = document.getElementById("log-form") || document.getElementById("log-edit-form");
   if (!form) return;
 
-  var OFFLINE = "网络中断,草稿已保存在本机,恢复网络后再提交";
+  var OFFLINE = "网络中断，草稿已保存在本机，恢复网络后再提交";
   var chosen = new Map(); // household id (string) → label
   var picker = document.getElementById("hh-picker");
   var chips = document.getElementById("hh-chips");
@@ -118,7 +118,7 @@
       .catch(function () {
         if (seq !== searchSeq) return;
         results.textContent = "";
-        results.appendChild(el("div", "list-group-item text-muted", "暂时无法搜索(网络中断),可稍后再选农户"));
+        results.appendChild(el("div", "list-group-item text-muted", "暂时无法搜索（网络中断），可稍后再选农户"));
       });
   }
 
@@ -427,7 +427,7 @@
             return;
           }
           if (data.offline) showStatus(OFFLINE);
-          else if (data.server) showStatus("提交未成功(" + data.server + "),草稿已保存在本机。如登录已过期请重新登录后再提交");
+          else if (data.server) showStatus("提交未成功（" + data.server + "），草稿已保存在本机。如登录已过期请重新登录后再提交");
           else showErrors(data.errors);
           if (submitButton) {
             submitButton.disabled = false;
@@ -436,7 +436,7 @@
         });
     });
     window.addEventListener("online", function () {
-      if (statusBox && statusBox.textContent === OFFLINE) showStatus("网络已恢复,请点击「保存记录」提交");
+      if (statusBox && statusBox.textContent === OFFLINE) showStatus("网络已恢复，请点击「保存记录」提交");
     });
   }
 })();

@@ -38,7 +38,7 @@
 
   if (data.statuses) {
     make("chart-status", {
-      tooltip: { trigger: "item", formatter: "{b}: {c} 件 ({d}%)" },
+      tooltip: { trigger: "item", formatter: "{b}：{c} 件（{d}%）" },
       legend: { bottom: 0 },
       series: [{
         type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
