@@ -37,7 +37,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Any, cast
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections, models, transaction
+from django.db import connection, models, transaction
 from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
@@ -48,8 +48,6 @@ from ganbu.cadres.models import (
     Cadre,
     Education,
     EducationKind,
-    ImportJob,
-    ImportStatus,
     RankRecord,
 )
 from ganbu.cadres.rules import (
@@ -62,6 +60,8 @@ from ganbu.cadres.rules import (
 )
 from ganbu.core import spreadsheet
 from ganbu.core.dates import age_on
+from ganbu.core.jobs import MAX_STORED_ERRORS, JobOutcome, JobProgress, job_run
+from ganbu.core.models import Job
 from ganbu.core.pinyin import name_keys
 from ganbu.core.spreadsheet import (
     DATE_FORMATS_HINT,
@@ -82,6 +82,7 @@ from ganbu.core.spreadsheet import (
 from ganbu.org.codes import CODE_TABLES
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import unit_in_scope
+from ganbu.org.selectors import unit_by_path
 
 logger = logging.getLogger(__name__)
 
@@ -218,7 +219,6 @@ TEMPLATE_SHEET = "干部信息"
 HELP_SHEET = "填写说明"
 CODES_SHEET = "代码表"
 CHUNK_ROWS = 1000
-MAX_STORED_ERRORS = 5000
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1158,7 +1158,7 @@ def _import(
     dry_run: bool,
     max_errors: int | None,
     progress: ProgressFn | None,
-    job: ImportJob | None = None,
+    job: Job | None = None,
     on_validated: Callable[[int], None] | None = None,
 ) -> ImportResult:
     started = time.perf_counter()
@@ -1260,76 +1260,18 @@ def import_file(
     )
 
 
-class _JobProgress:
-    """Writes processed_rows with a single UPDATE at most every ~2%. During the write pass the
-    import's own transaction would hide the row until commit, so on databases that allow a second
-    writer (PostgreSQL) a separate autocommit connection is used; on SQLite (one writer) the row
-    keeps the "writing" state set before the transaction until the end. Progress never breaks an
-    import: a failing side update just stops the side updates."""
-
-    def __init__(self, job: ImportJob, user_progress: Callable[[int, int], None] | None) -> None:
-        self.job = job
-        self.user_progress = user_progress
-        self.side: Any = None
-        # Inside a caller's transaction our own UPDATEs of the job row hold its lock until that
-        # transaction ends: a second connection would wait for it forever.
-        self.use_side = connection.vendor != "sqlite" and not connection.in_atomic_block
-
-    def _execute(self, conn: Any, processed: int, total: int, message: str) -> None:
-        table = connection.ops.quote_name(ImportJob._meta.db_table)
-        with conn.cursor() as cursor:
-            cursor.execute(
-                f"UPDATE {table} SET processed_rows = %s, total_rows = %s, message = %s WHERE id = %s",  # noqa: S608
-                [processed, total, message, self.job.pk],
-            )
-
-    def __call__(self, done: int, total: int, phase: str) -> None:
-        message = "正在校验…" if phase == "validate" else "正在写入…"
-        if phase == "validate":
-            ImportJob.objects.filter(pk=self.job.pk).update(
-                processed_rows=done, total_rows=total, message=message
-            )
-        elif self.use_side:
-            try:
-                if self.side is None:
-                    self.side = connections.create_connection(DEFAULT_DB_ALIAS)
-                    if self.side.vendor == "postgresql":
-                        with self.side.cursor() as cursor:
-                            cursor.execute("SET lock_timeout = '2s'")
-                self._execute(self.side, done, total, message)
-            except Exception:
-                logger.warning("import job %s: progress update failed", self.job.pk, exc_info=True)
-                self.use_side = False
-        if self.user_progress is not None:
-            self.user_progress(done, total)
-
-    def validated(self, rows: int) -> None:
-        ImportJob.objects.filter(pk=self.job.pk).update(
-            processed_rows=rows // 2, total_rows=rows, message="校验通过，正在写入…"
-        )
-
-    def close(self) -> None:
-        if self.side is not None:
-            self.side.close()
-
-
 def run_import(
-    job: ImportJob,
+    job: Job,
     *,
     actor: User | None,
     dry_run: bool = False,
     progress: Callable[[int, int], None] | None = None,
-) -> ImportJob:
-    """Run an uploaded ImportJob: RUNNING with progress, then SUCCEEDED (counts), FAILED (`errors`
-    = every bad row as {row, column, message}, at most 5,000 stored) or CRASHED (an unexpected
-    error; nothing written)."""
-    job.status = ImportStatus.RUNNING
-    job.processed_rows = 0
-    job.errors = []
-    job.message = "正在校验…"
-    job.save(update_fields=["status", "processed_rows", "errors", "message", "updated_at"])
-    reporter = _JobProgress(job, progress)
-    try:
+) -> Job:
+    """Run an uploaded registry import job (`core.jobs`): RUNNING with progress, then SUCCEEDED
+    (counts), FAILED (`errors` = every bad row as {row, column, message}, at most 5,000 stored) or
+    CRASHED (an unexpected error; nothing written)."""
+
+    def work(job: Job, reporter: JobProgress) -> JobOutcome:
         source: Source
         try:
             source = job.file.path
@@ -1338,55 +1280,27 @@ def run_import(
                 source = handle.read()
         result = _import(
             source,
-            unit=job.unit,
+            unit=unit_by_path(job.scope_path),
             actor=actor,
             filename=job.filename,
             dry_run=dry_run,
             max_errors=MAX_STORED_ERRORS,
             progress=reporter,
             job=job,
-            on_validated=reporter.validated,
+            on_validated=lambda rows: reporter.set(rows // 2, rows, "校验通过，正在写入…"),
         )
-    except Exception as exc:
-        logger.exception("import job %s crashed", job.pk)
-        job.status = ImportStatus.CRASHED
-        job.message = f"{type(exc).__name__}: {exc}"[:2000]
-        job.finished_at = timezone.now()
-        job.save(update_fields=["status", "message", "finished_at", "updated_at"])
-        return job
-    finally:
-        reporter.close()
-    job.total_rows = result.total_rows
-    job.finished_at = timezone.now()
-    if result.ok:
-        job.status = ImportStatus.SUCCEEDED
-        job.processed_rows = result.total_rows
-        job.created_count, job.updated_count = result.created, result.updated
-        job.message = "校验通过（试运行，未写入）" if dry_run else "导入成功"
-        job.errors = []
-    else:
-        job.status = ImportStatus.FAILED
-        job.created_count = job.updated_count = 0
-        job.errors = [e.as_dict() for e in result.errors]
-        job.message = (
-            f"共 {result.error_count} 处错误，仅保存前 {len(result.errors)} 处。"
-            if result.error_count > len(result.errors)
-            else ""
+        return JobOutcome(
+            ok=result.ok,
+            total=result.total_rows,
+            created=result.created,
+            updated=result.updated,
+            errors=[e.as_dict() for e in result.errors],
+            error_count=result.error_count,
+            message="校验通过（试运行，未写入）" if dry_run and result.ok else "",
+            result={"unchanged": result.unchanged, "dry_run": dry_run},
         )
-    job.save(
-        update_fields=[
-            "status",
-            "total_rows",
-            "processed_rows",
-            "created_count",
-            "updated_count",
-            "errors",
-            "message",
-            "finished_at",
-            "updated_at",
-        ]
-    )
-    return job
+
+    return job_run(job, work, progress=progress, success_message="导入成功")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.core.paginator import Paginator
 from django.db import models, transaction
 from django.http import Http404, HttpRequest, HttpResponse
@@ -28,10 +27,11 @@ from ganbu.cadres.forms import (
     CadreForm,
     ImportForm,
 )
-from ganbu.cadres.models import Cadre, ImportJob, ImportStatus
+from ganbu.cadres.models import Cadre
 from ganbu.core.downloads import DOCX, XLSX, attachment
 from ganbu.core.forms import add_errors
-from ganbu.core.jobs import run_in_background
+from ganbu.core.jobs import job_create, run_in_background, stale_jobs_fail
+from ganbu.core.models import Job, JobStatus
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import User
 from ganbu.org.permissions import has_capability
@@ -355,15 +355,18 @@ def import_template(request: HttpRequest) -> HttpResponse:
     return attachment(build_template(), "干部信息导入模板.xlsx", XLSX)
 
 
+IMPORT_JOB = "cadres.import"
+
+
 def _run_job(job_id: int, actor_id: int, dry_run: bool) -> None:
     from ganbu.cadres.excel import run_import
 
-    job = ImportJob.objects.get(pk=job_id)
+    job = Job.objects.get(pk=job_id)
     actor = User.objects.get(pk=actor_id)
     run_import(job, actor=actor, dry_run=dry_run)
 
 
-@requires("cadres.import", kind="list", model=ImportJob)
+@requires("cadres.import", kind="list", model=Job)
 @require_http_methods(["GET", "POST"])
 def import_page(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
@@ -374,49 +377,57 @@ def import_page(request: HttpRequest) -> HttpResponse:
         if user.scope_unit is None:
             raise PermissionDenied("账号没有数据范围")
         with transaction.atomic():
-            job = ImportJob(unit=user.scope_unit, created_by=user, filename=upload.name[:255])
-            job.file.save(
-                f"{hashlib.sha256(content).hexdigest()[:16]}.xlsx", ContentFile(content), save=False
+            job = job_create(
+                kind=IMPORT_JOB,
+                scope_path=user.scope_unit.path,
+                actor=user,
+                filename=upload.name,
+                content=content,
+                stored_name=f"{hashlib.sha256(content).hexdigest()[:16]}.xlsx",
+                params={"dry_run": form.cleaned_data["dry_run"]},
             )
-            job.full_clean()
-            job.save()
             record_event(
                 actor=user,
                 action="cadre.import.upload",
                 obj=job,
-                unit_path=job.unit.path,
+                unit_path=job.scope_path,
                 payload={"filename": job.filename, "dry_run": form.cleaned_data["dry_run"]},
             )
         run_in_background(_run_job, job.pk, user.pk, form.cleaned_data["dry_run"])
         return redirect("cadres:import_job", pk=job.pk)
-    jobs = filter_by_scope(ImportJob.objects.select_related("created_by"), user)[:20]
+    stale_jobs_fail(kind=IMPORT_JOB)
+    jobs = filter_by_scope(
+        Job.objects.filter(kind=IMPORT_JOB).select_related("created_by"), user, "scope_path"
+    )[:20]
     return render(request, "cadres/import.html", {"form": form, "jobs": jobs})
 
 
-def _get_job(user: User, pk: int) -> ImportJob:
-    return get_in_scope_or_404(ImportJob.objects.select_related("unit", "created_by"), user, pk=pk)
+def _get_job(user: User, pk: int) -> Job:
+    return get_in_scope_or_404(
+        Job.objects.filter(kind=IMPORT_JOB).select_related("created_by"), user, "scope_path", pk=pk
+    )
 
 
-@requires("cadres.import", kind="detail", model=ImportJob)
+@requires("cadres.import", kind="detail", model=Job)
 @require_GET
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = _get_job(request_user(request), pk)
     template = (
         "cadres/_import_progress.html" if request.headers.get("HX-Request") else "cadres/import_job.html"
     )
-    errors = job.errors[:500] if job.status == ImportStatus.FAILED else []
+    errors = job.errors[:500] if job.status == JobStatus.FAILED else []
     return render(
         request,
         template,
         {
             "job": job,
             "errors": errors,
-            "done": job.status not in (ImportStatus.PENDING, ImportStatus.RUNNING),
+            "done": job.done,
         },
     )
 
 
-@requires("cadres.import", kind="detail", model=ImportJob)
+@requires("cadres.import", kind="detail", model=Job)
 @require_GET
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
     from ganbu.core.spreadsheet import error_report_xlsx

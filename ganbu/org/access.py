@@ -20,6 +20,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseBase
 
 from ganbu.org.models import User
 from ganbu.org.permissions import has_capability
+from ganbu.org.scoping import scope_path
 
 Kind = Literal["public", "page", "list", "detail", "action", "export"]
 
@@ -31,6 +32,7 @@ class Access:
     model: type[Model] | None = None
     kwarg: str = "pk"
     reason: str = ""
+    county_wide: bool = False
 
 
 def public(reason: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[..., HttpResponseBase]]:
@@ -43,8 +45,15 @@ def public(reason: str) -> Callable[[Callable[..., HttpResponseBase]], Callable[
 
 
 def requires(
-    capability: str, *, kind: Kind, model: type[Model] | None = None, kwarg: str = "pk"
+    capability: str,
+    *,
+    kind: Kind,
+    model: type[Model] | None = None,
+    kwarg: str = "pk",
+    county_wide: bool = False,
 ) -> Callable[[Callable[..., HttpResponse]], Callable[..., HttpResponse]]:
+    """`county_wide`: the view changes what holds for the whole county (settings, the holiday
+    calendar, accounts): the user's scope must be the whole county, not only their role."""
     if kind in ("detail", "action") and model is None:
         raise ValueError("detail/action views must name the model they expose")
 
@@ -53,10 +62,12 @@ def requires(
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
             if not has_capability(request.user, capability):  # type: ignore[arg-type]
                 raise PermissionDenied("您的角色没有此项权限")
+            if county_wide and scope_path(request.user) is not None:  # type: ignore[arg-type]
+                raise PermissionDenied("只有数据范围为全县的账号可以进行此项操作")
             return view(request, *args, **kwargs)
 
         wrapped.ganbu_access = Access(  # type: ignore[attr-defined]
-            kind=kind, capability=capability, model=model, kwarg=kwarg
+            kind=kind, capability=capability, model=model, kwarg=kwarg, county_wide=county_wide
         )
         return wrapped
 

@@ -189,3 +189,21 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.display_name or self.username
+
+
+class CalendarDay(TimeStampedModel):
+    """An official holiday (休) or make-up working day (调休上班) entered by an administrator, for
+    years the holiday package does not know yet (the schedule of next year is published each
+    November or December) or to correct it. Read through `org.selectors.work_calendar`."""
+
+    day = models.DateField("日期", unique=True)
+    is_workday = models.BooleanField("上班", help_text="勾选：调休上班的工作日；不勾选：放假")
+    note = models.CharField("说明", max_length=50, blank=True, help_text="如 元旦、春节、国庆节调休上班")
+
+    class Meta:
+        verbose_name = "节假日安排"
+        verbose_name_plural = "节假日安排"
+        ordering = ["day"]
+
+    def __str__(self) -> str:
+        return f"{self.day:%Y-%m-%d} {'上班' if self.is_workday else '放假'}"

@@ -39,15 +39,24 @@ def scope_path(user: User) -> str | None:
     return user.scope_unit.path
 
 
+def _path_lookup(unit_field: str) -> str:
+    """The path column reached by `unit_field`: "unit" → "unit__path"; "" → "path" (Unit itself);
+    a field that is itself a stored path (named "…path", e.g. a job's `scope_path`) as it is."""
+    if not unit_field:
+        return "path"
+    return unit_field if unit_field.endswith("path") else f"{unit_field}__path"
+
+
 def filter_by_scope(queryset: QuerySet[M], user: User, unit_field: str = "unit") -> QuerySet[M]:
     """Restrict `queryset` to rows whose unit (reached via `unit_field`) is in the user's scope.
 
-    `unit_field` is "" when the queryset is of Unit itself.
+    `unit_field` is "" when the queryset is of Unit itself, or the name of a stored unit path
+    (ending in "path") for rows that keep the path instead of a foreign key (jobs, audit events).
     """
     prefix = scope_path(user)
     if prefix is None:
         return queryset
-    return queryset.filter(prefix_range(f"{unit_field}__path" if unit_field else "path", prefix))
+    return queryset.filter(prefix_range(_path_lookup(unit_field), prefix))
 
 
 def units_in_scope(user: User) -> QuerySet[Unit]:
@@ -72,7 +81,7 @@ def filter_in_subtree(queryset: QuerySet[M], unit: Unit | str, unit_field: str =
     subtree of `unit` (a Unit or its path), whoever asks: for filters a user picks within their
     scope, and for commands that act on a subtree."""
     path = unit if isinstance(unit, str) else unit.path
-    return queryset.filter(prefix_range(f"{unit_field}__path" if unit_field else "path", path))
+    return queryset.filter(prefix_range(_path_lookup(unit_field), path))
 
 
 def units_in_subtree(unit: Unit | str) -> QuerySet[Unit]:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from ganbu.org.models import CodeItem, Post, Team, Unit, User
+from ganbu.core.calendar import WorkCalendar
+from ganbu.org.models import CalendarDay, CodeItem, Post, Team, Unit, User
 from ganbu.org.scoping import filter_by_scope, units_in_scope
 
 
@@ -20,6 +21,11 @@ def unit_list(*, user: User, kind: str | None = None, parent: Unit | None = None
 def county_root() -> Unit | None:
     """The root of the unit tree (the county), or None before any unit exists."""
     return Unit.objects.filter(parent__isnull=True).order_by("path").first()
+
+
+def unit_by_path(path: str) -> Unit:
+    """The unit at a materialized path (raises Unit.DoesNotExist)."""
+    return Unit.objects.get(path=path)
 
 
 def unit_children(*, user: User, unit: Unit) -> QuerySet[Unit]:
@@ -88,3 +94,14 @@ def code_groups(*tables: str) -> dict[str, dict[str, list[str]]]:
 def group_codes(table_key: str, group: str) -> list[str]:
     """The codes of one 归类 of a code table (党外, 少数民族 …)."""
     return list(CodeItem.objects.filter(table__key=table_key, group=group).values_list("code", flat=True))
+
+
+def work_calendar() -> WorkCalendar:
+    """The working-day calendar in force: the administrator's 节假日安排 over the holiday package,
+    Monday–Friday (with a warning) for years neither knows. One small query; build it once per
+    request or command and pass it on."""
+    return WorkCalendar(overrides=dict(CalendarDay.objects.values_list("day", "is_workday")))
+
+
+def calendar_days(*, year: int) -> list[CalendarDay]:
+    return list(CalendarDay.objects.filter(day__year=year).order_by("day"))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import secrets
+from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ganbu.audit.services import record_event
-from ganbu.org.models import CodeItem, Post, Role, Team, Unit, UnitKind, User
+from ganbu.org.models import CalendarDay, CodeItem, Post, Role, Team, Unit, UnitKind, User
 
 ALLOWED_PARENT_KINDS: dict[str, set[str | None]] = {
     UnitKind.COUNTY: {None},
@@ -208,3 +209,38 @@ def code_tables_ensure() -> int:
                     )
                     created += 1
     return created
+
+
+# --- 节假日安排 (working-day calendar) ----------------------------------------------------------
+
+
+def calendar_day_set(*, day: date, is_workday: bool, note: str, actor: User | None) -> CalendarDay:
+    """Enter or change one day of the official schedule (a holiday, or a make-up working day)."""
+    note = note.strip()
+    if len(note) > 50:
+        raise ValidationError({"note": "说明不能超过50字"}, code="calendar_note_too_long")
+    with transaction.atomic():
+        entry = CalendarDay.objects.select_for_update().filter(day=day).first()
+        before = None if entry is None else {"is_workday": entry.is_workday, "note": entry.note}
+        entry = entry or CalendarDay(day=day, is_workday=is_workday)
+        entry.is_workday, entry.note = is_workday, note
+        entry.full_clean()
+        entry.save()
+        record_event(
+            actor=actor,
+            action="calendar.set",
+            obj=entry,
+            payload={"day": day, "before": before, "after": {"is_workday": is_workday, "note": note}},
+        )
+    return entry
+
+
+def calendar_day_delete(*, entry: CalendarDay, actor: User | None) -> None:
+    with transaction.atomic():
+        record_event(
+            actor=actor,
+            action="calendar.delete",
+            obj=entry,
+            payload={"day": entry.day, "is_workday": entry.is_workday, "note": entry.note},
+        )
+        entry.delete()

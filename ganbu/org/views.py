@@ -1,15 +1,21 @@
 from __future__ import annotations
 
+from datetime import date
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET, require_http_methods
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from ganbu.core.calendar import known_by_package
+from ganbu.core.forms import add_errors
 from ganbu.org import selectors, services
-from ganbu.org.access import requires
-from ganbu.org.forms import UnitEditForm
-from ganbu.org.models import Unit, User
+from ganbu.org.access import request_user, requires
+from ganbu.org.forms import CalendarDayForm, CalendarYearForm, UnitEditForm
+from ganbu.org.models import CalendarDay, Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import get_in_scope_or_404, units_in_scope
 
@@ -68,3 +74,49 @@ def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, "单位信息已保存")
             return redirect("org:unit_detail", pk=unit.pk)
     return render(request, "org/unit_edit.html", {"unit": unit, "form": form})
+
+
+# --- 节假日安排 -------------------------------------------------------------------------------
+
+
+@requires("org.manage", kind="page", county_wide=True)
+@require_http_methods(["GET", "POST"])
+def calendar(request: HttpRequest) -> HttpResponse:
+    """The official schedule of holidays and make-up working days by year: what the built-in
+    holiday table knows, and what administrators entered for the years it does not."""
+    user = request_user(request)
+    today = timezone.localdate()
+    year_form = CalendarYearForm(request.GET or None)
+    year = year_form.cleaned_data["year"] if year_form.is_valid() else today.year + (today.month >= 11)
+    form = CalendarDayForm(request.POST or None, initial={"day": date(year, 1, 1)})
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = services.calendar_day_set(actor=user, **form.cleaned_data)
+        except ValidationError as exc:
+            add_errors(form, exc)
+        else:
+            messages.success(
+                request, f"已保存：{entry.day:%Y-%m-%d} {'调休上班' if entry.is_workday else '放假'}"
+            )
+            return redirect(f"{reverse('org:calendar')}?year={entry.day.year}")
+    work = selectors.work_calendar()
+    context = {
+        "year": year,
+        "years": range(today.year - 1, today.year + 3),
+        "entries": selectors.calendar_days(year=year),
+        "form": form,
+        "built_in": known_by_package(year),
+        "working_days": work.working_days_between(date(year, 1, 1), date(year, 12, 31)),
+        "warning": work.warning(),
+    }
+    return render(request, "org/calendar.html", context)
+
+
+@requires("org.manage", kind="action", model=CalendarDay, county_wide=True)
+@require_POST
+def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    entry = get_object_or_404(CalendarDay, pk=pk)
+    year = entry.day.year
+    services.calendar_day_delete(entry=entry, actor=request_user(request))
+    messages.success(request, "已删除")
+    return redirect(f"{reverse('org:calendar')}?year={year}")

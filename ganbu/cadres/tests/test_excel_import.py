@@ -9,7 +9,6 @@ from typing import Any
 
 import openpyxl
 import pytest
-from django.core.files.base import ContentFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
@@ -23,12 +22,12 @@ from ganbu.cadres.models import (
     Cadre,
     Education,
     EducationKind,
-    ImportJob,
-    ImportStatus,
     RankRecord,
 )
 from ganbu.cadres.rules import make_id_number
 from ganbu.core import spreadsheet
+from ganbu.core.jobs import job_create
+from ganbu.core.models import Job, JobStatus
 from ganbu.core.spreadsheet import RowError, parse_date
 from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
@@ -480,12 +479,17 @@ def test_reimport_with_absent_columns_keeps_stored_values(world: World) -> None:
 # --- runner, dry run, command ---------------------------------------------------------------------
 
 
-def _job(world: World, content: bytes, user_key: str = "clerk_a") -> ImportJob:
+def _job(world: World, content: bytes, user_key: str = "clerk_a") -> Job:
     user = world.users[user_key]
-    job = ImportJob(unit=user.scope_unit, created_by=user, filename="干部.xlsx")
-    job.file.save("test-import.xlsx", ContentFile(content), save=False)
-    job.save()
-    return job
+    assert user.scope_unit is not None
+    return job_create(
+        kind="cadres.import",
+        scope_path=user.scope_unit.path,
+        actor=user,
+        filename="干部.xlsx",
+        content=content,
+        stored_name="test-import.xlsx",
+    )
 
 
 @pytest.fixture
@@ -499,21 +503,21 @@ def test_run_import_succeeds_with_counts_and_progress(world: World, media: Path)
     calls: list[tuple[int, int]] = []
     run_import(job, actor=world.users["clerk_a"], progress=lambda done, total: calls.append((done, total)))
     job.refresh_from_db()
-    assert job.status == ImportStatus.SUCCEEDED
+    assert job.status == JobStatus.SUCCEEDED
     assert (job.total_rows, job.processed_rows, job.created_count, job.updated_count) == (120, 120, 120, 0)
     assert job.percent == 100 and job.finished_at is not None and job.errors == []
     assert calls and all(total == 120 for _, total in calls)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
     assert len(calls) <= 110  # about every 2%, per pass
     event = AuditEvent.objects.get(action="cadre.import")
-    assert event.object_type == "cadres.importjob" and event.object_id == str(job.pk)
+    assert event.object_type == "core.job" and event.object_id == str(job.pk)
 
 
 def test_run_import_failed_stores_errors(world: World, media: Path) -> None:
     job = _job(world, xlsx([person(1), person(2, 民族="火星族"), person(3, 单位代码="TB")]))
     run_import(job, actor=world.users["clerk_a"])
     job.refresh_from_db()
-    assert job.status == ImportStatus.FAILED
+    assert job.status == JobStatus.FAILED
     assert job.errors == [
         {"row": 3, "column": "民族", "message": "民族「火星族」不在代码表中"},
         {"row": 4, "column": "单位代码", "message": "单位代码「TB」不存在或不在您的数据范围内"},
@@ -526,7 +530,7 @@ def test_run_import_caps_stored_errors(world: World, media: Path, monkeypatch: p
     job = _job(world, xlsx([person(seq, 民族="火星族") for seq in range(1, 6)]))
     run_import(job, actor=world.users["clerk_a"])
     job.refresh_from_db()
-    assert job.status == ImportStatus.FAILED and len(job.errors) == 2
+    assert job.status == JobStatus.FAILED and len(job.errors) == 2
     assert "共 5 处错误，仅保存前 2 处" in job.message
 
 
@@ -540,7 +544,7 @@ def test_run_import_crash_writes_nothing(world: World, media: Path, monkeypatch:
     job = _job(world, xlsx([person(1), person(2)]))
     run_import(job, actor=world.users["clerk_a"])
     job.refresh_from_db()
-    assert job.status == ImportStatus.CRASHED
+    assert job.status == JobStatus.CRASHED
     assert "disk on fire" in job.message
     assert snapshot() == before
 
@@ -555,7 +559,7 @@ def test_dry_run_validates_and_writes_nothing(world: World, media: Path) -> None
     job = _job(world, xlsx(rows))
     run_import(job, actor=world.users["clerk_a"], dry_run=True)
     job.refresh_from_db()
-    assert job.status == ImportStatus.SUCCEEDED and job.message == "校验通过（试运行，未写入）"
+    assert job.status == JobStatus.SUCCEEDED and job.message == "校验通过（试运行，未写入）"
     assert snapshot() == before
 
 

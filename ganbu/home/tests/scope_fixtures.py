@@ -12,8 +12,9 @@ from django.db.models import Model
 
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.services import record_event
-from ganbu.cadres.models import Cadre, FamilyMember, ImportJob
+from ganbu.cadres.models import Cadre, FamilyMember
 from ganbu.cadres.services import cadre_set_photo
+from ganbu.core.models import Job
 from ganbu.org.models import Unit
 from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
@@ -45,8 +46,9 @@ def _cadre(world: World) -> tuple[Model, str]:
 
 
 def _import_job(world: World) -> tuple[Model, str]:
-    job = ImportJob.objects.create(
-        unit=world.town_b,
+    job = Job.objects.create(
+        kind="cadres.import",
+        scope_path=world.town_b.path,
         created_by=world.users["clerk_b"],
         filename=f"{MARKER}.xlsx",
         status="failed",
@@ -59,7 +61,7 @@ SCOPE_FIXTURES: dict[type[Model], Factory] = {
     Unit: _unit,
     AuditEvent: _audit_event,
     Cadre: _cadre,
-    ImportJob: _import_job,
+    Job: _import_job,
 }
 
 
