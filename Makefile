@@ -34,12 +34,13 @@ run: migrate
 test: install-dev
 	@bash scripts/test_system_deps.sh
 	$(BIN)/python manage.py makemigrations --check --dry-run >/dev/null
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n auto $(PYTEST_ARGS)
 
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy ganbu bench
+	$(BIN)/lint-imports --no-logo
 
 pg-test: install-dev
 	DATABASE_URL=$$(bash scripts/pg_start.sh) $(MAKE) test

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from ganbu.audit.models import AuditEvent
@@ -188,3 +189,83 @@ def state_periods_built() -> bool:
     """False when the periods have never been built although there is history to build them from
     (a database filled by bulk inserts without `services.state_periods_rebuild`)."""
     return StatePeriod.objects.exists() or not Appointment.objects.exists()
+
+
+def cadre_by_id_number(id_number: str) -> Cadre | None:
+    """The cadre with this 身份证号 (upper case), whoever asks: for imports and matching, which
+    check scope themselves."""
+    return Cadre.objects.select_related("unit").filter(id_number=id_number.strip().upper()).first()
+
+
+def cadre_of_account(user: User) -> Cadre | None:
+    """The cadre record whose own login `user` is, if any (a 驻村干部's account)."""
+    if not user.is_authenticated:
+        return None
+    return Cadre.objects.select_related("unit").filter(account=user).first()
+
+
+def cadres_by_ids(ids: Iterable[int]) -> QuerySet[Cadre]:
+    """Cadres by primary key, whoever asks (the caller got the ids from a scoped query)."""
+    return Cadre.objects.filter(pk__in=list(ids)).select_related("unit")
+
+
+def active_cadres_in_units(unit_ids: Iterable[int]) -> QuerySet[Cadre]:
+    return Cadre.objects.filter(status=CadreStatus.ACTIVE, unit_id__in=list(unit_ids))
+
+
+def active_cadres_in_scope(user: User) -> QuerySet[Cadre]:
+    return cadres_in_scope(user).filter(status=CadreStatus.ACTIVE)
+
+
+def cadre_for_account_or_in_scope(
+    user: User, pk: int, *, also_visible: QuerySet[Cadre] | None = None
+) -> Cadre | None:
+    """One cadre the user may see: in their scope, or among `also_visible` (e.g. the cadres
+    stationed in the user's villages, whose own unit lies elsewhere); None otherwise."""
+    visible = Q(pk__in=cadres_in_scope(user).values("pk"))
+    if also_visible is not None:
+        visible |= Q(pk__in=also_visible.values("pk"))
+    return Cadre.objects.select_related("unit").filter(visible, pk=pk).first()
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """A cadre's current main post and how long they have held it, and how long they have been
+    in the same unit (place) without a break, on a date (the rotation rules: same post ≥ 5 years,
+    same place ≥ 10 years)."""
+
+    cadre_id: int
+    unit_id: int
+    title: str
+    level: str
+    post_since: date
+    unit_since: date
+
+
+def tenures(cadre_ids: Iterable[int], *, on: date) -> dict[int, Tenure]:
+    """{cadre id: Tenure} for the cadres holding a main (primary) post on `on`. The time in the
+    same unit runs back over consecutive appointments in that unit (a gap of more than a month
+    ends it)."""
+    rows = (
+        Appointment.objects.filter(cadre_id__in=list(cadre_ids), is_primary=True, started_on__lte=on)
+        .order_by("cadre_id", "-started_on", "-id")
+        .values_list("cadre_id", "unit_id", "title", "level", "started_on", "ended_on")
+    )
+    result: dict[int, Tenure] = {}
+    history: dict[int, list[tuple[int, date, date | None]]] = {}
+    for cadre_id, unit_id, title, level, started, ended in rows:
+        if cadre_id not in result:
+            if ended is not None and ended < on:
+                continue  # no main post on `on`
+            result[cadre_id] = Tenure(cadre_id, unit_id, title, level, started, started)
+        history.setdefault(cadre_id, []).append((unit_id, started, ended))
+    for cadre_id, tenure in list(result.items()):
+        since = tenure.post_since
+        for unit_id, started, ended in history[cadre_id][1:]:
+            if unit_id != tenure.unit_id or ended is None or (since - ended).days > 31:
+                break
+            since = min(since, started)
+        result[cadre_id] = Tenure(
+            tenure.cadre_id, tenure.unit_id, tenure.title, tenure.level, tenure.post_since, since
+        )
+    return result

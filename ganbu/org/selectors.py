@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.db.models import Count, QuerySet
 
 from ganbu.core.calendar import WorkCalendar
@@ -105,3 +107,62 @@ def work_calendar() -> WorkCalendar:
 
 def calendar_days(*, year: int) -> list[CalendarDay]:
     return list(CalendarDay.objects.filter(day__year=year).order_by("day"))
+
+
+def unit_by_code(code: str) -> Unit | None:
+    """The unit with this code, or None (command-line arguments, imports)."""
+    return Unit.objects.filter(code=code).first()
+
+
+def units_by_path(paths: Iterable[str]) -> dict[str, Unit]:
+    return {u.path: u for u in Unit.objects.filter(path__in=list(paths))}
+
+
+def unit_names(pks: Iterable[int]) -> dict[int, str]:
+    return dict(Unit.objects.filter(pk__in=list(pks)).values_list("pk", "name"))
+
+
+def units_by_pk(pks: Iterable[int]) -> QuerySet[Unit]:
+    return Unit.objects.filter(pk__in=list(pks))
+
+
+def is_only_root(unit: Unit) -> bool:
+    """True when `unit` is the root of the only unit tree (the county)."""
+    return (
+        unit.parent_id is None and not Unit.objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists()
+    )
+
+
+def units_exist() -> bool:
+    return Unit.objects.exists()
+
+
+def lock_unit(unit: Unit) -> None:
+    """Take the row lock of a unit for the rest of the transaction (one writer per village register,
+    per team …)."""
+    Unit.objects.select_for_update().filter(pk=unit.pk).first()
+
+
+def user_by_username(username: str) -> User | None:
+    return User.objects.filter(username__iexact=username).first()
+
+
+def users_by_usernames(usernames: Iterable[str]) -> list[User]:
+    return list(User.objects.filter(username__in=list(usernames)))
+
+
+def users_with_role(role: str) -> QuerySet[User]:
+    """Active, non-superuser accounts of one role (callers restrict by scope)."""
+    return User.objects.filter(role=role, is_active=True, is_superuser=False)
+
+
+def code_exists(table_key: str, code: str, *, active_only: bool = True) -> bool:
+    qs = CodeItem.objects.filter(table__key=table_key, code=code)
+    return (qs.filter(is_active=True) if active_only else qs).exists()
+
+
+def codes_in_groups(table_key: str, groups: Iterable[str]) -> list[str]:
+    """The codes of a code table whose 归类 is one of `groups`."""
+    return list(
+        CodeItem.objects.filter(table__key=table_key, group__in=list(groups)).values_list("code", flat=True)
+    )
