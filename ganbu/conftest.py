@@ -49,4 +49,3 @@ def _frozen_today() -> Iterator[None]:
     traveller.start()
     yield
     traveller.stop()
-

@@ -16,7 +16,9 @@ pytestmark = pytest.mark.django_db
 
 
 def _post(cadre: object, unit: object, title: str, start: date, end: date | None = None) -> None:
-    Appointment.objects.create(cadre=cadre, unit=unit, title=title, level="1A42", started_on=start, ended_on=end)
+    Appointment.objects.create(
+        cadre=cadre, unit=unit, title=title, level="1A42", started_on=start, ended_on=end
+    )
 
 
 def test_time_in_post_and_unbroken_time_in_the_unit(world: World) -> None:
