@@ -7,15 +7,16 @@ from datetime import date
 
 import pytest
 
-from ganbu.cadres.models import Appointment
+from ganbu.cadres.models import Appointment, Cadre
 from ganbu.cadres.selectors import cadre_by_id_number, tenures
+from ganbu.org.models import Unit
 from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
 
 
-def _post(cadre: object, unit: object, title: str, start: date, end: date | None = None) -> None:
+def _post(cadre: Cadre, unit: Unit, title: str, start: date, end: date | None = None) -> None:
     Appointment.objects.create(
         cadre=cadre, unit=unit, title=title, level="1A42", started_on=start, ended_on=end
     )
