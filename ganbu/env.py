@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from pathlib import Path
 
@@ -61,3 +62,40 @@ def write_private_file(path: Path, text: str) -> None:
 def read_private_file(path: Path) -> str | None:
     """The stripped text of a file written by `write_private_file`, or None when there is none."""
     return path.read_text().strip() if path.exists() else None
+
+
+PRIVATE_DIR_MODE = 0o700
+PRIVATE_FILE_MODE = 0o600
+
+
+def make_private(directory: Path, files: list[Path]) -> list[str]:
+    """Restrict the data directory to its owner (0700) and the given files (the SQLite database,
+    its WAL and shared-memory files, secrets) to 0600, creating the directory if missing; returns a
+    message per path whose mode could not be set (a file owned by someone else)."""
+    problems = []
+    directory.mkdir(mode=PRIVATE_DIR_MODE, parents=True, exist_ok=True)
+    for path, mode in [(directory, PRIVATE_DIR_MODE), *[(f, PRIVATE_FILE_MODE) for f in files]]:
+        if not path.exists():
+            continue
+        if path.stat().st_mode & 0o777 != mode:
+            try:
+                path.chmod(mode)
+            except OSError as exc:
+                problems.append(f"{path}: {exc.strerror}")
+    return problems
+
+
+def create_private_file(path: Path) -> None:
+    """Create an empty file with mode 0600 unless it exists (SQLite then opens it, and gives its
+    WAL and shared-memory files the same mode)."""
+    with contextlib.suppress(FileExistsError):
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE))
+
+
+def wider_than_private(paths: list[Path]) -> list[str]:
+    """The paths readable or writable by group or others (for the start-up check)."""
+    wide = []
+    for path in paths:
+        if path.exists() and path.stat().st_mode & 0o077:
+            wide.append(f"{path}（{oct(path.stat().st_mode & 0o777)}）")
+    return wide

@@ -12,11 +12,20 @@ from pathlib import Path
 
 import dj_database_url
 
-from ganbu.env import ConfigError, env_bool, env_int, env_list, env_str, write_private_file
+from ganbu.env import (
+    ConfigError,
+    create_private_file,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    make_private,
+    write_private_file,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("GANBU_VAR_DIR", str(BASE_DIR / "var")))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+VAR_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
 
 GANBU_ENV = env_str("GANBU_ENV", "development")
 if GANBU_ENV not in {"development", "production", "test"}:
@@ -73,10 +82,12 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "ganbu.core.conf.RequestCache",
+    "ganbu.core.http.InputGuard",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "axes.middleware.AxesMiddleware",
+    "ganbu.core.http.NoStore",
 ]
 
 ROOT_URLCONF = "ganbu.urls"
@@ -117,6 +128,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # A file (not :memory:) so threads in race tests share it; per process so parallel runs don't clash.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_ganbu_{os.getpid()}.sqlite3")}
+    SQLITE_FILE = Path(DATABASES["default"]["NAME"])
+    if SQLITE_FILE.parent == VAR_DIR:
+        create_private_file(SQLITE_FILE)  # SQLite gives its -wal and -shm files the mode of the database
+
+# The data directory (database, uploads, secrets) is for the owner only: 0700, files 0600. The
+# start-up check (core/checks.py) reports anything wider; here what this process owns is narrowed.
+PRIVATE_FILES = [
+    VAR_DIR / name for name in ("ganbu.sqlite3", "ganbu.sqlite3-wal", "ganbu.sqlite3-shm", "secret_key")
+]
+make_private(VAR_DIR, PRIVATE_FILES)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "org.User"
@@ -142,6 +163,10 @@ LOGOUT_REDIRECT_URL = "login"
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = 0.25  # hours: 15 minutes
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# The client address: REMOTE_ADDR, or behind the reverse proxies listed here (the documented nginx:
+# 127.0.0.1) the right-most X-Forwarded-For hop that is not one of them (core/http.py).
+GANBU_TRUSTED_PROXIES = env_list("GANBU_TRUSTED_PROXIES", [])
+AXES_CLIENT_IP_CALLABLE = "ganbu.core.http.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
@@ -160,8 +185,8 @@ USE_TZ = True
 
 # --- Static ---------------------------------------------------------------------------------
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
-STATIC_ROOT.mkdir(exist_ok=True)
+# Collected static files are public (nginx serves them): outside the private data directory.
+STATIC_ROOT = Path(env_str("GANBU_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "ganbu" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -172,6 +197,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = VAR_DIR / "media"
+FILE_UPLOAD_PERMISSIONS = 0o600  # uploads (photos, import files, job outputs) are personal data
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 MEDIA_URL = "media/"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024

@@ -98,16 +98,22 @@ def quantize(value: Decimal | Fraction | int, step: Decimal) -> Decimal:
     return Decimal(value).quantize(step, rounding=ROUND_HALF_UP)
 
 
+MAX_MAGNITUDE = Decimal(10) ** 15  # no score, weight or count of the system comes near
+
+
 def to_decimal(value: Any) -> Decimal | None:
     """A number as stored in JSON or typed in a form (int, or a decimal string) → Decimal; None
-    when it is not a finite number (booleans are not numbers)."""
+    when it is not a finite number of a sane size (booleans are not numbers; 1E+26 is no score and
+    could not be rounded to cents)."""
     if isinstance(value, bool) or value is None:
         return None
     try:
         number = Decimal(str(value).strip())
     except (InvalidOperation, ValueError):
         return None
-    return number if number.is_finite() else None
+    if not number.is_finite() or abs(number) >= MAX_MAGNITUDE:
+        return None
+    return number
 
 
 def plain(value: Decimal) -> int | str:

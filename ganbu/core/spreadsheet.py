@@ -22,6 +22,8 @@ from datetime import date, datetime, timedelta
 from itertools import islice
 from typing import Any, NamedTuple
 
+from ganbu.core.sandbox import Limits
+
 logger = logging.getLogger(__name__)
 
 Cell = Any  # str | int | float | bool | date | datetime | time | timedelta | None
@@ -59,6 +61,9 @@ class ImportFileError(Exception):
     def __init__(self, errors: list[RowError]) -> None:
         super().__init__("；".join(str(e) for e in errors))
         self.errors = errors
+
+    def __reduce__(self) -> tuple[Any, ...]:  # raised in the parsing child, re-raised in the parent
+        return (type(self), (self.errors,))
 
 
 def file_error(message: str, column: str = "文件") -> ImportFileError:
@@ -179,10 +184,9 @@ def parse_date(value: Cell) -> date | None:
     19800503; a month without a day means the 1st. Raises ValueError with a Chinese reason."""
     if is_blank(value):
         return None
-    if isinstance(value, datetime):
-        return value.date()
-    if isinstance(value, date):
-        return value
+    if isinstance(value, date):  # an Excel date (datetime too): the same years as typed dates
+        day = value.date() if isinstance(value, datetime) else value
+        return _checked_date(day.year, day.month, day.day, f"{day:%Y-%m-%d}")
     if isinstance(value, bool):
         raise ValueError(f"「{value}」不是日期")
     if isinstance(value, int | float):
@@ -193,6 +197,8 @@ def parse_date(value: Cell) -> date | None:
 
 
 def _date_from_number(value: float) -> date:
+    if isinstance(value, float) and (value != value or value in (float("inf"), float("-inf"))):
+        raise ValueError("单元格中不是日期（数值无效）")
     if isinstance(value, float) and not value.is_integer():
         whole = int(value)
         if 1900 <= whole <= 2100:  # 1980.05 typed into a number cell
@@ -355,7 +361,7 @@ def _calamine(source: Source) -> Reader:
 UNREADABLE = "无法读取文件：请上传 Excel 工作簿（.xlsx），建议使用导入模板"
 
 
-def open_workbook(source: Source) -> Reader:
+def _open_direct(source: Source) -> Reader:
     """python-calamine (fast; holds the parsed sheet in memory, ~1 KB per row), openpyxl
     read-only as the fallback when calamine cannot read the file, and first choice for files so
     large (over STREAM_ABOVE_BYTES) that memory matters more than speed."""
@@ -370,6 +376,160 @@ def open_workbook(source: Source) -> Reader:
             first_error = first_error or exc
     logger.info("unreadable workbook: %s", first_error)
     raise file_error(UNREADABLE) from first_error
+
+
+# --- untrusted workbooks: checked before parsing, parsed in a limited child --------------------
+
+MAX_UNCOMPRESSED_BYTES = 512 * 1024 * 1024  # all members of the .xlsx zip, expanded
+MAX_COMPRESSION_RATIO = 200  # a member expanding more than this is a zip bomb
+MAX_MEMBERS = 10_000
+MAX_COLUMNS = 1_000  # a roster has a few dozen columns
+MAX_ROWS = 1_048_576  # the sheet limit of the format itself
+MAX_CELLS = 40_000_000  # rows × columns of the used range
+SPILL_CHUNK = 2_000  # rows per pickled chunk the child writes
+# The parsing child: room for python-calamine's in-memory sheet of a very large import (~1 KB per
+# row; files over STREAM_ABOVE_BYTES are streamed by openpyxl instead) and for its time.
+WORKBOOK_LIMITS = Limits(memory_mb=4096, cpu_seconds=900, wall_seconds=1200, output_mb=4096)
+_CELL_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_REF = re.compile(rb'<(?:\w+:)?row\b[^>]*?\br="([0-9]{1,7})"')
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for char in letters:
+        number = number * 26 + char - 64
+    return number
+
+
+def precheck_xlsx(source: Source) -> None:
+    """Refuse what would exhaust a reader before any parser sees it: a file that is not a zip, a
+    zip that expands to more than MAX_UNCOMPRESSED_BYTES or more than MAX_COMPRESSION_RATIO times
+    its size, and a sheet whose cells reach beyond MAX_COLUMNS columns or MAX_CELLS cells (one
+    cell at XFD1048576 makes a reader allocate for 17 billion cells). Pure Python over the zip:
+    cell references are scanned from the sheet XML, not parsed."""
+    import zipfile
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, bytes) else os.fspath(source))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise file_error(UNREADABLE) from exc
+    with archive:
+        members = archive.infolist()
+        if len(members) > MAX_MEMBERS:
+            raise file_error(f"文件内部结构异常（包含 {len(members)} 个部件），不是正常的 Excel 工作簿")
+        expanded = sum(m.file_size for m in members)
+        if expanded > MAX_UNCOMPRESSED_BYTES:
+            raise file_error(f"文件解压后超过 {MAX_UNCOMPRESSED_BYTES // (1024 * 1024)}MB，请拆分后导入")
+        for member in members:
+            if member.compress_size and member.file_size / member.compress_size > MAX_COMPRESSION_RATIO:
+                raise file_error("文件的压缩比异常（疑似压缩炸弹），拒绝读取")
+        for member in members:
+            if not member.filename.startswith("xl/worksheets/") or not member.filename.endswith(".xml"):
+                continue
+            max_row = max_col = 0
+            tail = b""
+            with archive.open(member) as handle:
+                while block := handle.read(1 << 20):
+                    data = tail + block
+                    for letters, row in _CELL_REF.findall(data):
+                        max_col = max(max_col, _column_number(letters))
+                        max_row = max(max_row, int(row))
+                    for row in _ROW_REF.findall(data):
+                        max_row = max(max_row, int(row))
+                    tail = data[-256:]
+            if max_col > MAX_COLUMNS or max_row > MAX_ROWS or max_row * max_col > MAX_CELLS:
+                raise file_error(
+                    f"工作表的数据区域过大（{max_row} 行 × {max_col} 列），超出系统读取限制；"
+                    "请删除表格右侧和下方的多余内容后重新导入"
+                )
+
+
+class SpilledReader(Reader):
+    """The rows a sandboxed child extracted, read back from its temporary files (bounded memory:
+    one chunk at a time)."""
+
+    engine = "sandbox"
+
+    def __init__(self, manifest: list[tuple[str, str, int]], directory: str) -> None:
+        self.manifest = {name: (path, count) for name, path, count in manifest}
+        self.order = [name for name, _, _ in manifest]
+        self.directory = directory
+
+    def sheet_names(self) -> list[str]:
+        return list(self.order)
+
+    def rows(self, sheet: str) -> Iterator[tuple[int, Sequence[Cell]]]:
+        import pickle
+
+        path, _ = self.manifest[sheet]
+        with open(path, "rb") as handle:
+            while True:
+                try:
+                    chunk = pickle.load(handle)  # noqa: S301 - written by our own child
+                except EOFError:
+                    return
+                yield from chunk
+
+    def row_count(self, sheet: str) -> int:
+        return self.manifest[sheet][1]
+
+    def close(self) -> None:
+        import shutil
+
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def _extract(source: Source, directory: str) -> list[tuple[str, str, int]]:
+    """In the child: parse the workbook and spill every visible sheet's rows to a file."""
+    import pickle
+
+    reader = _open_direct(source)
+    manifest: list[tuple[str, str, int]] = []
+    try:
+        for index, sheet in enumerate(reader.sheet_names()):
+            path = os.path.join(directory, f"sheet{index}.pickle")
+            count = 0
+            with open(path, "wb") as handle:
+                chunk: list[tuple[int, list[Cell]]] = []
+                for line, cells in reader.rows(sheet):
+                    chunk.append((line, list(cells)))
+                    count = line
+                    if len(chunk) >= SPILL_CHUNK:
+                        pickle.dump(chunk, handle, protocol=pickle.HIGHEST_PROTOCOL)
+                        chunk = []
+                if chunk:
+                    pickle.dump(chunk, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            manifest.append((sheet, path, max(count, reader.row_count(sheet))))
+    finally:
+        reader.close()
+    return manifest
+
+
+def open_workbook(source: Source, *, sandboxed: bool | None = None) -> Reader:
+    """Open an uploaded workbook. The file is checked first (`precheck_xlsx`), then parsed in a
+    limited child process (`core.sandbox`): a hostile file ends as a Chinese file error, never as
+    a dead worker. `sandboxed=False` (trusted files of our own) parses in this process."""
+    from ganbu.core import sandbox
+
+    precheck_xlsx(source)
+    if sandboxed is False:
+        return _open_direct(source)
+    import tempfile
+
+    directory = tempfile.mkdtemp(prefix="ganbu-xlsx-")
+    try:
+        manifest = sandbox.run(_extract, source, directory, limits=WORKBOOK_LIMITS)
+    except sandbox.SandboxError as exc:
+        import shutil
+
+        shutil.rmtree(directory, ignore_errors=True)
+        raise file_error(exc.message) from exc
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(directory, ignore_errors=True)
+        raise
+    return SpilledReader(manifest, directory)
 
 
 # ---------------------------------------------------------------------------------------------
