@@ -7,6 +7,7 @@ Each test runs FUZZ_EXAMPLES examples (the figure is in the issue note)."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator, Sequence
 import zipfile
 from datetime import date, datetime, time, timedelta
 
@@ -72,7 +73,7 @@ class _Rows(BaseReader):
     def sheet_names(self) -> list[str]:
         return ["表1"]
 
-    def rows(self, sheet: str):  # type: ignore[no-untyped-def]
+    def rows(self, sheet: str) -> Iterator[tuple[int, Sequence[object]]]:
         yield from enumerate(self._rows, start=1)
 
     def row_count(self, sheet: str) -> int:
