@@ -7,8 +7,8 @@ Each test runs FUZZ_EXAMPLES examples (the figure is in the issue note)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator, Sequence
 import zipfile
+from collections.abc import Iterator, Sequence
 from datetime import date, datetime, time, timedelta
 
 import pytest
