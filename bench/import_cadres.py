@@ -66,7 +66,7 @@ def generate(path: Path, rows: int, *, seed: int, changed: bool = False) -> None
     """N valid rows. `changed`: the same people (same seed) with a new post, rank and name."""
     from openpyxl import Workbook
 
-    from ganbu.cadres.excel import HEADERS
+    from ganbu.cadres.imports import HEADERS
     from ganbu.cadres.rules import make_id_number
     from ganbu.org.models import Unit, UnitKind
 
@@ -174,7 +174,7 @@ def child(path: Path, database_url: str, trace: bool) -> None:
     setup_django(database_url, DEFAULT_SQLITE, migrate=False)
     from django.db import transaction
 
-    from ganbu.cadres.excel import import_file
+    from ganbu.cadres.imports import import_file
     from ganbu.org.models import Unit
 
     county = Unit.objects.get(parent__isnull=True)

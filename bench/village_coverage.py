@@ -208,6 +208,7 @@ def main() -> None:
     from django.urls import reverse
     from django.utils import timezone
 
+    from ganbu.core.dates import year_period
     from ganbu.core.db import refresh_planner_statistics
     from ganbu.org.models import Unit, User
     from ganbu.villagework.models import Assignment, Household, Visit
@@ -231,7 +232,7 @@ def main() -> None:
     assignment = Assignment.objects.filter(village=village).select_related("cadre").first()
     assert assignment is not None
     cadre = assignment.cadre
-    start, end = stats.year_period(year)
+    start, end = year_period(year)
     today = timezone.localdate()
     load = os.getloadavg()
     print(

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "ganbu.cadres",
     "ganbu.analytics",
     "ganbu.ballots",
+    "ganbu.assessment",
     "ganbu.villagework",
     "ganbu.home",
 ]
@@ -187,6 +188,7 @@ USE_TZ = True
 STATIC_URL = "static/"
 # Collected static files are public (nginx serves them): outside the private data directory.
 STATIC_ROOT = Path(env_str("GANBU_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "ganbu" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -234,15 +236,16 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
 }
 
+# --- Audit anchors (ganbu/audit/README.md) ---------------------------------------------------
+GANBU_AUDIT_SIGNING_KEY = env_str("GANBU_AUDIT_SIGNING_KEY", "")  # base64 raw Ed25519 key; else the key file
+GANBU_AUDIT_KEY_FILE = env_str("GANBU_AUDIT_KEY_FILE", str(VAR_DIR / "audit_signing_key"))
+GANBU_AUDIT_VERIFY_KEY = env_str("GANBU_AUDIT_VERIFY_KEY", "")  # public key(s) of a verifier
+GANBU_AUDIT_ANCHOR_FILE = env_str("GANBU_AUDIT_ANCHOR_FILE", "")  # anchors appended at every seal
+
 # --- Domain settings ------------------------------------------------------------------------
 GANBU_PAGE_SIZE = env_int("GANBU_PAGE_SIZE", 50)
 GANBU_JOBS_SYNC = env_bool("GANBU_JOBS_SYNC", False)
 
-# Ballots (see ganbu/ballots/README.md)
-GANBU_BALLOT_MIN_GROUP_SIZE = env_int("GANBU_BALLOT_MIN_GROUP_SIZE", 5)  # per-group results hidden below this
-GANBU_BALLOT_LIVE_MIN = env_int("GANBU_BALLOT_LIVE_MIN", 20)  # smaller bodies see totals only after close
-GANBU_BALLOT_CONSULT_DENOMINATOR = env_str("GANBU_BALLOT_CONSULT_DENOMINATOR", "expected")  # or "present"
-GANBU_PUBLIC_BASE_URL = env_str("GANBU_PUBLIC_BASE_URL", "")  # printed into QR codes; empty: from the request
 
 # The structure index's INCLUDE columns are a PostgreSQL optimisation; SQLite builds the index without them.
 SILENCED_SYSTEM_CHECKS = ["models.W040"]

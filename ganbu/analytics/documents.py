@@ -3,23 +3,19 @@
 The structure table keeps seed 001's layout: a header row of dimensions (性别, 职级, 年龄, 学历 …)
 spanning their categories, a row of categories, then the rows 人数 and 占比(%). Percentages are
 written as they are shown on screen (one decimal, half up); the seed-style sentence uses whole
-percentages.
+percentages. Fonts, page and cell styles are the house style of `core.office`; views return the
+bytes through `core.office.audited_attachment`, and the `structure_report` command writes the same.
 """
 
 from __future__ import annotations
 
-import io
 import json
 from collections.abc import Sequence
 from typing import Any
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
-from docx.shared import Cm, Pt
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -27,16 +23,17 @@ from ganbu.analytics.selectors.comparison import Comparison
 from ganbu.analytics.selectors.forecast import Forecast
 from ganbu.analytics.selectors.structure import Dimension, StructureTable
 from ganbu.cadres.rules import RETIREMENT_GROUP_LABELS
-from ganbu.core.office import set_fonts
-
-THIN = Side(style="thin", color="999999")
-BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-HEADER_FILL = PatternFill("solid", fgColor="F3E5E5")
-CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
-BOLD = Font(bold=True)
-TEXT_FONT = "仿宋_GB2312"
-TITLE_FONT = "方正小标宋简体"
-TABLE_FONT = "宋体"
+from ganbu.core.office import (
+    TABLE_FONT,
+    body_paragraph,
+    docx_bytes,
+    heading,
+    new_document,
+    set_fonts,
+    table_cell,
+    xlsx_styles,
+)
+from ganbu.core.spreadsheet import xlsx_bytes
 
 
 def title_of(table: StructureTable) -> str:
@@ -60,13 +57,25 @@ def structure_json(table: StructureTable) -> bytes:
 # ---------------------------------------------------------------------------------------------
 
 
-def _cell(ws: Worksheet, row: int, column: int, value: Any, *, header: bool = False, fmt: str = "") -> None:
+STYLES = xlsx_styles()  # the house cell styles; shared, never mutated
+
+
+def _put(ws: Worksheet, row: int, column: int, value: Any) -> Any:
+    """Write one value; text is stored as text, never as a formula (the policy of
+    `core.spreadsheet.text_cells`, for a cell at a position)."""
     cell = ws.cell(row=row, column=column, value=value)
-    cell.border = BORDER
-    cell.alignment = CENTER
+    if cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
+
+
+def _cell(ws: Worksheet, row: int, column: int, value: Any, *, header: bool = False, fmt: str = "") -> None:
+    cell = _put(ws, row, column, value)
+    cell.border = STYLES["border"]
+    cell.alignment = STYLES["center"]
     if header:
-        cell.fill = HEADER_FILL
-        cell.font = BOLD
+        cell.fill = STYLES["header_fill"]
+        cell.font = STYLES["bold"]
     if fmt:
         cell.number_format = fmt
 
@@ -80,11 +89,11 @@ def write_structure_sheet(ws: Worksheet, table: StructureTable, *, start_row: in
     dimensions = shown_dimensions(table)
     width = 1 + sum(len(d.shown_categories) for d in dimensions) + 2
     r = start_row
-    ws.cell(row=r, column=1, value=title_of(table)).font = Font(bold=True, size=14)
+    _put(ws, r, 1, title_of(table)).font = Font(bold=True, size=14)
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
-    ws.cell(row=r, column=1).alignment = CENTER
+    ws.cell(row=r, column=1).alignment = STYLES["center"]
     r += 1
-    ws.cell(row=r, column=1, value=f"{date_label(table)}；学历口径：{table.education_label}")
+    _put(ws, r, 1, f"{date_label(table)}；学历口径：{table.education_label}")
     ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
     r += 1
     _cell(ws, r, 1, "类别", header=True)
@@ -118,7 +127,7 @@ def write_structure_sheet(ws: Worksheet, table: StructureTable, *, start_row: in
     for c in range(2, width + 1):
         ws.column_dimensions[get_column_letter(c)].width = 9
     r += 5
-    ws.cell(row=r, column=1, value=table.sentence).alignment = Alignment(wrap_text=True, vertical="top")
+    _put(ws, r, 1, table.sentence).alignment = Alignment(wrap_text=True, vertical="top")
     ws.merge_cells(start_row=r, start_column=1, end_row=r + 3, end_column=width)
     ws.row_dimensions[r].height = 30
     return r + 5
@@ -136,7 +145,7 @@ def structure_xlsx(table: StructureTable) -> bytes:
     for i, row in enumerate(table.pyramid, start=2):
         for col, value in enumerate((row.band, row.men, row.women, row.men + row.women), start=1):
             _cell(pyramid, i, col, value)
-    return _save(wb)
+    return xlsx_bytes(wb)
 
 
 def comparison_xlsx(comparison: Comparison) -> bytes:
@@ -145,9 +154,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
     assert ws is not None
     ws.title = "两个时点对比"
     a, b = comparison.before, comparison.after
-    ws.cell(row=1, column=1, value=f"{a.unit.name}{a.population_label}队伍结构对比").font = Font(
-        bold=True, size=14
-    )
+    _put(ws, 1, 1, f"{a.unit.name}{a.population_label}队伍结构对比").font = Font(bold=True, size=14)
     headers = (
         "维度",
         "类别",
@@ -191,7 +198,7 @@ def comparison_xlsx(comparison: Comparison) -> bytes:
     for table in (a, b):
         sheet = wb.create_sheet(f"{table.as_of:%Y-%m-%d}")
         write_structure_sheet(sheet, table)
-    return _save(wb)
+    return xlsx_bytes(wb)
 
 
 FORECAST_HEADERS = (
@@ -218,10 +225,8 @@ def forecast_xlsx(forecast: Forecast, codes: dict[str, dict[str, str]]) -> bytes
     ws = wb.active
     assert ws is not None
     ws.title = "到龄预测"
-    ws.cell(row=1, column=1, value=f"{forecast.unit.name}领导干部到龄预测").font = Font(bold=True, size=14)
-    ws.cell(
-        row=2, column=1, value=f"起算日期 {forecast.as_of:%Y-%m-%d}；领导干部总数 {forecast.leaders_total} 人"
-    )
+    _put(ws, 1, 1, f"{forecast.unit.name}领导干部到龄预测").font = Font(bold=True, size=14)
+    _put(ws, 2, 1, f"起算日期 {forecast.as_of:%Y-%m-%d}；领导干部总数 {forecast.leaders_total} 人")
     headers = (
         "年度",
         "当年到龄",
@@ -259,7 +264,7 @@ def forecast_xlsx(forecast: Forecast, codes: dict[str, dict[str, str]]) -> bytes
         for col, value in enumerate(values, start=1):
             _cell(ws, r, col, value, fmt="0.00" if col == 10 else "")
         r += 1
-    ws.cell(row=r + 1, column=1, value=forecast.sentence())
+    _put(ws, r + 1, 1, forecast.sentence())
     for col in range(1, 11):
         ws.column_dimensions[get_column_letter(col)].width = 12
     people = wb.create_sheet("到龄名单")
@@ -287,33 +292,12 @@ def forecast_xlsx(forecast: Forecast, codes: dict[str, dict[str, str]]) -> bytes
             _cell(people, i + 1, col, value)
     for col, w in enumerate((6, 10, 16, 24, 12, 6, 10, 8, 12, 12, 14, 18, 16, 12, 10), start=1):
         people.column_dimensions[get_column_letter(col)].width = w
-    return _save(wb)
-
-
-def _save(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)
 
 
 # ---------------------------------------------------------------------------------------------
 # Word
 # ---------------------------------------------------------------------------------------------
-
-
-def _cell_text(cell: Any, text: str, *, bold: bool = False) -> None:
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_fonts(paragraph.add_run(text), TABLE_FONT, 9, bold=bold)
-
-
-def _paragraph(document: Any, text: str, *, size: float = 14, indent: bool = True) -> None:
-    paragraph = document.add_paragraph()
-    paragraph.paragraph_format.line_spacing = Pt(28)
-    if indent:
-        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
-    set_fonts(paragraph.add_run(text), TEXT_FONT, size)
 
 
 def _word_table(document: Any, table: StructureTable) -> None:
@@ -322,48 +306,37 @@ def _word_table(document: Any, table: StructureTable) -> None:
     grid = document.add_table(rows=4, cols=columns)
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
-    _cell_text(grid.cell(0, 0), "类别", bold=True)
-    _cell_text(grid.cell(1, 0), "项目", bold=True)
-    _cell_text(grid.cell(2, 0), "人数", bold=True)
-    _cell_text(grid.cell(3, 0), "占比%", bold=True)
+    table_cell(grid.cell(0, 0), "类别", bold=True)
+    table_cell(grid.cell(1, 0), "项目", bold=True)
+    table_cell(grid.cell(2, 0), "人数", bold=True)
+    table_cell(grid.cell(3, 0), "占比%", bold=True)
     column = 1
     for dimension in dimensions:
         categories = dimension.shown_categories
         head = grid.cell(0, column)
         if len(categories) > 1:
             head = head.merge(grid.cell(0, column + len(categories) - 1))
-        _cell_text(head, dimension.label, bold=True)
+        table_cell(head, dimension.label, bold=True)
         for offset, category in enumerate(categories):
-            _cell_text(grid.cell(1, column + offset), category.label, bold=True)
-            _cell_text(grid.cell(2, column + offset), str(category.count))
-            _cell_text(grid.cell(3, column + offset), category.percent)
+            table_cell(grid.cell(1, column + offset), category.label, bold=True)
+            table_cell(grid.cell(2, column + offset), str(category.count))
+            table_cell(grid.cell(3, column + offset), category.percent)
         column += len(categories)
 
 
 def structure_docx(tables: Sequence[StructureTable], *, comparison: Comparison | None = None) -> bytes:
-    """A report section: heading, the seed-style paragraph and the table, per table."""
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(1.8))
-    section.top_margin, section.bottom_margin = Cm(2.0), Cm(1.8)
+    """A report section on landscape A4: heading, the seed-style paragraph and the table, per table."""
     first = tables[0]
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_fonts(heading.add_run(f"{first.unit.name}干部队伍结构情况"), TITLE_FONT, 20)
+    document = new_document(landscape=True, title=title_of(first))
+    heading(document, f"{first.unit.name}干部队伍结构情况")
     for index, table in enumerate(tables):
-        sub = document.add_paragraph()
-        set_fonts(
-            sub.add_run(f"{'一二三四五'[index % 5]}、{date_label(table)}{table.population_label}队伍结构"),
-            "黑体",
-            16,
+        heading(
+            document,
+            f"{'一二三四五'[index % 5]}、{date_label(table)}{table.population_label}队伍结构",
+            level=1,
         )
-        _paragraph(document, table.sentence)
-        caption = document.add_paragraph()
-        caption.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        set_fonts(caption.add_run(title_of(table)), "黑体", 12)
+        body_paragraph(document, table.sentence)
+        heading(document, title_of(table), level=2)
         _word_table(document, table)
         note = document.add_paragraph()
         set_fonts(
@@ -374,8 +347,7 @@ def structure_docx(tables: Sequence[StructureTable], *, comparison: Comparison |
             9,
         )
     if comparison is not None:
-        sub = document.add_paragraph()
-        set_fonts(sub.add_run("变化情况"), "黑体", 16)
+        heading(document, "变化情况", level=1)
         parts = []
         for dimension in comparison.dimensions:
             for row in dimension.rows:
@@ -387,8 +359,5 @@ def structure_docx(tables: Sequence[StructureTable], *, comparison: Comparison |
             f"与{a.as_of.year}年{a.as_of.month}月相比，{b.as_of.year}年{b.as_of.month}月总人数由{a.total}人变为{b.total}人，"
             f"平均年龄由{a.average_age}岁变为{b.average_age}岁"
         )
-        _paragraph(document, text + ("；其中" + "；".join(parts) if parts else "") + "。")
-    document.core_properties.title = title_of(first)
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+        body_paragraph(document, text + ("；其中" + "；".join(parts) if parts else "") + "。")
+    return docx_bytes(document)

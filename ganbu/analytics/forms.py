@@ -10,14 +10,24 @@ from django import forms
 from django.utils import timezone
 
 from ganbu.analytics.models import Metric, RuleScope
-from ganbu.analytics.rules import BAND_PRESET_LABELS, BAND_PRESETS, AgeBand, bands_from_cuts, parse_cuts
+from ganbu.analytics.rules import (
+    BAND_PRESET_LABELS,
+    BAND_PRESETS,
+    CAP_AGE_MAX,
+    CAP_AGE_MIN,
+    CAP_LEVELS,
+    RULE_AGE_MAX,
+    RULE_AGE_MIN,
+    AgeBand,
+    bands_from_cuts,
+    parse_cuts,
+)
 from ganbu.analytics.selectors.state import (
     EDUCATION_MODE_LABELS,
     POPULATION_LABELS,
     EducationMode,
     Population,
 )
-from ganbu.analytics.services import CAP_LEVELS
 from ganbu.cadres.forms import CadreFilterForm
 from ganbu.cadres.selectors import CadreFilters
 from ganbu.org.models import TeamKind, User
@@ -177,7 +187,9 @@ class RuleForm(forms.Form):
     name = forms.CharField(label="规则名称", max_length=100)
     scope = forms.ChoiceField(label="适用对象", choices=RuleScope.choices)
     metric = forms.ChoiceField(label="指标", choices=Metric.choices)
-    age = forms.IntegerField(label="年龄上限（含，仅年龄指标）", required=False, min_value=18, max_value=80)
+    age = forms.IntegerField(
+        label="年龄上限（含，仅年龄指标）", required=False, min_value=RULE_AGE_MIN, max_value=RULE_AGE_MAX
+    )
     min_count = forms.IntegerField(
         label="每班子至少（名，仅班子规则）", required=False, min_value=1, max_value=50
     )
@@ -219,8 +231,8 @@ class AgeCapsForm(forms.Form):
                 self.fields[cap_field_name(level, gender)] = forms.IntegerField(
                     label=f"{level_names.get(level, level)}（{gender_label}）",
                     required=False,
-                    min_value=40,
-                    max_value=70,
+                    min_value=CAP_AGE_MIN,
+                    max_value=CAP_AGE_MAX,
                 )
 
     def caps(self) -> dict[tuple[str, str], int | None]:

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from ganbu.analytics.rules import CAP_AGE_MAX, CAP_AGE_MIN, RULE_AGE_MAX, RULE_AGE_MIN
 from ganbu.core.models import TimeStampedModel
 
 
@@ -61,7 +62,9 @@ class CompositionRule(TimeStampedModel):
                 name="composition_rule_threshold_matches_scope",
             ),
             models.CheckConstraint(
-                condition=(Q(metric="age_at_most", age__isnull=False, age__gte=18, age__lte=80))
+                condition=(
+                    Q(metric="age_at_most", age__isnull=False, age__gte=RULE_AGE_MIN, age__lte=RULE_AGE_MAX)
+                )
                 | (~Q(metric="age_at_most") & Q(age__isnull=True)),
                 name="composition_rule_age_only_for_age_metric",
             ),
@@ -89,7 +92,9 @@ class AgeCap(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["level", "gender"], name="age_cap_one_per_level_gender"),
             models.CheckConstraint(condition=Q(gender__in=["1", "2"]), name="age_cap_gender_code"),
-            models.CheckConstraint(condition=Q(age__gte=40, age__lte=70), name="age_cap_age_range"),
+            models.CheckConstraint(
+                condition=Q(age__gte=CAP_AGE_MIN, age__lte=CAP_AGE_MAX), name="age_cap_age_range"
+            ),
         ]
 
     def __str__(self) -> str:

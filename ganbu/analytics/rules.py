@@ -1,5 +1,7 @@
-"""Pure rules of structure analysis (no database): age bands, percentages and their rounding,
-level grades, the seed-style sentence, age caps and the statutory retirement age of the 2025 reform.
+"""Pure rules of structure analysis (no database): the age rule, age bands, level grades, the
+seed-style sentence, age caps and the bounds of the settings administrators edit. Rounding and
+percentages are the kernel's (`core.numbers`); the statutory retirement age is a fact about a
+person and lives in `cadres.rules`.
 
 Everything here is exact integer arithmetic; nothing goes through binary floats.
 """
@@ -13,11 +15,44 @@ from datetime import date
 from enum import StrEnum
 
 from ganbu.cadres.rules import EDUCATION_RANK
+from ganbu.core.dates import add_years, years_before
 from ganbu.core.numbers import format_tenths, percent_whole
 
 # ---------------------------------------------------------------------------------------------
-# Rounding
+# The age rule (周岁) and age caps (任职年龄界限, 「年龄到杠」)
 # ---------------------------------------------------------------------------------------------
+# One rule for every age the analysis compares: age bands, 「N岁以下」 composition rules and the
+# age-cap forecast. A person is N or older on D exactly when born on or before `born_by(N, D)`;
+# they reach N (and a cap of N: 到杠) on `reaches_age_on(born, N)`. Both follow `core.dates`
+# (`age_on`): someone born on 29 February turns a year older on 1 March in common years. The SQL
+# of the selectors compares birth dates with `born_by` (selectors/sql.py `age_at_least`,
+# `age_at_most`), so the database and Python cannot disagree.
+
+
+def born_by(age: int, on: date) -> date:
+    """The latest birth date of someone who is `age` or older on `on`."""
+    return years_before(on, age)
+
+
+def has_reached_age(born: date, age: int, on: date) -> bool:
+    """Whether someone born on `born` is `age` or older on `on` (at or over an age cap of `age`)."""
+    return born <= born_by(age, on)
+
+
+def reaches_age_on(born: date, age: int) -> date:
+    """The day someone born on `born` turns `age` (the 到杠 date of a cap of `age`)."""
+    return add_years(born, age)
+
+
+# The leadership levels (职务层次) an age cap may be set for: 正处 (1A31), 副处 (1A32), 正科 (1A41),
+# 副科 (1A42). The defaults (seed 004) are loaded by migration 0002 into the AgeCap table.
+CAP_LEVELS = ("1A31", "1A32", "1A41", "1A42")
+# The range an administrator may set a cap in, in whole years of age.
+CAP_AGE_MIN = 40
+CAP_AGE_MAX = 70
+# The range of the age limit of a 「不超过规定年龄」 composition rule.
+RULE_AGE_MIN = 18
+RULE_AGE_MAX = 80
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,8 +230,3 @@ def seed_sentence(
     if average_age_tenths is not None:
         text += f"；平均年龄{format_tenths(average_age_tenths)}岁"
     return text + "。"
-
-
-# ---------------------------------------------------------------------------------------------
-# Age caps (任职年龄界限, 「年龄到杠」)
-# ---------------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
-"""Writes of structure analysis: the composition rules and the age caps. They are county-wide
-settings, so only a user with `analytics.manage_rules` whose scope is the whole county may change
-them; every change is audited (before/after)."""
+"""Writes of structure analysis: the composition rules and the age caps, the analysis' settings
+(rule tables: lists an administrator edits, one row per rule or cap; their defaults are loaded by
+migration 0002). They are county-wide, so only a user with `analytics.manage_rules` whose scope is
+the whole county may change them (the pages declare it too); every change is validated, saved in
+one transaction and audited (before/after). Nothing writes them on read."""
 
 from __future__ import annotations
 
@@ -11,7 +13,9 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from ganbu.analytics import errors
 from ganbu.analytics.models import AgeCap, CompositionRule, Metric, RuleScope
+from ganbu.analytics.rules import CAP_AGE_MAX, CAP_AGE_MIN, CAP_LEVELS, RULE_AGE_MAX, RULE_AGE_MIN
 from ganbu.audit.services import record_event
 from ganbu.org.models import TeamKind, User
 from ganbu.org.permissions import has_capability
@@ -29,7 +33,6 @@ RULE_FIELDS = (
     "is_active",
     "sort_order",
 )
-CAP_LEVELS = ("1A31", "1A32", "1A41", "1A42")
 
 
 def can_manage_rules(user: User) -> bool:
@@ -48,44 +51,44 @@ def _plain(value: Any) -> Any:
 
 def validate_rule(data: dict[str, Any]) -> dict[str, str]:
     """All problems with a rule, as {field: Chinese message}."""
-    errors: dict[str, str] = {}
+    problems: dict[str, str] = {}
     if not (data.get("name") or "").strip():
-        errors["name"] = "规则名称不能为空"
+        problems["name"] = "规则名称不能为空"
     scope = data.get("scope")
     if scope not in RuleScope.values:
-        errors["scope"] = "适用对象应为每个班子或领导干部总体"
+        problems["scope"] = "适用对象应为每个班子或领导干部总体"
     metric = data.get("metric")
     if metric not in Metric.values:
-        errors["metric"] = "指标不在可选范围内"
+        problems["metric"] = "指标不在可选范围内"
     age = data.get("age")
     if metric == Metric.AGE_AT_MOST:
-        if age is None or not 18 <= int(age) <= 80:
-            errors["age"] = "年龄指标需填写 18–80 之间的年龄上限"
+        if age is None or not RULE_AGE_MIN <= int(age) <= RULE_AGE_MAX:
+            problems["age"] = f"年龄指标需填写 {RULE_AGE_MIN}–{RULE_AGE_MAX} 之间的年龄上限"
     elif age is not None:
-        errors["age"] = "只有「不超过规定年龄」指标需要填写年龄上限"
+        problems["age"] = "只有「不超过规定年龄」指标需要填写年龄上限"
     if scope == RuleScope.TEAM:
         if data.get("min_count") is None or int(data["min_count"]) < 1:
-            errors["min_count"] = "班子规则需填写每班子至少人数（≥1）"
+            problems["min_count"] = "班子规则需填写每班子至少人数（≥1）"
         if data.get("min_percent") is not None:
-            errors["min_percent"] = "班子规则按人数要求，不填比例"
+            problems["min_percent"] = "班子规则按人数要求，不填比例"
     elif scope == RuleScope.POPULATION:
         percent = data.get("min_percent")
         if percent is None or not Decimal(0) < Decimal(percent) <= Decimal(100):
-            errors["min_percent"] = "总体规则需填写 0–100 之间的比例"
+            problems["min_percent"] = "总体规则需填写 0–100 之间的比例"
         if data.get("min_count") is not None:
-            errors["min_count"] = "总体规则按比例要求，不填人数"
+            problems["min_count"] = "总体规则按比例要求，不填人数"
         if (data.get("team_kinds") or "").strip():
-            errors["team_kinds"] = "总体规则不区分班子类型"
+            problems["team_kinds"] = "总体规则不区分班子类型"
     kinds = [k.strip() for k in (data.get("team_kinds") or "").split(",") if k.strip()]
     unknown = [k for k in kinds if k not in TeamKind.values]
     if unknown:
-        errors["team_kinds"] = f"班子类型 {'、'.join(unknown)} 不存在"
-    return errors
+        problems["team_kinds"] = f"班子类型 {'、'.join(unknown)} 不存在"
+    return problems
 
 
-def _raise(errors: dict[str, str], code: str) -> None:
-    if errors:
-        raise ValidationError({k: [ValidationError(v, code=code)] for k, v in errors.items()})
+def _raise(problems: dict[str, str], code: str) -> None:
+    if problems:
+        raise ValidationError({k: [ValidationError(v, code=code)] for k, v in problems.items()})
 
 
 def _normalise(data: dict[str, Any]) -> dict[str, Any]:
@@ -101,7 +104,7 @@ def _normalise(data: dict[str, Any]) -> dict[str, Any]:
 def rule_create(*, data: dict[str, Any], actor: User | None) -> CompositionRule:
     _require_manager(actor)
     values = _normalise(data)
-    _raise(validate_rule(values), "rule_invalid")
+    _raise(validate_rule(values), errors.RULE_INVALID)
     rule = CompositionRule(**values)
     with transaction.atomic():
         rule.full_clean()
@@ -118,7 +121,7 @@ def rule_create(*, data: dict[str, Any], actor: User | None) -> CompositionRule:
 def rule_update(*, rule: CompositionRule, data: dict[str, Any], actor: User | None) -> CompositionRule:
     _require_manager(actor)
     values = _normalise(data)
-    _raise(validate_rule(values), "rule_invalid")
+    _raise(validate_rule(values), errors.RULE_INVALID)
     changed = [f for f in RULE_FIELDS if values[f] != getattr(rule, f)]
     if not changed:
         return rule
@@ -160,13 +163,13 @@ class CapChange:
 def age_caps_set(*, caps: dict[tuple[str, str], int | None], actor: User | None) -> list[CapChange]:
     """Set the caps for (level, gender); None removes a cap. One audit event lists every change."""
     _require_manager(actor)
-    errors: dict[str, str] = {}
+    problems: dict[str, str] = {}
     for (level, gender), age in caps.items():
         if level not in CAP_LEVELS or gender not in ("1", "2"):
-            errors[f"{level}_{gender}"] = "职务层次或性别不正确"
-        elif age is not None and not 40 <= age <= 70:
-            errors[f"{level}_{gender}"] = "年龄界限应在 40–70 周岁之间"
-    _raise(errors, "age_cap_invalid")
+            problems[f"{level}_{gender}"] = "职务层次或性别不正确"
+        elif age is not None and not CAP_AGE_MIN <= age <= CAP_AGE_MAX:
+            problems[f"{level}_{gender}"] = f"年龄界限应在 {CAP_AGE_MIN}–{CAP_AGE_MAX} 周岁之间"
+    _raise(problems, errors.AGE_CAP_INVALID)
     changes: list[CapChange] = []
     with transaction.atomic():
         existing = {

@@ -1,4 +1,9 @@
-"""The tamper-evident event log (记实). Rows are only ever appended by audit.services.record_event."""
+"""The tamper-evident event log (记实). Rows are only ever appended by audit.services.record_event.
+
+There is no head row: an append reads the previous hash from the tail event under a lock that needs
+no UPDATE privilege (services/chain.py), so the runtime database role may INSERT and SELECT this
+table and nothing else. Deleting events from the end is caught against the anchors kept outside the
+database (services/anchors.py)."""
 
 from __future__ import annotations
 
@@ -30,18 +35,3 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.seq} {self.action}"
-
-
-class AuditHead(models.Model):
-    """Singleton (pk=1) holding the last seq and hash. Appends lock this row, so the chain never forks,
-    and verification compares it with the table's tail to catch rows deleted from the end."""
-
-    seq = models.PositiveBigIntegerField(default=0)
-    hash = models.CharField(max_length=64)
-
-    class Meta:
-        verbose_name = "记实链头"
-        verbose_name_plural = "记实链头"
-
-    def __str__(self) -> str:
-        return f"head #{self.seq}"

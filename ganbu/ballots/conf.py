@@ -1,43 +1,31 @@
-"""Settings of the ballot engine. Each reads `settings.<NAME>` when the project sets it, else the
-environment variable of the same name (typed, failing loudly on a bad value), else the default."""
+"""How the ballot engine's settings are read (core/conf.py, the one settings pattern).
+
+The values a county administrator may change live in one row, `models.BallotSettings`, edited on
+the 测评投票设置 page (`/ballots/settings/`) through `services.ballot_settings_update`; their named
+defaults are in rules.py. `current()` is read once per request and never written on read (a missing
+row reads as the defaults). Sessions copy `min_group_size`, `live_min` and the 征求意见 denominator
+when they are created; the 不称职 warning and second-round percentages are applied when a result is
+computed (the value in force); `public_base_url` is printed on slips and QR codes.
+"""
 
 from __future__ import annotations
 
-from django.conf import settings
+from django.http import HttpRequest
 
-from ganbu.env import ConfigError, env_int, env_str
+from ganbu.ballots.models import BallotSettings
 
-
-def _int(name: str, default: int) -> int:
-    value = getattr(settings, name, None)
-    return int(value) if value is not None else env_int(name, default)
+__all__ = ["BallotSettings", "current", "public_base_url"]
 
 
-def min_group_size() -> int:
-    """A rater group with fewer valid ballots than this is not shown on its own in results
-    (its ballots still count in the totals the rules need)."""
-    return _int("GANBU_BALLOT_MIN_GROUP_SIZE", 5)
+def current() -> BallotSettings:
+    """The settings in force."""
+    return BallotSettings.current()
 
 
-def live_min() -> int:
-    """Bodies with fewer expected voters than this (a standing committee) see no received counts on
-    the big screen or the progress API until the vote is closed."""
-    return _int("GANBU_BALLOT_LIVE_MIN", 20)
-
-
-def consult_denominator() -> str:
-    """征求意见: a nominee is dropped when 不同意 × 2 > this denominator: "expected" (应到) or
-    "present" (实到). Default for new sessions; each session stores its own."""
-    value = getattr(settings, "GANBU_BALLOT_CONSULT_DENOMINATOR", None) or env_str(
-        "GANBU_BALLOT_CONSULT_DENOMINATOR", "expected"
-    )
-    if value not in {"expected", "present"}:
-        raise ConfigError(f"GANBU_BALLOT_CONSULT_DENOMINATOR must be expected or present, got {value!r}")
-    return str(value)
-
-
-def public_base_url() -> str:
-    """Origin printed into QR codes (e.g. https://ganbu.example.gov.cn). Empty: taken from the
-    request, or given on the command line."""
-    value = getattr(settings, "GANBU_PUBLIC_BASE_URL", None) or env_str("GANBU_PUBLIC_BASE_URL", "")
-    return str(value).rstrip("/")
+def public_base_url(request: HttpRequest | None = None) -> str:
+    """The origin printed into QR codes: the administrator's setting, else the request's own
+    origin (empty without a request)."""
+    configured = current().public_base_url.strip().rstrip("/")
+    if configured or request is None:
+        return configured
+    return request.build_absolute_uri("/").rstrip("/")

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 
+from ganbu.core import workflow
+
 # voter-facing (the JSON API)
 CODE_UNKNOWN = "code_unknown"  # 404
 CODE_USED = "code_used"  # 409
@@ -20,6 +22,11 @@ NOT_READY = "results_not_ready"
 ALREADY_CLAIMED = "already_claimed"
 NOT_A_VOTER = "not_a_voter"
 PAPER_INVALID = "paper_invalid"
+
+# a session's status moves (core.workflow.transition, BallotSession.TRANSITIONS)
+MOVE_NOT_ALLOWED = workflow.NOT_ALLOWED  # not from this state (e.g. 封存 before 结束)
+MOVE_REFUSED = workflow.GUARD  # the move's guard refused it (e.g. 结束 during 模拟测试)
+MOVE_STALE = workflow.STALE  # someone else moved the session first
 
 MESSAGES = {
     CODE_UNKNOWN: "票码无效：请核对票码是否输入正确（字母不区分大小写）。",

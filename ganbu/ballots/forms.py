@@ -7,11 +7,13 @@ import re
 from typing import Any
 
 from django import forms
+from django.db import models
 
 from ganbu.ballots import rules
 from ganbu.ballots.models import (
     ApprovalRule,
     BallotSession,
+    BallotSettings,
     Denominator,
     SessionKind,
     SessionMode,
@@ -19,6 +21,7 @@ from ganbu.ballots.models import (
 from ganbu.ballots.services import GroupSpec
 from ganbu.org.models import Role, Unit, User
 from ganbu.org.scoping import units_in_scope
+from ganbu.org.selectors import users_with_role
 
 SEPARATORS = re.compile(r"[,，、\s\t]+")
 
@@ -50,9 +53,7 @@ class SessionForm(forms.Form):
     max_choices = forms.IntegerField(label="最多可选人数（推荐）", min_value=1, initial=1)
     min_choices = forms.IntegerField(label="最少须选人数（推荐）", min_value=0, initial=0)
     allow_write_in = forms.BooleanField(label="允许另选他人（推荐）", required=False)
-    denominator = forms.ChoiceField(
-        label="征求意见计算基数", choices=Denominator.choices, initial=Denominator.EXPECTED
-    )
+    denominator = forms.ChoiceField(label="征求意见计算基数", choices=Denominator.choices)
     description = forms.CharField(
         label="说明（显示在选票上）", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -164,9 +165,9 @@ class MembersForm(forms.Form):
         # members whose scope covers the organising unit (a county member votes on county matters)
         parts = [p for p in session.unit.path.split("/") if p]
         ancestors = ["/" + "/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
-        users_field.queryset = User.objects.filter(
-            role=Role.COMMITTEE, is_active=True, scope_unit__path__in=ancestors
-        ).order_by("username")
+        users_field.queryset = (
+            users_with_role(Role.COMMITTEE).filter(scope_unit__path__in=ancestors).order_by("username")
+        )
 
 
 class PaperForm(forms.Form):
@@ -219,3 +220,29 @@ class PaperForm(forms.Form):
             name = rules.normalise_name(parts[0])
             parsed[name] = parsed.get(name, 0) + int(parts[1])
         return parsed
+
+
+class BallotSettingsForm(forms.Form):
+    """The 测评投票设置 page: one form field per field of the settings row (labels, choices and
+    help texts from the model); the service validates the values again."""
+
+    FIELDS = (
+        "min_group_size",
+        "live_min",
+        "consult_denominator",
+        "unfit_warning_percent",
+        "second_round_percent",
+        "public_base_url",
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name in self.FIELDS:
+            model_field = BallotSettings._meta.get_field(name)
+            assert isinstance(model_field, models.Field)
+            form_field = model_field.formfield()
+            assert form_field is not None
+            self.fields[name] = form_field
+
+    def cleaned_settings(self) -> dict[str, Any]:
+        return {name: self.cleaned_data[name] for name in self.FIELDS}

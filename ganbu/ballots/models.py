@@ -7,16 +7,26 @@
 - a used code's row is deleted, not marked; code rows carry no time and are inserted in digest order,
   unrelated to the (shuffled) print order;
 - none of `BallotCode`, `Tally`, `BallotBox`, `SessionVoter` has a timestamp (an exception to the
-  created_at/updated_at rule of STYLE.md, on purpose).
+  created_at/updated_at rule of STYLE.md, on purpose);
+- every per-ballot counter is a `CounterField`: its stored size never changes while voting, so on
+  SQLite a counter's cell is rewritten in place and the page layout records no history.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.db import models
-from django.db.models import F, Q
+from typing import Any, ClassVar
 
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator, URLValidator
+from django.db import models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import F, Q, Value
+from django.db.models.expressions import Combinable
+
+from ganbu.ballots import rules
+from ganbu.core.conf import SettingsRow
 from ganbu.core.models import TimeStampedModel
+from ganbu.core.workflow import Transitions
 from ganbu.org.models import Unit
 
 
@@ -49,8 +59,21 @@ class SessionStatus(models.TextChoices):
     SEALED = "sealed", "已封存"
 
 
+def _only_in_test(session: BallotSession) -> str | None:
+    return None if session.test_mode else "当前没有进行模拟测试"
+
+
+def _not_in_test(session: BallotSession) -> str | None:
+    return "模拟测试中不能结束投票，请先「结束模拟测试」" if session.test_mode else None
+
+
 class BallotSession(TimeStampedModel):
-    """One voting meeting. `unit` is the organising unit and gives the session its data scope."""
+    """One voting meeting. `unit` is the organising unit and gives the session its data scope.
+
+    Workflow (`TRANSITIONS`, moved only by `core.workflow.transition` in services/lifecycle.py):
+    准备中 → 投票中 (open, or 模拟测试 with `test_mode`); 模拟测试 → 准备中 (its ballots and test codes
+    wiped); 投票中 → 已结束 (not during 模拟测试); 已结束 → 已封存. `test_mode` is part of the state:
+    every move names it in its conditional UPDATE."""
 
     unit = models.ForeignKey(Unit, verbose_name="组织单位", on_delete=models.PROTECT, related_name="+")
     title = models.CharField("名称", max_length=200)
@@ -67,8 +90,8 @@ class BallotSession(TimeStampedModel):
     denominator = models.CharField(
         "征求意见计算基数", max_length=10, choices=Denominator.choices, default=Denominator.EXPECTED
     )
-    min_group_size = models.PositiveSmallIntegerField("分组结果最少票数", default=5)
-    live_min = models.PositiveSmallIntegerField("实时显示最少应到人数", default=20)
+    min_group_size = models.PositiveSmallIntegerField("分组结果最少票数", default=rules.MIN_GROUP_SIZE)
+    live_min = models.PositiveSmallIntegerField("实时显示最少应到人数", default=rules.LIVE_MIN)
     status = models.CharField(
         "状态", max_length=10, choices=SessionStatus.choices, default=SessionStatus.DRAFT
     )
@@ -109,6 +132,12 @@ class BallotSession(TimeStampedModel):
             ),
         ]
         indexes = [models.Index(fields=["status"], name="ballot_session_status_idx")]
+
+    TRANSITIONS: ClassVar[Transitions] = {
+        SessionStatus.DRAFT: {SessionStatus.OPEN: None},
+        SessionStatus.OPEN: {SessionStatus.DRAFT: _only_in_test, SessionStatus.CLOSED: _not_in_test},
+        SessionStatus.CLOSED: {SessionStatus.SEALED: None},
+    }
 
     def __str__(self) -> str:
         return self.title
@@ -206,6 +235,46 @@ class BallotCode(models.Model):
         return "票码"
 
 
+class CounterField(models.BigIntegerField):
+    """A per-ballot counter in a fixed-width encoding: the stored value is `OFFSET` + the count.
+
+    SQLite stores an integer in the fewest bytes it fits (0 and 1 in none, up to 127 in one, …), so
+    a counter that grows from 1 to 2 or from 127 to 128 changes its record's size, and SQLite then
+    moves the row's cell within its page: the page layout keeps a trace of each such step, and of
+    the order in which counters took them. Every stored value lies in [2**40, 2**47), which SQLite
+    always stores in 6 bytes, so a ballot rewrites each counter's cell in place with the same size.
+    PostgreSQL's bigint is 8 bytes whatever the value (the offset changes nothing there).
+
+    This class is the one definition of the encoding: the ORM adds the offset when it writes a value
+    (saves, `update(count=3)`, lookups, `Value(3, output_field=CounterField())`) and removes it when
+    it reads one. Adding to a counter needs no decoding (`count + 1` on the stored value is the
+    stored value of the count + 1), which is how ballots count. Aggregates over stored values
+    (`Sum`, `F("a") + F("b")`) would add the offset more than once: sum counts in Python.
+    Migrations convert existing columns with `encode_stored` / `decode_stored`."""
+
+    OFFSET = 2**40
+    LIMIT = 2**47 - 2**40  # counts below this keep the stored value within SQLite's 6-byte integers
+
+    def from_db_value(
+        self, value: int | None, expression: Any, connection: BaseDatabaseWrapper
+    ) -> int | None:
+        return None if value is None else value - self.OFFSET
+
+    def get_prep_value(self, value: Any) -> Any:
+        value = super().get_prep_value(value)
+        return None if value is None else value + self.OFFSET
+
+    @classmethod
+    def encode_stored(cls, column: Combinable) -> Combinable:
+        """An expression turning a column of plain counts into this encoding (migrations)."""
+        return column + Value(cls.OFFSET)
+
+    @classmethod
+    def decode_stored(cls, column: Combinable) -> Combinable:
+        """The reverse of `encode_stored` (migrations)."""
+        return column - Value(cls.OFFSET)
+
+
 class TallyKind(models.TextChoices):
     RECEIVED = "received", "收回票数"
     INVALID = "invalid", "废票数"
@@ -215,7 +284,8 @@ class TallyKind(models.TextChoices):
 
 class Tally(models.Model):
     """One counter. The full set is created when the session opens; a ballot then rewrites all of a
-    session's counters in one UPDATE (adding 1 to some and 0 to the others)."""
+    session's counters in one UPDATE (adding 1 to some and 0 to the others). `count` is a
+    `CounterField` (fixed width: the stored size never changes while voting)."""
 
     session = models.ForeignKey(BallotSession, on_delete=models.CASCADE, related_name="+")
     group = models.ForeignKey(RaterGroup, on_delete=models.CASCADE, related_name="+")
@@ -223,7 +293,7 @@ class Tally(models.Model):
     kind = models.CharField(max_length=10, choices=TallyKind.choices)
     option = models.PositiveSmallIntegerField(null=True, blank=True)
     key = models.CharField(max_length=40)
-    count = models.PositiveIntegerField(default=0)
+    count = CounterField(default=0)
 
     class Meta:
         verbose_name = "计票"
@@ -236,6 +306,9 @@ class Tally(models.Model):
                 | Q(kind="pick", option__isnull=True, subject__isnull=False)
                 | Q(kind__in=["received", "invalid"], option__isnull=True, subject__isnull=True),
                 name="ballot_tally_shape",
+            ),
+            models.CheckConstraint(
+                condition=Q(count__gte=0, count__lt=CounterField.LIMIT), name="ballot_tally_count_fixed_width"
             ),
         ]
 
@@ -253,10 +326,14 @@ class BallotBox(models.Model):
     clears `is_open` while holding this row's lock, ending a test deletes the box. On PostgreSQL a
     ballot is one statement whose `FOR UPDATE` re-checks these columns on the latest row version
     after waiting, so a ballot queued behind a close is refused (a column of the session row, read
-    in the same statement, would be seen as of before the wait)."""
+    in the same statement, would be seen as of before the wait).
+
+    `received` is a `CounterField` (fixed width). `write_ins` is not padded: its stored size
+    changes only when a ballot with a written-in name arrives (a new name, or a name's count gaining
+    a digit); a ballot without one rewrites it byte for byte (README.md, "Anonymity")."""
 
     session = models.OneToOneField(BallotSession, on_delete=models.CASCADE, related_name="box")
-    received = models.PositiveIntegerField(default=0)
+    received = CounterField(default=0)
     write_ins = models.JSONField(default=dict)
     is_open = models.BooleanField(default=True)
     is_test = models.BooleanField(default=False)
@@ -265,6 +342,12 @@ class BallotBox(models.Model):
         verbose_name = "票箱"
         verbose_name_plural = "票箱"
         ordering = ["session"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(received__gte=0, received__lt=CounterField.LIMIT),
+                name="ballot_box_received_fixed_width",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"票箱 {self.session_id}"
@@ -289,3 +372,59 @@ class SessionVoter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} @ {self.session_id}"
+
+
+class BallotSettings(SettingsRow):
+    """The ballot engine's settings (one row; read with `BallotSettings.current()`, changed only by
+    `services.ballot_settings_update`). Defaults are the named defaults of rules.py. The statutory
+    rules (票决 quorum and majority) are not settings."""
+
+    min_group_size = models.PositiveSmallIntegerField(
+        "分组结果最少票数",
+        default=rules.MIN_GROUP_SIZE,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="新建投票的默认值：某类评议人有效票少于此数时不单独显示该类结果（计入合计）",
+    )
+    live_min = models.PositiveSmallIntegerField(
+        "实时显示最少应到人数",
+        default=rules.LIVE_MIN,
+        validators=[MinValueValidator(1), MaxValueValidator(1000)],
+        help_text="新建投票的默认值：应到人数少于此数的投票，结束前不显示已收回票数",
+    )
+    consult_denominator = models.CharField(
+        "征求意见计算基数",
+        max_length=10,
+        choices=Denominator.choices,
+        default=rules.CONSULT_DENOMINATOR,
+        help_text="新建征求意见的默认值；每次投票可另行选择",
+    )
+    unfit_warning_percent = models.PositiveSmallIntegerField(
+        "不称职预警比例（%）",
+        default=rules.UNFIT_WARNING_PERCENT,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="民主测评中不称职票达到此比例的，提示不胜任现职预警",
+    )
+    second_round_percent = models.PositiveSmallIntegerField(
+        "第二轮推荐比例（%）",
+        default=rules.SECOND_ROUND_PERCENT,
+        validators=[MinValueValidator(1), MaxValueValidator(100)],
+        help_text="民主推荐中最高得票率低于此比例的，提示应进行第二轮推荐",
+    )
+    public_base_url = models.CharField(
+        "票签网址",
+        max_length=200,
+        blank=True,
+        default=rules.PUBLIC_BASE_URL,
+        validators=[
+            URLValidator(schemes=["http", "https"], message="请填写以 http:// 或 https:// 开头的网址")
+        ],
+        help_text="印在票签和二维码上的网址，如 https://ganbu.example.gov.cn；留空则用当前访问的网址",
+    )
+
+    class Meta:
+        verbose_name = "测评投票设置"
+        verbose_name_plural = "测评投票设置"
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return "测评投票设置"

@@ -1,7 +1,12 @@
 """Results: the counters of a session read into a `Result`, with the rules (rules.py) applied.
 
+Counters are named by `tally_key`, the one definition of a counter's key: the services create and
+add to counters by it (services/lifecycle.py, casting.py, paper.py), and the result reads them by it.
+
 Shares are exact fractions; they are shown as percentages with two decimals (rules.percent). The
-`as_dict()` form is the JSON of `manage.py ballot result --format json` and of the seal event.
+`as_dict()` form is the JSON of `manage.py ballot result --format json` and of the seal event. The
+administrator's thresholds (不称职 warning, second round) are those in force when the result is
+computed (`conf.current()`), and are part of the result.
 """
 
 from __future__ import annotations
@@ -12,7 +17,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ganbu.ballots import rules
+from ganbu.ballots import conf, rules
 from ganbu.ballots.models import (
     ApprovalRule,
     BallotBox,
@@ -23,6 +28,24 @@ from ganbu.ballots.models import (
     Tally,
     TallyKind,
 )
+
+
+def tally_key(group_id: int, kind: str, subject_id: int | None = None, option: int | None = None) -> str:
+    """The key of one counter of a session: "g7:received", "g7:invalid", "g7:s12:pick" (推荐) or
+    "g7:s12:o0" (option 0 of a rating or approval)."""
+    if kind in (TallyKind.RECEIVED, TallyKind.INVALID):
+        return f"g{group_id}:{kind}"
+    if kind == TallyKind.PICK:
+        return f"g{group_id}:s{subject_id}:pick"
+    return f"g{group_id}:s{subject_id}:o{option}"
+
+
+def unfit_flag(threshold_percent: int) -> str:
+    return f"不称职票达到{threshold_percent}%，不胜任现职预警"
+
+
+def second_round_flag(top: Fraction | None, threshold_percent: int) -> str:
+    return f"最高得票率 {rules.percent(top)}% 低于{threshold_percent}%，应进行第二轮推荐"
 
 
 @dataclass
@@ -69,6 +92,7 @@ class SubjectResult:
     passed: bool | None = None
     dropped: bool | None = None
     flags: list[str] = field(default_factory=list)
+    unfit_warning: bool | None = None  # 测评 only: 不称职 share at or above the threshold in force
 
     def as_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {
@@ -92,6 +116,8 @@ class SubjectResult:
             data["passed"] = self.passed
         if self.dropped is not None:
             data["dropped"] = self.dropped
+        if self.unfit_warning is not None:
+            data["unfit_warning"] = self.unfit_warning
         return data
 
 
@@ -114,6 +140,8 @@ class Result:
     denominator: int | None = None
     denominator_basis: str = ""
     tally_sha256: str = ""
+    unfit_warning_percent: int = rules.UNFIT_WARNING_PERCENT  # the thresholds applied
+    second_round_percent: int = rules.SECOND_ROUND_PERCENT
 
     def total(self, attr: str) -> int:
         return sum(getattr(g, attr) or 0 for g in self.groups)
@@ -142,6 +170,10 @@ class Result:
             "subjects": [s.as_dict() for s in self.subjects],
             "write_ins": [{"label": n, "votes": v, "share": rules.percent(s)} for n, v, s in self.write_ins],
             "tally_sha256": self.tally_sha256,
+            "thresholds": {
+                "unfit_warning_percent": self.unfit_warning_percent,
+                "second_round_percent": self.second_round_percent,
+            },
         }
 
 
@@ -165,10 +197,11 @@ def tally_snapshot(session: BallotSession) -> tuple[dict[str, Any], str]:
         votes: dict[str, Any] = {}
         for s in subjects:
             if session.kind == SessionKind.RECOMMENDATION:
-                votes[s.label] = counters.get(f"g{g.pk}:s{s.pk}:pick", 0)
+                votes[s.label] = counters.get(tally_key(g.pk, TallyKind.PICK, s.pk), 0)
             else:
                 votes[s.label] = {
-                    o: counters.get(f"g{g.pk}:s{s.pk}:o{i}", 0) for i, o in enumerate(session.options)
+                    o: counters.get(tally_key(g.pk, TallyKind.OPTION, s.pk, i), 0)
+                    for i, o in enumerate(session.options)
                 }
         groups.append(
             {
@@ -177,8 +210,8 @@ def tally_snapshot(session: BallotSession) -> tuple[dict[str, Any], str]:
                 "expected": g.expected,
                 "present": g.present,
                 "issued": g.codes_issued,
-                "returned": counters.get(f"g{g.pk}:{TallyKind.RECEIVED}", 0),
-                "invalid": counters.get(f"g{g.pk}:{TallyKind.INVALID}", 0),
+                "returned": counters.get(tally_key(g.pk, TallyKind.RECEIVED), 0),
+                "invalid": counters.get(tally_key(g.pk, TallyKind.INVALID), 0),
                 "votes": votes,
                 "write_ins": write_ins.get(str(g.pk), {}),
             }
@@ -196,14 +229,27 @@ def tally_snapshot(session: BallotSession) -> tuple[dict[str, Any], str]:
     return snapshot, hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def compute_result(session: BallotSession) -> Result:
+def compute_result(
+    session: BallotSession,
+    *,
+    unfit_warning_percent: int | None = None,
+    second_round_percent: int | None = None,
+) -> Result:
+    """The session's result with the rules applied; the administrator's thresholds are those in
+    force unless given."""
+    if unfit_warning_percent is None or second_round_percent is None:
+        settings = conf.current()
+        if unfit_warning_percent is None:
+            unfit_warning_percent = settings.unfit_warning_percent
+        if second_round_percent is None:
+            second_round_percent = settings.second_round_percent
     counters = _counters(session)
     write_in_counts = _write_ins(session)
     group_rows = list(session.groups.order_by("sort_order", "id"))
     subjects = list(session.subjects.order_by("sort_order", "id"))
     groups: list[GroupResult] = []
     for g in group_rows:
-        returned = counters.get(f"g{g.pk}:{TallyKind.RECEIVED}", 0)
+        returned = counters.get(tally_key(g.pk, TallyKind.RECEIVED), 0)
         issued = g.codes_issued if session.mode == SessionMode.ELECTRONIC else (g.present or g.expected)
         groups.append(
             GroupResult(
@@ -213,7 +259,7 @@ def compute_result(session: BallotSession) -> Result:
                 present=g.present,
                 issued=issued,
                 returned=returned,
-                invalid=counters.get(f"g{g.pk}:{TallyKind.INVALID}", 0),
+                invalid=counters.get(tally_key(g.pk, TallyKind.INVALID), 0),
             )
         )
     if len(groups) > 1:
@@ -231,6 +277,8 @@ def compute_result(session: BallotSession) -> Result:
         subjects=[],
         write_ins=[],
         tally_sha256=session.tally_sha256,
+        unfit_warning_percent=unfit_warning_percent,
+        second_round_percent=second_round_percent,
     )
     for gr in groups:
         if rules.returned_exceeds_issued(gr.returned, gr.issued):
@@ -280,7 +328,10 @@ def _options(
         sr = SubjectResult(label=s.label, note=s.note, cadre_id=s.cadre_id, counts=counts)
         per_group: list[tuple[GroupResult, dict[str, int]]] = []
         for g, gr in zip(group_rows, groups, strict=True):
-            gc = {o: counters.get(f"g{g.pk}:s{s.pk}:o{i}", 0) for i, o in enumerate(session.options)}
+            gc = {
+                o: counters.get(tally_key(g.pk, TallyKind.OPTION, s.pk, i), 0)
+                for i, o in enumerate(session.options)
+            }
             per_group.append((gr, gc))
             for o, n in gc.items():
                 counts[o] += n
@@ -295,8 +346,9 @@ def _options(
             satisfied = [sr.shares[o] for o in rules.SATISFIED_OPTIONS if o in sr.shares]
             if satisfied and all(x is not None for x in satisfied):
                 sr.satisfaction = sum((x for x in satisfied if x is not None), Fraction(0))
-            if rules.UNFIT in sr.shares and rules.unfit_warning(sr.shares[rules.UNFIT]):
-                sr.flags.append("不称职票达到30%，不胜任现职预警")
+            sr.unfit_warning = rules.unfit_warning(sr.shares.get(rules.UNFIT), result.unfit_warning_percent)
+            if sr.unfit_warning:
+                sr.flags.append(unfit_flag(result.unfit_warning_percent))
         else:
             sr.shares = {o: rules.share(n, total_valid) for o, n in counts.items()}
             assert result.denominator is not None
@@ -339,7 +391,12 @@ def _recommendation(
 
     for s in subjects:
         result.subjects.append(
-            tally([counters.get(f"g{g.pk}:s{s.pk}:pick", 0) for g in group_rows], s.label, s.note, s.cadre_id)
+            tally(
+                [counters.get(tally_key(g.pk, TallyKind.PICK, s.pk), 0) for g in group_rows],
+                s.label,
+                s.note,
+                s.cadre_id,
+            )
         )
     names = sorted({n for bucket in write_in_counts.values() for n in bucket})
     for name in names:
@@ -349,5 +406,5 @@ def _recommendation(
     shares = [sr.share for sr in result.subjects if sr.share is not None]
     shares += [s for _, _, s in result.write_ins if s is not None]
     top = max(shares) if shares else None
-    if rules.second_round_needed(top):
-        result.flags.append(f"最高得票率 {rules.percent(top)}% 低于30%，应进行第二轮推荐")
+    if rules.second_round_needed(top, result.second_round_percent):
+        result.flags.append(second_round_flag(top, result.second_round_percent))

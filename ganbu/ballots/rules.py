@@ -1,15 +1,22 @@
 """The counting rules of the seeds, as pure functions in integer (exact rational) arithmetic.
 
+Statutory constants stay constants, with the regulation cited where they are used
+(《党政领导干部选拔任用工作条例》2019; seed 002):
 - 常委会票决 (decision): valid only when at least two thirds of the members who should attend are
   present (present × 3 ≥ expected × 2); a nominee passes when 同意 × 2 > expected (应到会人数), not
-  of those present (seed 002, 条例 2019).
+  of those present.
 - 全委会征求意见 (consultation): a nominee is dropped when 不同意 × 2 > the denominator (应到 or 实到,
-  a setting); exactly half keeps the nominee (seed 002: 「超过半数不同意」).
-- 民主推荐 (recommendation): vote share per candidate; a ballot with more than N choices is invalid;
-  a second round is needed when the top share is under 30% (seed 004).
-- 民主测评 (rating): share of each option per group and weighted across groups; 满意度 = 优秀 + 称职;
-  不称职 ≥ 30% → 不胜任现职 warning (seed 004).
+  chosen per session); exactly half keeps the nominee (「超过半数不同意」).
 - A session whose returned ballots exceed the ballots issued is invalid (收回票数多于发出票数).
+
+The numbers an administrator may change on the 测评投票设置 page (`models.BallotSettings`) have
+their named defaults below and are passed to the predicates as arguments (the value in force):
+- 民主推荐 (recommendation): vote share per candidate; a ballot with more than N choices is invalid;
+  a second round is needed when the top share is under `SECOND_ROUND_PERCENT` (seed 004: 30%).
+- 民主测评 (rating): share of each option per group and weighted across groups; 满意度 = 优秀 + 称职;
+  不称职 ≥ `UNFIT_WARNING_PERCENT` (seed 004: 30%) → 不胜任现职 warning.
+- Anonymity: per-group results are not broken out below `MIN_GROUP_SIZE` valid ballots, live
+  counts are hidden for bodies under `LIVE_MIN` expected voters (README.md, "Anonymity").
 """
 
 from __future__ import annotations
@@ -18,6 +25,8 @@ import unicodedata
 from collections.abc import Iterable
 from fractions import Fraction
 
+from ganbu.core.numbers import format_hundredths, percent_hundredths
+
 AGREE = "同意"
 DISAGREE = "不同意"
 DEFER = "缓议"
@@ -25,34 +34,54 @@ APPROVAL_OPTIONS = [AGREE, DISAGREE, DEFER]
 EXCELLENT, COMPETENT, BASIC, UNFIT = "优秀", "称职", "基本称职", "不称职"
 RATING_OPTIONS = [EXCELLENT, COMPETENT, BASIC, UNFIT]
 SATISFIED_OPTIONS = (EXCELLENT, COMPETENT)
-UNFIT_THRESHOLD = Fraction(3, 10)
-SECOND_ROUND_THRESHOLD = Fraction(3, 10)
 WRITE_IN_MAX_LENGTH = 20
+
+# --- named defaults of the settings (models.BallotSettings holds the values in force) ----------
+
+MIN_GROUP_SIZE = 5  # a rater group with fewer valid ballots is not shown on its own
+LIVE_MIN = 20  # bodies with fewer expected voters see no live received counts until close
+CONSULT_DENOMINATOR = "expected"  # 征求意见 base of new sessions: "expected" (应到) or "present" (实到)
+UNFIT_WARNING_PERCENT = 30  # 测评: 不称职 share (%) from which 不胜任现职 is flagged (seed 004)
+SECOND_ROUND_PERCENT = 30  # 推荐: top share (%) under which a second round is needed (seed 004)
+PUBLIC_BASE_URL = ""  # origin printed on slips and QR codes; empty: the request's own
+# The defaults as fractions, for callers that read them; the predicates take the value in force.
+UNFIT_THRESHOLD = Fraction(UNFIT_WARNING_PERCENT, 100)
+SECOND_ROUND_THRESHOLD = Fraction(SECOND_ROUND_PERCENT, 100)
+
+
+# --- statutory rules ---------------------------------------------------------------------------
 
 
 def quorum_met(present: int, expected: int) -> bool:
-    """At least two thirds of the members who should attend are present."""
+    """At least two thirds of the members who should attend are present. Statutory, not a setting:
+    《党政领导干部选拔任用工作条例》(2019)「必须有三分之二以上成员到会」: present × 3 ≥ expected × 2."""
     return present * 3 >= expected * 2
 
 
 def decision_passes(agree: int, expected: int) -> bool:
-    """票决: more than half of the members who should attend (应到) agree."""
+    """票决: more than half of the members who should attend (应到) agree. Statutory, not a setting:
+    《党政领导干部选拔任用工作条例》(2019)「以党委（党组）应到会成员超过半数同意形成决定」:
+    同意 × 2 > 应到."""
     return agree * 2 > expected
 
 
 def consultation_drops(disagree: int, denominator: int) -> bool:
-    """征求意见: more than half disagree → no longer a nominee. Exactly half keeps the nominee."""
+    """征求意见: more than half disagree → no longer a nominee (「超过半数不同意」, seed 002). Exactly
+    half keeps the nominee."""
     return disagree * 2 > denominator
 
 
-def second_round_needed(top_share: Fraction | None) -> bool:
-    """推荐: the top vote share is under 30% → a second round."""
-    return top_share is not None and top_share < SECOND_ROUND_THRESHOLD
+# --- rules with an administrator's threshold ---------------------------------------------------
 
 
-def unfit_warning(unfit_share: Fraction | None) -> bool:
-    """测评: 不称职 ≥ 30% → 不胜任现职 warning."""
-    return unfit_share is not None and unfit_share >= UNFIT_THRESHOLD
+def second_round_needed(top_share: Fraction | None, threshold_percent: int) -> bool:
+    """推荐: the top vote share is under `threshold_percent` % → a second round."""
+    return top_share is not None and top_share * 100 < threshold_percent
+
+
+def unfit_warning(unfit_share: Fraction | None, threshold_percent: int) -> bool:
+    """测评: 不称职 share ≥ `threshold_percent` % → 不胜任现职 warning."""
+    return unfit_share is not None and unfit_share * 100 >= threshold_percent
 
 
 def returned_exceeds_issued(returned: int, issued: int) -> bool:
@@ -75,11 +104,11 @@ def weighted_share(parts: Iterable[tuple[int, int, int]]) -> Fraction | None:
 
 
 def percent(value: Fraction | None) -> str:
-    """A share as a percentage with two decimals, rounded half up, from integers only: 6/11 → "54.55"."""
+    """A share as a percentage with two decimals, rounded half up from the exact fraction (the
+    kernel's policy, `core.numbers`): 6/11 → "54.55"; "" when there is no share."""
     if value is None:
         return ""
-    hundredths = (value.numerator * 20000 + value.denominator) // (2 * value.denominator)
-    return f"{hundredths // 100}.{hundredths % 100:02d}"
+    return format_hundredths(percent_hundredths(value.numerator, value.denominator))
 
 
 def normalise_name(raw: str) -> str:

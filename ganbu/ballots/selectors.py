@@ -22,6 +22,22 @@ from ganbu.ballots.results import Result, compute_result, tally_snapshot
 from ganbu.org.models import User
 from ganbu.org.scoping import filter_by_scope, get_in_scope_or_404
 
+__all__ = [
+    "RESULT_STATUSES",
+    "GroupProgress",
+    "Progress",
+    "Result",
+    "SealCheck",
+    "get_session_for_user",
+    "member_entitlement",
+    "member_entitlements",
+    "seal_check",
+    "session_progress",
+    "session_result",
+    "session_voters",
+    "sessions_in_scope",
+]
+
 RESULT_STATUSES = (SessionStatus.CLOSED, SessionStatus.SEALED)
 
 
@@ -151,6 +167,18 @@ def seal_check(session: BallotSession) -> SealCheck:
     recorded = str(event.payload.get("tally_sha256", "")) if event else ""
     ok = bool(recorded) and recorded == recomputed == session.tally_sha256
     return SealCheck(True, ok, recorded, recomputed, event.seq if event else None)
+
+
+def session_voters(session: BallotSession) -> QuerySet[SessionVoter]:
+    """The members entitled to a code of the session, and whether they took it (never which)."""
+    return SessionVoter.objects.filter(session=session).select_related("user", "group")
+
+
+def member_entitlement(user: User, session_id: int) -> SessionVoter | None:
+    """The user's membership of one session, if any, with the session and its unit."""
+    return (
+        SessionVoter.objects.select_related("session__unit").filter(session_id=session_id, user=user).first()
+    )
 
 
 def member_entitlements(user: User) -> QuerySet[SessionVoter]:

@@ -2,12 +2,13 @@
 
 from django.urls import path
 
-from ganbu.ballots.views import manage, member
+from ganbu.ballots.views import manage, member, settings
 
 app_name = "ballots"
 urlpatterns = [
     path("", manage.session_list, name="session_list"),
     path("new/", manage.session_create, name="session_create"),
+    path("settings/", settings.settings_edit, name="settings"),
     path("mine/", member.my_ballots, name="my_ballots"),
     path("mine/<int:pk>/claim/", member.member_claim, name="member_claim"),
     path("<int:pk>/", manage.session_detail, name="session_detail"),

@@ -25,6 +25,7 @@ from ganbu.cadres.services import state_periods_rebuild
 from ganbu.core.demo import TODAY, DemoContext, NameMaker, weighted
 from ganbu.core.pinyin import name_keys
 from ganbu.org.models import Post, Unit, UnitKind
+from ganbu.org.scoping import units_in_subtree
 from ganbu.org.selectors import county_root
 
 MINORITIES = [("19", 70), ("06", 10), ("08", 8), ("01", 0), ("03", 4), ("15", 3), ("11", 3), ("13", 2)]
@@ -57,12 +58,18 @@ class CadreBuilder:
         if n <= 0:
             return
         rng = self.rng
-        townships = list(
-            Unit.objects.filter(parent=county, kind__in=[UnitKind.TOWN, UnitKind.TOWNSHIP]).order_by("code")
-        )
-        departments = list(Unit.objects.filter(parent=county, kind=UnitKind.DEPARTMENT).order_by("code"))
-        villages = list(Unit.objects.filter(kind__in=[UnitKind.VILLAGE, UnitKind.COMMUNITY]).order_by("code"))
-        posts = list(Post.objects.select_related("unit").order_by("unit__code", "sort_order"))
+        self.county = county
+        county_units = units_in_subtree(county).order_by("code")
+        townships = list(county_units.filter(parent=county, kind__in=[UnitKind.TOWN, UnitKind.TOWNSHIP]))
+        departments = list(county_units.filter(parent=county, kind=UnitKind.DEPARTMENT))
+        villages = list(county_units.filter(kind__in=[UnitKind.VILLAGE, UnitKind.COMMUNITY]))
+        # the posts of the county's units, by unit code and order (each post's unit is set by the
+        # prefetch)
+        posts = [
+            post
+            for unit in county_units.prefetch_related("posts")
+            for post in sorted(unit.posts.all(), key=lambda p: p.sort_order)
+        ]
         seats: list[Post] = []
         for post in posts:
             seats.extend([post] * post.quota)
@@ -298,7 +305,9 @@ class CadreBuilder:
     def _all_townships_cache(self, unit: Unit) -> list[Unit]:
         if self._township_cache is None:
             self._township_cache = list(
-                Unit.objects.filter(kind__in=[UnitKind.TOWN, UnitKind.TOWNSHIP]).order_by("code")
+                units_in_subtree(self.county)
+                .filter(kind__in=[UnitKind.TOWN, UnitKind.TOWNSHIP])
+                .order_by("code")
             )
         return self._township_cache
 

@@ -10,8 +10,8 @@ from django import forms
 from ganbu.cadres.models import AppointmentMethod, CadreStatus, EducationKind, RewardKind
 from ganbu.cadres.selectors import CadreFilters
 from ganbu.org.models import Post, Unit, User
-from ganbu.org.scoping import filter_by_scope, units_in_scope
-from ganbu.org.selectors import active_code_choices
+from ganbu.org.scoping import units_in_scope
+from ganbu.org.selectors import active_code_choices, posts_in_scope
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -204,9 +204,9 @@ class AppointmentForm(CodeFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self._load_codes()
         _model_field(self, "unit").queryset = units_in_scope(user).order_by("path")
-        _model_field(self, "post").queryset = filter_by_scope(
-            Post.objects.select_related("unit"), user
-        ).order_by("unit__path", "sort_order")
+        _model_field(self, "post").queryset = (
+            posts_in_scope(user).select_related("unit").order_by("unit__path", "sort_order")
+        )
 
 
 class RankForm(CodeFormMixin, forms.Form):

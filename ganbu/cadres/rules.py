@@ -12,7 +12,9 @@ from typing import Protocol, TypeVar
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
-ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
+# ASCII digits only: `\d` would also take full-width or Arabic-Indic digits, and such a number
+# would be stored as typed, beside the same number in ASCII (the uniqueness check misses it).
+ID_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")
 
 # education code → rank for "highest" (lower is higher). Groups: 研究生 > 大学 > 大专 > 中专 ...
 EDUCATION_RANK = {
@@ -71,6 +73,72 @@ def make_id_number(area: str, born: date, sequence: int, gender: str) -> str:
         seq = (seq + 1) % 1000
     first17 = f"{area}{born:%Y%m%d}{seq:03d}"
     return first17 + id_check_char(first17)
+
+
+# --- 身份证号: masking and the search by number ------------------------------------------------
+
+# Who may see what is decided by the role (`cadres.view_sensitive`, see `selectors.sees_sensitive`);
+# these functions only say how a number looks when masked. Only the region code is kept: the birth
+# date in the middle is shown on the record anyway, so a mask that showed the last four (sequence and
+# check digit) as well would give the whole number away.
+ID_MASK_KEEP = 6
+HIDDEN = "***"  # a value a role may not see (family members' fields in the history)
+_ID_IN_TEXT = re.compile(r"(?<![0-9])([0-9]{6})[0-9]{9,11}[0-9Xx]?(?![0-9])")
+
+# The search of the registry by 身份证号 (the whole number, or its first digits) is an oracle: does
+# this person exist, where do they work. Each user may run at most ID_LOOKUP_MAX such searches in
+# ID_LOOKUP_WINDOW_MINUTES; every search is audited (event `cadre.lookup_id_number`).
+ID_LOOKUP_MAX = 30
+ID_LOOKUP_WINDOW_MINUTES = 10
+ID_QUERY = re.compile(r"^\d{6,17}[\dXx]?$")
+
+
+def mask_id_number(value: str | None) -> str:
+    """`469099************`: the region code, the rest hidden (see ID_MASK_KEEP)."""
+    if not value:
+        return ""
+    return value[:ID_MASK_KEEP] + "*" * max(len(value) - ID_MASK_KEEP, 0)
+
+
+def mask_ids_in_text(text: str) -> str:
+    """Every 15- to 18-digit run in `text` (a 身份证号, whole or most of it) masked like
+    `mask_id_number`."""
+    return _ID_IN_TEXT.sub(lambda m: m.group(1) + "*" * (len(m.group(0)) - ID_MASK_KEEP), text)
+
+
+def mask_payload(value: object, *, hide_records: bool = False) -> object:
+    """A copy of an audit payload fit for a role without `cadres.view_sensitive`: every 身份证号
+    masked (the `id_number` fields and any number written in text) and, with `hide_records` (the
+    events about family members), every value of the record (`before`, `after`, `fields`) hidden."""
+    if isinstance(value, dict):
+        masked: dict[object, object] = {}
+        for key, item in value.items():
+            if hide_records and key in ("before", "after", "fields") and isinstance(item, dict):
+                masked[key] = {field: HIDDEN for field in item}
+            elif key == "id_number" and isinstance(item, str) and item and item != HIDDEN:
+                masked[key] = mask_id_number(item)
+            else:
+                masked[key] = mask_payload(item, hide_records=hide_records)
+        return masked
+    if isinstance(value, list | tuple):
+        return [mask_payload(item, hide_records=hide_records) for item in value]
+    if isinstance(value, str):
+        return mask_ids_in_text(value)
+    return value
+
+
+def is_id_number_query(query: str) -> bool:
+    """A search text that is a 身份证号 or its first digits (6 to 18 characters)."""
+    return bool(ID_QUERY.match(query.strip()))
+
+
+def id_lookup_allowed(used: int, limit: int) -> bool:
+    """`used` searches by 身份证号 in the window, this one included, are within `limit`."""
+    return used <= limit
+
+
+def id_lookup_refused_message(limit: int, minutes: int) -> str:
+    return f"按身份证号查询过于频繁：每 {minutes} 分钟最多 {limit} 次，请稍后再试"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Reads of the registry. Every query starts from `cadres_in_scope`."""
+"""Reads of the registry. Pages start from the user's scope (`cadres_in_scope`,
+`get_cadre_for_user`); the reads other apps need are in `__all__`, and those that do not take a
+user say why (the caller scoped the ids, or checks scope itself)."""
 
 from __future__ import annotations
 
@@ -6,23 +8,61 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
-from ganbu.audit.models import AuditEvent
 from ganbu.audit.selectors import events_for_object
+from ganbu.cadres import rules
+from ganbu.cadres.events import EVENTS
 from ganbu.cadres.models import Appointment, Cadre, CadreStatus, StatePeriod
 from ganbu.core.dates import years_before
 from ganbu.core.db import prefix_range
+from ganbu.core.jobs import jobs_of_kind
+from ganbu.core.models import Job
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
-from ganbu.org.scoping import get_in_scope_or_404, scope_path, units_in_subtree
+from ganbu.org.scoping import (
+    filter_by_scope,
+    filter_in_subtree,
+    get_in_scope_or_404,
+    scope_path,
+    units_in_subtree,
+)
 from ganbu.org.selectors import group_codes
 
-ID_LIKE = re.compile(r"^\d{6,17}[\dXx]?$")
+if TYPE_CHECKING:
+    from ganbu.audit.models import AuditEvent
+
+__all__ = [
+    "ORDERINGS",
+    "CadreFilters",
+    "Tenure",
+    "active_cadres_in_scope",
+    "active_cadres_in_units",
+    "cadre_by_id_number",
+    "cadre_for_account_or_in_scope",
+    "cadre_list",
+    "cadre_of_account",
+    "cadres_by_ids",
+    "cadres_in_scope",
+    "cadres_under_unit",
+    "get_cadre_for_user",
+    "mask_id_number",
+    "sees_sensitive",
+    "state_periods_built",
+    "state_periods_on",
+    "tenures",
+    "visible_id_number",
+    "visible_payload",
+]
+
+IMPORT_JOB = "cadres.import"  # the kind of the registry's import jobs (core.Job)
+
+ID_LIKE = rules.ID_QUERY
 LETTERS = re.compile(r"^[A-Za-z]+$")
 
 
@@ -121,6 +161,36 @@ def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) 
     return qs.order_by(*ORDERINGS.get(filters.order, ORDERINGS["stroke"]))
 
 
+def cadre_record(*, cadre: Cadre, model: type[Model], pk: int) -> Model:
+    """One sub-record (education, appointment …) of a cadre the caller already fetched in scope;
+    404 when it does not exist or belongs to someone else."""
+    try:
+        return model._default_manager.get(pk=pk, cadre=cadre)
+    except model.DoesNotExist as exc:  # type: ignore[attr-defined]
+        raise Http404("记录不存在") from exc
+
+
+def cadres_under_unit(unit: Unit) -> QuerySet[Cadre]:
+    """Active cadres of a unit subtree in stroke order, with the records the 任免审批表 and LRMX
+    need (commands, which act as the system on the subtree they are given)."""
+    return (
+        filter_in_subtree(Cadre.objects.filter(status=CadreStatus.ACTIVE), unit)
+        .select_related("unit")
+        .prefetch_related("appointments", "educations", "assessments", "family", "rewards")
+        .order_by("stroke_key", "id")
+    )
+
+
+def import_jobs(user: User) -> QuerySet[Job]:
+    """The registry import jobs of the user's scope, newest first (the import page's history)."""
+    return filter_by_scope(jobs_of_kind(IMPORT_JOB), user, "scope_path")
+
+
+def import_job_for_user(user: User, pk: int) -> Job:
+    """One registry import job, 404 when missing or out of scope."""
+    return get_in_scope_or_404(jobs_of_kind(IMPORT_JOB), user, "scope_path", pk=pk)
+
+
 def paginate(qs: QuerySet[Cadre], page_number: str | None, per_page: int) -> Page[Cadre]:
     """Paginate over ids first, then load the rows of one page: the offset scan reads only the index
     (status, stroke_key[, id]) instead of whole rows, which keeps deep pages fast."""
@@ -148,19 +218,63 @@ LIST_COLUMNS = (
 
 
 def cadre_history(*, user: User, cadre: Cadre) -> QuerySet[AuditEvent]:
+    """The audit events of one cadre the user may see (through `audit.selectors`). Their payloads
+    hold the values before and after each change: pages show them through `history_rows`."""
     return events_for_object(prefix=scope_path(user), object_type="cadres.cadre", object_id=str(cadre.pk))
 
 
+# --- what a role sees ---------------------------------------------------------------------------
+# One predicate decides: 身份证号 (whole) and family members are for roles with
+# `cadres.view_sensitive` (组织部, 乡镇, 部门); everyone else sees the number masked and no family
+# member, on every page, in the history, in exports and in search (home/tests/test_masking_walk.py
+# walks every role × every page that shows a cadre).
+
+
+def sees_sensitive(user: User) -> bool:
+    return has_capability(user, "cadres.view_sensitive")
+
+
 def mask_id_number(value: str | None) -> str:
-    if not value:
-        return ""
-    return value[:6] + "********" + value[-4:]
+    return rules.mask_id_number(value)
 
 
 def visible_id_number(user: User, cadre: Cadre) -> str:
-    if has_capability(user, "cadres.view_sensitive"):
+    if sees_sensitive(user):
         return cadre.id_number or ""
-    return mask_id_number(cadre.id_number)
+    return rules.mask_id_number(cadre.id_number)
+
+
+def visible_payload(user: User, action: str, payload: Any) -> Any:
+    """An audit payload as `user` may see it: whole for roles with `cadres.view_sensitive`;
+    otherwise every 身份证号 masked and, for events about family members (`cadre.family.*`), every
+    value of the record hidden."""
+    if sees_sensitive(user):
+        return payload
+    return rules.mask_payload(payload, hide_records=action.startswith("cadre.family."))
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One line of the 修改记录 page: the event with its payload as the reader may see it."""
+
+    created_at: Any
+    actor_label: str
+    action: str
+    label: str
+    payload: Any
+
+
+def history_rows(user: User, events: Iterable[AuditEvent]) -> list[HistoryRow]:
+    return [
+        HistoryRow(
+            created_at=e.created_at,
+            actor_label=e.actor_label,
+            action=e.action,
+            label=EVENTS.get(e.action, e.action),
+            payload=visible_payload(user, e.action, e.payload),
+        )
+        for e in events
+    ]
 
 
 def cadre_detail_context(*, user: User, cadre: Cadre) -> dict[str, Any]:
@@ -171,8 +285,10 @@ def cadre_detail_context(*, user: User, cadre: Cadre) -> dict[str, Any]:
         "rewards": list(cadre.rewards.all()),
         "assessments": list(cadre.assessments.all()),
         "family": list(cadre.family.all()),
+        # scored special evaluations written by other modules (e.g. 驻村考核), read-only here
+        "evaluations": list(cadre.evaluations.order_by("-year", "kind")),
         "id_number": visible_id_number(user, cadre),
-        "can_see_sensitive": has_capability(user, "cadres.view_sensitive"),
+        "can_see_sensitive": sees_sensitive(user),
     }
 
 

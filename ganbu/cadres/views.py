@@ -1,24 +1,23 @@
 """Registry pages: list/search, detail with history, edit forms for every section, Excel import
-with progress, exports (Excel, 任免审批表 Word, LRMX)."""
+with progress, exports (Excel, 任免审批表 Word, LRMX). Exports are built by `cadres.documents` and
+leave through `core.office.audited_attachment` (the audit event and a download never cached)."""
 
 from __future__ import annotations
 
-import hashlib
 from datetime import date
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db import models, transaction
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.audit.services import record_event
-from ganbu.cadres import selectors, services
+from ganbu.cadres import documents, imports, rules, selectors, services
 from ganbu.cadres.forms import (
     RECORD_FORMS,
     AppointmentFormOptions,
@@ -28,17 +27,21 @@ from ganbu.cadres.forms import (
     ImportForm,
 )
 from ganbu.cadres.models import Cadre
-from ganbu.core.downloads import DOCX, XLSX, attachment
+from ganbu.core.downloads import attachment
 from ganbu.core.forms import add_errors
-from ganbu.core.jobs import job_create, run_in_background, stale_jobs_fail
+from ganbu.core.jobs import run_in_background, stale_jobs_fail
 from ganbu.core.models import Job, JobStatus
+from ganbu.core.office import DOCX, XLSX, audited_attachment
+from ganbu.core.spreadsheet import error_report_xlsx
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import User
 from ganbu.org.permissions import has_capability
-from ganbu.org.scoping import filter_by_scope, get_in_scope_or_404
 from ganbu.org.selectors import all_code_names
 
 PAGE_SIZE = 50
+# The 任免审批表 and LRMX are the national forms: they carry the family members and (LRMX) the whole
+# 身份证号, which a form cannot leave out, so a role that may not see them gets no form at all.
+NATIONAL_FORMS_FORBIDDEN = "任免审批表和 LRMX 含家庭成员和身份证号，您的角色不能导出"
 
 
 def _code_names() -> dict[str, dict[str, str]]:
@@ -48,16 +51,34 @@ def _code_names() -> dict[str, dict[str, str]]:
 # --- list, search, export ---------------------------------------------------------------------
 
 
+def _searched(request: HttpRequest, user: User, form: CadreFilterForm) -> tuple[QuerySet[Cadre], bool]:
+    """(the filtered list, refused). A search by 身份证号 (whole or its first digits) is for roles
+    that may see the numbers, audited and limited per user (`services.id_number_lookup_record`);
+    refused, the reason is shown and the list is empty."""
+    filters = form.filters()
+    qs = selectors.cadre_list(user=user, filters=filters)
+    if not rules.is_id_number_query(filters.q):
+        return qs, False
+    try:
+        matched = selectors.sees_sensitive(user) and qs.exists()
+        services.id_number_lookup_record(actor=user, query=filters.q, matched=matched)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        if not selectors.sees_sensitive(user):  # the search box does not echo the number back
+            form.data = form.data.copy()
+            form.data["q"] = rules.mask_id_number(filters.q)
+        return qs.none(), True
+    return qs, False
+
+
 @requires("cadres.view", kind="list", model=Cadre)
 @require_GET
 def cadre_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     form = CadreFilterForm(request.GET or None, user=user)
-    filters = form.filters()
-    qs = (
-        selectors.cadre_list(user=user, filters=filters)
-        .select_related("unit")
-        .only(*[c for c in selectors.LIST_COLUMNS if "__" not in c], "unit__name", "unit_id")
+    searched, _ = _searched(request, user, form)
+    qs = searched.select_related("unit").only(
+        *[c for c in selectors.LIST_COLUMNS if "__" not in c], "unit__name", "unit_id"
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -78,44 +99,53 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
 @requires("cadres.export", kind="export", model=Cadre)
 @require_GET
 def cadre_export(request: HttpRequest) -> HttpResponse:
-    from ganbu.cadres.excel import export_cadres
-
     user = request_user(request)
     form = CadreFilterForm(request.GET or None, user=user)
-    qs = selectors.cadre_list(user=user, filters=form.filters()).order_by("stroke_key", "id")
-    content = export_cadres(qs)
-    with transaction.atomic():
-        record_event(
-            actor=user,
-            action="cadre.export",
-            unit_path=user.scope_unit.path if user.scope_unit else "",
-            payload={"filters": request.GET.dict(), "format": "xlsx"},
-        )
-    return attachment(content, f"干部名册_{timezone.localdate():%Y%m%d}.xlsx", XLSX)
+    qs, refused = _searched(request, user, form)
+    if refused:
+        return redirect(f"{reverse('cadres:list')}?{request.GET.urlencode()}")
+    return audited_attachment(
+        documents.export_cadres(
+            qs.order_by("stroke_key", "id"), reveal_id_numbers=selectors.sees_sensitive(user)
+        ),
+        documents.registry_name(timezone.localdate()),
+        XLSX,
+        actor=user,
+        action="cadre.export",
+        unit_path=_scope_path(user),
+        payload={"filters": request.GET.dict(), "format": "xlsx"},
+    )
+
+
+def _scope_path(user: User) -> str:
+    return user.scope_unit.path if user.scope_unit else ""
 
 
 @requires("cadres.export", kind="export", model=Cadre)
 @require_GET
 def cadre_forms_zip(request: HttpRequest) -> HttpResponse:
     """任免审批表 for every cadre of the filtered list (at most 500), as a zip."""
-    from ganbu.cadres.appointment_form import appointment_forms_zip
-
     user = request_user(request)
+    if not selectors.sees_sensitive(user):
+        raise PermissionDenied(NATIONAL_FORMS_FORBIDDEN)
     form = CadreFilterForm(request.GET or None, user=user)
-    qs = selectors.cadre_list(user=user, filters=form.filters())
+    qs, refused = _searched(request, user, form)
+    if refused:
+        return redirect(f"{reverse('cadres:list')}?{request.GET.urlencode()}")
     cadres = list(qs[:501])
     if len(cadres) > 500:
         messages.error(request, "一次最多批量生成 500 份任免审批表，请缩小筛选范围")
         return redirect(f"{reverse('cadres:list')}?{request.GET.urlencode()}")
-    content = appointment_forms_zip(cadres, as_of=timezone.localdate())
-    with transaction.atomic():
-        record_event(
-            actor=user,
-            action="cadre.export",
-            unit_path=user.scope_unit.path if user.scope_unit else "",
-            payload={"filters": request.GET.dict(), "format": "appointment_form_zip", "count": len(cadres)},
-        )
-    return attachment(content, f"任免审批表_{timezone.localdate():%Y%m%d}.zip", "application/zip")
+    today = timezone.localdate()
+    return audited_attachment(
+        documents.appointment_forms_zip(cadres, as_of=today),
+        documents.forms_zip_name(today),
+        "application/zip",
+        actor=user,
+        action="cadre.export",
+        unit_path=_scope_path(user),
+        payload={"filters": request.GET.dict(), "format": "appointment_form_zip", "count": len(cadres)},
+    )
 
 
 # --- create / detail / edit -------------------------------------------------------------------
@@ -153,8 +183,6 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": has_capability(user, "cadres.edit"),
         "can_export": has_capability(user, "cadres.export"),
         "record_forms": RECORD_FORMS,
-        # scored special evaluations written by other modules (e.g. 驻村考核), read-only here
-        "evaluations": list(cadre.evaluations.order_by("-year", "kind")),
         **selectors.cadre_detail_context(user=user, cadre=cadre),
     }
     return render(request, "cadres/cadre_detail.html", context)
@@ -166,7 +194,8 @@ def cadre_history(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     cadre = selectors.get_cadre_for_user(user, pk)
     page = Paginator(selectors.cadre_history(user=user, cadre=cadre), 50).get_page(request.GET.get("page"))
-    return render(request, "cadres/cadre_history.html", {"cadre": cadre, "page": page})
+    rows = selectors.history_rows(user, page.object_list)  # payloads masked for the reader's role
+    return render(request, "cadres/cadre_history.html", {"cadre": cadre, "page": page, "rows": rows})
 
 
 @requires("cadres.edit", kind="action", model=Cadre)
@@ -199,12 +228,8 @@ def _record_kind(kind: str) -> tuple[str, type[Any]]:
     return RECORD_FORMS[kind]
 
 
-def _record_instance(cadre: Cadre, kind: str, rid: int) -> models.Model:
-    model = services.RECORD_KINDS[kind].model
-    try:
-        return model._default_manager.get(pk=rid, cadre=cadre)
-    except model.DoesNotExist as exc:  # type: ignore[attr-defined]
-        raise Http404("记录不存在") from exc
+def _record_instance(cadre: Cadre, kind: str, rid: int) -> Any:
+    return selectors.cadre_record(cadre=cadre, model=services.RECORD_KINDS[kind].model, pk=rid)
 
 
 @requires("cadres.edit", kind="action", model=Cadre)
@@ -299,14 +324,14 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("cadres.export", kind="detail", model=Cadre)
 @require_GET
 def appointment_form(request: HttpRequest, pk: int) -> HttpResponse:
-    from ganbu.cadres.appointment_form import build_appointment_form
-
     user = request_user(request)
     cadre = selectors.get_cadre_for_user(user, pk)
+    if not selectors.sees_sensitive(user):
+        raise PermissionDenied(NATIONAL_FORMS_FORBIDDEN)
     options = AppointmentFormOptions(request.GET or None)
     opts: dict[str, Any] = options.cleaned_data if options.is_valid() else {}
     as_of: date = opts.get("as_of") or timezone.localdate()
-    content = build_appointment_form(
+    content = documents.build_appointment_form(
         cadre,
         as_of=as_of,
         proposed_post=opts.get("proposed_post", ""),
@@ -314,34 +339,35 @@ def appointment_form(request: HttpRequest, pk: int) -> HttpResponse:
         reason=opts.get("reason", ""),
         filled_by=user.display_name or user.username,
     )
-    with transaction.atomic():
-        record_event(
-            actor=user,
-            action="cadre.export",
-            obj=cadre,
-            unit_path=cadre.unit.path,
-            payload={"format": "appointment_form"},
-        )
-    return attachment(content, f"{cadre.name}_任免审批表.docx", DOCX)
+    return audited_attachment(
+        content,
+        documents.appointment_form_name(cadre),
+        DOCX,
+        actor=user,
+        action="cadre.export",
+        obj=cadre,
+        unit_path=cadre.unit.path,
+        payload={"format": "appointment_form"},
+    )
 
 
 @requires("cadres.export", kind="detail", model=Cadre)
 @require_GET
 def lrmx_export(request: HttpRequest, pk: int) -> HttpResponse:
-    from ganbu.cadres.lrmx import cadre_to_lrmx
-
     user = request_user(request)
     cadre = selectors.get_cadre_for_user(user, pk)
-    content = cadre_to_lrmx(cadre, as_of=timezone.localdate())
-    with transaction.atomic():
-        record_event(
-            actor=user,
-            action="cadre.export",
-            obj=cadre,
-            unit_path=cadre.unit.path,
-            payload={"format": "lrmx"},
-        )
-    return attachment(content, f"{cadre.name}.lrmx", "application/xml")
+    if not selectors.sees_sensitive(user):
+        raise PermissionDenied(NATIONAL_FORMS_FORBIDDEN)
+    return audited_attachment(
+        documents.cadre_to_lrmx(cadre, as_of=timezone.localdate()),
+        documents.lrmx_name(cadre),
+        "application/xml",
+        actor=user,
+        action="cadre.export",
+        obj=cadre,
+        unit_path=cadre.unit.path,
+        payload={"format": "lrmx"},
+    )
 
 
 # --- Excel import -----------------------------------------------------------------------------
@@ -350,20 +376,7 @@ def lrmx_export(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("cadres.import", kind="page")
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    from ganbu.cadres.excel import import_template as build_template
-
-    return attachment(build_template(), "干部信息导入模板.xlsx", XLSX)
-
-
-IMPORT_JOB = "cadres.import"
-
-
-def _run_job(job_id: int, actor_id: int, dry_run: bool) -> None:
-    from ganbu.cadres.excel import run_import
-
-    job = Job.objects.get(pk=job_id)
-    actor = User.objects.get(pk=actor_id)
-    run_import(job, actor=actor, dry_run=dry_run)
+    return attachment(documents.import_template(), "干部信息导入模板.xlsx", XLSX)
 
 
 @requires("cadres.import", kind="list", model=Job)
@@ -373,45 +386,22 @@ def import_page(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
-        content = upload.read()
-        if user.scope_unit is None:
-            raise PermissionDenied("账号没有数据范围")
-        with transaction.atomic():
-            job = job_create(
-                kind=IMPORT_JOB,
-                scope_path=user.scope_unit.path,
-                actor=user,
-                filename=upload.name,
-                content=content,
-                stored_name=f"{hashlib.sha256(content).hexdigest()[:16]}.xlsx",
-                params={"dry_run": form.cleaned_data["dry_run"]},
-            )
-            record_event(
-                actor=user,
-                action="cadre.import.upload",
-                obj=job,
-                unit_path=job.scope_path,
-                payload={"filename": job.filename, "dry_run": form.cleaned_data["dry_run"]},
-            )
-        run_in_background(_run_job, job.pk, user.pk, form.cleaned_data["dry_run"])
+        dry_run = form.cleaned_data["dry_run"]
+        job = imports.import_job_create(
+            content=upload.read(), filename=upload.name, dry_run=dry_run, actor=user
+        )
+        # the job and the actor themselves, not their ids: the thread needs no query to find them
+        run_in_background(imports.run_import, job, actor=user, dry_run=dry_run)
         return redirect("cadres:import_job", pk=job.pk)
-    stale_jobs_fail(kind=IMPORT_JOB)
-    jobs = filter_by_scope(
-        Job.objects.filter(kind=IMPORT_JOB).select_related("created_by"), user, "scope_path"
-    )[:20]
+    stale_jobs_fail(kind=selectors.IMPORT_JOB)
+    jobs = selectors.import_jobs(user)[:20]
     return render(request, "cadres/import.html", {"form": form, "jobs": jobs})
-
-
-def _get_job(user: User, pk: int) -> Job:
-    return get_in_scope_or_404(
-        Job.objects.filter(kind=IMPORT_JOB).select_related("created_by"), user, "scope_path", pk=pk
-    )
 
 
 @requires("cadres.import", kind="detail", model=Job)
 @require_GET
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
-    job = _get_job(request_user(request), pk)
+    job = selectors.import_job_for_user(request_user(request), pk)
     template = (
         "cadres/_import_progress.html" if request.headers.get("HX-Request") else "cadres/import_job.html"
     )
@@ -430,7 +420,5 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("cadres.import", kind="detail", model=Job)
 @require_GET
 def import_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    from ganbu.core.spreadsheet import error_report_xlsx
-
-    job = _get_job(request_user(request), pk)
+    job = selectors.import_job_for_user(request_user(request), pk)
     return attachment(error_report_xlsx(job.errors), f"导入错误报告_{job.pk}.xlsx", XLSX)

@@ -24,6 +24,7 @@ from typing import Any
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import DEFAULT_DB_ALIAS, close_old_connections, connection, connections
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from ganbu.core.models import Job, JobStatus
@@ -213,3 +214,9 @@ def stale_jobs_fail(*, kind: str, now: Any = None) -> int:
     return Job.objects.filter(
         kind=kind, status__in=[JobStatus.PENDING, JobStatus.RUNNING], updated_at__lt=now - STALE_AFTER
     ).update(status=JobStatus.CRASHED, message="任务中断（服务曾重启），请重新提交", finished_at=now)
+
+
+def jobs_of_kind(kind: str) -> QuerySet[Job]:
+    """Jobs of one kind, newest first (the caller restricts them to the reader's scope with
+    `org.scoping.filter_by_scope(..., "scope_path")`)."""
+    return Job.objects.filter(kind=kind).select_related("created_by")

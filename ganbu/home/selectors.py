@@ -1,4 +1,5 @@
-"""Dashboard figures, all within the user's scope."""
+"""Dashboard figures, all within the user's scope: units, teams and posts through `org.selectors`,
+cadres through `cadres.selectors` (never their tables directly)."""
 
 from __future__ import annotations
 
@@ -6,10 +7,10 @@ from typing import Any
 
 from django.db.models import Count, Q, Sum
 
-from ganbu.cadres.models import Cadre, CadreStatus
-from ganbu.org.models import Post, Team, UnitKind, User
-from ganbu.org.scoping import filter_by_scope, units_in_scope
-from ganbu.org.selectors import county_root
+from ganbu.cadres.selectors import active_cadres_in_scope
+from ganbu.org.models import UnitKind, User
+from ganbu.org.scoping import units_in_scope
+from ganbu.org.selectors import county_root, posts_in_scope, teams_in_scope
 
 
 def dashboard_figures(*, user: User) -> dict[str, Any]:
@@ -19,7 +20,7 @@ def dashboard_figures(*, user: User) -> dict[str, Any]:
         departments=Count("id", filter=Q(kind=UnitKind.DEPARTMENT)),
         households=Sum("households"),
     )
-    cadres = filter_by_scope(Cadre.objects.filter(status=CadreStatus.ACTIVE), user).aggregate(
+    cadres = active_cadres_in_scope(user).aggregate(
         total=Count("id"),
         leaders=Count("id", filter=Q(is_leader=True)),
         women=Count("id", filter=Q(gender="2")),
@@ -32,8 +33,8 @@ def dashboard_figures(*, user: User) -> dict[str, Any]:
         "cadres": cadres["total"],
         "leaders": cadres["leaders"],
         "women": cadres["women"],
-        "teams": filter_by_scope(Team.objects.all(), user).count(),
-        "posts": filter_by_scope(Post.objects.all(), user).aggregate(n=Sum("quota"))["n"] or 0,
+        "teams": teams_in_scope(user).count(),
+        "posts": posts_in_scope(user).aggregate(n=Sum("quota"))["n"] or 0,
     }
 
 
@@ -52,11 +53,7 @@ def cadres_by_child_unit(*, user: User) -> list[dict[str, Any]]:
         return []
     depth_prefix = len(root.path)
     counts: dict[str, int] = {}
-    rows = (
-        filter_by_scope(Cadre.objects.filter(status=CadreStatus.ACTIVE), user)
-        .values("unit__path")
-        .annotate(n=Count("id"))
-    )
+    rows = active_cadres_in_scope(user).values("unit__path").annotate(n=Count("id"))
     for row in rows:
         path: str = row["unit__path"]
         rest = path[depth_prefix:]

@@ -1,5 +1,6 @@
 """Django admin for code tables and accounts (county administrators only). Every save and delete
-writes an audit event, like the services do."""
+writes an audit event, like the services do (`admin.add`, `admin.change`, `admin.delete` in
+`events.py`; the event names the object, so the 记实 page tells a code-table edit from an account's)."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ class AuditedAdminMixin:
             super().save_model(request, obj, form, change)  # type: ignore[misc]
             record_event(
                 actor=request.user,
-                action=f"admin.{'change' if change else 'add'}",
+                action="admin.change" if change else "admin.add",
                 obj=obj,
                 payload={"changed": form.changed_data},
             )

@@ -53,7 +53,12 @@ def filter_by_scope(queryset: QuerySet[M], user: User, unit_field: str = "unit")
     `unit_field` is "" when the queryset is of Unit itself, or the name of a stored unit path
     (ending in "path") for rows that keep the path instead of a foreign key (jobs, audit events).
     """
-    prefix = scope_path(user)
+    return filter_by_prefix(queryset, scope_path(user), unit_field)
+
+
+def filter_by_prefix(queryset: QuerySet[M], prefix: str | None, unit_field: str = "unit") -> QuerySet[M]:
+    """`filter_by_scope` for a scope already computed (`scope_path(user)`; None = everything), for
+    a view that needs the scope for more than one thing and asks for it once."""
     if prefix is None:
         return queryset
     return queryset.filter(prefix_range(_path_lookup(unit_field), prefix))
@@ -61,6 +66,11 @@ def filter_by_scope(queryset: QuerySet[M], user: User, unit_field: str = "unit")
 
 def units_in_scope(user: User) -> QuerySet[Unit]:
     return filter_by_scope(Unit.objects.all(), user, unit_field="")
+
+
+def units_under(prefix: str | None) -> QuerySet[Unit]:
+    """The units of a scope already computed (`scope_path(user)`; None = every unit)."""
+    return filter_by_prefix(Unit.objects.all(), prefix, unit_field="")
 
 
 def get_in_scope_or_404(queryset: QuerySet[M], user: User, unit_field: str = "unit", **lookup: object) -> M:

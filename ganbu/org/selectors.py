@@ -1,4 +1,6 @@
-"""Reads for units, teams, posts and code tables."""
+"""Reads for units, teams, posts, code tables, accounts and the holiday calendar: the API other
+apps use (`__all__`). Scoped reads start from the user (`org.scoping`); the others are lookups by
+code, path or id for commands, imports and the analysis SQL."""
 
 from __future__ import annotations
 
@@ -8,7 +10,42 @@ from django.db.models import Count, QuerySet
 
 from ganbu.core.calendar import WorkCalendar
 from ganbu.org.models import CalendarDay, CodeItem, Post, Team, Unit, User
-from ganbu.org.scoping import filter_by_scope, units_in_scope
+from ganbu.org.scoping import filter_by_scope, filter_in_subtree, get_in_scope_or_404, units_in_scope
+
+__all__ = [
+    "active_code_choices",
+    "all_code_names",
+    "calendar_day_by_pk",
+    "calendar_days",
+    "code_choices",
+    "code_exists",
+    "code_groups",
+    "code_map",
+    "code_name",
+    "codes_in_groups",
+    "county_root",
+    "get_unit_for_user",
+    "group_codes",
+    "is_only_root",
+    "lock_unit",
+    "posts_in_scope",
+    "teams_in_scope",
+    "teams_in_subtree",
+    "unit_by_code",
+    "unit_by_path",
+    "unit_children",
+    "unit_list",
+    "unit_names",
+    "unit_posts",
+    "unit_teams",
+    "units_by_path",
+    "units_by_pk",
+    "units_exist",
+    "user_by_username",
+    "users_by_usernames",
+    "users_with_role",
+    "work_calendar",
+]
 
 
 def unit_list(*, user: User, kind: str | None = None, parent: Unit | None = None) -> QuerySet[Unit]:
@@ -18,6 +55,11 @@ def unit_list(*, user: User, kind: str | None = None, parent: Unit | None = None
     if parent is not None:
         qs = qs.filter(parent=parent)
     return qs.order_by("path")
+
+
+def get_unit_for_user(user: User, pk: int) -> Unit:
+    """One unit (with its parent), 404 when missing or out of the user's scope."""
+    return get_in_scope_or_404(Unit.objects.select_related("parent"), user, unit_field="", pk=pk)
 
 
 def county_root() -> Unit | None:
@@ -45,6 +87,19 @@ def unit_teams(*, user: User, unit: Unit) -> QuerySet[Team]:
 
 def unit_posts(*, user: User, unit: Unit) -> QuerySet[Post]:
     return filter_by_scope(Post.objects.filter(unit=unit), user).select_related("team")
+
+
+def teams_in_scope(user: User) -> QuerySet[Team]:
+    return filter_by_scope(Team.objects.all(), user)
+
+
+def posts_in_scope(user: User) -> QuerySet[Post]:
+    return filter_by_scope(Post.objects.all(), user)
+
+
+def teams_in_subtree(unit: Unit) -> QuerySet[Team]:
+    """The teams of every unit in `unit`'s subtree, whoever asks (callers check scope)."""
+    return filter_in_subtree(Team.objects.all(), unit)
 
 
 def code_map(table_key: str) -> dict[str, str]:
@@ -103,6 +158,10 @@ def work_calendar() -> WorkCalendar:
     Monday–Friday (with a warning) for years neither knows. One small query; build it once per
     request or command and pass it on."""
     return WorkCalendar(overrides=dict(CalendarDay.objects.values_list("day", "is_workday")))
+
+
+def calendar_day_by_pk(pk: int) -> CalendarDay | None:
+    return CalendarDay.objects.filter(pk=pk).first()
 
 
 def calendar_days(*, year: int) -> list[CalendarDay]:

@@ -1,4 +1,6 @@
-"""Writes for units, teams, posts, code tables and accounts. Each writes an audit event."""
+"""Writes for units, teams, posts, code tables, accounts and the holiday calendar. Each validates,
+writes in one transaction and records an audit event (`events.py`); errors carry the codes of
+`errors.py`."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from ganbu.audit.services import record_event
+from ganbu.org import errors
 from ganbu.org.models import CalendarDay, CodeItem, Post, Role, Team, Unit, UnitKind, User
+from ganbu.org.selectors import code_exists
 
 ALLOWED_PARENT_KINDS: dict[str, set[str | None]] = {
     UnitKind.COUNTY: {None},
@@ -37,17 +41,17 @@ def unit_create(
     actor: User | None,
 ) -> Unit:
     if "/" in code:
-        raise ValidationError({"code": "单位代码不能包含 /"}, code="unit_code_invalid")
+        raise ValidationError({"code": "单位代码不能包含 /"}, code=errors.UNIT_CODE_INVALID)
     parent_kind = parent.kind if parent else None
     if parent_kind not in ALLOWED_PARENT_KINDS.get(kind, set()):
         raise ValidationError(
             {
                 "parent": f"{UnitKind(kind).label}不能设在{UnitKind(parent_kind).label if parent_kind else '顶层'}之下"
             },
-            code="unit_parent_invalid",
+            code=errors.UNIT_PARENT_INVALID,
         )
     if households is not None and kind not in (UnitKind.VILLAGE, UnitKind.COMMUNITY):
-        raise ValidationError({"households": "只有村/社区可以填写户数"}, code="unit_households_invalid")
+        raise ValidationError({"households": "只有村/社区可以填写户数"}, code=errors.UNIT_HOUSEHOLDS_INVALID)
     unit = Unit(
         code=code,
         name=name,
@@ -83,7 +87,7 @@ def unit_update(
 ) -> Unit:
     """Code, kind and parent are fixed once created (the path depends on them)."""
     if households is not None and not unit.is_village:
-        raise ValidationError({"households": "只有村/社区可以填写户数"}, code="unit_households_invalid")
+        raise ValidationError({"households": "只有村/社区可以填写户数"}, code=errors.UNIT_HOUSEHOLDS_INVALID)
     before = {"name": unit.name, "category": unit.category, "households": unit.households}
     unit.name, unit.category, unit.households, unit.sort_order = name, category, households, sort_order
     with transaction.atomic():
@@ -123,9 +127,9 @@ def post_create(
     actor: User | None,
 ) -> Post:
     if team is not None and team.unit_id != unit.pk:
-        raise ValidationError({"team": "职位所属班子必须属于同一单位"}, code="post_team_unit_mismatch")
-    if not CodeItem.objects.filter(table__key="leadership_level", code=level).exists():
-        raise ValidationError({"level": f"职务层次代码 {level} 不在代码表中"}, code="post_level_invalid")
+        raise ValidationError({"team": "职位所属班子必须属于同一单位"}, code=errors.POST_TEAM_UNIT_MISMATCH)
+    if not code_exists("leadership_level", level, active_only=False):
+        raise ValidationError({"level": f"职务层次代码 {level} 不在代码表中"}, code=errors.POST_LEVEL_INVALID)
     post = Post(
         unit=unit,
         team=team,
@@ -160,9 +164,11 @@ def user_create(
 ) -> tuple[User, str]:
     """Create an account; returns (user, password). A random password is generated if none is given."""
     if role not in Role.values:
-        raise ValidationError({"role": f"未知角色 {role}"}, code="user_role_invalid")
+        raise ValidationError({"role": f"未知角色 {role}"}, code=errors.USER_ROLE_INVALID)
     if not is_superuser and scope_unit is None:
-        raise ValidationError({"scope_unit": "非管理员账号必须指定数据范围单位"}, code="user_scope_missing")
+        raise ValidationError(
+            {"scope_unit": "非管理员账号必须指定数据范围单位"}, code=errors.USER_SCOPE_MISSING
+        )
     password = password or secrets.token_urlsafe(12)
     user = User(
         username=username,
@@ -218,7 +224,7 @@ def calendar_day_set(*, day: date, is_workday: bool, note: str, actor: User | No
     """Enter or change one day of the official schedule (a holiday, or a make-up working day)."""
     note = note.strip()
     if len(note) > 50:
-        raise ValidationError({"note": "说明不能超过50字"}, code="calendar_note_too_long")
+        raise ValidationError({"note": "说明不能超过50字"}, code=errors.CALENDAR_NOTE_TOO_LONG)
     with transaction.atomic():
         entry = CalendarDay.objects.select_for_update().filter(day=day).first()
         before = None if entry is None else {"is_workday": entry.is_workday, "note": entry.note}

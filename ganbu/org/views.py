@@ -4,8 +4,8 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -17,29 +17,35 @@ from ganbu.org.access import request_user, requires
 from ganbu.org.forms import CalendarDayForm, CalendarYearForm, UnitEditForm
 from ganbu.org.models import CalendarDay, Unit, User
 from ganbu.org.permissions import has_capability
-from ganbu.org.scoping import get_in_scope_or_404, units_in_scope
+from ganbu.org.scoping import scope_path, units_under
 
 
 def _get_unit(user: User, pk: int) -> Unit:
-    return get_in_scope_or_404(Unit.objects.select_related("parent"), user, unit_field="", pk=pk)
+    return selectors.get_unit_for_user(user, pk)
 
 
 @requires("org.view", kind="list", model=Unit)
 @require_GET
 def unit_list(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request_user(request)
+    prefix = scope_path(user)  # asked once: the list and the calendar link both depend on it
     units = list(
-        units_in_scope(user)
+        units_under(prefix)
         .order_by("path")
         .only("id", "name", "kind", "code", "category", "depth", "households", "path")
     )
-    return render(request, "org/unit_list.html", {"units": units})
+    context = {
+        "units": units,
+        # what `requires("org.manage", county_wide=True)` on the calendar page lets through
+        "can_manage_calendar": prefix is None and has_capability(user, "org.manage"),
+    }
+    return render(request, "org/unit_list.html", context)
 
 
 @requires("org.view", kind="detail", model=Unit)
 @require_GET
 def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request_user(request)
     unit = _get_unit(user, pk)
     context = {
         "unit": unit,
@@ -55,7 +61,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("org.manage", kind="action", model=Unit)
 @require_http_methods(["GET", "POST"])
 def unit_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = request_user(request)
     unit = _get_unit(user, pk)
     initial = {
         "name": unit.name,
@@ -115,7 +121,9 @@ def calendar(request: HttpRequest) -> HttpResponse:
 @requires("org.manage", kind="action", model=CalendarDay, county_wide=True)
 @require_POST
 def calendar_day_delete(request: HttpRequest, pk: int) -> HttpResponse:
-    entry = get_object_or_404(CalendarDay, pk=pk)
+    entry = selectors.calendar_day_by_pk(pk)
+    if entry is None:
+        raise Http404("该日期的安排不存在")
     year = entry.day.year
     services.calendar_day_delete(entry=entry, actor=request_user(request))
     messages.success(request, "已删除")

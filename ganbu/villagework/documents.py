@@ -1,121 +1,54 @@
-"""The 驻村蹲点工作记录表 of one cadre for a period, as Word and Excel.
+"""Exports of 驻村工作: a selector's result turned into bytes in the house style of `core.office`.
+Views return them with `core.office.audited_attachment`; text goes in through
+`core.spreadsheet.text_cells`, so it is never written as a formula.
 
-Layout: the heading 驻村蹲点工作记录表; the cadre's name, unit and post, village(s) and the period;
-one row per work log (日期, 工作类型, 走访农户, 工作内容, 群众诉求及办理情况); requests registered
-without a log listed under the table; a summary line 走访 N 户次,覆盖 X/Y 户,诉求 N 件,已办结 M 件
-(numbers as defined in villagework.selectors.stats, over the cadre's villages the reader may see).
+- The 驻村蹲点工作记录表 of one cadre for a period (`selectors.records.work_record`), as Word and
+  Excel: the heading; name, unit and post, village(s) and the period; one row per work log (序号,
+  日期, 工作类型, 走访农户, 工作内容, 群众诉求及办理情况); requests registered without a log under the
+  table; the summary line.
+- The rotation list (轮岗提醒, `selectors.villages.rotation_due` / `rotation_upcoming`) as Excel.
 """
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from ganbu.analytics.documents import BORDER, CENTER, HEADER_FILL, TABLE_FONT, TEXT_FONT, TITLE_FONT
-from ganbu.cadres.models import Cadre
+from ganbu.core.office import (
+    TABLE_FONT,
+    TEXT_FONT,
+    docx_bytes,
+    heading,
+    new_document,
+    set_fonts,
+    table_cell,
+    xlsx_styles,
+)
+from ganbu.core.spreadsheet import DATE_FORMAT, text_cells, xlsx_bytes
+from ganbu.villagework.selectors.records import TITLE, WorkRecord
+from ganbu.villagework.selectors.villages import Stay
 
-# the house style of the county's documents (fonts, table borders, header fill)
-from ganbu.core.office import set_fonts
-from ganbu.org.models import Unit, User
-from ganbu.villagework.models import VillagerRequest
-from ganbu.villagework.selectors.stats import Numbers, cadre_logs, cadre_total
+__all__ = [
+    "HEADERS",
+    "TITLE",
+    "record_docx",
+    "record_filename",
+    "record_xlsx",
+    "rotation_filename",
+    "rotation_xlsx",
+]
 
-TITLE = "驻村蹲点工作记录表"
 HEADERS = ("序号", "日期", "工作类型", "走访农户", "工作内容", "群众诉求及办理情况")
-WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-@dataclass(frozen=True)
-class RecordRow:
-    day: date
-    kind: str
-    households: str
-    content: str
-    requests: str
-
-
-@dataclass(frozen=True)
-class WorkRecord:
-    cadre: Cadre
-    unit_post: str
-    villages: list[Unit]
-    start: date
-    end: date
-    rows: list[RecordRow]
-    other_requests: list[str]  # requests registered without a log
-    totals: Numbers
-
-    @property
-    def village_label(self) -> str:
-        return "、".join(f"{v.parent.name if v.parent else ''}{v.name}" for v in self.villages) or "（无）"
-
-    @property
-    def period_label(self) -> str:
-        return f"{_day(self.start)}至{_day(self.end)}"
-
-    @property
-    def summary(self) -> str:
-        t = self.totals
-        return (
-            f"合计：工作记录 {t.logs} 条，走访 {t.visits} 户次，覆盖 {t.households_visited}/{t.households} 户"
-            f"（覆盖率 {t.coverage}%），群众诉求 {t.requests_raised} 件，已办结 {t.requests_resolved} 件。"
-        )
-
-
-def _day(day: date) -> str:
-    return f"{day.year}年{day.month}月{day.day}日"
-
-
-def request_text(request: VillagerRequest) -> str:
-    text = f"{request.get_category_display()}：{request.description}（{request.get_status_display()}"
-    if request.resolution:
-        text += f"；{request.resolution}"
-    return text + "）"
-
-
-def work_record(
-    *, user: User, cadre: Cadre, villages: list[Unit], start: date, end: date, today: date | None = None
-) -> WorkRecord:
-    """Gather the record of `cadre` in `villages` (already restricted to the user's scope)."""
-    village_ids = {v.pk for v in villages}
-    rows = []
-    for log in cadre_logs(user, cadre, start=start, end=end):
-        if log.village_id not in village_ids:
-            continue
-        rows.append(
-            RecordRow(
-                day=log.logged_on,
-                kind=log.get_kind_display(),
-                households="、".join(v.household.head_name for v in log.visits.all()),
-                content=log.content,
-                requests="；".join(request_text(r) for r in log.requests.all()),
-            )
-        )
-    other = [
-        f"{r.raised_on:%Y-%m-%d} {r.village.name}{f' {r.household.head_name}' if r.household else ''} "
-        + request_text(r)
-        for r in VillagerRequest.objects.filter(
-            cadre=cadre, village_id__in=village_ids, raised_on__range=(start, end), source_log__isnull=True
-        )
-        .select_related("village", "household")
-        .order_by("raised_on", "id")
-    ]
-    _, totals = cadre_total(cadre=cadre, villages=villages, start=start, end=end, today=today)
-    unit_post = "".join(part for part in (cadre.unit.name, cadre.current_title) if part)
-    if cadre.current_title.startswith(cadre.unit.name):
-        unit_post = cadre.current_title
-    return WorkRecord(cadre, unit_post, villages, start, end, rows, other, totals)
+WORD_WIDTHS_CM = (1.2, 2.4, 2.2, 4.5, 8.5, 7.3)
+EXCEL_WIDTHS = (6, 12, 10, 24, 50, 44)
+CELL_PT = 10.5
 
 
 def record_filename(record: WorkRecord, extension: str) -> str:
@@ -123,16 +56,8 @@ def record_filename(record: WorkRecord, extension: str) -> str:
 
 
 # --------------------------------------------------------------------------------------------------
-# Word
+# 驻村蹲点工作记录表: Word
 # --------------------------------------------------------------------------------------------------
-
-
-def _cell(cell: Any, text: str, *, bold: bool = False, center: bool = False) -> None:
-    cell.text = ""
-    paragraph = cell.paragraphs[0]
-    if center:
-        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_fonts(paragraph.add_run(text), TABLE_FONT, 10.5, bold=bold)
 
 
 def _line(document: Any, text: str, *, size: float = 12, font: str = TEXT_FONT) -> None:
@@ -142,92 +67,138 @@ def _line(document: Any, text: str, *, size: float = 12, font: str = TEXT_FONT) 
 
 
 def record_docx(record: WorkRecord) -> bytes:
-    document = Document()
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Cm(29.7), Cm(21)
-    for side in ("left_margin", "right_margin"):
-        setattr(section, side, Cm(1.8))
-    section.top_margin, section.bottom_margin = Cm(2.0), Cm(1.8)
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    set_fonts(heading.add_run(TITLE), TITLE_FONT, 20)
+    """A4 landscape, the title in 方正小标宋, the table in 宋体 (core.office)."""
+    document = new_document(landscape=True, title=f"{record.cadre.name}{TITLE}")
+    heading(document, TITLE)
     _line(document, f"姓名：{record.cadre.name}    单位及职务：{record.unit_post}")
     _line(document, f"驻村（社区）：{record.village_label}    记录期间：{record.period_label}")
     grid = document.add_table(rows=1, cols=len(HEADERS))
     grid.style = "Table Grid"
     grid.alignment = WD_TABLE_ALIGNMENT.CENTER
     for column, text in enumerate(HEADERS):
-        _cell(grid.cell(0, column), text, bold=True, center=True)
+        table_cell(grid.cell(0, column), text, bold=True, size=CELL_PT)
     for index, row in enumerate(record.rows, start=1):
         cells = grid.add_row().cells
         values = (str(index), f"{row.day:%Y-%m-%d}", row.kind, row.households, row.content, row.requests)
         for column, text in enumerate(values):
-            _cell(cells[column], text, center=column < 3)
-    widths = (Cm(1.2), Cm(2.4), Cm(2.2), Cm(4.5), Cm(8.5), Cm(7.3))
+            table_cell(cells[column], text, center=column < 3, size=CELL_PT)
     for grid_row in grid.rows:
-        for column, width in enumerate(widths):
-            grid_row.cells[column].width = width
+        for column, width in enumerate(WORD_WIDTHS_CM):
+            grid_row.cells[column].width = Cm(width)
     if not record.rows:
-        _line(document, "（本期间无工作记录）", size=10.5, font=TABLE_FONT)
+        _line(document, "（本期间无工作记录）", size=CELL_PT, font=TABLE_FONT)
     if record.other_requests:
-        _line(document, "直接登记的群众诉求：", size=12)
+        _line(document, "直接登记的群众诉求：")
         for text in record.other_requests:
-            _line(document, text, size=10.5, font=TABLE_FONT)
+            _line(document, text, size=CELL_PT, font=TABLE_FONT)
     _line(document, record.summary)
-    document.core_properties.title = f"{record.cadre.name}{TITLE}"
-    out = io.BytesIO()
-    document.save(out)
-    return out.getvalue()
+    return docx_bytes(document)
 
 
 # --------------------------------------------------------------------------------------------------
-# Excel
+# 驻村蹲点工作记录表: Excel
 # --------------------------------------------------------------------------------------------------
+
+
+def _merged_line(ws: Any, text: str, width: int, *, font: Font | None = None) -> None:
+    ws.append(text_cells(ws, [text]))
+    row = ws.max_row
+    if font is not None:
+        ws.cell(row=row, column=1).font = font
+    ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=width)
 
 
 def record_xlsx(record: WorkRecord) -> bytes:
+    style = xlsx_styles()
+    wrap = Alignment(wrap_text=True, vertical="top")
     wb = Workbook()
     ws = wb.active
     assert ws is not None
     ws.title = TITLE
     width = len(HEADERS)
-    ws.cell(row=1, column=1, value=TITLE).font = Font(bold=True, size=16)
-    ws.cell(row=1, column=1).alignment = CENTER
-    ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=width)
-    ws.cell(row=2, column=1, value=f"姓名：{record.cadre.name}    单位及职务：{record.unit_post}")
-    ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=width)
-    ws.cell(row=3, column=1, value=f"驻村（社区）：{record.village_label}    记录期间：{record.period_label}")
-    ws.merge_cells(start_row=3, start_column=1, end_row=3, end_column=width)
-    for column, text in enumerate(HEADERS, start=1):
-        cell = ws.cell(row=4, column=column, value=text)
-        cell.font = Font(bold=True)
-        cell.fill = HEADER_FILL
-        cell.border = BORDER
-        cell.alignment = CENTER
-    r = 5
+    _merged_line(ws, TITLE, width, font=Font(bold=True, size=16))
+    ws.cell(row=1, column=1).alignment = style["center"]
+    _merged_line(ws, f"姓名：{record.cadre.name}    单位及职务：{record.unit_post}", width)
+    _merged_line(ws, f"驻村（社区）：{record.village_label}    记录期间：{record.period_label}", width)
+    ws.append(text_cells(ws, HEADERS))
+    for cell in ws[ws.max_row]:
+        cell.font, cell.fill = style["bold"], style["header_fill"]
+        cell.border, cell.alignment = style["border"], style["center"]
     for index, row in enumerate(record.rows, start=1):
-        values: tuple[Any, ...] = (index, row.day, row.kind, row.households, row.content, row.requests)
-        for column, value in enumerate(values, start=1):
-            cell = ws.cell(row=r, column=column, value=value)
-            cell.border = BORDER
-            cell.alignment = CENTER if column <= 3 else WRAP
+        ws.append(text_cells(ws, [index, row.day, row.kind, row.households, row.content, row.requests]))
+        for column, cell in enumerate(ws[ws.max_row], start=1):
+            cell.border = style["border"]
+            cell.alignment = style["center"] if column <= 3 else wrap
             if column == 2:
-                cell.number_format = "yyyy-mm-dd"
-        r += 1
-    r += 1
+                cell.number_format = DATE_FORMAT
+    ws.append([])
     if record.other_requests:
-        ws.cell(row=r, column=1, value="直接登记的群众诉求：").font = Font(bold=True)
-        r += 1
+        ws.append(text_cells(ws, ["直接登记的群众诉求："]))
+        ws.cell(row=ws.max_row, column=1).font = style["bold"]
         for text in record.other_requests:
-            ws.cell(row=r, column=1, value=text)
-            ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
-            r += 1
-    ws.cell(row=r, column=1, value=record.summary).font = Font(bold=True)
-    ws.merge_cells(start_row=r, start_column=1, end_row=r, end_column=width)
-    for column, w in enumerate((6, 12, 10, 24, 50, 44), start=1):
+            _merged_line(ws, text, width)
+    _merged_line(ws, record.summary, width, font=style["bold"])
+    for column, w in enumerate(EXCEL_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(column)].width = w
     ws.freeze_panes = "A5"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return xlsx_bytes(wb)
+
+
+# --------------------------------------------------------------------------------------------------
+# 轮岗提醒
+# --------------------------------------------------------------------------------------------------
+
+ROTATION_HEADERS = (
+    "状态",
+    "乡镇",
+    "村（社区）",
+    "干部",
+    "驻村身份",
+    "连续驻村起始",
+    "已驻村（年）",
+    "满期日期",
+)
+ROTATION_WIDTHS = (12, 14, 16, 10, 14, 14, 12, 12)
+
+
+def rotation_filename(on: date) -> str:
+    return f"驻村轮岗提醒_{on:%Y%m%d}.xlsx"
+
+
+def rotation_xlsx(*, on: date, years: int, due: Sequence[Stay], upcoming: Sequence[Stay]) -> bytes:
+    """The stays due on `on` and those due within a year: title row, header row, one row per stay."""
+    style = xlsx_styles()
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "轮岗提醒"
+    ws.append(text_cells(ws, [f"驻村干部轮岗提醒名单（截至 {on:%Y-%m-%d}，同一村连续驻村满 {years} 年）"]))
+    ws["A1"].font = style["bold"]
+    ws.append(text_cells(ws, ROTATION_HEADERS))
+    for cell in ws[2]:
+        cell.font, cell.fill, cell.border = style["bold"], style["header_fill"], style["border"]
+    for label, stays in (("已满期", due), ("一年内满期", upcoming)):
+        for stay in stays:
+            ws.append(
+                text_cells(
+                    ws,
+                    [
+                        label,
+                        stay.township.name if stay.township else "",
+                        stay.village.name,
+                        stay.cadre.name,
+                        stay.role_label,
+                        stay.since,
+                        stay.years,
+                        stay.due_on,
+                    ],
+                )
+            )
+            row = ws[ws.max_row]
+            for cell in row:
+                cell.border = style["border"]
+            for cell in (row[5], row[7]):
+                cell.number_format = DATE_FORMAT
+    for letter, width in zip("ABCDEFGH", ROTATION_WIDTHS, strict=True):
+        ws.column_dimensions[letter].width = width
+    return xlsx_bytes(wb)

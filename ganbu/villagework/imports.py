@@ -44,6 +44,7 @@ from ganbu.core.spreadsheet import (
 )
 from ganbu.core.spreadsheet import template_xlsx as spreadsheet_template
 from ganbu.org.models import Unit, User
+from ganbu.villagework import events
 from ganbu.villagework.models import Household, HouseholdCategory
 from ganbu.villagework.services.households import (
     HOUSEHOLD_FIELDS,
@@ -72,7 +73,6 @@ HELP_SHEET = "填写说明"
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_ROWS = 5000
 MAX_ERRORS = 1000
-HEADER_SEARCH_ROWS = 10
 
 
 @dataclass
@@ -234,7 +234,7 @@ def import_households(
                 Household.objects.bulk_update(changed, [*sorted(fields), "updated_at"], batch_size=500)
             record_event(
                 actor=actor,
-                action="villagework.household.import",
+                action=events.HOUSEHOLD_IMPORT,
                 obj=village,
                 unit_path=village.path,
                 payload={

@@ -8,68 +8,48 @@ sees rows whose village is in their subtree; a 驻村干部 additionally only th
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
 from ganbu.cadres.models import Cadre
+from ganbu.core.conf import SettingsRow
 from ganbu.core.models import TimeStampedModel
+from ganbu.core.numbers import to_decimal
+from ganbu.core.workflow import Transitions
 from ganbu.org.models import Unit
+from ganbu.villagework import rules
 
 # --------------------------------------------------------------------------------------------------
-# Settings (one row; defaults from seed 000 and DESIGN.md; edited by the county)
+# Settings (one row; defaults from seed 000 and DESIGN.md, named in rules.py; edited by the county)
 # --------------------------------------------------------------------------------------------------
 
-DEFAULT_RATER_GROUPS = [
-    {"name": "村民代表", "weight": 40},
-    {"name": "乡镇干部", "weight": 30},
-    {"name": "乡镇领导", "weight": 30},
-]
-DEFAULT_BUNDLED_ITEMS = [
-    {"name": "村级创业承诺", "weight": 25},
-    {"name": "村务财务党务公开", "weight": 25},
-    {"name": "社会治安综合治理", "weight": 25},
-    {"name": "村级组织建设", "weight": 25},
-]
-# share of the final 100-point score taken by each part
-DEFAULT_PART_WEIGHTS = {"ballot": 50, "bundled": 30, "work": 20}
-# lowest score for each suggested grade (ZB18 code), highest first; below the last → 不称职 (4)
-DEFAULT_GRADE_THRESHOLDS = [{"grade": "1", "min": 90}, {"grade": "2", "min": 75}, {"grade": "3", "min": 60}]
 
-
-def _rater_groups() -> list[dict[str, object]]:
-    return [dict(g) for g in DEFAULT_RATER_GROUPS]
-
-
-def _bundled_items() -> list[dict[str, object]]:
-    return [dict(i) for i in DEFAULT_BUNDLED_ITEMS]
-
-
-def _part_weights() -> dict[str, int]:
-    return dict(DEFAULT_PART_WEIGHTS)
-
-
-def _grade_thresholds() -> list[dict[str, object]]:
-    return [dict(t) for t in DEFAULT_GRADE_THRESHOLDS]
-
-
-class VillageWorkSettings(TimeStampedModel):
-    """The county's rules for 驻村 work. A single row (pk=1), created on first read."""
+class VillageWorkSettings(SettingsRow):
+    """The county's rules for 驻村 work. One row, read with `VillageWorkSettings.current()` (the
+    defaults while none was saved; never written on read), changed only by
+    `services.settings.settings_update`."""
 
     edit_window_days = models.PositiveSmallIntegerField(
-        "本人可修改天数", default=7, help_text="工作记录在记录日期后多少天内本人可修改；之后须经乡镇修改"
+        "本人可修改天数",
+        default=rules.EDIT_WINDOW_DAYS,
+        help_text="工作记录在记录日期后多少天内本人可修改；之后须经乡镇修改",
     )
     weekly_visit_quota = models.PositiveSmallIntegerField(
-        "每周走访户数要求", default=5, help_text="驻村干部每周应走访的农户户次"
+        "每周走访户数要求", default=rules.WEEKLY_VISIT_QUOTA, help_text="驻村干部每周应走访的农户户次"
     )
-    rotation_years = models.PositiveSmallIntegerField("轮岗提醒年限", default=3)
-    request_due_days = models.PositiveSmallIntegerField("诉求默认办理期限（天）", default=15)
-    photo_max_kb = models.PositiveIntegerField("照片大小上限（KB）", default=2048)
-    photos_per_log = models.PositiveSmallIntegerField("每条记录照片数上限", default=6)
-    rater_groups = models.JSONField("评议层面及权重", default=_rater_groups)
-    bundled_items = models.JSONField("捆绑考核项目及权重", default=_bundled_items)
-    part_weights = models.JSONField("综合得分构成", default=_part_weights)
-    grade_thresholds = models.JSONField("建议等次分数线", default=_grade_thresholds)
+    rotation_years = models.PositiveSmallIntegerField("轮岗提醒年限", default=rules.ROTATION_YEARS)
+    request_due_days = models.PositiveSmallIntegerField(
+        "诉求默认办理期限（天）", default=rules.REQUEST_DUE_DAYS
+    )
+    photo_max_kb = models.PositiveIntegerField("照片大小上限（KB）", default=rules.PHOTO_MAX_KB)
+    photos_per_log = models.PositiveSmallIntegerField("每条记录照片数上限", default=rules.PHOTOS_PER_LOG)
+    rater_groups = models.JSONField("评议层面及权重", default=rules.rater_groups)
+    bundled_items = models.JSONField("捆绑考核项目及权重", default=rules.bundled_items)
+    part_weights = models.JSONField("综合得分构成", default=rules.part_weights)
+    grade_thresholds = models.JSONField("建议等次分数线", default=rules.grade_thresholds)
 
     class Meta:
         verbose_name = "驻村工作设置"
@@ -306,6 +286,22 @@ OPEN_REQUEST_STATUSES = (RequestStatus.ACCEPTED, RequestStatus.IN_PROGRESS, Requ
 
 
 class VillagerRequest(TimeStampedModel):
+    """A villager's request, followed until it is resolved. Its status moves only through
+    `core.workflow.transition` along `TRANSITIONS` (services.requests.request_transition); who may
+    make each move is `selectors.rights.REQUEST_MOVERS`. 已办结 is final: a new problem is a new
+    request."""
+
+    TRANSITIONS: ClassVar[Transitions] = {
+        RequestStatus.ACCEPTED: {
+            RequestStatus.IN_PROGRESS: None,
+            RequestStatus.RESOLVED: None,
+            RequestStatus.ESCALATED: None,
+        },
+        RequestStatus.IN_PROGRESS: {RequestStatus.RESOLVED: None, RequestStatus.ESCALATED: None},
+        RequestStatus.ESCALATED: {RequestStatus.RESOLVED: None},
+        RequestStatus.RESOLVED: {},
+    }
+
     village = models.ForeignKey(Unit, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="+")
     household = models.ForeignKey(
         Household,
@@ -372,10 +368,28 @@ class EvaluationStatus(models.TextChoices):
     FINAL = "final", "已确定"
 
 
+def _ballots_needed(evaluation: Evaluation) -> str | None:
+    """Scoring straight from 准备中 (no session created) only when the ballot part weighs nothing."""
+    weight = to_decimal(evaluation.part_weights.get("ballot", 0)) or 0
+    return "尚未创建评议投票，不能计分" if weight > 0 else None
+
+
 class Evaluation(TimeStampedModel):
     """A township's annual evaluation of its stationed cadres. The rules in force (rater groups,
     bundled items, part weights, grade thresholds) are copied from the settings when it is opened,
-    so later edits to the settings do not change a past evaluation."""
+    so later edits to the settings do not change a past evaluation.
+
+    The status moves only through `core.workflow.transition` along `TRANSITIONS`: creating the
+    ballot sessions (准备中 → 评议中, and again while 评议中 for entries still without one),
+    computing (→ 已计分, also again after scoring or finalizing), finalizing (已计分 → 已确定, and
+    again to rewrite the records)."""
+
+    TRANSITIONS: ClassVar[Transitions] = {
+        EvaluationStatus.DRAFT: {EvaluationStatus.VOTING: None, EvaluationStatus.SCORED: _ballots_needed},
+        EvaluationStatus.VOTING: {EvaluationStatus.VOTING: None, EvaluationStatus.SCORED: None},
+        EvaluationStatus.SCORED: {EvaluationStatus.SCORED: None, EvaluationStatus.FINAL: None},
+        EvaluationStatus.FINAL: {EvaluationStatus.SCORED: None, EvaluationStatus.FINAL: None},
+    }
 
     township = models.ForeignKey(Unit, verbose_name="乡镇", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年度")

@@ -3,12 +3,15 @@
 A stationed cadre's score has three parts, each on a 0–100 scale, combined with the part weights
 copied into the evaluation from the settings (default 评议 50 + 捆绑考核 30 + 工作实绩 20):
 
-1. **评议 (ballot)**, from the anonymous 述职评议 of the ballot engine (民主测评 options). Each option
-   is worth `OPTION_POINTS` (优秀 100, 称职 80, 基本称职 60, 不称职 0). A rater group's score is
-   Σ points × share of the group's valid ballots; the ballot score is Σ weight × group score / Σ
-   weight over the groups that returned valid ballots (a group with none is left out, so it neither
-   helps nor hurts). The same weighting gives the 不称职 share; ≥ 30 % raises 「不胜任现职预警」
-   (DESIGN.md, seed 004; the ballot engine's `rules.UNFIT_THRESHOLD`).
+1. **评议 (ballot)**, from the anonymous 述职评议 of the ballot engine (民主测评 options), consumed as
+   the engine computes it and never recomputed: the ballot score = Σ `OPTION_POINTS`[option] ×
+   the engine's weighted share of the option (`SubjectResult.shares`: Σ group weight × share of
+   the group's valid ballots / Σ weight over the groups that returned valid ballots, exact
+   fractions). Option points: 优秀 100, 称职 80, 基本称职 60, 不称职 0. The weighted mean is linear,
+   so this equals the weighted mean of the group scores. A group's own score (Σ points × its
+   shares) is shown only for the groups the engine shows (`SubjectResult.group_shares`); the
+   不称职 share is the engine's weighted share and 「不胜任现职预警」 is the engine's flag (its
+   threshold in force).
 2. **捆绑考核 (bundled)**, the township's scores (0–100) for the village's key work items:
    Σ item weight × item score / Σ item weights. Every item must be scored.
 3. **工作实绩 (work)**, from the year's work numbers (selectors.stats.Numbers), with the sub-weights
@@ -19,9 +22,9 @@ copied into the evaluation from the settings (default 评议 50 + 捆绑考核 3
 Total = Σ part weight × part score / 100, computed from the part scores as rounded and shown, so the
 explanation on the page ("评议 86.40 × 50% + …") adds up exactly. Suggested grade (ZB18 code): the
 first threshold (highest first) the total reaches — ≥ 优秀 min → "1", ≥ 称职 min → "2", ≥ 基本称职
-min → "3", otherwise "4" (不称职). A 不胜任现职预警 caps the suggestion at 基本称职 ("3"): a cadre a
-third of the raters judged unfit is not suggested as 优秀 or 称职 whatever the other parts say; the
-township may still decide otherwise, with a stated reason.
+min → "3", otherwise "4" (不称职). A 不胜任现职预警 caps the suggestion at 基本称职 ("3",
+`rules.UNFIT_CAP_GRADE`): a cadre the raters flagged as unfit is not suggested as 优秀 or 称职
+whatever the other parts say; the township may still decide otherwise, with a stated reason.
 
 All arithmetic is exact (Fraction / Decimal); every score is rounded half up to two decimals.
 """
@@ -36,24 +39,42 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from ganbu.ballots.rules import UNFIT, UNFIT_THRESHOLD
 from ganbu.core.numbers import q2, to_decimal
+from ganbu.villagework.errors import BUNDLED_SCORES_INVALID
+from ganbu.villagework.rules import OPTION_POINTS, PARTS, UNFIT_CAP_GRADE, UNFIT_OPTION, WORK_WEIGHTS
 
-# points per 民主测评 option (the ballot engine's RATING_OPTIONS)
-OPTION_POINTS: dict[str, int] = {"优秀": 100, "称职": 80, "基本称职": 60, "不称职": 0}
-# sub-weights of the work part (percent, sum 100)
-WORK_WEIGHTS: dict[str, int] = {"coverage": 50, "quota": 30, "resolution": 20}
+__all__ = [
+    "GRADE_LABELS",
+    "OPTION_POINTS",
+    "PARTS",
+    "PART_LABELS",
+    "UNFIT_FLAG",
+    "WORK_LABELS",
+    "WORK_WEIGHTS",
+    "BallotPart",
+    "Combination",
+    "WorkPart",
+    "ballot_part",
+    "bundled_score",
+    "clean_bundled_scores",
+    "combine",
+    "points",
+    "q2",
+    "suggest_grade",
+    "to_decimal",
+    "to_fraction",
+    "work_part",
+]
+
 WORK_LABELS: dict[str, str] = {
     "coverage": "走访覆盖率",
     "quota": "每周走访达标率",
     "resolution": "诉求办结率",
 }
-PARTS = ("ballot", "bundled", "work")
 PART_LABELS: dict[str, str] = {"ballot": "评议", "bundled": "捆绑", "work": "实绩"}
 # ZB18 考核结果 codes used by the suggestion
 GRADE_LABELS: dict[str, str] = {"1": "优秀", "2": "称职", "3": "基本称职", "4": "不称职"}
 LOWEST_GRADE = "4"
-UNFIT_CAP_GRADE = "3"
 UNFIT_FLAG = "不胜任现职预警"
 
 HUNDRED = Decimal(100)
@@ -72,52 +93,40 @@ def to_fraction(value: Any) -> Fraction:
 # --------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class GroupVotes:
-    """One rater group's answers about one cadre: the share of each option among the group's valid
-    ballots (exact fractions), or None when the group returned no valid ballot."""
-
-    name: str
-    weight: Fraction
-    shares: Mapping[str, Fraction] | None
-
-    @classmethod
-    def from_counts(cls, name: str, weight: Any, counts: Mapping[str, int]) -> GroupVotes:
-        """From the number of ballots per option (each valid ballot marks exactly one option)."""
-        valid = sum(counts.values())
-        shares = {o: Fraction(n, valid) for o, n in counts.items()} if valid else None
-        return cls(name=name, weight=to_fraction(weight), shares=shares)
+Shares = Mapping[str, Fraction | None]
 
 
 @dataclass(frozen=True)
 class BallotPart:
     score: Decimal | None  # None: no group returned a valid ballot
-    group_scores: dict[str, Decimal | None]
-    unfit_share: Decimal | None  # percent, weighted like the score
-    unfit_warning: bool
+    group_scores: dict[str, Decimal | None]  # the groups the engine shows; None: no valid ballot
+    unfit_share: Decimal | None  # percent: the engine's weighted 不称职 share
+    unfit_warning: bool  # the engine's 不胜任现职 warning
 
 
-def group_score(shares: Mapping[str, Fraction]) -> Fraction:
-    """Σ option points × share (0–100). Options without points (not 民主测评) count 0."""
-    return sum((OPTION_POINTS.get(o, 0) * s for o, s in shares.items()), Fraction(0))
+def points(shares: Shares) -> Fraction | None:
+    """Σ option points × share (0–100); None when there is no share (no valid ballot). Options
+    without points (not 民主测评) count 0."""
+    if not shares or any(s is None for s in shares.values()):
+        return None
+    return sum((OPTION_POINTS.get(o, 0) * s for o, s in shares.items() if s is not None), Fraction(0))
 
 
-def ballot_part(groups: Sequence[GroupVotes]) -> BallotPart:
-    """Weighted mean of the group scores over groups that returned valid ballots and have a weight."""
-    counted = [g for g in groups if g.shares is not None and g.weight > 0]
-    weights = sum((g.weight for g in counted), Fraction(0))
-    group_scores = {g.name: q2(group_score(g.shares)) if g.shares is not None else None for g in groups}
-    if not weights:
+def ballot_part(*, shares: Shares, group_shares: Mapping[str, Shares], unfit_warning: bool) -> BallotPart:
+    """The ballot part from the engine's result for one subject: its weighted shares per option,
+    the shares of each group it shows, and its 不胜任现职 warning."""
+    group_scores = {name: _rounded(points(group)) for name, group in group_shares.items()}
+    score = points(shares)
+    if score is None:
         return BallotPart(score=None, group_scores=group_scores, unfit_share=None, unfit_warning=False)
-    score = sum((g.weight * group_score(g.shares) for g in counted if g.shares), Fraction(0)) / weights
-    unfit = sum((g.weight * g.shares.get(UNFIT, Fraction(0)) for g in counted if g.shares), Fraction(0))
-    unfit /= weights
+    unfit = shares.get(UNFIT_OPTION) or Fraction(0)
     return BallotPart(
-        score=q2(score),
-        group_scores=group_scores,
-        unfit_share=q2(unfit * 100),
-        unfit_warning=unfit >= UNFIT_THRESHOLD,
+        score=q2(score), group_scores=group_scores, unfit_share=q2(unfit * 100), unfit_warning=unfit_warning
     )
+
+
+def _rounded(value: Fraction | None) -> Decimal | None:
+    return None if value is None else q2(value)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -148,7 +157,7 @@ def clean_bundled_scores(items: Sequence[Mapping[str, Any]], scores: Mapping[str
     if unknown:
         errors.append(f"「{'、'.join(unknown)}」不是本次考核的捆绑考核项目")
     if errors:
-        raise ValidationError(errors, code="bundled_scores_invalid")
+        raise ValidationError(errors, code=BUNDLED_SCORES_INVALID)
     return cleaned
 
 

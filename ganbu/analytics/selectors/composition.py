@@ -19,6 +19,7 @@ from ganbu.analytics.selectors.state import (
     EducationMode,
     Population,
     StateOptions,
+    age_at_most,
     case_map,
     population_where,
     state_source,
@@ -26,15 +27,13 @@ from ganbu.analytics.selectors.state import (
 )
 from ganbu.cadres.models import Cadre, Education
 from ganbu.cadres.rules import EDUCATION_RANK
-from ganbu.core.dates import years_before
-from ganbu.core.db import prefix_range
 from ganbu.core.numbers import format_tenths, percent_tenths
-from ganbu.org.models import CodeItem, Team, Unit
-from ganbu.org.selectors import group_codes
+from ganbu.org.models import Unit
+from ganbu.org.selectors import codes_in_groups, group_codes, teams_in_subtree
 
 
 def _education_ranks(*groups: str) -> list[int]:
-    codes = CodeItem.objects.filter(table__key="education", group__in=groups).values_list("code", flat=True)
+    codes = codes_in_groups("education", groups)
     return sorted({EDUCATION_RANK[c] for c in codes if c in EDUCATION_RANK})
 
 
@@ -56,8 +55,7 @@ def metric_predicate(
         return edu.wrap("(", ")") + in_list("", _education_ranks("研究生"))
     if metric == Metric.AGE_AT_MOST:
         assert age is not None
-        # age <= N  ⇔  born after the latest birth date of someone N + 1 years old
-        return Sql(f"{alias}.birth_date > %s", (years_before(as_of, age + 1),))
+        return age_at_most(f"{alias}.birth_date", age, as_of)
     raise ValueError(f"unknown metric {metric}")
 
 
@@ -156,6 +154,15 @@ def active_rules(scope: str) -> list[CompositionRule]:
     return list(CompositionRule.objects.filter(is_active=True, scope=scope).order_by("sort_order", "id"))
 
 
+def all_rules() -> list[CompositionRule]:
+    """Every rule, active or not, for the rules page."""
+    return list(CompositionRule.objects.order_by("scope", "sort_order", "id"))
+
+
+def rule_by_pk(pk: int) -> CompositionRule | None:
+    return CompositionRule.objects.filter(pk=pk).first()
+
+
 def _team_counts(unit: Unit, as_of: date, today: date, rules: list[CompositionRule]) -> dict[int, list[int]]:
     """team_id → [members, count for rule 1, count for rule 2, …]: one grouped query over the
     members on `as_of` (team_members_sql) with their highest education on that date."""
@@ -210,11 +217,7 @@ def composition_check(*, unit: Unit, as_of: date, today: date) -> CompositionRep
     team_rules = active_rules(RuleScope.TEAM)
     population_rules = active_rules(RuleScope.POPULATION)
     counts = _team_counts(unit, as_of, today, team_rules)
-    teams = list(
-        Team.objects.filter(prefix_range("unit__path", unit.path))
-        .select_related("unit")
-        .order_by("unit__path", "sort_order", "id")
-    )
+    teams = list(teams_in_subtree(unit).select_related("unit").order_by("unit__path", "sort_order", "id"))
     failing: list[TeamResult] = []
     passing: list[TeamResult] = []
     empty: list[str] = []

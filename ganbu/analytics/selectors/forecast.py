@@ -5,7 +5,8 @@ leaders; and each one's statutory retirement date under the 2025 reform.
 
 Who: the leaders of the scope on the start date (a leadership appointment held that day). Their cap
 is the AgeCap of the level of their main post and their gender; levels without a cap are not
-forecast. A leader reaches the cap on the day they turn that age (rules.add_years).
+forecast. A leader reaches the cap on the day they turn that age: the age rule of
+`rules.born_by` / `rules.reaches_age_on`, in SQL `state.age_at_least`.
 
 Counting: per calendar year, those whose cap date falls in that year (from the start date for the
 first year); those already at or over the cap on the start date are 「已到龄」. The cumulative
@@ -20,12 +21,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from ganbu.analytics.models import AgeCap
+from ganbu.analytics.rules import has_reached_age, reaches_age_on
 from ganbu.analytics.selectors.sql import Sql, fetch_all, in_list, join
 from ganbu.analytics.selectors.state import (
     POPULATION_SUBJECTS,
     EducationMode,
     Population,
     StateOptions,
+    age_at_least,
     population_where,
     state_source,
 )
@@ -37,10 +40,10 @@ from ganbu.cadres.rules import (
     retirement_group,
     statutory_retirement,
 )
-from ganbu.core.dates import add_years, age_on, years_before
+from ganbu.core.dates import age_on
 from ganbu.core.numbers import format_hundredths, percent_hundredths
 from ganbu.org.models import Unit
-from ganbu.org.selectors import group_codes
+from ganbu.org.selectors import group_codes, unit_names
 
 OVERDUE = 0  # bucket of those already at or over the cap on the start date
 
@@ -97,10 +100,7 @@ class ForecastPerson:
     retirement: Retirement
     retirement_group: RetirementGroup
     age: int
-
-    @property
-    def overdue(self) -> bool:
-        return self.age >= self.cap
+    overdue: bool  # at or over the cap on the start date
 
 
 @dataclass(frozen=True)
@@ -145,10 +145,9 @@ def _cap_sql(caps: list[AgeCap]) -> Sql:
 def _reaching_by(caps: list[AgeCap], on: date) -> Sql:
     """Whether the row `s` has reached its cap on `on` (born on or before the cap's threshold)."""
     parts = [
-        Sql(
-            "(s.lo = %s AND s.gender = %s AND s.birth_date <= %s)",
-            (LEVEL_ORDER[c.level], c.gender, years_before(on, c.age)),
-        )
+        Sql("(s.lo = %s AND s.gender = %s AND ", (LEVEL_ORDER[c.level], c.gender))
+        + age_at_least("s.birth_date", c.age, on)
+        + ")"
         for c in caps
         if c.level in LEVEL_ORDER
     ]
@@ -174,7 +173,9 @@ def age_cap_forecast(*, unit: Unit, as_of: date, years: int, today: date) -> For
     cap = _cap_sql(caps)
     non_party = in_list("s.political_status", group_codes("political_status", "党外"))
     minority = in_list("s.ethnicity", group_codes("ethnicity", "少数民族"))
-    # bucket: 0 = already over the cap, else the year the cap is reached; NULL = beyond the horizon
+    # bucket: 0 = already over the cap, else the year the cap is reached (the year of
+    # rules.reaches_age_on: birth year + cap, since 29 February moves to 1 March of the same year);
+    # NULL = beyond the horizon
     bucket = (
         overdue.wrap("CASE WHEN ", f" THEN {OVERDUE} WHEN ")
         + reaching
@@ -237,7 +238,7 @@ def _people(
     cap_by = {(LEVEL_ORDER[c.level], c.gender): c for c in caps if c.level in LEVEL_ORDER}
     level_by_order = {v: k for k, v in LEVEL_ORDER.items() if k}
     rows = fetch_all(sql, parallel=parallel)
-    unit_names = dict(Unit.objects.filter(pk__in={r[9] for r in rows}).values_list("pk", "name"))
+    names = unit_names({r[9] for r in rows})
     people = []
     for cadre_id, name, title, lo, gender, born, political, ethnicity, category, unit_id in rows:
         if isinstance(born, str):  # SQLite returns dates of raw queries as text
@@ -248,7 +249,7 @@ def _people(
             ForecastPerson(
                 cadre_id=int(cadre_id),
                 name=name,
-                unit_name=unit_names.get(unit_id, ""),
+                unit_name=names.get(unit_id, ""),
                 title=title or "",
                 level=level_by_order.get(int(lo), ""),
                 gender=gender,
@@ -256,10 +257,11 @@ def _people(
                 political_status=political,
                 ethnicity=ethnicity,
                 cap=cap.age,
-                cap_date=add_years(born, cap.age),
+                cap_date=reaches_age_on(born, cap.age),
                 retirement=statutory_retirement(born, group),
                 retirement_group=group,
                 age=age_on(born, as_of),
+                overdue=has_reached_age(born, cap.age, as_of),
             )
         )
     people.sort(key=lambda p: (p.cap_date, p.name))

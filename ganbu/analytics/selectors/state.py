@@ -43,6 +43,7 @@ from ganbu.analytics.rules import (
     SECTION_GRADES,
     UNKNOWN_EDUCATION_RANK,
     Grade,
+    born_by,
 )
 from ganbu.analytics.selectors.sql import Sql, fetch_all, in_list, join, table
 from ganbu.cadres.models import Appointment, Cadre, CadreStatus, Education, EducationKind, RankRecord
@@ -50,6 +51,7 @@ from ganbu.cadres.rules import EDUCATION_RANK, LEVEL_ORDER
 from ganbu.cadres.selectors import state_periods_built, state_periods_on
 from ganbu.core.db import prefix_upper
 from ganbu.org.models import Post, Unit
+from ganbu.org.selectors import is_only_root
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +107,7 @@ def subtree_unit_ids(unit: Unit) -> Sql:
     """Ids of the units in `unit`'s subtree: a range on the materialized path (index-friendly on
     both backends; paths are codes and slashes, so the next prefix is the last character + 1).
     Empty for the root of the only tree: every unit is in it, and the filter would only cost time."""
-    if unit.parent_id is None and not Unit.objects.filter(parent__isnull=True).exclude(pk=unit.pk).exists():
+    if is_only_root(unit):
         return Sql("")
     return Sql(
         f"SELECT id FROM {table(Unit)} WHERE path >= %s AND path < %s", (unit.path, prefix_upper(unit.path))
@@ -143,6 +145,18 @@ def day_number(column: str) -> str:
     if connection.vendor == "postgresql":
         return f"({column} - DATE '1900-01-01')"
     return f"(CAST(julianday({column}) AS INTEGER) - 2415020)"
+
+
+def age_at_least(column: str, age: int, on: date) -> Sql:
+    """Predicate: the holder of the birth date in `column` is `age` or older on `on` (has reached an
+    age cap of `age`): the age rule of `rules.born_by`."""
+    return Sql(f"{column} <= %s", (born_by(age, on),))
+
+
+def age_at_most(column: str, age: int, on: date) -> Sql:
+    """Predicate: the holder of the birth date in `column` is `age` or younger on `on` (not yet
+    `age + 1`)."""
+    return Sql(f"{column} > %s", (born_by(age + 1, on),))
 
 
 # The main appointment is found with one GROUP BY: MIN over an integer key that sorts like

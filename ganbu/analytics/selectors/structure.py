@@ -23,12 +23,13 @@ from ganbu.analytics.selectors.state import (
     Population,
     StateOptions,
     StateSource,
+    age_at_least,
+    age_at_most,
     population_where,
     state_source,
 )
 from ganbu.cadres.rules import EDUCATION_RANK
 from ganbu.cadres.selectors import CadreFilters, cadre_list
-from ganbu.core.dates import years_before
 from ganbu.core.numbers import average_tenths, format_tenths, percent_tenths, percent_whole
 from ganbu.org.models import Unit, User
 from ganbu.org.selectors import code_groups
@@ -229,10 +230,10 @@ class DimensionSpec:
 
 def age_predicate(band: AgeBand, as_of: date, column: str = "s.birth_date") -> Sql:
     parts: list[Sql] = []
-    if band.min_age is not None:  # age >= min ⇔ born on or before T(min)
-        parts.append(Sql(f"{column} <= %s", (years_before(as_of, band.min_age),)))
-    if band.max_age is not None:  # age <= max ⇔ born after T(max + 1)
-        parts.append(Sql(f"{column} > %s", (years_before(as_of, band.max_age + 1),)))
+    if band.min_age is not None:
+        parts.append(age_at_least(column, band.min_age, as_of))
+    if band.max_age is not None:
+        parts.append(age_at_most(column, band.max_age, as_of))
     return join(" AND ", parts) if parts else Sql("1 = 1")
 
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db import transaction
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
 from ganbu.analytics import services
-from ganbu.audit.services import record_event
+from ganbu.core.office import XLSX, audited_attachment
 from ganbu.org.access import request_user
 from ganbu.org.models import Unit, User
-from ganbu.org.scoping import get_in_scope_or_404, units_in_scope
-from ganbu.org.selectors import county_root
+from ganbu.org.scoping import units_in_scope
+from ganbu.org.selectors import county_root, get_unit_for_user
 
 PAGES = {
     "structure": "analytics:structure",
@@ -25,7 +24,7 @@ PEOPLE_ON_PAGE = 500
 
 
 def scoped_unit(user: User, pk: int) -> Unit:
-    return get_in_scope_or_404(Unit.objects.all(), user, unit_field="", pk=pk)
+    return get_unit_for_user(user, pk)
 
 
 def home_unit(user: User) -> Unit | None:
@@ -67,12 +66,25 @@ def page_context(request: HttpRequest, unit: Unit, page: str, **extra: Any) -> d
     }
 
 
-def audit_export(user: User, unit: Unit, kind: str, request: HttpRequest, fmt: str) -> None:
-    with transaction.atomic():
-        record_event(
-            actor=user,
-            action="analytics.export",
-            obj=unit,
-            unit_path=unit.path,
-            payload={"report": kind, "format": fmt, "params": request.GET.dict()},
-        )
+def export_response(
+    request: HttpRequest,
+    unit: Unit,
+    *,
+    report: str,
+    fmt: str,
+    content: bytes,
+    filename: str,
+    content_type: str = XLSX,
+) -> HttpResponse:
+    """The download of an analysis export, audited (`core.office.audited_attachment`): which report,
+    in which format, with which query."""
+    return audited_attachment(
+        content,
+        filename,
+        content_type,
+        actor=request_user(request),
+        action="analytics.export",
+        obj=unit,
+        unit_path=unit.path,
+        payload={"report": report, "format": fmt, "params": request.GET.dict()},
+    )

@@ -43,7 +43,7 @@ from ganbu.analytics.selectors.structure import (
 from ganbu.analytics.views.common import (
     PAGES,
     PEOPLE_ON_PAGE,
-    audit_export,
+    export_response,
     home_unit,
     page_context,
     params_with_defaults,
@@ -52,7 +52,7 @@ from ganbu.analytics.views.common import (
     today_iso,
 )
 from ganbu.cadres.rules import RETIREMENT_GROUP_LABELS
-from ganbu.core.downloads import DOCX, XLSX, attachment
+from ganbu.core.office import DOCX, XLSX
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit, User
 from ganbu.org.selectors import all_code_names
@@ -157,12 +157,21 @@ def structure_export(request: HttpRequest, pk: int) -> HttpResponse:
     table = structure_table(query, today=timezone.localdate())
     fmt = request.GET.get("format", "xlsx")
     stem = f"{unit.name}_队伍结构_{table.as_of:%Y%m%d}"
-    audit_export(user, unit, "structure", request, fmt)
     if fmt == "docx":
-        return attachment(structure_docx([table]), f"{stem}.docx", DOCX)
-    if fmt == "json":
-        return attachment(structure_json(table), f"{stem}.json", "application/json")
-    return attachment(structure_xlsx(table), f"{stem}.xlsx", XLSX)
+        content, filename, content_type = structure_docx([table]), f"{stem}.docx", DOCX
+    elif fmt == "json":
+        content, filename, content_type = structure_json(table), f"{stem}.json", "application/json"
+    else:
+        content, filename, content_type = structure_xlsx(table), f"{stem}.xlsx", XLSX
+    return export_response(
+        request,
+        unit,
+        report="structure",
+        fmt=fmt,
+        content=content,
+        filename=filename,
+        content_type=content_type,
+    )
 
 
 # --- two dates compared -----------------------------------------------------------------------
@@ -226,12 +235,20 @@ def compare_export(request: HttpRequest, pk: int) -> HttpResponse:
     comparison = _comparison(request, user, unit, form)
     fmt = request.GET.get("format", "xlsx")
     stem = f"{unit.name}_队伍结构对比_{comparison.before.as_of:%Y%m%d}_{comparison.after.as_of:%Y%m%d}"
-    audit_export(user, unit, "compare", request, fmt)
     if fmt == "docx":
-        return attachment(
-            structure_docx([comparison.before, comparison.after], comparison=comparison), f"{stem}.docx", DOCX
-        )
-    return attachment(comparison_xlsx(comparison), f"{stem}.xlsx", XLSX)
+        content = structure_docx([comparison.before, comparison.after], comparison=comparison)
+        filename, content_type = f"{stem}.docx", DOCX
+    else:
+        content, filename, content_type = comparison_xlsx(comparison), f"{stem}.xlsx", XLSX
+    return export_response(
+        request,
+        unit,
+        report="compare",
+        fmt=fmt,
+        content=content,
+        filename=filename,
+        content_type=content_type,
+    )
 
 
 # --- composition check ------------------------------------------------------------------------
@@ -315,7 +332,11 @@ def forecast_export(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _invalid_export(request, "forecast", unit)
     result = _forecast(form, unit)
-    audit_export(user, unit, "forecast", request, "xlsx")
-    return attachment(
-        forecast_xlsx(result, all_code_names()), f"{unit.name}_到龄预测_{result.as_of:%Y%m%d}.xlsx", XLSX
+    return export_response(
+        request,
+        unit,
+        report="forecast",
+        fmt="xlsx",
+        content=forecast_xlsx(result, all_code_names()),
+        filename=f"{unit.name}_到龄预测_{result.as_of:%Y%m%d}.xlsx",
     )

@@ -1,7 +1,7 @@
 """On PostgreSQL, refuse UPDATE and DELETE on the audit table at the database level.
 
-TRUNCATE is left to the table owner (test database teardown needs it); verify_audit still catches a
-truncated chain through the head row.
+TRUNCATE (row triggers do not fire on it) is refused to every role but the owner by 0005; a truncated
+chain is caught against the anchors (verify_audit --anchors).
 """
 
 from django.db import migrations

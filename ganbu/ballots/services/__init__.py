@@ -3,25 +3,30 @@
 
 from ganbu.ballots.services.casting import ballot_cast, ballot_form
 from ganbu.ballots.services.issuing import codes_issue, member_code_claim, member_slots_create
-from ganbu.ballots.services.paper import paper_count_enter
-from ganbu.ballots.services.sessions import (
-    GroupSpec,
-    SubjectSpec,
+from ganbu.ballots.services.lifecycle import (
     session_close,
-    session_create,
-    session_create_from_spec,
     session_open,
     session_seal,
     session_set_present,
     session_test_end,
     session_test_start,
+    storage_scrub,
 )
+from ganbu.ballots.services.paper import paper_count_enter
+from ganbu.ballots.services.sessions import (
+    GroupSpec,
+    SubjectSpec,
+    session_create,
+    session_create_from_spec,
+)
+from ganbu.ballots.services.settings import ballot_settings_update
 
 __all__ = [
     "GroupSpec",
     "SubjectSpec",
     "ballot_cast",
     "ballot_form",
+    "ballot_settings_update",
     "codes_issue",
     "member_code_claim",
     "member_slots_create",
@@ -34,4 +39,5 @@ __all__ = [
     "session_set_present",
     "session_test_end",
     "session_test_start",
+    "storage_scrub",
 ]

@@ -43,7 +43,7 @@ from ganbu.ballots.models import (
     Tally,
     TallyKind,
 )
-from ganbu.ballots.services.sessions import tally_key
+from ganbu.ballots.results import tally_key
 
 
 @dataclass(frozen=True)

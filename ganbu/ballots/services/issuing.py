@@ -4,7 +4,8 @@ Nothing records who got which code. Printed codes are returned once (the PDF/CSV
 return value and never stored); their rows are inserted in digest order, unrelated to the shuffled
 print order. A member's code goes into a pre-made slot chosen at random, and every slot and member row
 of the session is rewritten in the same statement, so neither row order nor PostgreSQL's xmin tells
-which member holds which slot (README.md, "Anonymity")."""
+which member holds which slot; a claim writes no audit event, closing records who claimed as one
+sorted set (README.md, "Anonymity")."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from ganbu.ballots.models import (
     SessionStatus,
     SessionVoter,
 )
-from ganbu.ballots.services.sessions import _audit, check_actor_scope
+from ganbu.ballots.services.common import check_actor_scope, session_event
 from ganbu.org.models import Role, User
 from ganbu.org.scoping import unit_in_scope
 
@@ -65,7 +66,12 @@ def codes_issue(
     BallotCode.objects.bulk_create(rows)
     if not test:
         RaterGroup.objects.filter(pk=group.pk).update(codes_issued=F("codes_issued") + count)
-    _audit(actor, "ballots.codes_issued", session, {"group": group.name, "count": count, "test": test})
+    session_event(
+        actor,
+        action="ballots.codes_issued",
+        session=session,
+        payload={"group": group.name, "count": count, "test": test},
+    )
     return issued
 
 
@@ -94,18 +100,23 @@ def member_slots_create(
         BallotCode(session=session, group=group, digest=d, member_slot=True) for d in slots
     )
     RaterGroup.objects.filter(pk=group.pk).update(codes_issued=F("codes_issued") + len(new))
-    _audit(
+    session_event(
         actor,
-        "ballots.members_added",
-        session,
-        {"group": group.name, "members": [u.username for u in new]},
+        action="ballots.members_added",
+        session=session,
+        payload={"group": group.name, "members": [u.username for u in new]},
     )
     return len(new)
 
 
 @transaction.atomic
 def member_code_claim(*, session: BallotSession, user: User) -> str:
-    """Hand the member their code (shown once). Serialised on the ballot box lock."""
+    """Hand the member their code (shown once). Serialised on the ballot box lock.
+
+    A claim writes no audit event: events in the order of claiming, next to the order in which the
+    counters moved, would name the voters. Closing records who claimed, as one sorted set
+    (`session_close`); until then `SessionVoter.claimed` is the sign-in sheet. Nothing else about
+    a claim carries a time (README.md, "Anonymity")."""
     if session.status != SessionStatus.OPEN or session.test_mode:
         raise ValidationError("投票尚未开始或已经结束", code=errors.NOT_OPEN)
     BallotBox.objects.select_for_update().get(session=session)
@@ -114,10 +125,8 @@ def member_code_claim(*, session: BallotSession, user: User) -> str:
     voter = SessionVoter.objects.filter(session=session, user=user).first()
     if voter is None:
         raise ValidationError("您不是此次表决的成员", code=errors.NOT_A_VOTER)
-    if not SessionVoter.objects.filter(pk=voter.pk, claimed=False).update(claimed=True):
+    if voter.claimed:  # read under the box lock, which every claim of the session takes first
         raise ValidationError("您已领取过票码，每人只能领取一次", code=errors.ALREADY_CLAIMED)
-    # rewrite every member row of the session: one xmin for all, whoever claimed last
-    SessionVoter.objects.filter(session=session).update(claimed=F("claimed"))
     open_slots = list(
         BallotCode.objects.filter(session=session, group_id=voter.group_id, member_slot=True, claimed=False)
         .order_by("digest")
@@ -127,9 +136,15 @@ def member_code_claim(*, session: BallotSession, user: User) -> str:
         raise ValidationError("没有可用的票码，请联系会议工作人员", code=errors.BAD_STATUS)
     chosen = secrets.choice(open_slots)
     code = codes.new_code()
+    # One UPDATE rewrites every member row of the session and marks this member's: one xmin for all,
+    # whoever claimed last. No row is updated twice in the transaction: PostgreSQL re-checks the
+    # foreign keys of a row updated again by the transaction that wrote it, which would lock the
+    # member's user row (FOR KEY SHARE) and leave the claim's transaction id in its xmax.
+    SessionVoter.objects.filter(session=session).update(
+        claimed=Case(When(pk=voter.pk, then=Value(True)), default=F("claimed"))
+    )
     BallotCode.objects.filter(session=session, group_id=voter.group_id, member_slot=True).update(
         digest=Case(When(pk=chosen, then=Value(codes.digest(code))), default=F("digest")),
         claimed=Case(When(pk=chosen, then=Value(True)), default=F("claimed")),
     )
-    _audit(user, "ballots.member_claimed", session, {"group": voter.group.name})
     return code

@@ -8,12 +8,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, Value, When
 
 from ganbu.ballots import errors, rules
 from ganbu.ballots.models import (
     BallotBox,
     BallotSession,
+    CounterField,
     RaterGroup,
     SessionKind,
     SessionMode,
@@ -21,7 +22,8 @@ from ganbu.ballots.models import (
     Tally,
     TallyKind,
 )
-from ganbu.ballots.services.sessions import _audit, check_actor_scope, tally_key
+from ganbu.ballots.results import tally_key
+from ganbu.ballots.services.common import check_actor_scope, session_event
 from ganbu.org.models import User
 
 
@@ -115,8 +117,12 @@ def paper_count_enter(
         raise _bad(f"得票合计 {picks_total} 超过有效票数 × 最多可选人数（{valid} × {session.max_choices}）")
 
     box = BallotBox.objects.select_for_update().get(session=session)
+    # the figures are counts: Value(..., output_field=CounterField()) stores them in its encoding
     updated = Tally.objects.filter(session=session, key__in=list(values)).update(
-        count=Case(*[When(key=k, then=Value(v)) for k, v in values.items()], output_field=IntegerField())
+        count=Case(
+            *[When(key=k, then=Value(v, output_field=CounterField())) for k, v in values.items()],
+            output_field=CounterField(),
+        )
     )
     if updated != len(values):
         raise RuntimeError("paper counters missing")
@@ -132,11 +138,11 @@ def paper_count_enter(
         received=received, write_ins=dict(sorted(write_in_map.items()))
     )
     RaterGroup.objects.filter(pk=group.pk).update(present=present)
-    _audit(
+    session_event(
         actor,
-        "ballots.paper_count_entered",
-        session,
-        {
+        action="ballots.paper_count_entered",
+        session=session,
+        payload={
             "group": group.name,
             "present": present,
             "returned": returned,

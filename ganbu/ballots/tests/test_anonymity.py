@@ -26,6 +26,7 @@ from django.db import connection, models
 from django.test import Client
 from django.urls import reverse
 
+from ganbu.audit.models import AuditEvent
 from ganbu.ballots import codes as code_rules
 from ganbu.ballots import services
 from ganbu.ballots.models import BallotBox, BallotCode, BallotSession, RaterGroup, SessionVoter, Tally
@@ -99,6 +100,15 @@ def dump_database() -> dict[str, list[tuple[Any, ...]]]:
     return {t: sorted(rows, key=repr) for t, rows in raw.items()}
 
 
+def _fresh_database() -> None:
+    """Flush, and on SQLite rebuild the file, so that each run starts from the same storage: closing
+    and sealing rebuild it (VACUUM), which renumbers `sqlite_sequence`'s rowids."""
+    call_command("flush", interactive=False, verbosity=0)
+    if connection.vendor == "sqlite":
+        with connection.cursor() as cursor:
+            cursor.execute("VACUUM")
+
+
 def _post(client: Client, url: str, body: dict[str, Any]) -> int:
     return client.post(url, data=json.dumps(body), content_type="application/json").status_code
 
@@ -113,7 +123,7 @@ def run_meeting(
     """One meeting on a freshly flushed database: two sessions, codes issued deterministically;
     `order` lists (session, code index) in voting order; `assign[session][code index]` is the index
     of the ballot that code casts. Returns the dump after voting and after closing and sealing."""
-    call_command("flush", interactive=False, verbosity=0)
+    _fresh_database()
     _deterministic_codes(monkeypatch, seed=7)
     with time_machine.travel(T0, tick=False):
         county = org_services.unit_create(
@@ -219,13 +229,13 @@ def test_the_dump_does_see_a_different_ballot(monkeypatch: pytest.MonkeyPatch) -
     assert other["ballots_tally"] != baseline["ballots_tally"]
 
 
-def test_members_claiming_in_any_order_leave_the_same_ballot_tables(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Which member holds which slot is not recorded: claim order changes nothing but the audit
-    log's sign-in records (who took a code, never which)."""
-    watched = ("ballots_ballotcode", "ballots_sessionvoter", "ballots_tally", "ballots_ballotbox")
+def test_members_claiming_in_any_order_leave_the_same_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Which member holds which slot, and in which order members claimed, is recorded nowhere: the
+    whole database (ballot tables, the audit log, every other table) is the same after voting and
+    after closing, whatever the order of the claims."""
 
-    def meeting(claim_order: list[int]) -> dict[str, Any]:
-        call_command("flush", interactive=False, verbosity=0)
+    def meeting(claim_order: list[int]) -> tuple[dict[str, Any], dict[str, Any]]:
+        _fresh_database()
         _deterministic_codes(monkeypatch, seed=3)
         rng = random.Random(5)
         monkeypatch.setattr(issuing.secrets, "choice", lambda seq: seq[rng.randrange(len(seq))])
@@ -254,13 +264,53 @@ def test_members_claiming_in_any_order_leave_the_same_ballot_tables(monkeypatch:
                 claimed[i] = services.member_code_claim(session=session, user=members[i])
             for i in claim_order:  # member i always votes the same way
                 services.ballot_cast(code=claimed[i], answers={"张三": "同意" if i % 2 else "不同意"})
-        dump = dump_database()
-        events = dump["audit_auditevent"]
-        assert not any(code in repr(events) for code in claimed.values())
-        return {t: dump[t] for t in watched}
+        after_votes = dump_database()
+        with time_machine.travel(T0 + timedelta(hours=2), tick=False):
+            session.refresh_from_db()
+            services.session_close(session=session, actor=None)
+        closed = dump_database()
+        assert not any(code in repr(closed["audit_auditevent"]) for code in claimed.values())
+        return after_votes, closed
 
-    first = meeting([0, 1, 2, 3])
-    assert first == meeting([3, 1, 0, 2])
+    first_votes, first_closed = meeting([0, 1, 2, 3])
+    assert first_votes["ballots_sessionvoter"] and first_votes["audit_auditevent"]
+    other_votes, other_closed = meeting([3, 1, 0, 2])
+    for table in first_votes:
+        assert other_votes[table] == first_votes[table], f"{table} differs after voting"
+        assert other_closed[table] == first_closed[table], f"{table} differs after closing"
+
+
+def test_the_audit_log_keeps_no_order_of_claims(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Claims and ballots write no audit event (an event per claim, in the order of claiming, next
+    to the order in which counters moved, named the voters); closing records who claimed as one
+    set, sorted by username."""
+    call_command("flush", interactive=False, verbosity=0)
+    county = org_services.unit_create(code="C", name="测试县", kind=UnitKind.COUNTY, parent=None, actor=None)
+    members = [make_user(name, Role.COMMITTEE, county) for name in ("wang", "li", "zhao", "chen")]
+    session = services.session_create(
+        unit=county,
+        title="常委会票决",
+        kind="approval",
+        subjects=["张三"],
+        groups=[services.GroupSpec("常委", expected=4)],
+        actor=None,
+    )
+    services.member_slots_create(session=session, group=session.groups.get(), users=members, actor=None)
+    session.refresh_from_db()
+    services.session_open(session=session, actor=None)
+    last = AuditEvent.objects.order_by("-seq").values_list("seq", flat=True).first()
+    for i in (0, 3, 1):  # wang, chen, li: neither sorted nor reverse-sorted; zhao does not claim
+        code = services.member_code_claim(session=session, user=members[i])
+        services.ballot_cast(code=code, answers={"张三": "同意"})
+    assert not AuditEvent.objects.filter(seq__gt=last).exists(), "a claim or a ballot wrote an event"
+    session.refresh_from_db()
+    services.session_close(session=session, actor=None)
+    (closed,) = AuditEvent.objects.filter(seq__gt=last)
+    assert closed.action == "ballots.session_closed"
+    assert closed.payload["members_claimed"] == ["chen", "li", "wang"]
+    assert not AuditEvent.objects.filter(action="ballots.member_claimed").exists()
+    member_ids = {m.pk for m in members}
+    assert not AuditEvent.objects.filter(actor_id__in=member_ids).exists(), "an event names a member as actor"
 
 
 def test_ballot_tables_have_no_time_and_no_link_between_code_and_count() -> None:

@@ -15,8 +15,7 @@ from django.db import connections
 
 from ganbu.ballots import selectors, services
 from ganbu.ballots.models import BallotBox, BallotCode, Tally
-from ganbu.ballots.services import casting
-from ganbu.ballots.services import sessions as sessions_service
+from ganbu.ballots.services import casting, lifecycle
 from ganbu.ballots.tests.factories import approval_session, close, issue, open_
 from ganbu.testing.world import World
 
@@ -143,14 +142,14 @@ def test_a_ballot_waiting_behind_a_close_is_refused(world: World, monkeypatch: p
     code = issue(session, 1)[0]
     open_(session)
     holding, release = threading.Event(), threading.Event()
-    real_audit = sessions_service._audit
+    real_transition = lifecycle.transition
 
-    def slow_audit(*args: Any) -> None:  # inside session_close's transaction, box locked
+    def slow_transition(*args: Any, **kwargs: Any) -> Any:  # inside session_close's transaction, box locked
         holding.set()
         assert release.wait(timeout=30)
-        real_audit(*args)
+        return real_transition(*args, **kwargs)
 
-    monkeypatch.setattr(sessions_service, "_audit", slow_audit)
+    monkeypatch.setattr(lifecycle, "transition", slow_transition)
     outcome: list[str] = []
 
     def vote() -> None:

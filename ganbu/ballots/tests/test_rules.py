@@ -41,11 +41,11 @@ def test_consultation_drops_on_more_than_half_disagreeing() -> None:
 
 
 def test_thirty_percent_thresholds() -> None:
-    assert rules.unfit_warning(Fraction(3, 10))
-    assert not rules.unfit_warning(Fraction(299, 1000))
-    assert rules.second_round_needed(Fraction(299, 1000))
-    assert not rules.second_round_needed(Fraction(3, 10))
-    assert not rules.second_round_needed(None)
+    assert rules.unfit_warning(Fraction(3, 10), rules.UNFIT_WARNING_PERCENT)
+    assert not rules.unfit_warning(Fraction(299, 1000), rules.UNFIT_WARNING_PERCENT)
+    assert rules.second_round_needed(Fraction(299, 1000), rules.SECOND_ROUND_PERCENT)
+    assert not rules.second_round_needed(Fraction(3, 10), rules.SECOND_ROUND_PERCENT)
+    assert not rules.second_round_needed(None, rules.SECOND_ROUND_PERCENT)
 
 
 def test_percent_rounds_half_up_from_integers() -> None:

@@ -116,10 +116,14 @@ def test_a_whole_meeting_through_the_pages(world: World) -> None:
     assert actions == [
         "ballots.session_created",
         "ballots.codes_issued",
+        "ballots.codes_export",
         "ballots.codes_issued",
+        "ballots.codes_export",
         "ballots.session_opened",
         "ballots.session_closed",
         "ballots.session_sealed",
+        "ballots.result_export",
+        "ballots.result_export",
     ]
 
 
@@ -169,8 +173,11 @@ def test_a_member_claims_one_code_and_votes_anonymously(world: World) -> None:
     assert "已领取过票码" in again.content.decode()
     body = json.dumps({"code": code, "answers": {"张三": "同意", "李四": "缓议"}})
     assert Client().post("/api/ballots/", body, content_type="application/json").status_code == 201
-    claim = AuditEvent.objects.get(action="ballots.member_claimed")
-    assert code not in json.dumps(claim.payload, ensure_ascii=False)
+    assert not AuditEvent.objects.filter(action="ballots.member_claimed").exists()  # no event per claim
+    close(session)
+    closed = AuditEvent.objects.get(action="ballots.session_closed")
+    assert closed.payload["members_claimed"] == [world.users["committee"].username]
+    assert code not in json.dumps(closed.payload, ensure_ascii=False)
     other = approval_session(world.county, expected=11)
     open_(other)
     assert member.post(reverse("ballots:member_claim", args=[other.pk])).status_code == 404

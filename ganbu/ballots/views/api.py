@@ -45,7 +45,7 @@ def _body(request: HttpRequest) -> dict[str, Any]:
         raise errors.error(errors.BAD_REQUEST, "提交的内容过大")
     try:
         data = json.loads(request.body)
-    except (ValueError, UnicodeDecodeError) as exc:
+    except (ValueError, UnicodeDecodeError, RecursionError) as exc:  # RecursionError: nested too deep
         raise errors.error(errors.BAD_REQUEST) from exc
     if not isinstance(data, dict):
         raise errors.error(errors.BAD_REQUEST)

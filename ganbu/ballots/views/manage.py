@@ -13,45 +13,45 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.ballots import conf, exports, selectors, services, slips
+from ganbu.ballots import conf, documents, selectors, services, slips
 from ganbu.ballots.forms import CodesForm, MembersForm, PaperForm, PresentForm, SessionForm
-from ganbu.ballots.models import BallotSession, SessionMode, SessionStatus, SessionVoter
-from ganbu.core.downloads import DOCX, XLSX, attachment
+from ganbu.ballots.models import BallotSession, SessionMode, SessionStatus
+from ganbu.core.forms import add_errors
+from ganbu.core.office import DOCX, XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import User
+from ganbu.org.scoping import scope_path
 
 
 def _session(request: HttpRequest, pk: int) -> BallotSession:
     return selectors.get_session_for_user(request_user(request), pk)
 
 
-def _add_errors(form: Any, exc: ValidationError) -> None:
-    for message in exc.messages:
-        form.add_error(None, message)
-
-
-def _base_url(request: HttpRequest) -> str:
-    return conf.public_base_url() or request.build_absolute_uri("/").rstrip("/")
-
-
 @requires("ballots.manage", kind="list", model=BallotSession)
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
-    sessions = selectors.sessions_in_scope(request_user(request)).order_by("-created_at", "-id")
+    user = request_user(request)
+    sessions = selectors.sessions_in_scope(user).order_by("-created_at", "-id")
     page = Paginator(sessions, 50).get_page(request.GET.get("page"))
-    return render(request, "ballots/session_list.html", {"page": page})
+    # the settings page is for organisers whose scope is the whole county (views/settings.py)
+    can_edit_settings = scope_path(user) is None
+    return render(
+        request, "ballots/session_list.html", {"page": page, "can_edit_settings": can_edit_settings}
+    )
 
 
 @requires("ballots.manage", kind="page")
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    form = SessionForm(request.POST or None, user=user)
+    form = SessionForm(
+        request.POST or None, user=user, initial={"denominator": conf.current().consult_denominator}
+    )
     if request.method == "POST" and form.is_valid():
         try:
             session = services.session_create(**form.session_kwargs(), actor=user)
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, "已创建。请生成票码（或添加表决成员），然后开始投票。")
             return redirect("ballots:session_detail", pk=session.pk)
@@ -70,7 +70,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "codes_form": CodesForm(session=session, initial={"format": "pdf"}),
         "present_form": PresentForm(session=session),
         "members_form": MembersForm(session=session),
-        "voters": SessionVoter.objects.filter(session=session).select_related("user", "group"),
+        "voters": selectors.session_voters(session),
         "seal": selectors.seal_check(session),
         "electronic": session.mode == SessionMode.ELECTRONIC,
     }
@@ -183,12 +183,29 @@ def session_codes(request: HttpRequest, pk: int) -> HttpResponse:
         _error_messages(request, exc)
         return redirect("ballots:session_detail", pk=pk)
     stem = f"{session.title}_{group.name}_{'模拟测试_' if test else ''}票码"
-    if form.cleaned_data["format"] == "csv":
-        return attachment(slips.codes_csv(code_list), f"{stem}.csv", "text/csv; charset=utf-8")
-    pdf = slips.codes_pdf(
-        session=session, group=group, code_list=code_list, base_url=_base_url(request), test=test
+    kind = form.cleaned_data["format"]
+    if kind == "csv":
+        content, filename, content_type = slips.codes_csv(code_list), f"{stem}.csv", "text/csv; charset=utf-8"
+    else:
+        content = slips.codes_pdf(
+            session=session,
+            group=group,
+            code_list=code_list,
+            base_url=conf.public_base_url(request),
+            test=test,
+        )
+        filename, content_type = f"{stem}.pdf", "application/pdf"
+    # the event names the group, the number and the format; never a code
+    return audited_attachment(
+        content,
+        filename,
+        content_type,
+        actor=request_user(request),
+        action="ballots.codes_export",
+        obj=session,
+        unit_path=session.unit.path,
+        payload={"group": group.name, "count": len(code_list), "test": test, "format": kind},
     )
-    return attachment(pdf, f"{stem}.pdf", "application/pdf")
 
 
 @requires("ballots.manage", kind="action", model=BallotSession)
@@ -229,7 +246,7 @@ def session_paper(request: HttpRequest, pk: int) -> HttpResponse:
                 actor=request_user(request),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_errors(form, exc)
         else:
             messages.success(request, f"「{group.name}」的计票结果已录入")
             return redirect("ballots:session_detail", pk=pk)
@@ -285,6 +302,21 @@ def session_result(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _result_attachment(
+    request: HttpRequest, session: BallotSession, content: bytes, extension: str, content_type: str
+) -> HttpResponse:
+    return audited_attachment(
+        content,
+        f"{session.title}_结果.{extension}",
+        content_type,
+        actor=request_user(request),
+        action="ballots.result_export",
+        obj=session,
+        unit_path=session.unit.path,
+        payload={"format": extension, "status": session.status},
+    )
+
+
 @requires("ballots.manage", kind="export", model=BallotSession)
 @require_GET
 def session_result_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
@@ -292,7 +324,7 @@ def session_result_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     result = _result_or_message(request, session)
     if result is None:
         return redirect("ballots:session_detail", pk=pk)
-    return attachment(exports.result_xlsx(result), f"{session.title}_结果.xlsx", XLSX)
+    return _result_attachment(request, session, documents.result_xlsx(result), "xlsx", XLSX)
 
 
 @requires("ballots.manage", kind="export", model=BallotSession)
@@ -302,4 +334,4 @@ def session_result_docx(request: HttpRequest, pk: int) -> HttpResponse:
     result = _result_or_message(request, session)
     if result is None:
         return redirect("ballots:session_detail", pk=pk)
-    return attachment(exports.result_docx(result), f"{session.title}_结果.docx", DOCX)
+    return _result_attachment(request, session, documents.result_docx(result), "docx", DOCX)

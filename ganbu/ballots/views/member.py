@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
 from ganbu.ballots import codes, selectors, services
-from ganbu.ballots.models import BallotSession, SessionVoter
+from ganbu.ballots.models import BallotSession
 from ganbu.org.access import request_user, requires
 from ganbu.org.scoping import unit_in_scope
 
@@ -26,7 +26,7 @@ def my_ballots(request: HttpRequest) -> HttpResponse:
 @require_POST
 def member_claim(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
-    voter = SessionVoter.objects.select_related("session__unit").filter(session_id=pk, user=user).first()
+    voter = selectors.member_entitlement(user, pk)
     if voter is None or not unit_in_scope(user, voter.session.unit):
         raise Http404("对象不存在或不在您的数据范围内")
     try:

@@ -22,12 +22,12 @@ from ganbu.cadres.appointment_form import (
     ResumeStudy,
     appointment_forms_zip,
     build_appointment_form,
-    cadres_under_unit,
     compose_resume,
     resume_lines,
 )
 from ganbu.cadres.models import Cadre, EducationKind
 from ganbu.cadres.rules import make_id_number
+from ganbu.cadres.selectors import cadres_under_unit
 from ganbu.org.models import Unit, User
 from ganbu.testing.world import World
 

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from ganbu.audit.models import AuditEvent
 from ganbu.cadres import services
-from ganbu.cadres.excel import EXPORT_HEADERS, HEADERS, export_cadres, import_file
+from ganbu.cadres.documents import export_cadres
+from ganbu.cadres.imports import EXPORT_HEADERS, HEADERS, import_file
 from ganbu.cadres.models import Appointment, Cadre, Education, EducationKind, RankRecord
 from ganbu.cadres.rules import make_id_number
 from ganbu.cadres.tests.test_excel_import import person, xlsx
@@ -77,6 +78,15 @@ def test_export_is_in_stroke_order(world: World) -> None:
     rows = sheet_rows(export_cadres(Cadre.objects.all()))
     assert rows[0] == EXPORT_HEADERS
     assert [r[0] for r in rows[1:]] == ["丁", "王", "张", "黄"]
+
+
+def test_text_starting_with_an_equals_sign_is_exported_as_text_not_a_formula(world: World) -> None:
+    formula = '=HYPERLINK("http://example.com","点我")'  # half-width: a formula, not text
+    make_cadre(world.town_a, formula)
+    ws = openpyxl.load_workbook(io.BytesIO(export_cadres(Cadre.objects.all()))).worksheets[0]
+    cell = ws.cell(row=2, column=1)
+    assert cell.value == formula
+    assert cell.data_type == "s"  # a string, never a live formula
 
 
 def test_export_has_names_real_dates_current_post_and_age(world: World) -> None:

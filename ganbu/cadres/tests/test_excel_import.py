@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import io
+import sys
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -15,8 +17,8 @@ from django.utils import timezone
 
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.services import verify_chain
-from ganbu.cadres import excel
-from ganbu.cadres.excel import HEADERS, import_file, run_import
+from ganbu.cadres import documents, imports
+from ganbu.cadres.imports import HEADERS, import_file, run_import
 from ganbu.cadres.models import (
     Appointment,
     Cadre,
@@ -79,13 +81,13 @@ def xlsx(
     return buffer.getvalue()
 
 
-def run(world: World, content: bytes, *, actor_key: str | None = None, **kwargs: Any) -> excel.ImportResult:
+def run(world: World, content: bytes, *, actor_key: str | None = None, **kwargs: Any) -> imports.ImportResult:
     actor = world.users[actor_key] if actor_key else None
     unit = kwargs.pop("unit", actor.scope_unit if actor else world.county)
     return import_file(content, unit=unit, actor=actor, filename="干部.xlsx", **kwargs)
 
 
-def where(result: excel.ImportResult) -> set[tuple[int | None, str]]:
+def where(result: imports.ImportResult) -> set[tuple[int | None, str]]:
     return {(e.row, e.column) for e in result.errors}
 
 
@@ -181,6 +183,18 @@ def test_headers_with_spaces_and_codes_instead_of_names(world: World) -> None:
     assert result.ok, result.errors
     cadre = Cadre.objects.get()
     assert (cadre.ethnicity, cadre.fulltime_education, cadre.current_rank) == ("01", "21", "1B")
+
+
+def test_code_names_match_in_either_width_of_punctuation(world: World) -> None:
+    """The code table writes 村（社区）干部; a file may write it with half-width brackets (or the
+    cell's full-width brackets are normalised away): both are the code 4."""
+    rows = [
+        person(1, 人员类别="村（社区）干部", 职级=None),
+        person(2, 人员类别="村(社区)干部", 职级=None),  # half-width: what a file may hold
+    ]
+    result = run(world, xlsx(rows))
+    assert result.ok, result.errors
+    assert set(Cadre.objects.values_list("personnel_category", flat=True)) == {"4"}
 
 
 EXPECTED = date(1980, 5, 3)
@@ -359,11 +373,11 @@ def test_id_number_text_is_normalised(world: World) -> None:
 
 def test_numeric_id_cells_are_handled_carefully() -> None:
     with pytest.raises(ValueError, match="文本"):
-        excel.parse_id_cell(4.69099198503041e17)
+        imports.parse_id_cell(4.69099198503041e17)
     with pytest.raises(ValueError, match="文本"):
-        excel.parse_id_cell(469099198503041000)
-    assert excel.parse_id_cell(469099198503041234) == "469099198503041234"  # an exact integer
-    assert excel.parse_id_cell(" 46909919850304123x ") == "46909919850304123X"
+        imports.parse_id_cell(469099198503041000)
+    assert imports.parse_id_cell(469099198503041234) == "469099198503041234"  # an exact integer
+    assert imports.parse_id_cell(" 46909919850304123x ") == "46909919850304123X"
 
 
 # --- scope ---------------------------------------------------------------------------------------
@@ -526,7 +540,7 @@ def test_run_import_failed_stores_errors(world: World, media: Path) -> None:
 
 
 def test_run_import_caps_stored_errors(world: World, media: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(excel, "MAX_STORED_ERRORS", 2)
+    monkeypatch.setattr("ganbu.cadres.imports.entry.MAX_STORED_ERRORS", 2)
     job = _job(world, xlsx([person(seq, 民族="火星族") for seq in range(1, 6)]))
     run_import(job, actor=world.users["clerk_a"])
     job.refresh_from_db()
@@ -540,13 +554,36 @@ def test_run_import_crash_writes_nothing(world: World, media: Path, monkeypatch:
     def boom(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(excel, "_update_many", boom)  # after the cadres were inserted
+    monkeypatch.setattr("ganbu.cadres.imports.importer.update_many", boom)  # after the cadres were inserted
     job = _job(world, xlsx([person(1), person(2)]))
     run_import(job, actor=world.users["clerk_a"])
     job.refresh_from_db()
     assert job.status == JobStatus.CRASHED
     assert "disk on fire" in job.message
     assert snapshot() == before
+
+
+def test_the_import_page_creates_the_job_through_the_import_service(world: World, media: Path) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+    from django.urls import reverse
+
+    client = Client()
+    client.force_login(world.users["clerk_a"])
+    upload = SimpleUploadedFile("干部.xlsx", xlsx([person(1)]))
+    response = client.post(reverse("cadres:import"), {"file": upload})
+    job = Job.objects.get(kind="cadres.import")
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "cadres:import_job", kwargs={"pk": job.pk}
+    )
+    assert job.status == JobStatus.SUCCEEDED and job.created_count == 1  # run inline in tests
+    upload_event = AuditEvent.objects.get(action="cadre.import.upload")
+    assert upload_event.object_id == str(job.pk) and upload_event.payload["dry_run"] is False
+    assert AuditEvent.objects.get(action="cadre.import").actor_id == world.users["clerk_a"].pk
+    assert client.get(reverse("cadres:import_job", kwargs={"pk": job.pk})).status_code == 200
+    other = Client()
+    other.force_login(world.users["clerk_b"])
+    assert other.get(reverse("cadres:import_job", kwargs={"pk": job.pk})).status_code == 404
 
 
 def test_dry_run_validates_and_writes_nothing(world: World, media: Path) -> None:
@@ -575,7 +612,9 @@ def test_openpyxl_fallback_reads_the_same(world: World, monkeypatch: pytest.Monk
 
 
 def test_very_large_files_are_streamed_with_openpyxl(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(spreadsheet, "STREAM_ABOVE_BYTES", 0)
+    # (the threshold is read by the module that defines the readers)
+    reading = sys.modules[spreadsheet.OpenpyxlReader.__module__]
+    monkeypatch.setattr(reading, "STREAM_ABOVE_BYTES", 0)
     engines: list[str] = []
     real = spreadsheet.OpenpyxlReader.__init__
 
@@ -584,6 +623,10 @@ def test_very_large_files_are_streamed_with_openpyxl(world: World, monkeypatch: 
         real(self, source)
 
     monkeypatch.setattr(spreadsheet.OpenpyxlReader, "__init__", spy)
+    # the engine is chosen where the workbook is parsed: in this process, so the spy sees it
+    # (uploads are parsed in a sandboxed child, core.spreadsheet.open_workbook)
+    direct = functools.partial(spreadsheet.open_workbook, sandboxed=False)
+    monkeypatch.setattr("ganbu.cadres.imports.entry.open_workbook", direct)
     result = run(world, xlsx([person(1), person(2, 民族="火星族")], title="标题行"))
     assert engines == ["openpyxl"] and where(result) == {(4, "民族")}
 
@@ -651,7 +694,7 @@ def test_error_report_has_the_rows(world: World) -> None:
 
 
 def test_template_has_the_headers_instructions_and_imports_when_filled(world: World) -> None:
-    content = excel.import_template()
+    content = documents.import_template()
     wb = openpyxl.load_workbook(io.BytesIO(content))
     assert wb.sheetnames[:2] == ["干部信息", "填写说明"]
     ws = wb["干部信息"]
@@ -666,3 +709,16 @@ def test_template_has_the_headers_instructions_and_imports_when_filled(world: Wo
     buffer = io.BytesIO()
     wb.save(buffer)
     assert run(world, buffer.getvalue()).ok
+
+
+def test_a_hostile_workbook_ends_its_job_failed_with_the_reason(world: World, media: Path) -> None:
+    from ganbu.core.tests.test_hostile_workbooks import bomb_workbook, far_cell_workbook
+
+    for content, reason in ((far_cell_workbook(), "数据区域过大"), (bomb_workbook(64), "压缩比异常")):
+        job = _job(world, content)
+        run_import(job, actor=world.users["clerk_a"])
+        job.refresh_from_db()
+        assert job.status == JobStatus.FAILED, reason
+        assert len(job.errors) == 1 and reason in job.errors[0]["message"]
+        assert job.errors[0]["column"] == "文件"
+    assert not Cadre.objects.exists()

@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from PIL import Image
 
 from ganbu.audit.models import AuditEvent
 from ganbu.cadres import services
@@ -217,13 +218,17 @@ def test_export_embeds_the_photo(world: World, settings: Any, tmp_path: Path) ->
     cadre = build_full_cadre(world)
     png = tiny_png()
     services.cadre_set_photo(cadre=cadre, content=png, actor=None)
+    stored = cadre.photo.read()
+    assert stored.startswith(b"\xff\xd8\xff")  # what is stored is the re-encoded JPEG
     data = cadre_to_lrmx(cadre, as_of=AS_OF)
     root = _xml(data)
-    assert base64.b64decode(root.findtext("ZhaoPian") or "") == png
-    # and the photo comes back on import
+    assert base64.b64decode(root.findtext("ZhaoPian") or "") == stored
+    # and the photo comes back on import (re-encoded once more: the same picture)
     cadre.delete()
     imported, created = import_lrmx(data, unit=world.town_a, actor=None)
-    assert created and imported.photo.read() == png
+    assert created and imported.photo.name.endswith(".jpg")
+    with Image.open(imported.photo) as image:
+        assert image.format == "JPEG" and image.size == (35, 45)
 
 
 def test_zip_export_has_one_file_per_cadre(world: World) -> None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from ganbu.audit.models import AuditEvent
 from ganbu.cadres.models import Appointment, Cadre, FamilyMember
 from ganbu.cadres.rules import make_id_number
+from ganbu.cadres.tests.test_appointment_form import tiny_png
 from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
 
@@ -116,7 +117,8 @@ def test_id_number_is_masked_for_roles_without_the_capability(world: World, peop
     full = _client(world, "county").get(url).content.decode()
     assert number in full and "张妻秘" in full
     masked = _client(world, "supervision").get(url).content.decode()
-    assert number not in masked and number[:6] + "********" + number[-4:] in masked
+    # only the region code: the birth date is on the page, so the last digits would give it away
+    assert number not in masked and number[6:] not in masked and number[:6] + "*" * 12 in masked
     assert "张妻秘" not in masked
 
 
@@ -248,23 +250,22 @@ def test_committee_member_cannot_edit(world: World, people: dict[str, Cadre]) ->
     assert _client(world, "committee").post(url, {"year": "2024", "grade": "1"}).status_code == 403
 
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
 def test_photo_upload_and_scoped_download(world: World, people: dict[str, Cadre]) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     cadre = people["张三"]
     client = _client(world, "clerk_a")
     upload = reverse("cadres:photo_upload", kwargs={"pk": cadre.pk})
-    client.post(upload, {"photo": SimpleUploadedFile("a.txt", b"not an image")})
+    response = client.post(upload, {"photo": SimpleUploadedFile("a.txt", b"not an image")}, follow=True)
+    assert "照片应为 JPG 或 PNG 格式的图片" in response.content.decode()
     cadre.refresh_from_db()
     assert not cadre.photo
-    client.post(upload, {"photo": SimpleUploadedFile("a.png", PNG)})
+    client.post(upload, {"photo": SimpleUploadedFile("a.png", tiny_png())})
     cadre.refresh_from_db()
-    assert cadre.photo.name.endswith(".png")
+    assert cadre.photo.name.endswith(".jpg")  # re-encoded: what is stored is never what was sent
     response = client.get(reverse("cadres:photo", kwargs={"pk": cadre.pk}))
-    assert response.status_code == 200 and response.content == PNG
+    assert response.status_code == 200 and response["Content-Type"] == "image/jpeg"
+    assert response.content.startswith(b"\xff\xd8\xff")
     assert _client(world, "clerk_b").get(reverse("cadres:photo", kwargs={"pk": cadre.pk})).status_code == 404
     assert AuditEvent.objects.filter(action="cadre.photo", object_id=str(cadre.pk)).exists()
 
@@ -294,3 +295,32 @@ def test_detail_shows_special_evaluations_written_by_other_modules(
     assert "2025 年度" in section and "驻村考核" in section and "84.85 分" in section
     assert "称职" in section and "实绩 65.00 × 20%" in section
     assert "暂无记录" not in section.split("</section>")[0]
+
+
+@pytest.mark.parametrize(
+    ("route", "per_cadre", "fmt"),
+    [
+        ("cadres:export", False, "xlsx"),
+        ("cadres:forms_zip", False, "appointment_form_zip"),
+        ("cadres:appointment_form", True, "appointment_form"),
+        ("cadres:lrmx", True, "lrmx"),
+    ],
+)
+def test_every_export_is_audited_with_its_file_digest(
+    world: World, people: dict[str, Cadre], route: str, per_cadre: bool, fmt: str
+) -> None:
+    import hashlib
+
+    cadre = people["张三"]
+    url = reverse(route, kwargs={"pk": cadre.pk}) if per_cadre else reverse(route)
+    response = _client(world, "clerk_a").get(url)
+    assert response.status_code == 200
+    assert response["Cache-Control"] == "no-store"
+    event = AuditEvent.objects.get(action="cadre.export")
+    assert event.payload["format"] == fmt
+    assert event.payload["sha256"] == hashlib.sha256(response.content).hexdigest()
+    assert event.payload["bytes"] == len(response.content)
+    assert event.payload["filename"]
+    assert event.unit_path.startswith(world.town_a.path)
+    if per_cadre:
+        assert event.object_id == str(cadre.pk)

@@ -5,10 +5,12 @@ their own app's `tests/scope_fixtures.py` (which defines `SCOPE_FIXTURES` and op
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import date
 
 from django.db.models import Model
+from PIL import Image
 
 from ganbu.audit.models import AuditEvent
 from ganbu.audit.services import record_event
@@ -20,6 +22,14 @@ from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
 
 MARKER = "越权标记"
+
+
+def _small_jpeg() -> bytes:
+    """A real photo: stored photos are decoded and re-encoded, so a fake one is refused."""
+    out = io.BytesIO()
+    Image.new("RGB", (30, 40), (180, 30, 30)).save(out, "JPEG")
+    return out.getvalue()
+
 
 Factory = Callable[[World], tuple[Model, str]]
 
@@ -41,7 +51,7 @@ def _audit_event(world: World) -> tuple[Model, str]:
 def _cadre(world: World) -> tuple[Model, str]:
     cadre = make_cadre(world.village_b, f"{MARKER}王五", current_title=f"{MARKER}村主任")
     FamilyMember.objects.create(cadre=cadre, relation="13", name=f"{MARKER}妻", birth_date=date(1986, 1, 1))
-    cadre_set_photo(cadre=cadre, content=b"\x89PNG\r\n\x1a\n" + MARKER.encode(), actor=None)
+    cadre_set_photo(cadre=cadre, content=_small_jpeg(), actor=None)
     return cadre, MARKER
 
 

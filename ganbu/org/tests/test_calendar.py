@@ -71,3 +71,13 @@ def test_only_county_wide_accounts_may_change_it(world: World) -> None:
         response = _client(user).post(reverse("org:calendar"), {"day": "2027-01-01", "is_workday": "0"})
         assert response.status_code == 403
     assert not CalendarDay.objects.exists()
+
+
+def test_the_unit_list_links_to_the_calendar_for_those_who_may_change_it(world: World) -> None:
+    link = f'href="{reverse("org:calendar")}"'
+    assert link in _client(world.users["county"]).get(reverse("org:unit_list")).content.decode()
+    # the county role scoped to 甲镇, and a township clerk without org.manage: no link
+    for user in (world.attackers["county"], world.users["clerk_a"]):
+        page = _client(user).get(reverse("org:unit_list"))
+        assert page.status_code == 200
+        assert link not in page.content.decode()

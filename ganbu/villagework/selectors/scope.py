@@ -9,13 +9,12 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, QuerySet
 from django.http import Http404
 
-from ganbu.cadres.models import Cadre
-from ganbu.cadres.services import cadre_of_user
+from ganbu.cadres.selectors import cadre_for_account_or_in_scope, cadre_of_account, cadres_by_ids
 from ganbu.org.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Role, Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import filter_by_scope, get_in_scope_or_404, units_in_scope
@@ -28,7 +27,11 @@ from ganbu.villagework.models import (
     WorkLog,
 )
 
+if TYPE_CHECKING:
+    from ganbu.cadres.models import Cadre
+
 M = TypeVar("M", bound=Model)
+NOT_FOUND = "对象不存在或不在您的数据范围内"
 
 
 def own_only(user: User) -> bool:
@@ -37,7 +40,8 @@ def own_only(user: User) -> bool:
 
 
 def own_cadre(user: User) -> Cadre | None:
-    return cadre_of_user(user)
+    """The cadre record linked to the user's login (a 驻村干部's), or None."""
+    return cadre_of_account(user)
 
 
 def villages_for(user: User) -> QuerySet[Unit]:
@@ -135,14 +139,17 @@ def get_stationed_cadre(user: User, pk: int) -> Cadre:
     if own_only(user):
         cadre = own_cadre(user)
         if cadre is None or cadre.pk != pk:
-            raise Http404("对象不存在或不在您的数据范围内")
+            raise Http404(NOT_FOUND)
         return cadre
-    visible = Q(pk__in=Assignment.objects.filter(village__in=villages_for(user)).values("cadre_id"))
-    if has_capability(user, "cadres.view"):
-        visible |= Q(pk__in=filter_by_scope(Cadre.objects.all(), user, "unit").values("pk"))
-    cadre = Cadre.objects.select_related("unit").filter(visible, pk=pk).first()
+    stationed = Assignment.objects.filter(cadre_id=pk, village__in=villages_for(user))
+    if stationed.exists():
+        cadre = cadres_by_ids([pk]).first()
+    elif has_capability(user, "cadres.view"):
+        cadre = cadre_for_account_or_in_scope(user, pk)
+    else:
+        cadre = None
     if cadre is None:
-        raise Http404("对象不存在或不在您的数据范围内")
+        raise Http404(NOT_FOUND)
     return cadre
 
 

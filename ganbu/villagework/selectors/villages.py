@@ -2,7 +2,8 @@
 its search, the cadres that may be stationed, and the rotation rule (轮岗提醒).
 
 Rotation rule (seed 000 / issue 6 §7): a cadre is *due* for rotation when their continuous stay in
-one village has lasted the set number of years (`VillageWorkSettings.rotation_years`, default 3).
+one village has lasted the set number of years (`VillageWorkSettings.rotation_years`, default
+`rules.ROTATION_YEARS`).
 - Assignments of the same cadre to the same village are merged into one stay when they overlap or
   are back to back (the next starts on or before the day after the previous one's last day);
   a gap of one day or more starts a new stay. The role does not matter (工作队员 then 第一书记 in the
@@ -11,8 +12,9 @@ one village has lasted the set number of years (`VillageWorkSettings.rotation_ye
   the date); ended stays are history, not a rotation case.
 - "Exactly N years": the stay counts its first and last day, so on the N-th anniversary of the
   start it has lasted N years and one day, i.e. more than N years: the cadre is due from the
-  anniversary on (started 2023-03-01, 3 years → due on 2026-03-01, not on 2026-02-28). A start on
-  29 February has its anniversary on 28 February in common years.
+  anniversary on (started 2023-03-01, 3 years → due on 2026-03-01, not on 2026-02-28;
+  `rules.rotation_due_on`). A start on 29 February has its anniversary on 1 March in common years
+  (`core.dates.add_years`, as ages are counted).
 - Years are shown with one decimal, rounded down (2.99 years shows as 2.9, so "3.0" is shown only
   when due).
 """
@@ -24,20 +26,35 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from ganbu.cadres.models import Cadre, CadreStatus
-from ganbu.cadres.selectors import cadres_in_scope
-from ganbu.core.dates import add_years, stay_years
+from ganbu.cadres.selectors import (
+    active_cadres_in_scope,
+    active_cadres_in_units,
+    cadre_by_id_number,
+    cadres_by_ids,
+)
+from ganbu.core.dates import stay_years
 from ganbu.core.db import prefix_range
-from ganbu.org.models import Unit, User
-from ganbu.org.scoping import filter_in_subtree, unit_in_scope
-from ganbu.villagework.models import Assignment, Household
-from ganbu.villagework.selectors.scope import assignments_for, logs_for, villages_for
+from ganbu.org.models import Role, Unit, User
+from ganbu.org.scoping import filter_by_scope, filter_in_subtree, unit_in_scope
+from ganbu.org.selectors import users_with_role
+from ganbu.villagework import rules
+from ganbu.villagework.models import Assignment, Household, VillagerRequest, Visit
+from ganbu.villagework.selectors.scope import (
+    assignments_for,
+    households_for,
+    logs_for,
+    townships_for,
+    villages_for,
+)
+
+if TYPE_CHECKING:
+    from ganbu.cadres.models import Cadre
 
 _LETTERS = re.compile(r"^[A-Za-z]+$")
 _ID_LIKE = re.compile(r"^\d{6,17}[\dXx]?$")
@@ -214,7 +231,7 @@ def cadre_candidates(user: User, q: str, *, limit: int = 30) -> list[Cadre]:
     q = q.strip()
     if not q:
         return []
-    qs = cadres_in_scope(user).filter(status=CadreStatus.ACTIVE).select_related("unit")
+    qs = active_cadres_in_scope(user).select_related("unit")
     if _ID_LIKE.match(q):
         upper = q.upper()
         qs = qs.filter(id_number=upper) if len(q) == 18 else qs.filter(prefix_range("id_number", upper))
@@ -225,14 +242,15 @@ def cadre_candidates(user: User, q: str, *, limit: int = 30) -> list[Cadre]:
         qs = qs.filter(name__contains=q)
     found = list(qs.order_by("stroke_key", "id")[:limit])
     if len(q) == 18 and _ID_LIKE.match(q) and not found:
-        exact = (
-            Cadre.objects.select_related("unit")
-            .filter(id_number=q.upper(), status=CadreStatus.ACTIVE)
-            .first()
-        )
-        if exact is not None:
+        exact = cadre_by_id_number(q)
+        if exact is not None and is_active_cadre(exact):
             found.append(exact)
     return found
+
+
+def is_active_cadre(cadre: Cadre) -> bool:
+    """In service (在职), as the registry says."""
+    return active_cadres_in_units([cadre.unit_id]).filter(pk=cadre.pk).exists()
 
 
 def get_pickable_cadre(user: User, pk: Any, id_number: str = "") -> Cadre:
@@ -242,8 +260,8 @@ def get_pickable_cadre(user: User, pk: Any, id_number: str = "") -> Cadre:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise Http404("干部不存在") from exc
-    cadre = Cadre.objects.select_related("unit").filter(pk=pk, status=CadreStatus.ACTIVE).first()
-    if cadre is None:
+    cadre = cadres_by_ids([pk]).first()
+    if cadre is None or not is_active_cadre(cadre):
         raise Http404("干部不存在或不在您的数据范围内")
     if unit_in_scope(user, cadre.unit):
         return cadre
@@ -341,19 +359,23 @@ def rotation_due(user_or_queryset: User | QuerySet[Assignment], *, on: dt.date, 
     longest first."""
     due = []
     for stay in current_stays(user_or_queryset, on=on):
-        stay.due_on = add_years(stay.since, years)
+        stay.due_on = rules.rotation_due_on(stay.since, years)
         if stay.due_on <= on:
             due.append(stay)
     return _sorted(due)
 
 
 def rotation_upcoming(
-    user_or_queryset: User | QuerySet[Assignment], *, on: dt.date, years: int, within_days: int = 365
+    user_or_queryset: User | QuerySet[Assignment],
+    *,
+    on: dt.date,
+    years: int,
+    within_days: int = rules.ROTATION_UPCOMING_DAYS,
 ) -> list[Stay]:
     """Stays in force on `on` that become due within `within_days` (for planning)."""
     upcoming = []
     for stay in current_stays(user_or_queryset, on=on):
-        stay.due_on = add_years(stay.since, years)
+        stay.due_on = rules.rotation_due_on(stay.since, years)
         if on < stay.due_on <= on + dt.timedelta(days=within_days):
             upcoming.append(stay)
     return _sorted(upcoming)
@@ -368,3 +390,105 @@ def stay_of(assignment: Assignment, *, on: dt.date) -> Stay | None:
             stay.years = stay_years(stay.since, end)
             return stay
     return None
+
+
+# --------------------------------------------------------------------------------------------------
+# List pages
+# --------------------------------------------------------------------------------------------------
+
+HOUSEHOLD_STATUS = {"": True, "inactive": False, "all": None}  # 在册 / 已注销 / 全部
+
+
+def village_households(
+    user: User, village: Unit, *, q: str = "", category: str = "", group: str = "", status: str = ""
+) -> QuerySet[Household]:
+    """The register of one village as the user may see it, searched (`search_households`) and in
+    the register's order."""
+    households = search_households(
+        households_for(user).filter(village=village),
+        q=q,
+        category=category,
+        group=group,
+        active=HOUSEHOLD_STATUS.get(status, True),
+    )
+    return households.order_by("group_name", "head_pinyin", "id")
+
+
+def visible_assignment_ids(user: User, village: Unit) -> set[int]:
+    """The assignments of the village the user may open (a 驻村干部: their own)."""
+    return set(assignments_for(user).filter(village=village).values_list("pk", flat=True))
+
+
+def assignment_list(
+    user: User,
+    *,
+    today: dt.date,
+    township: Unit | None = None,
+    village: Unit | None = None,
+    role: str = "",
+    state: str = "",
+    q: str = "",
+) -> QuerySet[Assignment]:
+    """Assignments in the user's scope. `state`: "" in force today (the default), "ended",
+    "upcoming", "all"; `q` part of the cadre's name or the start of its initials."""
+    qs = assignments_for(user)
+    if township is not None:
+        qs = filter_in_subtree(qs, township, "village")
+    if village is not None:
+        qs = qs.filter(village=village)
+    if role:
+        qs = qs.filter(role=role)
+    if state == "":
+        qs = qs.filter(current_q(today))
+    elif state == "ended":
+        qs = qs.filter(ended_on__lt=today)
+    elif state == "upcoming":
+        qs = qs.filter(started_on__gt=today)
+    q = q.strip()
+    if q:
+        qs = qs.filter(Q(cadre__name__contains=q) | Q(cadre__name_initials__startswith=q.lower()))
+    return qs.select_related("cadre", "village", "village__parent").order_by(
+        "village__path", "role", "-started_on", "id"
+    )
+
+
+def cadre_assignments(cadre: Cadre, villages: QuerySet[Unit]) -> QuerySet[Assignment]:
+    """The cadre's assignments to the given villages (those the reader may see), latest first."""
+    return (
+        Assignment.objects.filter(cadre=cadre, village__in=villages)
+        .select_related("village__parent")
+        .order_by("-started_on", "id")
+    )
+
+
+def household_has_history(household: Household) -> bool:
+    """Visited or named in a request: such a household is deactivated, never deleted."""
+    return (
+        Visit.objects.filter(household=household).exists()
+        or VillagerRequest.objects.filter(household=household).exists()
+    )
+
+
+def linkable_accounts(actor: User, cadre: Cadre) -> list[User]:
+    """Logins of role 驻村干部 within the actor's scope that are free (or already this cadre's)."""
+    users = filter_by_scope(users_with_role(Role.VILLAGE_CADRE), actor, "scope_unit").select_related(
+        "scope_unit"
+    )
+    return [u for u in users.filter(Q(cadre__isnull=True) | Q(cadre=cadre)).order_by("username")]
+
+
+def village_register(village: Unit) -> QuerySet[Household]:
+    """The active households of a village in the register's order (a form's choices)."""
+    return Household.objects.filter(village=village, is_active=True).order_by(
+        "group_name", "head_pinyin", "id"
+    )
+
+
+def villages_in_order(user: User) -> list[Unit]:
+    """The villages the user sees, with their township, in unit order."""
+    return list(villages_for(user).select_related("parent").order_by("path"))
+
+
+def townships_in_order(user: User) -> list[Unit]:
+    """The townships the user sees, in unit order (a list page's filter)."""
+    return list(townships_for(user).order_by("path"))

@@ -15,7 +15,7 @@ cannot both slip a 第一书记 in at the same time.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -23,12 +23,27 @@ from django.db.models import Q
 from django.utils import timezone
 
 from ganbu.audit.services import record_event
-from ganbu.cadres.models import Cadre, CadreStatus
 from ganbu.cadres.services import cadre_link_account
 from ganbu.org.models import Role, Unit, User
 from ganbu.org.scoping import unit_in_scope
+from ganbu.org.selectors import units_by_path, units_by_pk, user_by_username
+from ganbu.org.services import user_create
+from ganbu.villagework import errors, events
 from ganbu.villagework.models import Assignment, AssignmentRole, WorkLog
+from ganbu.villagework.selectors.villages import is_active_cadre, linkable_accounts
 from ganbu.villagework.services.households import lock_village, require_village_manager
+
+if TYPE_CHECKING:
+    from ganbu.cadres.models import Cadre
+
+__all__ = [
+    "EDITABLE_FIELDS",
+    "account_scope",
+    "assignment_create",
+    "assignment_end",
+    "assignment_link_account",
+    "assignment_update",
+]
 
 EDITABLE_FIELDS = ("role", "started_on", "ended_on", "duties", "document_number", "note")
 TEXT_LIMITS = {"duties": ("工作职责", 2000), "document_number": ("派驻文号", 100), "note": ("备注", 200)}
@@ -56,24 +71,24 @@ def _validate(
     texts: dict[str, str],
     exclude_pk: int | None,
 ) -> None:
-    errors: dict[str, str] = {}
+    problems: dict[str, str] = {}
     if role not in AssignmentRole.values:
-        errors["role"] = (
+        problems["role"] = (
             f"驻村身份「{role}」不正确，应为 {'、'.join(str(x) for x in AssignmentRole.labels)} 之一"
         )
     if not isinstance(started_on, dt.date):
-        errors["started_on"] = "请填写驻村开始日期"
+        problems["started_on"] = "请填写驻村开始日期"
     if ended_on is not None and not isinstance(ended_on, dt.date):
-        errors["ended_on"] = "驻村结束日期不正确"
+        problems["ended_on"] = "驻村结束日期不正确"
     for field, (label, limit) in TEXT_LIMITS.items():
         if len(texts.get(field, "")) > limit:
-            errors[field] = f"{label}不能超过{limit}字"
-    if errors:
-        raise ValidationError(errors, code="assignment_invalid")
+            problems[field] = f"{label}不能超过{limit}字"
+    if problems:
+        raise ValidationError(problems, code=errors.ASSIGNMENT_INVALID)
     if ended_on is not None and ended_on < started_on:
         raise ValidationError(
             {"ended_on": f"驻村结束日期 {ended_on:%Y-%m-%d} 不能早于开始日期 {started_on:%Y-%m-%d}"},
-            code="assignment_end_before_start",
+            code=errors.ASSIGNMENT_END_BEFORE_START,
         )
     others = Assignment.objects.filter(_overlapping(village, started_on, ended_on)).select_related("cadre")
     if exclude_pk is not None:
@@ -85,7 +100,7 @@ def _validate(
                 "started_on": f"{cadre.name}在{village.name}已有驻村安排"
                 f"（{period_label(same_cadre.started_on, same_cadre.ended_on)}），与此期间重叠"
             },
-            code="assignment_overlap",
+            code=errors.ASSIGNMENT_OVERLAP,
         )
     if role == AssignmentRole.FIRST_SECRETARY:
         secretary = others.filter(role=AssignmentRole.FIRST_SECRETARY).order_by("started_on").first()
@@ -95,7 +110,7 @@ def _validate(
                     "role": f"{village.name}在此期间已有驻村第一书记{secretary.cadre.name}"
                     f"（{period_label(secretary.started_on, secretary.ended_on)}），同一时间只能有一名第一书记"
                 },
-                code="assignment_two_secretaries",
+                code=errors.ASSIGNMENT_TWO_SECRETARIES,
             )
 
 
@@ -109,7 +124,7 @@ def _check_logs_inside(assignment: Assignment, started_on: dt.date, ended_on: dt
             {
                 "ended_on": f"该驻村安排已有 {count} 条工作记录在新的驻村期间（{period_label(started_on, ended_on)}）之外"
             },
-            code="assignment_logs_outside",
+            code=errors.ASSIGNMENT_LOGS_OUTSIDE,
         )
 
 
@@ -135,10 +150,10 @@ def assignment_create(
     actor: User | None,
 ) -> Assignment:
     require_village_manager(actor, village)
-    if cadre.status != CadreStatus.ACTIVE:
+    if not is_active_cadre(cadre):
         raise ValidationError(
             {"cadre": f"{cadre.name}的状态为「{cadre.get_status_display()}」，只能安排在职干部驻村"},
-            code="cadre_not_active",
+            code=errors.CADRE_NOT_ACTIVE,
         )
     texts = {"duties": duties.strip(), "document_number": document_number.strip(), "note": note.strip()}
     with transaction.atomic():
@@ -159,7 +174,7 @@ def assignment_create(
         assignment.save()
         record_event(
             actor=actor,
-            action="villagework.assignment.create",
+            action=events.ASSIGNMENT_CREATE,
             obj=assignment,
             unit_path=village.path,
             payload=_snapshot(assignment),
@@ -202,7 +217,7 @@ def assignment_update(*, assignment: Assignment, actor: User | None, **fields: A
         assignment.save(update_fields=[*changed, "updated_at"])
         record_event(
             actor=actor,
-            action="villagework.assignment.update",
+            action=events.ASSIGNMENT_UPDATE,
             obj=assignment,
             unit_path=assignment.village.path,
             payload={
@@ -219,23 +234,23 @@ def assignment_end(*, assignment: Assignment, ended_on: dt.date, actor: User | N
     if assignment.ended_on is not None:
         raise ValidationError(
             {"ended_on": f"该驻村安排已于 {assignment.ended_on:%Y-%m-%d} 结束；如需更正请修改驻村安排"},
-            code="assignment_already_ended",
+            code=errors.ASSIGNMENT_ALREADY_ENDED,
         )
     if not isinstance(ended_on, dt.date):
-        raise ValidationError({"ended_on": "请填写驻村结束日期"}, code="assignment_end_missing")
+        raise ValidationError({"ended_on": "请填写驻村结束日期"}, code=errors.ASSIGNMENT_END_MISSING)
     with transaction.atomic():
         lock_village(assignment.village)
         assignment = (
             Assignment.objects.select_for_update().select_related("cadre", "village").get(pk=assignment.pk)
         )
         if assignment.ended_on is not None:  # ended by someone else meanwhile
-            raise ValidationError({"ended_on": "该驻村安排已经结束"}, code="assignment_already_ended")
+            raise ValidationError({"ended_on": "该驻村安排已经结束"}, code=errors.ASSIGNMENT_ALREADY_ENDED)
         if ended_on < assignment.started_on:
             raise ValidationError(
                 {
                     "ended_on": f"驻村结束日期 {ended_on:%Y-%m-%d} 不能早于开始日期 {assignment.started_on:%Y-%m-%d}"
                 },
-                code="assignment_end_before_start",
+                code=errors.ASSIGNMENT_END_BEFORE_START,
             )
         _check_logs_inside(assignment, assignment.started_on, ended_on)
         assignment.ended_on = ended_on
@@ -243,7 +258,7 @@ def assignment_end(*, assignment: Assignment, ended_on: dt.date, actor: User | N
         assignment.save(update_fields=["ended_on", "updated_at"])
         record_event(
             actor=actor,
-            action="villagework.assignment.end",
+            action=events.ASSIGNMENT_END,
             obj=assignment,
             unit_path=assignment.village.path,
             payload={"ended_on": ended_on},
@@ -256,28 +271,15 @@ def assignment_end(*, assignment: Assignment, ended_on: dt.date, actor: User | N
 # --------------------------------------------------------------------------------------------------
 
 
-def linkable_accounts(actor: User, cadre: Cadre) -> list[User]:
-    """Logins of role 驻村干部 within the actor's scope that are free (or already this cadre's)."""
-    from ganbu.org.scoping import filter_by_scope
-
-    users = filter_by_scope(
-        User.objects.filter(role=Role.VILLAGE_CADRE, is_active=True, is_superuser=False), actor, "scope_unit"
-    ).select_related("scope_unit")
-    return [u for u in users.filter(Q(cadre__isnull=True) | Q(cadre=cadre)).order_by("username")]
-
-
 def account_scope(actor: User | None, assignment: Assignment) -> Unit:
     """The scope for a new 驻村干部 login: the smallest unit holding every village the cadre is
     stationed in now or later (one village → that village; several in one township → the
     township), but never beyond the actor's scope (then: the assignment's village)."""
     today = timezone.localdate()
-    villages = list(
-        Unit.objects.filter(
-            pk__in=Assignment.objects.filter(cadre=assignment.cadre)
-            .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-            .values("village_id")
-        )
-    ) or [assignment.village]
+    current = Assignment.objects.filter(cadre=assignment.cadre).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+    )
+    villages = list(units_by_pk(current.values_list("village_id", flat=True))) or [assignment.village]
     if assignment.village not in villages:
         villages.append(assignment.village)
     paths = [v.path for v in villages]
@@ -285,7 +287,7 @@ def account_scope(actor: User | None, assignment: Assignment) -> Unit:
     for path in paths[1:]:
         while not path.startswith(common):
             common = common[: common.rstrip("/").rfind("/") + 1]
-    unit = Unit.objects.filter(path=common).first() or assignment.village
+    unit = units_by_path([common]).get(common) or assignment.village
     if actor is not None and not unit_in_scope(actor, unit):
         return assignment.village
     return unit
@@ -307,16 +309,14 @@ def assignment_link_account(
     """Link the stationed cadre's login: an existing 驻村干部 account (`user`), a new one
     (`new_username`; returns its generated password, shown once), or neither (unlink).
     Returns (the linked user or None, the new password or "")."""
-    from ganbu.org.services import user_create
-
     require_village_manager(actor, assignment.village)
     cadre = assignment.cadre
     new_username = new_username.strip()
     if user is not None and new_username:
-        raise ValidationError("请在“选择已有账号”和“新建账号”中选一项", code="account_choice")
+        raise ValidationError("请在“选择已有账号”和“新建账号”中选一项", code=errors.ACCOUNT_CHOICE)
     if user is not None and actor is not None and user not in linkable_accounts(actor, cadre):
         raise ValidationError(
-            {"user": "只能关联您数据范围内、未关联其他干部的驻村干部账号"}, code="account_invalid"
+            {"user": "只能关联您数据范围内、未关联其他干部的驻村干部账号"}, code=errors.ACCOUNT_INVALID
         )
     password = ""
     with transaction.atomic():
@@ -325,11 +325,12 @@ def assignment_link_account(
                 c.isalnum() or c in "@.+-_" for c in new_username
             ):
                 raise ValidationError(
-                    {"new_username": "用户名应为3到150个字母、数字或 @.+-_ 字符"}, code="username_invalid"
+                    {"new_username": "用户名应为3到150个字母、数字或 @.+-_ 字符"},
+                    code=errors.USERNAME_INVALID,
                 )
-            if User.objects.filter(username__iexact=new_username).exists():
+            if user_by_username(new_username) is not None:
                 raise ValidationError(
-                    {"new_username": f"用户名「{new_username}」已被使用"}, code="username_taken"
+                    {"new_username": f"用户名「{new_username}」已被使用"}, code=errors.USERNAME_TAKEN
                 )
             user, password = user_create(
                 username=new_username,
@@ -342,7 +343,7 @@ def assignment_link_account(
         _link(cadre, user, actor, assignment.village)
         record_event(
             actor=actor,
-            action="villagework.assignment.account",
+            action=events.ASSIGNMENT_ACCOUNT,
             obj=assignment,
             unit_path=assignment.village.path,
             payload={

@@ -19,31 +19,43 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from ganbu.audit.services import record_event
 from ganbu.ballots import selectors as ballot_selectors
 from ganbu.ballots import services as ballot_services
-from ganbu.ballots.models import SessionStatus
 from ganbu.cadres.services import evaluation_record_write
+from ganbu.core import workflow
+from ganbu.core.dates import year_period
 from ganbu.org.models import TOWNSHIP_KINDS, Unit, User
-from ganbu.org.scoping import filter_in_subtree, unit_in_scope
-from ganbu.villagework import scoring
+from ganbu.org.scoping import unit_in_scope
+from ganbu.villagework import errors, events, rules, scoring
 from ganbu.villagework.models import (
-    Assignment,
     Evaluation,
     EvaluationEntry,
     EvaluationStatus,
+    VillageWorkSettings,
+)
+from ganbu.villagework.selectors.evaluation import (
+    RESULT_STATUSES,
+    ballot_from_result,
+    ballot_problem,
+    cadres_to_evaluate,
+    entries_in_year,
+    latest_assignment,
 )
 from ganbu.villagework.selectors.stats import Numbers, cadre_numbers
-from ganbu.villagework.services.config import get_settings
+
+__all__ = [
+    "RECORD_KIND",
+    "ballots_create",
+    "bundled_scores_enter",
+    "evaluation_compute",
+    "evaluation_create",
+    "evaluation_finalize",
+]
 
 RECORD_KIND = "驻村考核"
-DEFAULT_EXPECTED = {"村民代表": 30, "乡镇干部": 15, "乡镇领导": 5}
-FALLBACK_EXPECTED = 10
-RESULT_STATUSES = (SessionStatus.CLOSED, SessionStatus.SEALED)
-MERGED_GROUP = "其他层面（有效票过少，合并计入）"
 
 
 def _require_scope(actor: User | None, unit: Unit) -> None:
@@ -52,23 +64,27 @@ def _require_scope(actor: User | None, unit: Unit) -> None:
         raise PermissionDenied("该乡镇不在您的数据范围内")
 
 
-def _audit(actor: User | None, action: str, evaluation: Evaluation, payload: dict[str, Any]) -> None:
-    record_event(
-        actor=actor,
-        action=f"villagework.{action}",
-        obj=evaluation,
-        unit_path=evaluation.township.path,
-        payload=payload,
+def _begin(evaluation: Evaluation, to: str, message: str) -> None:
+    """Lock the evaluation row (concurrent clicks queue here), read its status, and refuse with
+    `message` a move `Evaluation.TRANSITIONS` does not list, before any work is done. The move
+    itself is `_move` at the end of the same transaction."""
+    evaluation.status = (
+        Evaluation.objects.select_for_update().values_list("status", flat=True).get(pk=evaluation.pk)
     )
+    if not workflow.allowed(evaluation, to):
+        raise ValidationError(message, code=errors.EVALUATION_BAD_STATUS)
 
 
-def _lock(evaluation: Evaluation, allowed: tuple[str, ...], message: str) -> None:
-    """Lock the evaluation row for the transition (concurrent clicks queue here) and check, on the
-    locked row, that its status allows it."""
-    status = Evaluation.objects.select_for_update().values_list("status", flat=True).get(pk=evaluation.pk)
-    if status not in allowed:
-        raise ValidationError(message, code="evaluation_bad_status")
-    evaluation.status = status
+def _move(evaluation: Evaluation, to: str, actor: User | None, action: str, payload: dict[str, Any]) -> None:
+    """The status move and its audit event (one event for the whole change)."""
+    workflow.transition(
+        evaluation,
+        to=to,
+        actor=actor,
+        action=action,
+        payload=payload,
+        unit_path=evaluation.township.path,
+    )
 
 
 def _json(value: Any) -> Any:
@@ -89,38 +105,27 @@ def _json(value: Any) -> Any:
 # --------------------------------------------------------------------------------------------------
 
 
-def cadres_to_evaluate(*, township: Unit, year: int) -> list[tuple[int, int]]:
-    """(cadre id, village id) of every assignment to a village of the township overlapping the year."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
-    rows = (
-        filter_in_subtree(Assignment.objects.filter(started_on__lte=end), township, "village")
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .order_by("village__path", "cadre__name_pinyin", "cadre_id")
-        .values_list("cadre_id", "village_id")
-    )
-    return list(dict.fromkeys(rows))
-
-
 def evaluation_create(
     *, township: Unit, year: int, actor: User | None, title: str | None = None
 ) -> Evaluation:
     """Open the township's evaluation for `year` with the current settings as its rules."""
     _require_scope(actor, township)
     if township.kind not in TOWNSHIP_KINDS:
-        raise ValidationError({"township": "请选择乡镇"}, code="evaluation_not_township")
+        raise ValidationError({"township": "请选择乡镇"}, code=errors.EVALUATION_NOT_TOWNSHIP)
     if not 2000 <= year <= 2100:
-        raise ValidationError({"year": f"年度「{year}」不正确"}, code="evaluation_bad_year")
+        raise ValidationError({"year": f"年度「{year}」不正确"}, code=errors.EVALUATION_BAD_YEAR)
     if Evaluation.objects.filter(township=township, year=year).exists():
         raise ValidationError(
             {"year": f"{township.name}{year}年度的驻村干部考核已经建立，每个乡镇每年只建一次"},
-            code="evaluation_exists",
+            code=errors.EVALUATION_EXISTS,
         )
     pairs = cadres_to_evaluate(township=township, year=year)
     if not pairs:
         raise ValidationError(
-            {"year": f"{township.name}{year}年度没有驻村干部（驻村安排），无需考核"}, code="evaluation_empty"
+            {"year": f"{township.name}{year}年度没有驻村干部（驻村安排），无需考核"},
+            code=errors.EVALUATION_EMPTY,
         )
-    settings = get_settings()
+    settings = VillageWorkSettings.current()
     evaluation = Evaluation(
         township=township,
         year=year,
@@ -141,11 +146,12 @@ def evaluation_create(
                 EvaluationEntry(evaluation=evaluation, cadre_id=cadre_id, village_id=village_id)
                 for cadre_id, village_id in pairs
             )
-            _audit(
-                actor,
-                "evaluation_created",
-                evaluation,
-                {
+            record_event(
+                actor=actor,
+                action=events.EVALUATION_CREATED,
+                obj=evaluation,
+                unit_path=township.path,
+                payload={
                     "year": year,
                     "entries": len(pairs),
                     "rules": {
@@ -159,7 +165,7 @@ def evaluation_create(
             )
     except IntegrityError as exc:  # a concurrent create of the same township and year
         raise ValidationError(
-            {"year": f"{township.name}{year}年度的驻村干部考核已经建立"}, code="evaluation_exists"
+            {"year": f"{township.name}{year}年度的驻村干部考核已经建立"}, code=errors.EVALUATION_EXISTS
         ) from exc
     return evaluation
 
@@ -179,34 +185,39 @@ def _integer_weights(groups: list[dict[str, Any]]) -> list[int]:
 
 
 def _role_note(entry: EvaluationEntry) -> str:
-    assignment = (
-        Assignment.objects.filter(cadre=entry.cadre, village=entry.village).order_by("-started_on").first()
-    )
+    assignment = latest_assignment(entry.cadre_id, entry.village_id)
     role = assignment.get_role_display() if assignment else "驻村干部"
     return f"{entry.village.name}{role}"
+
+
+def expected_default(group: str) -> int:
+    """The 应到 proposed for a rater group (`rules.EXPECTED_VOTERS`, else the fallback)."""
+    return rules.EXPECTED_VOTERS.get(group, rules.EXPECTED_FALLBACK)
 
 
 def ballots_create(
     *, evaluation: Evaluation, expected: Mapping[str, int] | None = None, actor: User | None
 ) -> list[EvaluationEntry]:
     """One 民主测评 session (draft) per entry that has none, with the evaluation's rater groups,
-    their weights and the given 应到 per group. Returns the entries that got a session."""
+    their weights and the given 应到 per group; the evaluation moves to (or stays) 评议中. Returns
+    the entries that got a session."""
     _require_scope(actor, evaluation.township)
-    if evaluation.status not in (EvaluationStatus.DRAFT, EvaluationStatus.VOTING):
-        raise ValidationError("考核已计分，不能再创建评议投票", code="evaluation_bad_status")
+    refused = "考核已计分，不能再创建评议投票"
+    if not workflow.allowed(evaluation, EvaluationStatus.VOTING):
+        raise ValidationError(refused, code=errors.EVALUATION_BAD_STATUS)
     groups = list(evaluation.rater_groups)
-    wanted = {**DEFAULT_EXPECTED, **dict(expected or {})}
-    errors = []
+    wanted = dict(expected or {})
+    problems = []
     counts: dict[str, int] = {}
     for group in groups:
         name = str(group["name"])
-        value = wanted.get(name, FALLBACK_EXPECTED)
-        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= 5000:
-            errors.append(f"「{name}」的应到人数应为1到5000之间的整数")
+        value = wanted.get(name, expected_default(name))
+        if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= rules.EXPECTED_MAX:
+            problems.append(f"「{name}」的应到人数应为1到{rules.EXPECTED_MAX}之间的整数")
         else:
             counts[name] = value
-    if errors:
-        raise ValidationError(errors, code="evaluation_bad_expected")
+    if problems:
+        raise ValidationError(problems, code=errors.EVALUATION_BAD_EXPECTED)
     weights = _integer_weights(groups)
     specs = [
         ballot_services.GroupSpec(str(g["name"]), expected=counts[str(g["name"])], weight=w)
@@ -214,7 +225,7 @@ def ballots_create(
     ]
     created: list[EvaluationEntry] = []
     with transaction.atomic():
-        _lock(evaluation, (EvaluationStatus.DRAFT, EvaluationStatus.VOTING), "考核已计分，不能再创建评议投票")
+        _begin(evaluation, EvaluationStatus.VOTING, refused)
         entries = list(
             EvaluationEntry.objects.select_for_update()
             .filter(evaluation=evaluation, ballot_session__isnull=True)
@@ -238,13 +249,11 @@ def ballots_create(
             entry.ballot_session = session
             entry.save(update_fields=["ballot_session", "updated_at"])
             created.append(entry)
-        if evaluation.status == EvaluationStatus.DRAFT:
-            evaluation.status = EvaluationStatus.VOTING
-            evaluation.save(update_fields=["status", "updated_at"])
-        _audit(
-            actor,
-            "evaluation_ballots",
+        _move(
             evaluation,
+            EvaluationStatus.VOTING,
+            actor,
+            events.EVALUATION_BALLOTS,
             {
                 "sessions": {str(e.pk): e.ballot_session_id for e in created},
                 "expected": counts,
@@ -272,11 +281,17 @@ def bundled_scores_enter(
         locked.bundled_scores = {name: str(value) for name, value in cleaned.items()}
         locked.full_clean(validate_unique=False, validate_constraints=False)
         locked.save(update_fields=["bundled_scores", "updated_at"])
-        _audit(
-            actor,
-            "evaluation_bundled_scores",
-            evaluation,
-            {"entry": locked.pk, "cadre": locked.cadre_id, "before": before, "after": locked.bundled_scores},
+        record_event(
+            actor=actor,
+            action=events.EVALUATION_BUNDLED_SCORES,
+            obj=evaluation,
+            unit_path=evaluation.township.path,
+            payload={
+                "entry": locked.pk,
+                "cadre": locked.cadre_id,
+                "before": before,
+                "after": locked.bundled_scores,
+            },
         )
     entry.bundled_scores = locked.bundled_scores
     return entry
@@ -291,52 +306,13 @@ def _weight(evaluation: Evaluation, part: str) -> Decimal:
     return scoring.to_decimal(evaluation.part_weights.get(part, 0)) or Decimal(0)
 
 
-def _ballot_groups(result: Any, cadre_id: int) -> tuple[list[scoring.GroupVotes], list[str]]:
-    """The rater groups' shares for the cadre from a ballot result. Groups the engine does not break
-    out (fewer valid ballots than its minimum group size, for anonymity) are merged into one group
-    whose shares are recovered exactly from the weighted overall shares, so the score is the same
-    as if every group had been shown; their separate scores are never computed or shown."""
-    subject = next((s for s in result.subjects if s.cadre_id == cadre_id), None)
-    if subject is None:
-        raise ValueError("subject not found")
-    counted = [g for g in result.groups if g.valid > 0 and g.weight > 0]
-    shown = [g for g in counted if not g.suppressed]
-    hidden = [g for g in counted if g.suppressed]
-    groups = [
-        scoring.GroupVotes(name=g.name, weight=Fraction(g.weight), shares=subject.group_shares[g.name])
-        for g in shown
-    ]
-    if hidden:
-        total_weight = sum((Fraction(g.weight) for g in counted), Fraction(0))
-        hidden_weight = sum((Fraction(g.weight) for g in hidden), Fraction(0))
-        shares = {}
-        for option in result.options:
-            overall = subject.shares.get(option) or Fraction(0)
-            visible = sum(
-                (Fraction(g.weight) * (subject.group_shares[g.name].get(option) or 0) for g in shown),
-                Fraction(0),
-            )
-            shares[option] = (overall * total_weight - visible) / hidden_weight
-        groups.append(scoring.GroupVotes(name=MERGED_GROUP, weight=hidden_weight, shares=shares))
-    return groups, [g.name for g in hidden]
-
-
-def _ballot_problem(entry: EvaluationEntry) -> str | None:
-    session = entry.ballot_session
-    who = f"{entry.cadre.name}（{entry.village.name}）"
-    if session is None:
-        return f"{who}：尚未创建评议投票"
-    if session.status not in RESULT_STATUSES:
-        return f"{who}：评议投票「{session.get_status_display()}」，须结束（或封存）后才能计分"
-    return None
-
-
 def _numbers(entry: EvaluationEntry, evaluation: Evaluation, today: date) -> Numbers:
+    start, end = year_period(evaluation.year)
     return cadre_numbers(
         cadre=entry.cadre,
         village=entry.village,
-        start=date(evaluation.year, 1, 1),
-        end=date(evaluation.year, 12, 31),
+        start=start,
+        end=end,
         today=today,
         quota=evaluation.weekly_visit_quota,
     )
@@ -348,7 +324,7 @@ def _check_ready(evaluation: Evaluation, entries: list[EvaluationEntry], needs: 
     for entry in entries:
         who = f"{entry.cadre.name}（{entry.village.name}）"
         if needs["ballot"]:
-            problem = _ballot_problem(entry)
+            problem = ballot_problem(entry)
             if problem:
                 problems.append(problem)
         if needs["bundled"]:
@@ -360,7 +336,77 @@ def _check_ready(evaluation: Evaluation, entries: list[EvaluationEntry], needs: 
     if not entries:
         problems.append("本次考核没有考核对象")
     if problems:
-        raise ValidationError(problems, code="evaluation_not_ready")
+        raise ValidationError(problems, code=errors.EVALUATION_NOT_READY)
+
+
+def _score(
+    entry: EvaluationEntry, evaluation: Evaluation, needs: dict[str, bool], today: date
+) -> dict[str, Any]:
+    """Compute and store one entry's parts, total and suggested grade; returns its audit line."""
+    who = f"{entry.cadre.name}（{entry.village.name}）"
+    detail: dict[str, Any] = {}
+    parts: dict[str, Decimal | None] = {"ballot": None, "bundled": None, "work": None}
+    unfit = False
+    if entry.ballot_session is not None and entry.ballot_session.status in RESULT_STATUSES:
+        result = ballot_selectors.session_result(entry.ballot_session)
+        if needs["ballot"] and not result.valid:
+            raise ValidationError(
+                f"{who}：评议投票无效（{'；'.join(result.invalid_reasons)}）",
+                code=errors.EVALUATION_BALLOT_INVALID,
+            )
+        ballot, ballot_detail = ballot_from_result(result, entry.cadre_id)
+        if needs["ballot"] and ballot.score is None:
+            raise ValidationError(f"{who}：评议投票没有有效票", code=errors.EVALUATION_BALLOT_EMPTY)
+        parts["ballot"] = ballot.score
+        unfit = ballot.unfit_warning
+        detail["ballot"] = {"session": entry.ballot_session_id, **ballot_detail}
+    if entry.bundled_scores and all(str(i["name"]) in entry.bundled_scores for i in evaluation.bundled_items):
+        parts["bundled"] = scoring.bundled_score(evaluation.bundled_items, entry.bundled_scores)
+    numbers = _numbers(entry, evaluation, today)
+    work = scoring.work_part(
+        coverage=numbers.coverage,
+        quota_rate=numbers.quota_rate,
+        requests_raised=numbers.requests_raised,
+        requests_resolved=numbers.requests_resolved,
+    )
+    parts["work"] = work.score
+    detail["work"] = {"components": work.components, "weights": dict(scoring.WORK_WEIGHTS)}
+    combination = scoring.combine(
+        parts=parts,
+        part_weights=evaluation.part_weights,
+        thresholds=evaluation.grade_thresholds,
+        unfit_warning=unfit,
+    )
+    detail["flags"] = combination.flags
+    detail["capped"] = combination.capped
+    detail["explain"] = combination.explain()
+    detail["numbers"] = {**dataclasses.asdict(numbers), "resolution_rate": numbers.resolution_rate}
+    entry.ballot_score = parts["ballot"]
+    entry.bundled_score = parts["bundled"]
+    entry.work_score = parts["work"]
+    entry.total_score = combination.total
+    entry.suggested_grade = combination.suggested_grade
+    entry.work_numbers = _json(detail)
+    entry.full_clean(validate_unique=False, validate_constraints=False)
+    entry.save(
+        update_fields=[
+            "ballot_score",
+            "bundled_score",
+            "work_score",
+            "total_score",
+            "suggested_grade",
+            "work_numbers",
+            "updated_at",
+        ]
+    )
+    return {
+        "cadre": entry.cadre_id,
+        "village": entry.village_id,
+        "parts": _json(parts),
+        "total": str(combination.total),
+        "suggested_grade": combination.suggested_grade,
+        "flags": combination.flags,
+    }
 
 
 def evaluation_compute(
@@ -373,96 +419,22 @@ def evaluation_compute(
     _require_scope(actor, evaluation.township)
     today = today or timezone.localdate()
     needs = {part: _weight(evaluation, part) > 0 for part in scoring.PARTS}
-    computed: dict[str, Any] = {}
     with transaction.atomic():
-        _lock(evaluation, tuple(EvaluationStatus.values), "")
+        _begin(evaluation, EvaluationStatus.SCORED, "")
         entries = list(
             evaluation.entries.select_related("cadre", "village", "ballot_session").order_by(
                 "village__path", "id"
             )
         )
         _check_ready(evaluation, entries, needs)
-        for entry in entries:
-            who = f"{entry.cadre.name}（{entry.village.name}）"
-            detail: dict[str, Any] = {}
-            parts: dict[str, Decimal | None] = {"ballot": None, "bundled": None, "work": None}
-            unfit = False
-            if entry.ballot_session is not None and entry.ballot_session.status in RESULT_STATUSES:
-                result = ballot_selectors.session_result(entry.ballot_session)
-                if needs["ballot"] and not result.valid:
-                    raise ValidationError(
-                        f"{who}：评议投票无效（{'；'.join(result.invalid_reasons)}）",
-                        code="evaluation_ballot_invalid",
-                    )
-                groups, merged = _ballot_groups(result, entry.cadre_id)
-                ballot = scoring.ballot_part(groups)
-                if needs["ballot"] and ballot.score is None:
-                    raise ValidationError(f"{who}：评议投票没有有效票", code="evaluation_ballot_empty")
-                parts["ballot"] = ballot.score
-                unfit = ballot.unfit_warning
-                detail["ballot"] = {
-                    "session": entry.ballot_session_id,
-                    "groups": [
-                        {"name": g.name, "weight": str(g.weight), "score": ballot.group_scores[g.name]}
-                        for g in groups
-                        if g.name != MERGED_GROUP
-                    ],
-                    "merged": merged,
-                    "valid": result.total("valid"),
-                    "unfit_share": ballot.unfit_share,
-                }
-            if entry.bundled_scores and all(
-                str(i["name"]) in entry.bundled_scores for i in evaluation.bundled_items
-            ):
-                parts["bundled"] = scoring.bundled_score(evaluation.bundled_items, entry.bundled_scores)
-            numbers = _numbers(entry, evaluation, today)
-            work = scoring.work_part(
-                coverage=numbers.coverage,
-                quota_rate=numbers.quota_rate,
-                requests_raised=numbers.requests_raised,
-                requests_resolved=numbers.requests_resolved,
-            )
-            parts["work"] = work.score
-            detail["work"] = {"components": work.components, "weights": dict(scoring.WORK_WEIGHTS)}
-            combination = scoring.combine(
-                parts=parts,
-                part_weights=evaluation.part_weights,
-                thresholds=evaluation.grade_thresholds,
-                unfit_warning=unfit,
-            )
-            detail["flags"] = combination.flags
-            detail["capped"] = combination.capped
-            detail["explain"] = combination.explain()
-            detail["numbers"] = {**dataclasses.asdict(numbers), "resolution_rate": numbers.resolution_rate}
-            entry.ballot_score = parts["ballot"]
-            entry.bundled_score = parts["bundled"]
-            entry.work_score = parts["work"]
-            entry.total_score = combination.total
-            entry.suggested_grade = combination.suggested_grade
-            entry.work_numbers = _json(detail)
-            entry.full_clean(validate_unique=False, validate_constraints=False)
-            entry.save(
-                update_fields=[
-                    "ballot_score",
-                    "bundled_score",
-                    "work_score",
-                    "total_score",
-                    "suggested_grade",
-                    "work_numbers",
-                    "updated_at",
-                ]
-            )
-            computed[str(entry.pk)] = {
-                "cadre": entry.cadre_id,
-                "village": entry.village_id,
-                "parts": _json(parts),
-                "total": str(combination.total),
-                "suggested_grade": combination.suggested_grade,
-                "flags": combination.flags,
-            }
-        evaluation.status = EvaluationStatus.SCORED
-        evaluation.save(update_fields=["status", "updated_at"])
-        _audit(actor, "evaluation_computed", evaluation, {"today": today.isoformat(), "entries": computed})
+        computed = {str(entry.pk): _score(entry, evaluation, needs, today) for entry in entries}
+        _move(
+            evaluation,
+            EvaluationStatus.SCORED,
+            actor,
+            events.EVALUATION_COMPUTED,
+            {"today": today.isoformat(), "entries": computed},
+        )
     return evaluation
 
 
@@ -474,8 +446,9 @@ def evaluation_compute(
 def _record_kind(entry: EvaluationEntry, year: int) -> str:
     """「驻村考核」; a cadre evaluated for more than one village in the year gets one record per
     village (the record is unique per cadre, year and kind)."""
-    count = EvaluationEntry.objects.filter(cadre=entry.cadre, evaluation__year=year).count()
-    return RECORD_KIND if count <= 1 else f"{RECORD_KIND}（{entry.village.name}）"[:30]
+    if entries_in_year(entry.cadre_id, year) <= 1:
+        return RECORD_KIND
+    return f"{RECORD_KIND}（{entry.village.name}）"[:30]
 
 
 def _decide(
@@ -483,28 +456,42 @@ def _decide(
 ) -> dict[int, str]:
     """The grade of each entry (the suggestion unless overridden); an override needs a reason."""
     if set(grades) - {e.pk for e in entries}:
-        raise ValidationError("等次中有不属于本次考核的对象", code="evaluation_bad_entry")
-    errors: list[str] = []
+        raise ValidationError("等次中有不属于本次考核的对象", code=errors.EVALUATION_BAD_ENTRY)
+    problems: list[str] = []
     decided: dict[int, str] = {}
     for entry in entries:
         who = f"{entry.cadre.name}（{entry.village.name}）"
         if entry.total_score is None or not entry.suggested_grade:
-            errors.append(f"{who}：尚未计算得分")
+            problems.append(f"{who}：尚未计算得分")
             continue
         grade = grades.get(entry.pk) or entry.suggested_grade
         if grade not in scoring.GRADE_LABELS:
-            errors.append(f"{who}：等次「{grade}」不正确，应为优秀、称职、基本称职或不称职")
+            problems.append(f"{who}：等次「{grade}」不正确，应为优秀、称职、基本称职或不称职")
         elif grade != entry.suggested_grade and not reasons.get(entry.pk):
-            errors.append(
+            problems.append(
                 f"{who}：确定等次「{scoring.GRADE_LABELS[grade]}」与建议等次"
                 f"「{scoring.GRADE_LABELS[entry.suggested_grade]}」不同，请填写调整理由"
             )
         elif len(reasons.get(entry.pk, "")) > 200:
-            errors.append(f"{who}：调整理由最多200字")
+            problems.append(f"{who}：调整理由最多200字")
         decided[entry.pk] = grade
-    if errors:
-        raise ValidationError(errors, code="evaluation_finalize_invalid")
+    if problems:
+        raise ValidationError(problems, code=errors.EVALUATION_FINALIZE_INVALID)
     return decided
+
+
+def _record_note(evaluation: Evaluation, entry: EvaluationEntry, grade: str, reason: str) -> str:
+    detail = entry.work_numbers or {}
+    note = (
+        f"{evaluation.title}；{entry.village.name}；"
+        f"{detail.get('explain') or f'综合得分 {entry.total_score}'}；"
+        f"建议等次 {scoring.GRADE_LABELS[entry.suggested_grade]}"
+    )
+    if detail.get("flags"):
+        note += "；" + "、".join(detail["flags"])
+    if grade != entry.suggested_grade:
+        note += f"；调整为{scoring.GRADE_LABELS[grade]}，理由：{reason}"
+    return note
 
 
 def evaluation_finalize(
@@ -524,21 +511,12 @@ def evaluation_finalize(
     written: dict[str, Any] = {}
     with transaction.atomic():
         # read the entries under the lock, so a concurrent compute cannot slip in between
-        _lock(evaluation, (EvaluationStatus.SCORED, EvaluationStatus.FINAL), "请先计算得分，再确定等次")
+        _begin(evaluation, EvaluationStatus.FINAL, "请先计算得分，再确定等次")
         entries = list(evaluation.entries.select_related("cadre", "village").order_by("village__path", "id"))
         decided = _decide(entries, grades, reasons)
         for entry in entries:
             grade = decided[entry.pk]
             overridden = grade != entry.suggested_grade
-            note = (
-                f"{evaluation.title}；{entry.village.name}；"
-                f"{(entry.work_numbers or {}).get('explain') or f'综合得分 {entry.total_score}'}；"
-                f"建议等次 {scoring.GRADE_LABELS[entry.suggested_grade]}"
-            )
-            if (entry.work_numbers or {}).get("flags"):
-                note += ";" + "、".join(entry.work_numbers["flags"])
-            if overridden:
-                note += f"；调整为{scoring.GRADE_LABELS[grade]}，理由：{reasons[entry.pk]}"
             evaluation_record_write(
                 cadre=entry.cadre,
                 year=evaluation.year,
@@ -546,7 +524,7 @@ def evaluation_finalize(
                 score=entry.total_score,
                 grade=grade,
                 source=f"villagework.evaluation:{evaluation.pk}",
-                note=note,
+                note=_record_note(evaluation, entry, grade, reasons.get(entry.pk, "")),
                 actor=actor,
                 scope_unit=entry.village,
             )
@@ -560,7 +538,5 @@ def evaluation_finalize(
                 "grade": grade,
                 "reason": reasons.get(entry.pk, "") if overridden else "",
             }
-        evaluation.status = EvaluationStatus.FINAL
-        evaluation.save(update_fields=["status", "updated_at"])
-        _audit(actor, "evaluation_finalized", evaluation, {"entries": written})
+        _move(evaluation, EvaluationStatus.FINAL, actor, events.EVALUATION_FINALIZED, {"entries": written})
     return evaluation

@@ -22,7 +22,24 @@ from ganbu.core.pinyin import name_keys
 from ganbu.org.models import VILLAGE_KINDS, Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import unit_in_scope
-from ganbu.villagework.models import Household, HouseholdCategory, VillagerRequest, Visit
+from ganbu.org.selectors import lock_unit
+from ganbu.villagework import errors, events
+from ganbu.villagework.models import Household, HouseholdCategory
+from ganbu.villagework.selectors.villages import household_has_history
+
+__all__ = [
+    "HOUSEHOLD_FIELDS",
+    "HOUSEHOLD_LABELS",
+    "MAX_MEMBERS",
+    "clean_household",
+    "household_create",
+    "household_deactivate",
+    "household_delete",
+    "household_reactivate",
+    "household_update",
+    "lock_village",
+    "require_village_manager",
+]
 
 # field → label (the column headers of the import file are these labels)
 HOUSEHOLD_LABELS: dict[str, str] = {
@@ -76,7 +93,7 @@ def clean_household(
     类别 accepts the label (脱贫户) or the stored value (lifted); blank means 一般户.
     """
     cleaned: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    problems: dict[str, str] = {}
 
     def present(field: str) -> bool:
         return not partial or field in data
@@ -84,22 +101,22 @@ def clean_household(
     if present("head_name"):
         head = _text(data.get("head_name")).replace(" ", "")
         if not head:
-            errors["head_name"] = "户主不能为空"
+            problems["head_name"] = "户主不能为空"
         elif len(head) > 50:
-            errors["head_name"] = f"户主不能超过50字（现为{len(head)}字）"
+            problems["head_name"] = f"户主不能超过50字（现为{len(head)}字）"
         cleaned["head_name"] = head
     if present("group_name"):
         group = _text(data.get("group_name"))
         if len(group) > 50:
-            errors["group_name"] = f"村民小组不能超过50字（现为{len(group)}字）"
+            problems["group_name"] = f"村民小组不能超过50字（现为{len(group)}字）"
         cleaned["group_name"] = group
     if present("members"):
         raw = _text(data.get("members"))
         members = _members(raw)
         if not raw:
-            errors["members"] = "人口不能为空，应为1到99之间的整数"
+            problems["members"] = "人口不能为空，应为1到99之间的整数"
         elif members is None or not 1 <= members <= MAX_MEMBERS:
-            errors["members"] = f"人口「{raw}」应为1到{MAX_MEMBERS}之间的整数"
+            problems["members"] = f"人口「{raw}」应为1到{MAX_MEMBERS}之间的整数"
         else:
             cleaned["members"] = members
     if present("phone"):
@@ -107,26 +124,26 @@ def clean_household(
         phone = phone.replace("—", "-").replace("–", "-")
         digits = sum(ch.isdigit() for ch in phone)
         if phone and (not _PHONE.match(phone) or digits < 7 or len(phone) > 20):
-            errors["phone"] = f"联系电话「{phone}」应为7到20位数字，可用“-”分隔"
+            problems["phone"] = f"联系电话「{phone}」应为7到20位数字，可用“-”分隔"
         cleaned["phone"] = phone
     if present("category"):
         raw_category = _text(data.get("category"))
         category = CATEGORY_BY_TEXT.get(raw_category) if raw_category else HouseholdCategory.GENERAL.value
         if category is None:
             allowed = "、".join(str(label) for label in HouseholdCategory.labels)
-            errors["category"] = f"类别「{raw_category}」不正确，应为 {allowed} 之一"
+            problems["category"] = f"类别「{raw_category}」不正确，应为 {allowed} 之一"
         else:
             cleaned["category"] = category
     for field, limit in (("address", 200), ("note", 200)):
         if present(field):
             value = _text(data.get(field))
             if len(value) > limit:
-                errors[field] = f"{HOUSEHOLD_LABELS[field]}不能超过{limit}字（现为{len(value)}字）"
+                problems[field] = f"{HOUSEHOLD_LABELS[field]}不能超过{limit}字（现为{len(value)}字）"
             cleaned[field] = value
     unknown = set(data) - set(HOUSEHOLD_FIELDS)
     if unknown:
         raise TypeError(f"unknown household fields: {sorted(unknown)}")
-    return cleaned, errors
+    return cleaned, problems
 
 
 def duplicate_message(head_name: str, group_name: str) -> str:
@@ -139,7 +156,7 @@ def require_village_manager(actor: User | None, village: Unit) -> None:
     their scope and their role manages 驻村 data."""
     if village.kind not in VILLAGE_KINDS:
         raise ValidationError(
-            {"village": f"「{village.name}」不是村或社区，不能登记农户"}, code="not_village"
+            {"village": f"「{village.name}」不是村或社区，不能登记农户"}, code=errors.NOT_VILLAGE
         )
     if actor is None:
         return
@@ -152,7 +169,7 @@ def require_village_manager(actor: User | None, village: Unit) -> None:
 def lock_village(village: Unit) -> None:
     """Every write to a village's register (and its Excel import) locks the village row first, so
     the 户主+村民小组 uniqueness check and the write cannot interleave with another writer's."""
-    Unit.objects.select_for_update().filter(pk=village.pk).first()
+    lock_unit(village)
 
 
 def _check_unique(village: Unit, head_name: str, group_name: str, exclude_pk: int | None) -> None:
@@ -161,7 +178,7 @@ def _check_unique(village: Unit, head_name: str, group_name: str, exclude_pk: in
         clash = clash.exclude(pk=exclude_pk)
     if clash.exists():
         raise ValidationError(
-            {"head_name": duplicate_message(head_name, group_name)}, code="household_duplicate"
+            {"head_name": duplicate_message(head_name, group_name)}, code=errors.HOUSEHOLD_DUPLICATE
         )
 
 
@@ -171,9 +188,9 @@ def _snapshot(household: Household) -> dict[str, Any]:
 
 def household_create(*, village: Unit, actor: User | None, **fields: Any) -> Household:
     require_village_manager(actor, village)
-    cleaned, errors = clean_household(fields)
-    if errors:
-        raise ValidationError(errors, code="household_invalid")
+    cleaned, problems = clean_household(fields)
+    if problems:
+        raise ValidationError(problems, code=errors.HOUSEHOLD_INVALID)
     pinyin, initials, _ = name_keys(cleaned["head_name"])
     with transaction.atomic():
         lock_village(village)
@@ -185,7 +202,7 @@ def household_create(*, village: Unit, actor: User | None, **fields: Any) -> Hou
         household.save()
         record_event(
             actor=actor,
-            action="villagework.household.create",
+            action=events.HOUSEHOLD_CREATE,
             obj=household,
             unit_path=village.path,
             payload=_snapshot(household),
@@ -196,9 +213,9 @@ def household_create(*, village: Unit, actor: User | None, **fields: Any) -> Hou
 def household_update(*, household: Household, actor: User | None, **fields: Any) -> Household:
     """Change some fields of a household; unchanged fields may be left out."""
     require_village_manager(actor, household.village)
-    cleaned, errors = clean_household(fields, partial=True)
-    if errors:
-        raise ValidationError(errors, code="household_invalid")
+    cleaned, problems = clean_household(fields, partial=True)
+    if problems:
+        raise ValidationError(problems, code=errors.HOUSEHOLD_INVALID)
     with transaction.atomic():
         lock_village(household.village)
         household = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
@@ -218,7 +235,7 @@ def household_update(*, household: Household, actor: User | None, **fields: Any)
         household.save(update_fields=[*changed, "updated_at"])
         record_event(
             actor=actor,
-            action="villagework.household.update",
+            action=events.HOUSEHOLD_UPDATE,
             obj=household,
             unit_path=household.village.path,
             payload={
@@ -235,12 +252,12 @@ def _set_active(
     require_village_manager(actor, household.village)
     reason = _text(reason)
     if len(reason) > 200:
-        raise ValidationError({"reason": "原因不能超过200字"}, code="reason_too_long")
+        raise ValidationError({"reason": "原因不能超过200字"}, code=errors.REASON_TOO_LONG)
     with transaction.atomic():
         household = Household.objects.select_for_update().select_related("village").get(pk=household.pk)
         if household.is_active == active:
             state = "在册" if active else "已注销"
-            raise ValidationError(f"农户「{household}」已是{state}状态", code="household_state")
+            raise ValidationError(f"农户「{household}」已是{state}状态", code=errors.HOUSEHOLD_STATE)
         household.is_active = active
         household.save(update_fields=["is_active", "updated_at"])
         record_event(
@@ -256,18 +273,11 @@ def _set_active(
 def household_deactivate(*, household: Household, actor: User | None, reason: str = "") -> Household:
     """迁出/注销: the household leaves the register (no longer counted for coverage or offered for
     visits) but keeps its visits and requests."""
-    return _set_active(household, False, actor, "villagework.household.deactivate", reason)
+    return _set_active(household, False, actor, events.HOUSEHOLD_DEACTIVATE, reason)
 
 
 def household_reactivate(*, household: Household, actor: User | None, reason: str = "") -> Household:
-    return _set_active(household, True, actor, "villagework.household.reactivate", reason)
-
-
-def household_has_history(household: Household) -> bool:
-    return (
-        Visit.objects.filter(household=household).exists()
-        or VillagerRequest.objects.filter(household=household).exists()
-    )
+    return _set_active(household, True, actor, events.HOUSEHOLD_REACTIVATE, reason)
 
 
 def household_delete(*, household: Household, actor: User | None) -> None:
@@ -279,12 +289,12 @@ def household_delete(*, household: Household, actor: User | None) -> None:
         if household_has_history(household):
             raise ValidationError(
                 f"农户「{household}」已有走访或诉求记录，不能删除；如已迁出请改为注销",
-                code="household_has_history",
+                code=errors.HOUSEHOLD_HAS_HISTORY,
             )
         snapshot = _snapshot(household)
         record_event(
             actor=actor,
-            action="villagework.household.delete",
+            action=events.HOUSEHOLD_DELETE,
             obj=household,
             unit_path=household.village.path,
             payload=snapshot,

@@ -1,6 +1,6 @@
 """Work logs (驻村蹲点工作记录表) written on a phone: create, update, delete, with their visits,
-requests raised and photos; plus the small reads the phone pages need (household search, the
-cadre's week).
+requests raised and photos. (Who may write: `selectors.rights`; the phone pages' reads:
+`selectors.logs`.)
 
 Rules
 - A log belongs to a cadre and a village; the cadre must have an assignment to the village covering
@@ -10,7 +10,7 @@ Rules
 - `client_key` is the phone draft's uuid: a retried submit returns the log already stored instead of
   creating a second one (the unique constraint decides when two submits race).
 - Photos: JPEG or PNG (checked by their first bytes), each at most `photo_max_kb`, at most
-  `photos_per_log` per log.
+  `photos_per_log` per log (the values in force).
 - Edit window: the cadre (the login linked to the log's cadre) may create, change and delete their
   logs while today <= 记录日期 + `edit_window_days`. After that only the township (a
   villagework.manage user with the village in scope) may change it, always giving a reason, audited
@@ -22,200 +22,124 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from datetime import date, timedelta
-from typing import Any, Literal
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Q
 from django.utils import timezone
 
 from ganbu.audit.services import record_event
-from ganbu.cadres.models import Cadre
-from ganbu.core.dates import monday_of
 from ganbu.org.models import Unit, User
-from ganbu.org.permissions import has_capability
+from ganbu.villagework import errors, events, rules
 from ganbu.villagework.models import (
     Assignment,
     Household,
     LogKind,
     LogPhoto,
     RequestCategory,
+    VillageWorkSettings,
     Visit,
     WorkLog,
 )
-from ganbu.villagework.selectors.scope import villages_for
-from ganbu.villagework.selectors.villages import search_households
-from ganbu.villagework.services import requests as request_services
-from ganbu.villagework.services.config import get_settings
+from ganbu.villagework.selectors.logs import covering_assignment, first_assignment, photo_kind
+from ganbu.villagework.selectors.rights import edit_right, write_right
+from ganbu.villagework.services.requests import DESCRIPTION_MAX, request_create
+
+if TYPE_CHECKING:
+    from ganbu.cadres.models import Cadre
+
+__all__ = ["check_photo", "log_create", "log_delete", "log_update"]
 
 CONTENT_MAX = 5000
 REASON_MAX = 500
 MAX_HOUSEHOLDS = 100
 CLIENT_KEY_MAX = 64
-PHOTO_TYPES = {b"\xff\xd8\xff": ("jpg", "image/jpeg"), b"\x89PNG\r\n\x1a\n": ("png", "image/png")}
-
-Mode = Literal["own", "correction", "system", "none"]
-
-
-# --- who may write -----------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class EditRight:
-    """Whether `actor` may change a log now, and how: "own" (the cadre, inside the window, no reason
-    needed), "correction" (the township, reason required), "system" (actor None), "none"."""
-
-    mode: Mode
-    message: str = ""
-    days_left: int | None = None  # days the cadre may still edit (0 = last day); None if not own
-
-    @property
-    def allowed(self) -> bool:
-        return self.mode != "none"
-
-    @property
-    def reason_required(self) -> bool:
-        return self.mode == "correction"
-
-
-def edit_deadline(logged_on: date) -> date:
-    """The last day the cadre may change a log of `logged_on` themself."""
-    return logged_on + timedelta(days=get_settings().edit_window_days)
-
-
-def is_own(actor: User | None, cadre: Cadre) -> bool:
-    return (
-        actor is not None
-        and actor.is_authenticated
-        and cadre.account_id == actor.pk
-        and has_capability(actor, "villagework.log")
-    )
-
-
-def _is_township(actor: User, village: Unit) -> bool:
-    return request_services.is_township(actor, village)
-
-
-def write_right(actor: User | None, cadre: Cadre, village: Unit, logged_on: date, today: date) -> EditRight:
-    """May `actor` write (create, change, delete) a log of `cadre` in `village` dated `logged_on`?"""
-    if actor is None:
-        return EditRight("system")
-    deadline = edit_deadline(logged_on)
-    days_left = (deadline - today).days
-    own = is_own(actor, cadre) and villages_for(actor).filter(pk=village.pk).exists()
-    if own and days_left >= 0:
-        return EditRight("own", days_left=days_left)
-    if _is_township(actor, village):
-        return EditRight("correction")
-    if own:
-        window = get_settings().edit_window_days
-        return EditRight(
-            "none",
-            f"记录日期后{window}天内可由本人修改，已超过期限（{deadline:%Y-%m-%d}），请联系乡镇修改",
-            days_left=days_left,
-        )
-    return EditRight("none", "只能由记录人本人或乡镇修改该工作记录")
-
-
-def edit_right(log: WorkLog, actor: User | None, today: date | None = None) -> EditRight:
-    return write_right(actor, log.cadre, log.village, log.logged_on, today or timezone.localdate())
 
 
 # --- validation helpers ------------------------------------------------------------------------
 
 
-def covering_assignment(cadre: Cadre, village: Unit, on: date) -> Assignment | None:
-    return (
-        Assignment.objects.filter(cadre=cadre, village=village, started_on__lte=on)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=on))
-        .order_by("-started_on", "-id")
-        .first()
-    )
-
-
 def _check_date(
-    cadre: Cadre, village: Unit, logged_on: date | None, today: date, errors: dict[str, str]
+    cadre: Cadre, village: Unit, logged_on: date | None, today: date, problems: dict[str, str]
 ) -> Assignment | None:
     if logged_on is None:
-        errors["logged_on"] = "请填写日期"
+        problems["logged_on"] = "请填写日期"
         return None
     if logged_on > today:
-        errors["logged_on"] = "日期不能晚于今天"
+        problems["logged_on"] = "日期不能晚于今天"
         return None
     assignment = covering_assignment(cadre, village, logged_on)
     if assignment is None:
-        first = Assignment.objects.filter(cadre=cadre, village=village).order_by("started_on").first()
+        first = first_assignment(cadre, village)
         if first is None:
-            errors["village"] = f"{cadre.name}没有驻{village.name}的安排"
+            problems["village"] = f"{cadre.name}没有驻{village.name}的安排"
         elif logged_on < first.started_on:
-            errors["logged_on"] = f"日期不能早于驻村开始日期（{first.started_on:%Y-%m-%d}）"
+            problems["logged_on"] = f"日期不能早于驻村开始日期（{first.started_on:%Y-%m-%d}）"
         else:
-            errors["logged_on"] = f"{logged_on:%Y-%m-%d}不在{cadre.name}驻{village.name}的期间内"
+            problems["logged_on"] = f"{logged_on:%Y-%m-%d}不在{cadre.name}驻{village.name}的期间内"
     return assignment
 
 
-def _clean_text(value: str, field: str, label: str, limit: int, errors: dict[str, str]) -> str:
+def _clean_text(value: str, field: str, label: str, limit: int, problems: dict[str, str]) -> str:
     text = (value or "").strip()
     if not text:
-        errors[field] = f"{label}不能为空"
+        problems[field] = f"{label}不能为空"
     elif len(text) > limit:
-        errors[field] = f"{label}不能超过{limit}字"
+        problems[field] = f"{label}不能超过{limit}字"
     return text
 
 
 def _check_households(
-    village: Unit, household_ids: Iterable[int | str], errors: dict[str, str], keep: Iterable[int] = ()
+    village: Unit, household_ids: Iterable[int | str], problems: dict[str, str], keep: Iterable[int] = ()
 ) -> list[Household]:
     try:
         ids = sorted({int(i) for i in household_ids})
     except (TypeError, ValueError):
-        errors["households"] = "走访农户选择有误"
+        problems["households"] = "走访农户选择有误"
         return []
     if len(ids) > MAX_HOUSEHOLDS:
-        errors["households"] = f"一条记录最多选择{MAX_HOUSEHOLDS}户"
+        problems["households"] = f"一条记录最多选择{MAX_HOUSEHOLDS}户"
         return []
     keep_ids = set(keep)
     found = list(
         Household.objects.filter(pk__in=ids, village=village).filter(Q(is_active=True) | Q(pk__in=keep_ids))
     )
     if len(found) != len(ids):
-        errors["households"] = f"走访农户中有不属于{village.name}或已不在册的农户，请重新选择"
+        problems["households"] = f"走访农户中有不属于{village.name}或已不在册的农户，请重新选择"
         return []
     return found
 
 
+def photo_too_large_message(index: int, size: int, max_kb: int) -> str:
+    return f"第{index}张照片为{size // 1024}KB，超过{max_kb}KB的上限，请压缩后再上传"
+
+
 def check_photo(content: bytes, index: int = 1) -> tuple[str, str]:
     """(extension, content type) of an acceptable photo; ValidationError naming the photo otherwise."""
-    max_kb = get_settings().photo_max_kb
-    kind = next((v for magic, v in PHOTO_TYPES.items() if content.startswith(magic)), None)
+    max_kb = VillageWorkSettings.current().photo_max_kb
+    kind = photo_kind(content)
     if kind is None:
-        raise ValidationError({"photos": f"第{index}张照片应为 JPG 或 PNG 格式"}, code="photo_type")
-    if len(content) > max_kb * 1024:
+        raise ValidationError({"photos": f"第{index}张照片应为 JPG 或 PNG 格式"}, code=errors.PHOTO_TYPE)
+    if rules.photo_too_large(len(content), max_kb):
         raise ValidationError(
-            {"photos": f"第{index}张照片为{len(content) // 1024}KB，超过{max_kb}KB的上限，请压缩后再上传"},
-            code="photo_too_large",
+            {"photos": photo_too_large_message(index, len(content), max_kb)}, code=errors.PHOTO_TOO_LARGE
         )
     return kind
 
 
-def photo_content_type(content: bytes) -> str:
-    kind = next((v for magic, v in PHOTO_TYPES.items() if content.startswith(magic)), None)
-    return kind[1] if kind else "application/octet-stream"
-
-
-def _check_photos(photos: Sequence[bytes], existing: int, errors: dict[str, str]) -> None:
-    limit = get_settings().photos_per_log
+def _check_photos(photos: Sequence[bytes], existing: int, problems: dict[str, str]) -> None:
+    limit = VillageWorkSettings.current().photos_per_log
     if existing + len(photos) > limit:
-        errors["photos"] = f"每条记录最多{limit}张照片"
+        problems["photos"] = f"每条记录最多{limit}张照片"
         return
     for index, content in enumerate(photos, start=existing + 1):
         try:
             check_photo(content, index)
         except ValidationError as exc:
-            errors["photos"] = exc.message_dict["photos"][0]
+            problems["photos"] = exc.message_dict["photos"][0]
             return
 
 
@@ -228,7 +152,7 @@ def _parse_date(value: Any) -> date | None:
 
 
 def _check_requests(
-    village: Unit, logged_on: date | None, items: Sequence[dict[str, Any]], errors: dict[str, str]
+    village: Unit, logged_on: date | None, items: Sequence[dict[str, Any]], problems: dict[str, str]
 ) -> list[dict[str, Any]]:
     """Validate the requests raised in a log; returns request_create keyword arguments."""
     cleaned: list[dict[str, Any]] = []
@@ -241,8 +165,8 @@ def _check_requests(
             messages.append(prefix + "请选择诉求类别")
         if not description:
             messages.append(prefix + "诉求内容不能为空")
-        elif len(description) > request_services.DESCRIPTION_MAX:
-            messages.append(prefix + f"诉求内容不能超过{request_services.DESCRIPTION_MAX}字")
+        elif len(description) > DESCRIPTION_MAX:
+            messages.append(prefix + f"诉求内容不能超过{DESCRIPTION_MAX}字")
         household = None
         if item.get("household_id") not in (None, ""):
             raw_id = str(item["household_id"])
@@ -264,7 +188,7 @@ def _check_requests(
             {"category": category, "description": description, "household": household, "due_on": due_on}
         )
     if messages:
-        errors["requests"] = "；".join(messages)
+        problems["requests"] = "；".join(messages)
     return cleaned
 
 
@@ -311,7 +235,7 @@ def log_create(
     client_key = (client_key or "").strip() or None
     if client_key is not None:
         if len(client_key) > CLIENT_KEY_MAX:
-            raise ValidationError({"client_key": "草稿编号过长"}, code="villagework_log_invalid")
+            raise ValidationError({"client_key": "草稿编号过长"}, code=errors.LOG_INVALID)
         existing = _existing(client_key, cadre)
         if existing is not None:
             return existing
@@ -323,24 +247,24 @@ def log_create(
         if right.days_left is not None and right.days_left < 0:
             raise ValidationError(
                 {
-                    "logged_on": f"只能补记{get_settings().edit_window_days}天内的工作记录，更早的请联系乡镇补录"
+                    "logged_on": f"只能补记{VillageWorkSettings.current().edit_window_days}天内的工作记录，更早的请联系乡镇补录"
                 },
-                code="villagework_log_window",
+                code=errors.LOG_WINDOW,
             )
         raise PermissionDenied("只能由本人填写自己的驻村工作记录")
-    errors: dict[str, str] = {}
+    problems: dict[str, str] = {}
     reason = (reason or "").strip()
     if right.reason_required and not reason:
-        errors["reason"] = "乡镇代为补录须填写原因"
+        problems["reason"] = "乡镇代为补录须填写原因"
     if kind not in LogKind.values:
-        errors["kind"] = "请选择工作类型"
-    content = _clean_text(content, "content", "工作内容", CONTENT_MAX, errors)
-    assignment = _check_date(cadre, village, logged_on, today, errors)
-    households = _check_households(village, household_ids, errors)
-    request_items = _check_requests(village, logged_on, requests, errors)
-    _check_photos(photos, 0, errors)
-    if errors:
-        raise ValidationError(errors, code="villagework_log_invalid")
+        problems["kind"] = "请选择工作类型"
+    content = _clean_text(content, "content", "工作内容", CONTENT_MAX, problems)
+    assignment = _check_date(cadre, village, logged_on, today, problems)
+    households = _check_households(village, household_ids, problems)
+    request_items = _check_requests(village, logged_on, requests, problems)
+    _check_photos(photos, 0, problems)
+    if problems:
+        raise ValidationError(problems, code=errors.LOG_INVALID)
     assert logged_on is not None
     log = WorkLog(
         cadre=cadre,
@@ -362,7 +286,7 @@ def log_create(
                 for h in households
             )
             raised = [
-                request_services.request_create(
+                request_create(
                     actor=actor,
                     village=village,
                     source_log=log,
@@ -376,7 +300,7 @@ def log_create(
             photo_ids = _store_photos(log, photos, stored)
             record_event(
                 actor=actor,
-                action="villagework.log.create",
+                action=events.LOG_CREATE,
                 obj=log,
                 unit_path=village.path,
                 payload={
@@ -408,7 +332,7 @@ def _existing(client_key: str, cadre: Cadre) -> WorkLog | None:
     existing = WorkLog.objects.filter(client_key=client_key).select_related("village", "cadre").first()
     if existing is not None and existing.cadre_id != cadre.pk:
         raise ValidationError(
-            {"client_key": "草稿编号冲突，请刷新页面后重新填写"}, code="villagework_log_client_key"
+            {"client_key": "草稿编号冲突，请刷新页面后重新填写"}, code=errors.LOG_CLIENT_KEY
         )
     return existing
 
@@ -432,30 +356,31 @@ def log_update(
     right = edit_right(log, actor, today)
     if not right.allowed:
         raise PermissionDenied(right.message)
-    errors: dict[str, str] = {}
+    problems: dict[str, str] = {}
     reason = (reason or "").strip()
     if right.reason_required and not reason:
-        errors["reason"] = "乡镇修改工作记录须填写修改原因"
+        problems["reason"] = "乡镇修改工作记录须填写修改原因"
     elif len(reason) > REASON_MAX:
-        errors["reason"] = f"修改原因不能超过{REASON_MAX}字"
+        problems["reason"] = f"修改原因不能超过{REASON_MAX}字"
     if kind not in LogKind.values:
-        errors["kind"] = "请选择工作类型"
-    content = _clean_text(content, "content", "工作内容", CONTENT_MAX, errors)
-    assignment = _check_date(log.cadre, log.village, logged_on, today, errors)
-    own_outside = logged_on is not None and (edit_deadline(logged_on) - today).days < 0
-    if right.mode == "own" and own_outside and "logged_on" not in errors:
-        errors["logged_on"] = f"只能改为{get_settings().edit_window_days}天内的日期"
+        problems["kind"] = "请选择工作类型"
+    content = _clean_text(content, "content", "工作内容", CONTENT_MAX, problems)
+    assignment = _check_date(log.cadre, log.village, logged_on, today, problems)
+    window = VillageWorkSettings.current().edit_window_days
+    own_outside = logged_on is not None and rules.edit_days_left(logged_on, today, window) < 0
+    if right.mode == "own" and own_outside and "logged_on" not in problems:
+        problems["logged_on"] = f"只能改为{window}天内的日期"
     before_households = set(log.visits.values_list("household_id", flat=True))
-    households = _check_households(log.village, household_ids, errors, keep=before_households)
+    households = _check_households(log.village, household_ids, problems, keep=before_households)
     remove_ids = {int(i) for i in remove_photo_ids}
     photos_now = list(log.photos.all())
     removing = [p for p in photos_now if p.pk in remove_ids]
     if len(removing) != len(remove_ids):
-        errors["photos"] = "要删除的照片不属于该记录"
+        problems["photos"] = "要删除的照片不属于该记录"
     else:
-        _check_photos(add_photos, len(photos_now) - len(removing), errors)
-    if errors:
-        raise ValidationError(errors, code="villagework_log_invalid")
+        _check_photos(add_photos, len(photos_now) - len(removing), problems)
+    if problems:
+        raise ValidationError(problems, code=errors.LOG_INVALID)
     assert logged_on is not None
     after_households = {h.pk for h in households}
     before = {"logged_on": log.logged_on, "kind": log.kind, "content": log.content}
@@ -483,7 +408,7 @@ def log_update(
             added = _store_photos(log, add_photos, stored)
             record_event(
                 actor=actor,
-                action="villagework.log.update",
+                action=events.LOG_UPDATE,
                 obj=log,
                 unit_path=log.village.path,
                 payload={
@@ -509,7 +434,7 @@ def log_delete(*, log: WorkLog, actor: User | None, reason: str = "", today: dat
         raise PermissionDenied(right.message)
     reason = (reason or "").strip()
     if right.reason_required and not reason:
-        raise ValidationError({"reason": "乡镇删除工作记录须填写原因"}, code="villagework_log_invalid")
+        raise ValidationError({"reason": "乡镇删除工作记录须填写原因"}, code=errors.LOG_INVALID)
     files = [p.image.name for p in log.photos.all()]
     snapshot = {
         "cadre_id": log.cadre_id,
@@ -524,100 +449,10 @@ def log_delete(*, log: WorkLog, actor: User | None, reason: str = "", today: dat
     with transaction.atomic():
         record_event(
             actor=actor,
-            action="villagework.log.delete",
+            action=events.LOG_DELETE,
             obj=log,
             unit_path=log.village.path,
             payload={"before": snapshot, "mode": right.mode, "reason": reason},
         )
         log.delete()
         transaction.on_commit(lambda: _delete_files(files))
-
-
-# --- reads for the phone pages -----------------------------------------------------------------
-
-SEARCH_LIMIT = 20
-
-
-def households_matching(queryset: QuerySet[Household], q: str) -> QuerySet[Household]:
-    """Households whose pinyin initials or full pinyin start with `q` ("wjg" / "wangjian" → 王建国),
-    or whose 户主 or 村民小组 contains it; empty `q` matches all. The one search rule of the register
-    (selectors.villages.search_households), without its active filter (callers choose)."""
-    return search_households(queryset, q=q or "", active=None)
-
-
-def visited_ids(household_ids: Iterable[int], year: int) -> set[int]:
-    return set(
-        Visit.objects.filter(household_id__in=list(household_ids), visited_on__year=year).values_list(
-            "household_id", flat=True
-        )
-    )
-
-
-def week_of(day: date) -> tuple[date, date]:
-    """Monday and Sunday of the week containing `day`."""
-    monday = monday_of(day)
-    return monday, monday + timedelta(days=6)
-
-
-@dataclass(frozen=True)
-class VillageSummary:
-    village: Unit
-    households: int
-    visited_this_year: int
-
-
-@dataclass(frozen=True)
-class WeekSummary:
-    start: date
-    end: date
-    visits: int  # household visits (户次) in the week
-    quota: int
-
-    @property
-    def met(self) -> bool:
-        return self.visits >= self.quota
-
-    @property
-    def remaining(self) -> int:
-        return max(0, self.quota - self.visits)
-
-
-def week_summary(cadre: Cadre, today: date) -> WeekSummary:
-    start, end = week_of(today)
-    visits = Visit.objects.filter(cadre=cadre, visited_on__range=(start, end)).count()
-    return WeekSummary(start, end, visits, get_settings().weekly_visit_quota)
-
-
-def village_summaries(villages: Iterable[Unit], year: int) -> list[VillageSummary]:
-    """Active households and households visited at least once in `year`, per village."""
-    villages = list(villages)
-    ids = [v.pk for v in villages]
-    totals = dict(
-        Household.objects.filter(village_id__in=ids, is_active=True)
-        .values("village_id")
-        .annotate(n=Count("id"))
-        .values_list("village_id", "n")
-    )
-    visited = dict(
-        Visit.objects.filter(village_id__in=ids, visited_on__year=year, household__is_active=True)
-        .values("village_id")
-        .annotate(n=Count("household_id", distinct=True))
-        .values_list("village_id", "n")
-    )
-    return [VillageSummary(v, totals.get(v.pk, 0), visited.get(v.pk, 0)) for v in villages]
-
-
-def current_assignments(cadre: Cadre, today: date) -> QuerySet[Assignment]:
-    return (
-        Assignment.objects.filter(cadre=cadre, started_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-        .select_related("village", "village__parent")
-        .order_by("village__name", "id")
-    )
-
-
-def loggable_villages(cadre: Cadre, user: User, today: date) -> QuerySet[Unit]:
-    """Villages the cadre may write logs for now: an assignment that has not ended before the
-    first day still inside the edit window, and the village within the user's villages."""
-    village_ids = request_services.workable_assignments(cadre, today).values("village_id")
-    return villages_for(user).filter(pk__in=village_ids).order_by("name")

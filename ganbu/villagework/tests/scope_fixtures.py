@@ -20,10 +20,10 @@ from ganbu.villagework.models import (
     LogPhoto,
     RequestCategory,
     VillagerRequest,
+    VillageWorkSettings,
     Visit,
     WorkLog,
 )
-from ganbu.villagework.services.config import get_settings
 from ganbu.villagework.tests.factories import make_household
 
 MARKER = "越权标记"
@@ -84,7 +84,7 @@ def _request(world: World) -> tuple[Model, str]:
 
 
 def _evaluation(world: World) -> tuple[Model, str]:
-    settings = get_settings()
+    settings = VillageWorkSettings.current()
     evaluation = Evaluation.objects.create(
         township=world.town_b,
         year=2026,

@@ -16,9 +16,8 @@ from django.utils import timezone
 
 from ganbu.core.browser import browser_available, login, make_driver, save_screenshot
 from ganbu.testing.world import PASSWORD, World
-from ganbu.villagework.models import Visit, WorkLog
-from ganbu.villagework.services.config import get_settings
-from ganbu.villagework.services.logs import week_of
+from ganbu.villagework.models import VillageWorkSettings, Visit, WorkLog
+from ganbu.villagework.selectors.logs import week_of
 from ganbu.villagework.tests.factories import make_household, vw
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -124,7 +123,7 @@ def test_a_week_of_logs_on_a_phone(live_server: Any, world: World, phone: Any) -
 
     monday, sunday = week_of(today)
     in_week = Visit.objects.filter(cadre=v.cadre_a, visited_on__range=(monday, sunday)).count()
-    quota = get_settings().weekly_visit_quota
+    quota = VillageWorkSettings.current().weekly_visit_quota
     phone.get(f"{live_server.url}/village/my/")
     assert _wait(phone, "#week-count").text == f"{in_week} / {quota} 户次"
     visited = Visit.objects.filter(visited_on__year=today.year).values("household_id").distinct().count()

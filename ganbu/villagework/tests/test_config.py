@@ -7,13 +7,14 @@ from django.core.exceptions import ValidationError
 
 from ganbu.audit.models import AuditEvent
 from ganbu.testing.world import World
-from ganbu.villagework.services.config import get_settings, settings_update
+from ganbu.villagework.models import VillageWorkSettings
+from ganbu.villagework.services.settings import settings_update
 
 pytestmark = pytest.mark.django_db
 
 
 def test_defaults_follow_the_seed() -> None:
-    settings = get_settings()
+    settings = VillageWorkSettings.current()
     assert [g["name"] for g in settings.rater_groups] == ["村民代表", "乡镇干部", "乡镇领导"]
     assert [i["name"] for i in settings.bundled_items] == [
         "村级创业承诺",
@@ -28,7 +29,7 @@ def test_defaults_follow_the_seed() -> None:
 def test_update_is_validated_and_audited(world: World) -> None:
     actor = world.users["county"]
     settings_update(actor=actor, weekly_visit_quota=8, part_weights={"ballot": 40, "bundled": 40, "work": 20})
-    settings = get_settings()
+    settings = VillageWorkSettings.current()
     assert settings.weekly_visit_quota == 8
     assert settings.part_weights == {"ballot": 40, "bundled": 40, "work": 20}
     event = AuditEvent.objects.filter(action="villagework.settings").latest("id")
@@ -66,11 +67,11 @@ def test_update_is_validated_and_audited(world: World) -> None:
 def test_bad_values_are_refused_and_nothing_changes(
     data: dict, field: str, fragment: str, world: World
 ) -> None:
-    before = get_settings()
+    before = VillageWorkSettings.current()
     with pytest.raises(ValidationError) as info:
         settings_update(actor=world.users["county"], **data)
     assert fragment in " ".join(info.value.message_dict[field])
-    after = get_settings()
+    after = VillageWorkSettings.current()
     assert (after.weekly_visit_quota, after.part_weights, after.rater_groups) == (
         before.weekly_visit_quota,
         before.part_weights,

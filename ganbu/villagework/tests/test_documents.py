@@ -12,15 +12,9 @@ from openpyxl import load_workbook
 
 from ganbu.org.models import Unit
 from ganbu.testing.world import World
-from ganbu.villagework.documents import (
-    HEADERS,
-    WorkRecord,
-    record_docx,
-    record_filename,
-    record_xlsx,
-    work_record,
-)
+from ganbu.villagework.documents import HEADERS, record_docx, record_filename, record_xlsx
 from ganbu.villagework.models import RequestStatus
+from ganbu.villagework.selectors.records import WorkRecord, work_record
 from ganbu.villagework.tests.factories import VillageWorld, vw
 from ganbu.villagework.tests.test_stats import request, visit_log
 

@@ -32,7 +32,7 @@ from ganbu.villagework.models import (
     WorkLog,
 )
 from ganbu.villagework.services import evaluation as services
-from ganbu.villagework.services.config import settings_update
+from ganbu.villagework.services.settings import settings_update
 from ganbu.villagework.tests.factories import VillageWorld, vw
 
 pytestmark = pytest.mark.django_db
@@ -306,7 +306,7 @@ def test_compute_is_refused_without_bundled_scores(v: VillageWorld) -> None:
 
 def test_a_small_group_hidden_by_the_ballot_engine_still_counts_exactly(v: VillageWorld) -> None:
     """乡镇领导 with 4 valid ballots is below the engine's minimum group size (5): the engine does not
-    break it out, and the score is recovered from the weighted overall shares."""
+    break it out, and it counts through the engine's weighted shares (no score of its own shown)."""
     clerk = v.world.users["clerk_a"]
     evaluation = open_evaluation(v)
     services.ballots_create(evaluation=evaluation, expected=EXPECTED, actor=clerk)
@@ -348,6 +348,33 @@ def test_unfit_votes_raise_the_warning_and_cap_the_grade(v: VillageWorld) -> Non
     assert entry.suggested_grade == "3"
     assert entry.work_numbers["flags"] == ["不胜任现职预警"] and entry.work_numbers["capped"] is True
     assert entry.work_numbers["ballot"]["unfit_share"] == "40.00"
+
+
+@pytest.mark.parametrize(("unfit", "warned"), [((3, 1, 2), True), ((2, 1, 2), False)])
+def test_the_unfit_warning_is_the_ballot_engines(
+    v: VillageWorld, unfit: tuple[int, ...], warned: bool
+) -> None:
+    """不称职 weighted (40 × 3/10 + 30 × 1/5 + 30 × 2/5) / 100 = exactly 30 %: the engine warns at its
+    threshold (30 % by default) and the evaluation takes its word; 26 %: no warning. The evaluation
+    applies no threshold of its own."""
+    clerk = v.world.users["clerk_a"]
+    settings_update(actor=None, part_weights={"ballot": 10, "bundled": 90, "work": 0})
+    evaluation = open_evaluation(v)
+    services.ballots_create(evaluation=evaluation, expected=EXPECTED, actor=clerk)
+    entry = EvaluationEntry.objects.get(evaluation=evaluation)
+    services.bundled_scores_enter(entry=entry, scores=dict.fromkeys(BUNDLED, 100), actor=clerk)
+    assert entry.ballot_session is not None
+    votes = {
+        name: (expected - n, 0, 0, n) for (name, expected), n in zip(EXPECTED.items(), unfit, strict=True)
+    }
+    run_ballot(entry.ballot_session, "黄驻村", votes, seal=True)
+    services.evaluation_compute(evaluation=evaluation, actor=clerk, today=TODAY)
+    entry.refresh_from_db()
+    share = "30.00" if warned else "26.00"
+    assert entry.work_numbers["ballot"]["unfit_share"] == share
+    assert entry.work_numbers["flags"] == (["不胜任现职预警"] if warned else [])
+    # ballot 70 (or 74) → total 97 (97.40): 优秀, capped at 基本称职 by the warning
+    assert entry.suggested_grade == ("3" if warned else "1")
 
 
 def test_bundled_scores_are_validated_naming_the_item(v: VillageWorld) -> None:

@@ -17,8 +17,8 @@ from django.urls import reverse
 
 from ganbu.audit.models import AuditEvent
 from ganbu.testing.world import World
-from ganbu.villagework import excel
-from ganbu.villagework.excel import import_households, template_xlsx
+from ganbu.villagework import imports
+from ganbu.villagework.imports import import_households, template_xlsx
 from ganbu.villagework.models import Household
 from ganbu.villagework.tests.factories import make_household
 
@@ -41,7 +41,7 @@ def workbook(rows: list[list[Any]], headers: list[str] = HEADERS, *, title: str 
     return buffer.getvalue()
 
 
-def errors_of(result: excel.HouseholdImportResult) -> list[tuple[int | None, str, str]]:
+def errors_of(result: imports.HouseholdImportResult) -> list[tuple[int | None, str, str]]:
     return [(e.row, e.column, e.message) for e in result.errors]
 
 
@@ -174,10 +174,10 @@ def test_files_that_cannot_be_read_are_refused(world: World, content: bytes, exp
 
 
 def test_limits_on_rows_and_size(world: World, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(excel, "MAX_ROWS", 2)
+    monkeypatch.setattr(imports, "MAX_ROWS", 2)
     result = import_households(workbook(GOOD_ROWS), village=world.village_a, actor=None)
     assert errors_of(result) == [(None, "文件", "数据超过 2 行，一个村的花名册请不要超过 2 户")]
-    monkeypatch.setattr(excel, "MAX_FILE_BYTES", 1024)
+    monkeypatch.setattr(imports, "MAX_FILE_BYTES", 1024)
     result = import_households(workbook(GOOD_ROWS), village=world.village_a, actor=None)
     assert result.errors[0].message.startswith("文件超过 0MB")
     assert not Household.objects.exists()

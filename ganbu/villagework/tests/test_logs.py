@@ -28,15 +28,10 @@ from ganbu.villagework.models import (
     Visit,
     WorkLog,
 )
-from ganbu.villagework.services.config import settings_update
-from ganbu.villagework.services.logs import (
-    edit_right,
-    households_matching,
-    log_create,
-    log_delete,
-    log_update,
-    week_of,
-)
+from ganbu.villagework.selectors.logs import households_matching, week_of
+from ganbu.villagework.selectors.rights import edit_right
+from ganbu.villagework.services.logs import log_create, log_delete, log_update
+from ganbu.villagework.services.settings import settings_update
 from ganbu.villagework.tests.factories import VillageWorld, make_household, vw
 
 pytestmark = pytest.mark.django_db

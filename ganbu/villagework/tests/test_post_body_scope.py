@@ -32,8 +32,8 @@ from ganbu.villagework.models import (
     WorkLog,
 )
 from ganbu.villagework.services import evaluation as evaluation_services
-from ganbu.villagework.services.config import settings_update
 from ganbu.villagework.services.logs import log_create
+from ganbu.villagework.services.settings import settings_update
 from ganbu.villagework.tests.factories import VillageWorld, vw
 
 pytestmark = pytest.mark.django_db

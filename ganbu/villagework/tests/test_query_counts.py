@@ -19,8 +19,7 @@ from ganbu.org import services as org_services
 from ganbu.org.models import UnitKind
 from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
-from ganbu.villagework.models import Assignment, Evaluation
-from ganbu.villagework.services.config import get_settings
+from ganbu.villagework.models import Assignment, Evaluation, VillageWorkSettings
 from ganbu.villagework.tests.factories import VillageWorld, make_household, vw
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +43,7 @@ def _add(v: VillageWorld, n: int, offset: int) -> None:
         )
         make_household(village, f"户主{i}甲")
         make_household(v.world.village_a, f"户主{i}乙", f"{i}组")
-        rules = get_settings()
+        rules = VillageWorkSettings.current()
         Evaluation.objects.create(
             township=v.world.town_a,
             year=2000 + i,

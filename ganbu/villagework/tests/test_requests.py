@@ -15,15 +15,10 @@ from django.utils import timezone
 from ganbu.audit.models import AuditEvent
 from ganbu.testing.world import World, make_user
 from ganbu.villagework.models import RequestCategory, RequestStatus, VillagerRequest
-from ganbu.villagework.services.config import settings_update
-from ganbu.villagework.services.requests import (
-    TRANSITIONS,
-    allowed_transitions,
-    days_overdue,
-    overdue,
-    request_create,
-    request_transition,
-)
+from ganbu.villagework.selectors.requests import days_overdue, overdue
+from ganbu.villagework.selectors.rights import REQUEST_MOVERS, allowed_transitions
+from ganbu.villagework.services.requests import request_create, request_transition
+from ganbu.villagework.services.settings import settings_update
 from ganbu.villagework.tests.factories import VillageWorld, vw
 
 pytestmark = pytest.mark.django_db
@@ -68,9 +63,10 @@ def _make(v: VillageWorld, status: str = S.ACCEPTED, **fields: object) -> Villag
 
 
 def test_the_state_table_is_the_one_of_the_issue() -> None:
-    table = {(a, b): who for a, targets in TRANSITIONS.items() for b, who in targets.items()}
-    assert table == EXPECTED
-    assert TRANSITIONS[S.RESOLVED] == {}  # 已办结 is final
+    moves = {(a, b) for a, targets in VillagerRequest.TRANSITIONS.items() for b in targets}
+    assert moves == set(EXPECTED)  # the workflow's table (core.workflow.transition)
+    assert REQUEST_MOVERS == EXPECTED  # who may make each move
+    assert VillagerRequest.TRANSITIONS[S.RESOLVED] == {}  # 已办结 is final
 
 
 @pytest.mark.parametrize(("start", "to"), ALL_PAIRS, ids=lambda s: str(s))
@@ -155,6 +151,8 @@ def test_a_stale_transition_is_refused(v: VillageWorld) -> None:
     assert "已被他人更新" in exc.value.message_dict["to"][0]
     request.refresh_from_db()
     assert request.status == S.IN_PROGRESS
+    assert exc.value.error_dict["to"][0].code == "workflow_stale"  # the kernel's code for a stale state
+    assert AuditEvent.objects.filter(action="villagework.request.transition").count() == 1
 
 
 def test_other_township_and_roles_without_rights_cannot_transition(v: VillageWorld) -> None:

@@ -18,7 +18,7 @@ from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
 from ganbu.villagework.models import Assignment, AssignmentRole
 from ganbu.villagework.selectors.villages import current_stays, rotation_due, rotation_upcoming, stay_of
-from ganbu.villagework.services.config import settings_update
+from ganbu.villagework.services.settings import settings_update
 from ganbu.villagework.tests.factories import vw
 
 pytestmark = pytest.mark.django_db

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 
 from ganbu.villagework import scoring
-from ganbu.villagework.scoring import GroupVotes
 
 THRESHOLDS = [{"grade": "1", "min": 90}, {"grade": "2", "min": 75}, {"grade": "3", "min": 60}]
 WEIGHTS = {"ballot": 50, "bundled": 30, "work": 20}
@@ -21,27 +21,47 @@ ITEMS = [
 ]
 
 
-def votes(name: str, weight: int, excellent: int, competent: int, basic: int, unfit: int) -> GroupVotes:
-    counts = {"优秀": excellent, "称职": competent, "基本称职": basic, "不称职": unfit}
-    return GroupVotes.from_counts(name, weight, counts)
+Counts = tuple[int, int, int, int]  # 优秀, 称职, 基本称职, 不称职
+OPTIONS = ("优秀", "称职", "基本称职", "不称职")
 
 
-THREE_GROUPS = [
+def engine_result(groups: dict[str, tuple[int, Counts]], *, shown: set[str] | None = None) -> dict[str, Any]:
+    """What the ballot engine's SubjectResult carries for one subject, from (weight, counts) per
+    group: the shares of each group it shows, and the weighted shares over the groups that returned
+    valid ballots (Σ weight × count / valid ÷ Σ weight). The scoring consumes these as given."""
+    group_shares = {}
+    weighted = dict.fromkeys(OPTIONS, Fraction(0))
+    weights = 0
+    for name, (weight, counts) in groups.items():
+        valid = sum(counts)
+        if shown is None or name in shown:
+            group_shares[name] = {
+                o: Fraction(n, valid) if valid else None for o, n in zip(OPTIONS, counts, strict=True)
+            }
+        if valid:
+            weights += weight
+            for option, n in zip(OPTIONS, counts, strict=True):
+                weighted[option] += Fraction(weight * n, valid)
+    shares = {o: weighted[o] / weights if weights else None for o in OPTIONS}
+    return {"shares": shares, "group_shares": group_shares}
+
+
+THREE_GROUPS: dict[str, tuple[int, Counts]] = {
     # (1000 + 1200 + 240 + 0) / 30 = 81.333…
-    votes("村民代表", 40, 10, 15, 4, 1),
+    "村民代表": (40, (10, 15, 4, 1)),
     # (600 + 320) / 10 = 92
-    votes("乡镇干部", 30, 6, 4, 0, 0),
+    "乡镇干部": (30, (6, 4, 0, 0)),
     # (200 + 160 + 60) / 5 = 84
-    votes("乡镇领导", 30, 2, 2, 1, 0),
-]
+    "乡镇领导": (30, (2, 2, 1, 0)),
+}
 
 
 # --- ballot ----------------------------------------------------------------------------------------
 
 
 def test_ballot_score_is_the_weighted_mean_of_group_scores() -> None:
-    part = scoring.ballot_part(THREE_GROUPS)
-    # (40 × 81.333… + 30 × 92 + 30 × 84) / 100 = 85.333…
+    part = scoring.ballot_part(**engine_result(THREE_GROUPS), unfit_warning=False)
+    # Σ points × weighted share = (40 × 81.333… + 30 × 92 + 30 × 84) / 100 = 85.333…
     assert part.score == Decimal("85.33")
     assert part.group_scores == {
         "村民代表": Decimal("81.33"),
@@ -54,24 +74,35 @@ def test_ballot_score_is_the_weighted_mean_of_group_scores() -> None:
 
 
 def test_a_group_without_valid_ballots_is_left_out_of_the_weights() -> None:
-    groups = [*THREE_GROUPS[:2], votes("乡镇领导", 30, 0, 0, 0, 0)]
-    part = scoring.ballot_part(groups)
+    groups = {**THREE_GROUPS, "乡镇领导": (30, (0, 0, 0, 0))}
+    part = scoring.ballot_part(**engine_result(groups), unfit_warning=False)
     # (40 × 81.333… + 30 × 92) / 70 = 85.9047…
     assert part.score == Decimal("85.90")
     assert part.group_scores["乡镇领导"] is None
 
 
+def test_a_group_the_engine_does_not_show_counts_but_has_no_score_of_its_own() -> None:
+    result = engine_result(THREE_GROUPS, shown={"村民代表", "乡镇干部"})
+    part = scoring.ballot_part(**result, unfit_warning=False)
+    assert part.score == Decimal("85.33")  # the same: the weighted shares count every group
+    assert set(part.group_scores) == {"村民代表", "乡镇干部"}
+
+
 def test_no_valid_ballot_at_all_gives_no_score() -> None:
-    part = scoring.ballot_part([votes("村民代表", 40, 0, 0, 0, 0)])
+    part = scoring.ballot_part(**engine_result({"村民代表": (40, (0, 0, 0, 0))}), unfit_warning=True)
     assert part.score is None and part.unfit_warning is False
 
 
-def test_unfit_warning_at_exactly_thirty_percent() -> None:
+def test_the_unfit_share_is_the_engines_weighted_share_and_the_warning_is_the_engines() -> None:
     # weights 1:1, 不称职 6/10 and 0/10 → exactly 30 %
-    at = scoring.ballot_part([votes("甲", 1, 2, 2, 0, 6), votes("乙", 1, 10, 0, 0, 0)])
-    assert at.unfit_share == Decimal("30.00") and at.unfit_warning is True
-    below = scoring.ballot_part([votes("甲", 1, 2, 3, 0, 5), votes("乙", 1, 10, 0, 0, 0)])
-    assert below.unfit_share == Decimal("25.00") and below.unfit_warning is False
+    at = engine_result({"甲": (1, (2, 2, 0, 6)), "乙": (1, (10, 0, 0, 0))})
+    assert scoring.ballot_part(**at, unfit_warning=True).unfit_share == Decimal("30.00")
+    assert scoring.ballot_part(**at, unfit_warning=True).unfit_warning is True
+    below = engine_result({"甲": (1, (2, 3, 0, 5)), "乙": (1, (10, 0, 0, 0))})
+    assert scoring.ballot_part(**below, unfit_warning=False).unfit_share == Decimal("25.00")
+    # never a threshold of its own: the engine's flag is passed on as it is
+    assert scoring.ballot_part(**below, unfit_warning=True).unfit_warning is True
+    assert scoring.ballot_part(**at, unfit_warning=False).unfit_warning is False
 
 
 def test_rounding_is_half_up_from_exact_fractions() -> None:

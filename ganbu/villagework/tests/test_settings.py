@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from ganbu.audit.models import AuditEvent
 from ganbu.testing.world import World
-from ganbu.villagework.services.config import get_settings
+from ganbu.villagework.models import VillageWorkSettings
 
 pytestmark = pytest.mark.django_db
 URL = reverse("villagework:settings")
@@ -74,7 +74,7 @@ def test_the_county_sees_the_current_values(world: World) -> None:
 def test_saving_changes_everything_and_is_audited(world: World) -> None:
     response = login(world, "county").post(URL, valid_post())
     assert response.status_code == 302 and response["Location"] == URL
-    settings = get_settings()
+    settings = VillageWorkSettings.current()
     assert settings.edit_window_days == 10 and settings.weekly_visit_quota == 6
     assert settings.rotation_years == 4 and settings.photo_max_kb == 1024
     assert settings.rater_groups == [
@@ -109,12 +109,12 @@ def test_saving_changes_everything_and_is_audited(world: World) -> None:
 def test_errors_are_shown_in_chinese_and_nothing_is_saved(
     world: World, overrides: dict[str, str], message: str
 ) -> None:
-    before = get_settings().updated_at
+    before = VillageWorkSettings.current().updated_at
     response = login(world, "county").post(URL, valid_post(**overrides))
     assert response.status_code == 400
     page = response.content.decode()
     assert message in page and "保存失败" in page
-    settings = get_settings()
+    settings = VillageWorkSettings.current()
     assert settings.updated_at == before and settings.weekly_visit_quota == 5
     assert not AuditEvent.objects.filter(action="villagework.settings").exists()
 
@@ -135,7 +135,7 @@ def test_only_the_county_may_open_it(world: World, who: str) -> None:
     client = login(world, who)
     assert client.get(URL).status_code == 403
     assert client.post(URL, valid_post()).status_code == 403
-    assert get_settings().weekly_visit_quota == 5
+    assert VillageWorkSettings.current().weekly_visit_quota == 5
 
 
 def test_a_township_reads_the_rules_on_the_evaluation_list(world: World) -> None:

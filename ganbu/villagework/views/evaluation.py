@@ -7,7 +7,6 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -19,117 +18,21 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ganbu.core.forms import add_errors
 from ganbu.org.access import request_user, requires
-from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.villagework import scoring
-from ganbu.villagework.models import Evaluation, EvaluationEntry, EvaluationStatus
-from ganbu.villagework.selectors.scope import (
-    entries_for,
-    evaluations_for,
-    get_entry,
-    get_evaluation,
-    townships_for,
-)
+from ganbu.villagework.forms import BundledForm, EvaluationCreateForm, ExpectedForm, FinalizeForm
+from ganbu.villagework.models import Evaluation, EvaluationEntry, EvaluationStatus, VillageWorkSettings
+from ganbu.villagework.selectors.evaluation import evaluation_entries, unfit_warning_percent
+from ganbu.villagework.selectors.evaluation import evaluation_list as evaluations_in_scope
+from ganbu.villagework.selectors.scope import get_entry, get_evaluation
 from ganbu.villagework.services import evaluation as services
-from ganbu.villagework.services.config import get_settings
 
-GRADE_CHOICES = list(scoring.GRADE_LABELS.items())
+PAGE_SIZE = 50
 
 
 def _flash(request: HttpRequest, exc: ValidationError) -> None:
     for message in exc.messages:
         messages.error(request, message)
-
-
-# --------------------------------------------------------------------------------------------------
-# forms
-# --------------------------------------------------------------------------------------------------
-
-
-class EvaluationCreateForm(forms.Form):
-    township = forms.ModelChoiceField(label="乡镇", queryset=Unit.objects.none(), empty_label=None)
-    year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
-    title = forms.CharField(label="名称（可不填）", max_length=200, required=False)
-
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["township"].queryset = townships_for(user).order_by("path")  # type: ignore[attr-defined]
-
-
-class ExpectedForm(forms.Form):
-    """应到人数 per rater group of the evaluation (fields expected_0, expected_1, …)."""
-
-    def __init__(self, *args: Any, evaluation: Evaluation, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.names = [str(g["name"]) for g in evaluation.rater_groups]
-        for index, name in enumerate(self.names):
-            self.fields[f"expected_{index}"] = forms.IntegerField(
-                label=f"{name}应到人数",
-                min_value=1,
-                max_value=5000,
-                initial=services.DEFAULT_EXPECTED.get(name, services.FALLBACK_EXPECTED),
-            )
-
-    def expected(self) -> dict[str, int]:
-        return {name: self.cleaned_data[f"expected_{i}"] for i, name in enumerate(self.names)}
-
-
-class BundledForm(forms.Form):
-    """One score (0–100) per bundled item of the evaluation (fields item_0, item_1, …)."""
-
-    def __init__(self, *args: Any, entry: EvaluationEntry, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.names = [str(i["name"]) for i in entry.evaluation.bundled_items]
-        weights = [str(i["weight"]) for i in entry.evaluation.bundled_items]
-        for index, (name, weight) in enumerate(zip(self.names, weights, strict=True)):
-            self.fields[f"item_{index}"] = forms.DecimalField(
-                label=f"{name}（权重 {weight}）",
-                min_value=Decimal(0),
-                max_value=Decimal(100),
-                decimal_places=2,
-                max_digits=5,
-                initial=entry.bundled_scores.get(name),
-                error_messages={
-                    "required": f"请填写「{name}」的得分",
-                    "invalid": f"「{name}」的得分应为数字",
-                    "min_value": f"「{name}」的得分应为0到100之间的数",
-                    "max_value": f"「{name}」的得分应为0到100之间的数",
-                    "max_decimal_places": f"「{name}」的得分最多保留两位小数",
-                    "max_digits": f"「{name}」的得分应为0到100之间的数",
-                },
-            )
-
-    def scores(self) -> dict[str, Decimal]:
-        return {name: self.cleaned_data[f"item_{i}"] for i, name in enumerate(self.names)}
-
-
-class FinalizeForm(forms.Form):
-    """For each scored entry: the grade (default the suggestion) and a reason when it differs."""
-
-    def __init__(self, *args: Any, entries: list[EvaluationEntry], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.entries = entries
-        for entry in entries:
-            self.fields[f"grade_{entry.pk}"] = forms.ChoiceField(
-                label=f"{entry.cadre.name}确定等次",
-                choices=GRADE_CHOICES,
-                initial=entry.final_grade or entry.suggested_grade,
-            )
-            self.fields[f"reason_{entry.pk}"] = forms.CharField(
-                label=f"{entry.cadre.name}调整理由", max_length=200, required=False
-            )
-
-    def rows(self) -> list[dict[str, Any]]:
-        return [
-            {"entry": e, "grade": self[f"grade_{e.pk}"], "reason": self[f"reason_{e.pk}"]}
-            for e in self.entries
-        ]
-
-    def grades(self) -> dict[int, str]:
-        return {e.pk: self.cleaned_data[f"grade_{e.pk}"] for e in self.entries}
-
-    def reasons(self) -> dict[int, str]:
-        return {e.pk: self.cleaned_data[f"reason_{e.pk}"] for e in self.entries}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -160,6 +63,7 @@ def rules_rows(source: Any) -> dict[str, Any]:
         "work_weights": [
             {"label": scoring.WORK_LABELS[k], "weight": w} for k, w in scoring.WORK_WEIGHTS.items()
         ],
+        "unfit_percent": unfit_warning_percent(),
     }
 
 
@@ -186,11 +90,10 @@ def _entry_row(entry: EvaluationEntry) -> dict[str, Any]:
 @require_GET
 def evaluation_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    evaluations = evaluations_for(user).order_by("-year", "township__path")
-    page = Paginator(evaluations, 50).get_page(request.GET.get("page"))
+    page = Paginator(evaluations_in_scope(user), PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
-        "rules": rules_rows(get_settings()),
+        "rules": rules_rows(VillageWorkSettings.current()),
         "can_configure": has_capability(user, "villagework.configure"),
     }
     return render(request, "villagework/evaluation/list.html", context)
@@ -220,20 +123,16 @@ def evaluation_create(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "villagework/evaluation/create.html",
-        {"form": form, "rules": rules_rows(get_settings())},
+        {"form": form, "rules": rules_rows(VillageWorkSettings.current())},
     )
 
 
 @requires("villagework.manage", kind="detail", model=Evaluation)
 @require_GET
 def evaluation_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    evaluation = get_evaluation(request_user(request), pk)
-    entries = list(
-        entries_for(request_user(request))
-        .filter(evaluation=evaluation)
-        .select_related("ballot_session", "evaluation")
-        .order_by("village__path", "id")
-    )
+    user = request_user(request)
+    evaluation = get_evaluation(user, pk)
+    entries = evaluation_entries(user, evaluation)
     context = {
         "evaluation": evaluation,
         "rows": [_entry_row(e) for e in entries],
@@ -292,12 +191,7 @@ def evaluation_finalize(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     evaluation = get_evaluation(user, pk)
     ready = evaluation.status in (EvaluationStatus.SCORED, EvaluationStatus.FINAL)
-    entries = list(
-        entries_for(user)
-        .filter(evaluation=evaluation)
-        .select_related("evaluation")
-        .order_by("village__path", "id")
-    )
+    entries = evaluation_entries(user, evaluation)
     form = FinalizeForm(request.POST or None, entries=entries)
     if request.method == "POST" and not ready:
         messages.error(request, "请先计算得分，再确定等次")

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
@@ -24,95 +23,26 @@ from ganbu.core.forms import add_errors
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit
 from ganbu.org.permissions import has_capability
-from ganbu.villagework import excel
+from ganbu.villagework import imports
+from ganbu.villagework.forms import HouseholdFilterForm, HouseholdForm, ImportForm, ReasonForm
 from ganbu.villagework.models import Household, HouseholdCategory
-from ganbu.villagework.selectors.scope import (
-    assignments_for,
-    get_household,
-    get_village,
-    households_for,
-    own_only,
-    townships_for,
-)
+from ganbu.villagework.selectors.scope import get_household, get_village, own_only
 from ganbu.villagework.selectors.villages import (
     group_names,
     household_counts,
-    search_households,
+    household_has_history,
+    townships_in_order,
+    village_households,
     village_overview,
     village_team,
+    visible_assignment_ids,
 )
 from ganbu.villagework.services import households as services
-from ganbu.villagework.views.common import page_query
+from ganbu.villagework.views.common import flash_errors, page_query
 
 PAGE_SIZE = 50
 IMPORT_ERRORS_KEY = "villagework.household_import_errors.{pk}"
 SHOWN_IMPORT_ERRORS = 500
-
-
-# --- forms ------------------------------------------------------------------------------------
-
-
-class HouseholdForm(forms.Form):
-    """Parses the fields; the rules (and their messages) are services.households.clean_household."""
-
-    head_name = forms.CharField(label="户主", error_messages={"required": "户主不能为空"})
-    group_name = forms.CharField(label="村民小组", required=False)
-    members = forms.CharField(
-        label="人口",
-        widget=forms.NumberInput(attrs={"min": 1, "max": services.MAX_MEMBERS}),
-        error_messages={"required": "人口不能为空，应为1到99之间的整数"},
-    )
-    phone = forms.CharField(
-        label="联系电话", required=False, widget=forms.TextInput(attrs={"inputmode": "tel"})
-    )
-    category = forms.ChoiceField(
-        label="类别", choices=HouseholdCategory.choices, initial=HouseholdCategory.GENERAL
-    )
-    address = forms.CharField(label="住址", required=False)
-    note = forms.CharField(label="备注", required=False)
-
-
-class HouseholdFilterForm(forms.Form):
-    q = forms.CharField(label="户主/拼音首字母/小组", required=False)
-    category = forms.ChoiceField(
-        label="类别", required=False, choices=[("", "全部类别"), *HouseholdCategory.choices]
-    )
-    group = forms.CharField(label="村民小组", required=False)
-    status = forms.ChoiceField(
-        label="状态",
-        required=False,
-        choices=[("", "在册"), ("inactive", "已注销"), ("all", "全部")],
-    )
-
-    def search(self, queryset: Any) -> Any:
-        data = self.cleaned_data if self.is_valid() else {}
-        status = data.get("status", "")
-        return search_households(
-            queryset,
-            q=data.get("q", ""),
-            category=data.get("category", ""),
-            group=data.get("group", ""),
-            active={"": True, "inactive": False}.get(status),
-        )
-
-
-class ImportForm(forms.Form):
-    file = forms.FileField(label="Excel 文件（.xlsx）", error_messages={"required": "请选择要导入的文件"})
-    dry_run = forms.BooleanField(label="只校验，不写入", required=False)
-
-    def clean_file(self) -> Any:
-        f = self.cleaned_data["file"]
-        if not f.name.lower().endswith(".xlsx"):
-            raise forms.ValidationError("请上传 .xlsx 格式的 Excel 文件（可先下载导入模板）")
-        if f.size > excel.MAX_FILE_BYTES:
-            raise forms.ValidationError(
-                f"文件超过 {excel.MAX_FILE_BYTES // (1024 * 1024)}MB，请检查是否选错文件或拆分后导入"
-            )
-        return f
-
-
-class ReasonForm(forms.Form):
-    reason = forms.CharField(label="原因", required=False, max_length=200)
 
 
 # --- villages ---------------------------------------------------------------------------------
@@ -122,7 +52,7 @@ class ReasonForm(forms.Form):
 @require_GET
 def village_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    townships = list(townships_for(user).order_by("path")) if not own_only(user) else []
+    townships = townships_in_order(user) if not own_only(user) else []
     township = next((t for t in townships if str(t.pk) == request.GET.get("township")), None)
     groups = village_overview(user, on=timezone.localdate(), township=township)
     context = {
@@ -142,17 +72,13 @@ def village(request: HttpRequest, pk: int) -> HttpResponse:
     village = get_village(user, pk)
     today = timezone.localdate()
     form = HouseholdFilterForm(request.GET or None)
-    households = form.search(households_for(user).filter(village=village))
-    page = Paginator(households.order_by("group_name", "head_pinyin", "id"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    households = village_households(user, village, **form.filters())
+    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
     counts = household_counts(village)
     context = {
         "village": village,
         "team": village_team(village, on=today),
-        "visible_assignments": set(
-            assignments_for(user).filter(village=village).values_list("pk", flat=True)
-        ),
+        "visible_assignments": visible_assignment_ids(user, village),
         "form": form,
         "page": page,
         "query": page_query(request),
@@ -213,7 +139,7 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "village": household.village,
         "household": household,
         "reason_form": ReasonForm(),
-        "has_history": services.household_has_history(household),
+        "has_history": household_has_history(household),
     }
     return render(request, "villagework/households/household_form.html", context)
 
@@ -226,7 +152,7 @@ def _state_change(request: HttpRequest, pk: int, service: Any, done: str) -> Htt
     try:
         service(household=household, actor=user, reason=reason)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        flash_errors(request, exc)
     else:
         messages.success(request, f"农户「{household}」{done}。")
     return redirect("villagework:village", pk=household.village_id)
@@ -252,7 +178,7 @@ def household_delete(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.household_delete(household=household, actor=user)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+        flash_errors(request, exc)
         return redirect("villagework:household_edit", pk=household.pk)
     messages.success(request, f"已删除误登记的农户「{household}」。")
     return redirect("villagework:village", pk=household.village_id)
@@ -264,8 +190,8 @@ def household_delete(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.manage", kind="page")
 @require_GET
 def household_template(request: HttpRequest) -> HttpResponse:
-    """The empty import template (no data, hence a page rather than an export)."""
-    return attachment(excel.template_xlsx(), "农户花名册导入模板.xlsx")
+    """The empty import template (no data: a download without an audit event)."""
+    return attachment(imports.template_xlsx(), "农户花名册导入模板.xlsx")
 
 
 @requires("villagework.manage", kind="action", model=Unit)
@@ -278,7 +204,7 @@ def household_import(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            result = excel.import_households(
+            result = imports.import_households(
                 upload.read(),
                 village=village,
                 actor=user,
@@ -301,8 +227,8 @@ def household_import(request: HttpRequest, pk: int) -> HttpResponse:
         "village": village,
         "result": result,
         "errors": result.errors[:SHOWN_IMPORT_ERRORS] if result else [],
-        "max_rows": excel.MAX_ROWS,
-        "max_mb": excel.MAX_FILE_BYTES // (1024 * 1024),
+        "max_rows": imports.MAX_ROWS,
+        "max_mb": imports.MAX_FILE_BYTES // (1024 * 1024),
     }
     return render(request, "villagework/households/household_import.html", context)
 
@@ -310,10 +236,11 @@ def household_import(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("villagework.manage", kind="export", model=Unit)
 @require_GET
 def household_import_errors(request: HttpRequest, pk: int) -> HttpResponse:
-    """The errors of the user's last refused import into this village, as a workbook."""
+    """The errors of the user's last refused import into this village, as a workbook (the user's
+    own upload echoed back: a download without an audit event)."""
     village = get_village(request_user(request), pk)
     errors = request.session.get(IMPORT_ERRORS_KEY.format(pk=village.pk), [])
-    return attachment(excel.error_report_xlsx(errors), f"{village.name}_农户导入错误报告.xlsx")
+    return attachment(imports.error_report_xlsx(errors), f"{village.name}_农户导入错误报告.xlsx")
 
 
 urlpatterns: list[URLPattern] = [

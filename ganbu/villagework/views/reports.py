@@ -8,25 +8,27 @@ stationed in (and on a village page only their own row of cadres)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
-from django import forms
-from django.db import transaction
+from django.apps import apps
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
-from ganbu.audit.services import record_event
-from ganbu.cadres.models import Cadre
-from ganbu.core.downloads import DOCX, XLSX, attachment
+from ganbu.core.dates import year_period
+from ganbu.core.downloads import DOCX, XLSX
+from ganbu.core.office import audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit
-from ganbu.villagework.documents import record_docx, record_filename, record_xlsx, work_record
-from ganbu.villagework.models import Assignment
+from ganbu.villagework import events
+from ganbu.villagework.documents import record_docx, record_filename, record_xlsx
+from ganbu.villagework.forms import PeriodForm
+from ganbu.villagework.models import VillageWorkSettings
 from ganbu.villagework.selectors import stats
+from ganbu.villagework.selectors.records import work_record
 from ganbu.villagework.selectors.scope import (
     cadre_villages,
     get_stationed_cadre,
@@ -34,48 +36,21 @@ from ganbu.villagework.selectors.scope import (
     own_cadre,
     own_only,
 )
-from ganbu.villagework.services.config import get_settings
+from ganbu.villagework.selectors.villages import cadre_assignments
 
+if TYPE_CHECKING:
+    from ganbu.cadres.models import Cadre
+
+# the model the cadre pages expose, named for their access declarations (the registry's table is
+# read only through cadres.selectors)
+CADRE = apps.get_model("cadres", "Cadre")
 OVERDUE_ON_PAGE = 50
 UNVISITED_ON_PAGE = 500
-MAX_PERIOD_DAYS = 3653  # ten years
 
 
 # --------------------------------------------------------------------------------------------------
 # Period
 # --------------------------------------------------------------------------------------------------
-
-
-class PeriodForm(forms.Form):
-    """A year, or a from/to period (which wins when given). Empty → the current year."""
-
-    year = forms.IntegerField(label="年度", required=False, min_value=2000, max_value=2100)
-    start = forms.DateField(label="开始日期", required=False)
-    end = forms.DateField(label="结束日期", required=False)
-
-    def __init__(self, *args: Any, today: date, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.today = today
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        start, end = data.get("start"), data.get("end")
-        if start and end and start > end:
-            raise forms.ValidationError("开始日期不能晚于结束日期", code="period_reversed")
-        if start and end and (end - start).days > MAX_PERIOD_DAYS:
-            raise forms.ValidationError("统计期间不能超过10年", code="period_too_long")
-        return data
-
-    def period(self) -> tuple[date, date]:
-        """The period asked for, or the current year when the form is invalid or empty."""
-        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
-        year = data.get("year") or self.today.year
-        start, end = data.get("start"), data.get("end")
-        if start or end:
-            start = start or date((end or self.today).year, 1, 1)
-            end = end or date(start.year, 12, 31)
-            return start, end
-        return stats.year_period(year)
 
 
 def _period(request: HttpRequest, today: date) -> tuple[PeriodForm, date, date]:
@@ -91,7 +66,7 @@ def _period_context(form: PeriodForm, start: date, end: date, today: date) -> di
         "end": end,
         "today": today,
         "years": list(range(today.year, today.year - 6, -1)),
-        "is_year": start.month == 1 and start.day == 1 and end == date(start.year, 12, 31),
+        "is_year": (start, end) == year_period(start.year),
         "period_query": urlencode({"start": start.isoformat(), "end": end.isoformat()}),
     }
 
@@ -160,11 +135,9 @@ def village_report(request: HttpRequest, pk: int) -> HttpResponse:
     village = get_village(user, pk)
     today = timezone.localdate()
     form, start, end = _period(request, today)
-    quota = get_settings().weekly_visit_quota
+    quota = VillageWorkSettings.current().weekly_visit_quota
     numbers = stats.village_numbers(village=village, start=start, end=end, today=today, quota=quota)
-    assignments = stats.village_assignments(village, start=start, end=end)
-    if own_only(user):
-        assignments = assignments.filter(cadre=own_cadre(user))
+    assignments = stats.village_assignments(village, start=start, end=end, user=user)
     cadre_rows = [
         (
             a,
@@ -197,24 +170,20 @@ def _weekly_chart(points: list[stats.WeekPoint]) -> dict[str, Any]:
     }
 
 
-@requires("villagework.view", kind="detail", model=Cadre)
+@requires("villagework.view", kind="detail", model=CADRE)
 @require_GET
 def cadre_report(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     cadre = get_stationed_cadre(user, pk)
     today = timezone.localdate()
     form, start, end = _period(request, today)
-    quota = get_settings().weekly_visit_quota
+    quota = VillageWorkSettings.current().weekly_visit_quota
     villages = cadre_villages(user, cadre)
     village_list = list(villages)
     per_village, totals = stats.cadre_total(
         cadre=cadre, villages=village_list, start=start, end=end, today=today, quota=quota
     )
-    assignments = (
-        Assignment.objects.filter(cadre=cadre, village__in=villages)
-        .select_related("village__parent")
-        .order_by("-started_on", "id")
-    )
+    assignments = cadre_assignments(cadre, villages)
     points = stats.weekly_points(
         villages=village_list, cadre=cadre, start=start, end=end, today=today, quota=quota
     )
@@ -248,53 +217,37 @@ def cadre_report(request: HttpRequest, pk: int) -> HttpResponse:
 # --------------------------------------------------------------------------------------------------
 
 
-def _export_period(request: HttpRequest, today: date) -> tuple[date, date] | HttpResponse:
-    form = PeriodForm(request.GET or None, today=today)
-    if form.is_bound and not form.is_valid():
-        messages = [
-            f"{form.fields[f].label if f in form.fields else '期间'}：{e}"
-            for f, es in form.errors.items()
-            for e in es
-        ]
-        text = "日期有误（格式 YYYY-MM-DD）：" + "；".join(messages)
-        return HttpResponseBadRequest(text.encode("utf-8"), content_type="text/plain; charset=utf-8")
-    return form.period()
-
-
 def _record(request: HttpRequest, pk: int, fmt: str) -> HttpResponse:
     user = request_user(request)
     cadre = get_stationed_cadre(user, pk)
     today = timezone.localdate()
-    period = _export_period(request, today)
-    if isinstance(period, HttpResponse):
-        return period
-    start, end = period
+    form = PeriodForm(request.GET or None, today=today)
+    if form.is_bound and not form.is_valid():
+        return HttpResponseBadRequest(
+            form.error_text().encode("utf-8"), content_type="text/plain; charset=utf-8"
+        )
+    start, end = form.period()
     villages = list(cadre_villages(user, cadre))
     record = work_record(user=user, cadre=cadre, villages=villages, start=start, end=end, today=today)
-    content = record_docx(record) if fmt == "docx" else record_xlsx(record)
-    with transaction.atomic():
-        record_event(
-            actor=user,
-            action="villagework.record_export",
-            obj=cadre,
-            unit_path=villages[0].path if villages else cadre.unit.path,
-            payload={
-                "format": fmt,
-                "start": start.isoformat(),
-                "end": end.isoformat(),
-                "rows": len(record.rows),
-            },
-        )
-    return attachment(content, record_filename(record, fmt), DOCX if fmt == "docx" else XLSX)
+    return audited_attachment(
+        record_docx(record) if fmt == "docx" else record_xlsx(record),
+        record_filename(record, fmt),
+        DOCX if fmt == "docx" else XLSX,
+        actor=user,
+        action=events.RECORD_EXPORT,
+        obj=cadre,
+        unit_path=villages[0].path if villages else cadre.unit.path,
+        payload={"format": fmt, "start": start.isoformat(), "end": end.isoformat(), "rows": len(record.rows)},
+    )
 
 
-@requires("villagework.view", kind="export", model=Cadre)
+@requires("villagework.view", kind="export", model=CADRE)
 @require_GET
 def record_docx_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _record(request, pk, "docx")
 
 
-@requires("villagework.view", kind="export", model=Cadre)
+@requires("villagework.view", kind="export", model=CADRE)
 @require_GET
 def record_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
     return _record(request, pk, "xlsx")

@@ -18,7 +18,7 @@ from ganbu.analytics.documents import structure_docx, structure_json, structure_
 from ganbu.analytics.rules import BAND_PRESETS, bands_from_cuts, parse_cuts
 from ganbu.analytics.selectors.state import EducationMode, Population
 from ganbu.analytics.selectors.structure import StructureQuery, structure_table
-from ganbu.org.models import Unit
+from ganbu.org.selectors import unit_by_code
 
 
 class Command(BaseCommand):
@@ -47,7 +47,7 @@ class Command(BaseCommand):
         parser.add_argument("--out", default="", help="输出文件（JSON 默认输出到标准输出）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        unit = Unit.objects.filter(code=options["unit"]).first()
+        unit = unit_by_code(options["unit"])
         if unit is None:
             raise CommandError(f"单位代码 {options['unit']} 不存在")
         today = timezone.localdate()

@@ -1,25 +1,25 @@
-// Charts of the analysis pages (ECharts). Data comes from <script type="application/json"> blocks
-// written by json_script; no inline scripts (CSP).
+// Charts of the analysis pages (ECharts, through GanbuCharts.make: tooltips drawn in the canvas,
+// no inline styles under the CSP). Data comes from <script type="application/json"> blocks written
+// by json_script; no inline scripts (CSP).
 (function () {
   "use strict";
-  if (typeof echarts === "undefined") return;
+  if (typeof GanbuCharts === "undefined") return;
   var RED = "#b71c1c";
   var PALETTE = ["#b71c1c", "#1565c0", "#f9a825", "#2e7d32", "#6a1b9a", "#00838f", "#8d6e63"];
   var PIE_DIMENSIONS = { gender: 1, political: 1, ethnicity: 1, leadership: 1 };
-  var charts = [];
 
   function data(id) {
     var el = document.getElementById(id);
     return el ? JSON.parse(el.textContent) : null;
   }
 
+  function percent(v) {
+    return v + "%";
+  }
+
   function make(el, option) {
-    var chart = echarts.init(el);
     option.color = option.color || PALETTE;
-    option.animation = false;
-    chart.setOption(option);
-    charts.push(chart);
-    return chart;
+    return GanbuCharts.make(el, option);
   }
 
   function dimensionChart(el, dimension) {
@@ -30,7 +30,8 @@
         legend: { bottom: 0 },
         series: [{
           type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
-          label: { formatter: "{b}\n{c}人" },
+          // break a long name (「非领导职务」) rather than cut it at a phone's edge
+          label: { formatter: "{b}\n{c}人", overflow: "break" },
           data: dimension.categories.map(function (c) { return { name: c.label, value: c.count }; })
         }]
       });
@@ -51,16 +52,31 @@
     });
   }
 
+  // A symmetric axis with room beyond the longest bar for its figure (on a phone the figure of a
+  // bar that reached the edge ran into the age labels).
+  function pyramidAxis(rows) {
+    var longest = Math.max.apply(null, rows.map(function (r) { return Math.max(r.men, r.women); }).concat([1]));
+    var reach = longest * 1.2;  // a fifth more for the figure
+    var power = Math.pow(10, Math.floor(Math.log(reach / 3) / Math.LN10));
+    var step = [1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10].map(function (m) { return m * power; }).filter(function (s) {
+      return s % 1 === 0 && s * 3 >= reach;  // whole people, about three steps a side
+    })[0] || 1;
+    var bound = Math.ceil(reach / step) * step;
+    return { min: -bound, max: bound, interval: step };
+  }
+
   function pyramid(el, rows) {
+    var axis = pyramidAxis(rows);
     make(el, {
       tooltip: { trigger: "axis", axisPointer: { type: "shadow" }, formatter: function (items) {
-        return items[0].axisValue + "<br>" + items.map(function (i) {
-          return i.seriesName + ": " + Math.abs(i.value) + " 人";
-        }).join("<br>");
+        return items[0].axisValue + "\n" + items.map(function (i) {
+          return i.seriesName + "：" + Math.abs(i.value) + " 人";
+        }).join("\n");
       } },
       legend: { data: ["男", "女"], bottom: 0 },
       grid: { left: 84, right: 20, top: 10, bottom: 40 },
-      xAxis: { type: "value", axisLabel: { formatter: function (v) { return Math.abs(v); } } },
+      xAxis: { type: "value", min: axis.min, max: axis.max, interval: axis.interval,
+        axisLabel: { formatter: function (v) { return Math.abs(v); } } },
       yAxis: { type: "category", data: rows.map(function (r) { return r.band; }) },
       series: [
         { name: "男", type: "bar", stack: "p", data: rows.map(function (r) { return -r.men; }), itemStyle: { color: "#1565c0" },
@@ -87,7 +103,7 @@
       var el = document.getElementById("compare-" + d.key);
       if (!el) return;
       make(el, {
-        tooltip: { trigger: "axis" },
+        tooltip: { trigger: "axis", valueFormatter: percent },
         legend: { data: [comparison.before, comparison.after], bottom: 0 },
         grid: { left: 40, right: 10, top: 20, bottom: 50 },
         xAxis: { type: "category", data: d.categories, axisLabel: { interval: 0 } },
@@ -105,7 +121,7 @@
   if (composition && popEl) {
     var rows = composition.population;
     make(popEl, {
-      tooltip: { trigger: "axis" },
+      tooltip: { trigger: "axis", valueFormatter: percent },
       legend: { data: ["实际占比", "目标"], bottom: 0 },
       grid: { left: 40, right: 10, top: 20, bottom: 90 },
       xAxis: { type: "category", data: rows.map(function (r) { return r.label; }), axisLabel: { interval: 0, rotate: 30 } },
@@ -135,11 +151,9 @@
       series: [
         { name: "当年到龄", type: "bar", data: forecast.reaching, itemStyle: { color: RED }, label: { show: true, position: "top" } },
         { name: "其中妇女", type: "bar", data: forecast.women, itemStyle: { color: "#f48fb1" } },
-        { name: "累计占比", type: "line", yAxisIndex: 1, data: forecast.share.map(Number), itemStyle: { color: "#1565c0" },
+        { name: "累计占比", type: "line", yAxisIndex: 1, data: forecast.share.map(Number), itemStyle: { color: "#1565c0" }, tooltip: { valueFormatter: percent },
           label: { show: true, formatter: "{c}%" } }
       ]
     });
   }
-
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();

@@ -11,6 +11,7 @@ ballot close ID [--seal]
 ballot seal ID
 ballot result ID [--format json|text]
 ballot progress ID
+ballot scrub                               rewrite the ballot tables into fresh storage (as after close / seal)
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ganbu.ballots import conf, rules, selectors, services, slips
 from ganbu.ballots.models import BallotSession, RaterGroup
-from ganbu.org.models import User
+from ganbu.org.selectors import users_by_usernames
 
 
 def _pairs(values: list[str]) -> dict[str, int]:
@@ -50,7 +51,11 @@ class Command(BaseCommand):
         codes.add_argument("--count", type=int, required=True)
         codes.add_argument("--out", required=True)
         codes.add_argument("--test", action="store_true", help="模拟测试票码")
-        codes.add_argument("--base-url", default="", help="二维码中的网址前缀，如 https://ganbu.example.cn")
+        codes.add_argument(
+            "--base-url",
+            default="",
+            help="二维码中的网址前缀，如 https://ganbu.example.cn（默认：测评投票设置中的票签网址）",
+        )
         members = sub.add_parser("members", help="添加表决成员账号（常委/全委会成员）")
         members.add_argument("id", type=int)
         members.add_argument("--group", required=True)
@@ -70,6 +75,7 @@ class Command(BaseCommand):
         close = sub.add_parser("close")
         close.add_argument("id", type=int)
         close.add_argument("--seal", action="store_true", help="结束后立即封存")
+        sub.add_parser("scrub", help="重写投票数据表的存储（结束和封存后会自动执行；自动执行失败时使用）")
         result = sub.add_parser("result")
         result.add_argument("id", type=int)
         result.add_argument("--format", choices=["json", "text"], default="text")
@@ -116,7 +122,7 @@ class Command(BaseCommand):
         if out.suffix.lower() == ".csv":
             out.write_bytes(slips.codes_csv(code_list))
         else:
-            base = options["base_url"] or conf.public_base_url() or "http://127.0.0.1:8000"
+            base = options["base_url"] or conf.public_base_url() or "http://127.0.0.1:8000"  # the 设置 page
             out.write_bytes(
                 slips.codes_pdf(
                     session=session, group=group, code_list=code_list, base_url=base, test=options["test"]
@@ -128,7 +134,7 @@ class Command(BaseCommand):
     def do_members(self, options: dict[str, Any]) -> None:
         session = self._session(options)
         group = self._group(session, options["group"])
-        users = list(User.objects.filter(username__in=options["usernames"]))
+        users = users_by_usernames(options["usernames"])
         missing = set(options["usernames"]) - {u.username for u in users}
         if missing:
             raise CommandError(f"没有这些账号：{'、'.join(sorted(missing))}")
@@ -182,6 +188,11 @@ class Command(BaseCommand):
     def do_seal(self, options: dict[str, Any]) -> None:
         session = services.session_seal(session=self._session(options), actor=None)
         self.stdout.write(f"结果已封存，SHA-256：{session.tally_sha256}")
+
+    def do_scrub(self, options: dict[str, Any]) -> None:
+        if not services.storage_scrub():
+            raise CommandError("投票数据存储重写未全部完成，原因见日志。")
+        self.stdout.write("投票数据表的存储已重写。")
 
     def do_progress(self, options: dict[str, Any]) -> None:
         progress = selectors.session_progress(self._session(options))

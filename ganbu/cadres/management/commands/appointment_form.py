@@ -9,9 +9,10 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from ganbu.cadres.appointment_form import appointment_forms_zip, build_appointment_form, cadres_under_unit
+from ganbu.cadres.documents import appointment_forms_zip, build_appointment_form
 from ganbu.cadres.models import Cadre
-from ganbu.org.models import Unit
+from ganbu.cadres.selectors import cadres_under_unit
+from ganbu.org.selectors import unit_by_code
 
 
 def add_target_arguments(parser: CommandParser) -> None:
@@ -61,7 +62,7 @@ def one_cadre(id_number: str) -> Cadre:
 
 
 def unit_cadres(code: str) -> list[Cadre]:
-    unit = Unit.objects.filter(code=code).first()
+    unit = unit_by_code(code)
     if unit is None:
         raise CommandError(f"未找到单位代码为 {code} 的单位")
     cadres = list(cadres_under_unit(unit))

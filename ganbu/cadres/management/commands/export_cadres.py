@@ -10,11 +10,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from ganbu.audit.services import record_event
-from ganbu.cadres.excel import write_cadres_xlsx
+from ganbu.cadres.documents import write_cadres_xlsx
 from ganbu.cadres.models import Cadre
-from ganbu.org.models import Unit
 from ganbu.org.scoping import filter_in_subtree
-from ganbu.org.selectors import county_root
+from ganbu.org.selectors import county_root, unit_by_code
 
 
 class Command(BaseCommand):
@@ -26,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["unit"]:
-            unit = Unit.objects.filter(code=options["unit"]).first()
+            unit = unit_by_code(options["unit"])
             if unit is None:
                 raise CommandError(f"未找到单位代码为 {options['unit']} 的单位")
         else:

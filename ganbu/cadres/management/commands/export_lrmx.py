@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 
-from ganbu.cadres.lrmx import cadre_to_lrmx, cadres_to_lrmx_zip
+from ganbu.cadres.documents import cadre_to_lrmx, cadres_to_lrmx_zip
 from ganbu.cadres.management.commands.appointment_form import (
     add_target_arguments,
     form_options,

@@ -11,9 +11,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ganbu.cadres.excel import import_file
-from ganbu.org.models import Unit
-from ganbu.org.selectors import county_root
+from ganbu.cadres.imports import import_file
+from ganbu.org.selectors import county_root, unit_by_code
 
 
 class Command(BaseCommand):
@@ -26,7 +25,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["unit"]:
-            unit = Unit.objects.filter(code=options["unit"]).first()
+            unit = unit_by_code(options["unit"])
             if unit is None:
                 raise CommandError(f"未找到单位代码为 {options['unit']} 的单位")
         else:

@@ -14,6 +14,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from ganbu.cadres.lrmx import MAX_BYTES, SKIPPED, LrmxError, import_lrmx_record, parse_lrmx, zip_members
 from ganbu.cadres.services import CodeBook
 from ganbu.org.models import Unit
+from ganbu.org.selectors import unit_by_code
 
 MAX_ZIP_BYTES = 200 * 1024 * 1024
 
@@ -29,7 +30,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        unit = Unit.objects.filter(code=options["unit"]).first()
+        unit = unit_by_code(options["unit"])
         if unit is None:
             raise CommandError(f"未找到单位代码为 {options['unit']} 的单位")
         path = Path(options["path"])

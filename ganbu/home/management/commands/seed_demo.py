@@ -6,7 +6,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ganbu.home.demo import seed_demo
-from ganbu.org.models import Unit
+from ganbu.org.selectors import units_exist
 
 
 class Command(BaseCommand):
@@ -20,7 +20,7 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["cadres"] < 0:
             raise CommandError("--cadres 不能为负数")
-        if Unit.objects.exists():
+        if units_exist():
             if options["if_empty"]:
                 self.stdout.write("示范县数据已存在，跳过生成。")
                 return

@@ -11,8 +11,8 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ganbu.org.models import Unit
-from ganbu.villagework.excel import import_households
+from ganbu.org.selectors import unit_by_code
+from ganbu.villagework.imports import import_households
 
 
 class Command(BaseCommand):
@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true", help="只校验，不写入")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        village = Unit.objects.filter(code=options["village"]).first()
+        village = unit_by_code(options["village"])
         if village is None:
             raise CommandError(f"未找到单位代码为 {options['village']} 的村（社区）")
         path = Path(options["path"])

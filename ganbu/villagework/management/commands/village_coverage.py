@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from ganbu.core.dates import year_period
 from ganbu.org.models import Unit
+from ganbu.org.selectors import unit_by_code
 from ganbu.villagework.selectors.stats import CoverageTable, coverage_table, villages_of_unit
 
 
@@ -78,7 +79,7 @@ class Command(BaseCommand):
         parser.add_argument("--today", default="", help="统计截止日 YYYY-MM-DD（判断逾期，默认今天）")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        unit = Unit.objects.filter(code=options["unit"]).first()
+        unit = unit_by_code(options["unit"])
         if unit is None:
             raise CommandError(f"单位代码 {options['unit']} 不存在")
         year = options["year"]

@@ -1,31 +1,6 @@
-"""The numbers of 驻村 work: coverage of the household register, visits against the weekly quota,
-villagers' requests, per cadre, village, township and county, for any period.
-
-Definitions (also in villagework/README.md):
-
-- **Period** `[start, end]`, both days included. `today` (default: the local date) is the day the
-  numbers are "as of": quota weeks stop at it and "overdue" is judged on it.
-- **households**: the village's *active* registered households at query time (the register is not
-  versioned, so a household that moved out is not in the denominator of a past period either).
-- **households_visited**: distinct active households with at least one Visit dated in the period
-  (a visit to a household since deactivated still counts in `visits`, not here), so coverage is
-  never above 100%.
-- **coverage** = households_visited / households, as a percent with 2 decimals rounded half up from
-  the exact fraction; 0.00 when there are no households.
-- **visits**: Visit rows (one household in one log) dated in the period; **logs**: WorkLog rows.
-- **Quota weeks**: Monday–Sunday weeks whose seven days all lie inside `[start, min(end, today)]`
-  and inside an assignment of the cadre to the village (`started_on` .. `ended_on`, open-ended when
-  empty). Partial first/last weeks and the running week are not counted. A week is **met** when the
-  visits of that week reach the requirement: `weekly_quota` for one cadre; for a village, the sum of
-  the quotas of the cadres whose assignment covers the whole week (two cadres stationed → 2 × quota),
-  against the visits of all its cadres together. `quota_rate` = weeks_met / weeks (100.00 when there
-  is no quota week). For a township or the county, weeks are village-weeks.
-- **Requests**: VillagerRequest raised in the period (for a cadre: those they handle, `cadre`);
-  *resolved* = status 已办结 now; *overdue* = not resolved (受理/办理中/已上报乡镇) and `due_on`
-  before `today`; *median days to resolve* = median of `resolved_on - raised_on` over the resolved
-  ones (1 decimal; None when none).
-- **Township ranking**: by coverage, then quota rate, then resolution rate (resolved / raised,
-  100.00 when none raised), all descending; equal on all three → same rank (1, 2, 2, 4).
+"""The numbers of 驻村 work (coverage of the household register, visits against the weekly
+quota, villagers' requests) for one cadre, one village, or a cadre over several villages, and the
+weekly series of the charts. Definitions: the package docstring (`selectors/stats/__init__.py`).
 
 Everything is computed with a fixed number of aggregate queries whatever the number of villages
 (households, visits, weekly visits, logs, requests, resolve durations, assignments).
@@ -35,31 +10,34 @@ from __future__ import annotations
 
 import statistics
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from ganbu.cadres.models import Cadre
-from ganbu.core.dates import WEEK, full_weeks, monday_of, year_period
-from ganbu.core.numbers import HUNDRED, percent
-from ganbu.org.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Unit, User
-from ganbu.org.scoping import units_in_subtree
+from ganbu.core.dates import WEEK, full_weeks, monday_of
+from ganbu.core.numbers import HUNDRED, percent, quantize
+from ganbu.org.models import Unit
+from ganbu.villagework import rules
 from ganbu.villagework.models import (
-    OPEN_REQUEST_STATUSES,
     Assignment,
     Household,
     RequestStatus,
     VillagerRequest,
+    VillageWorkSettings,
     Visit,
     WorkLog,
 )
-from ganbu.villagework.selectors.scope import logs_for, requests_for, villages_for
-from ganbu.villagework.services.config import get_settings
+from ganbu.villagework.selectors.requests import overdue_q
+
+if TYPE_CHECKING:
+    from ganbu.cadres.models import Cadre
+
+TENTH = Decimal("0.1")
 
 # --------------------------------------------------------------------------------------------------
 # Arithmetic
@@ -70,7 +48,7 @@ def median_days(durations: Iterable[int]) -> Decimal | None:
     values = list(durations)
     if not values:
         return None
-    return Decimal(str(statistics.median(values))).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return quantize(Decimal(str(statistics.median(values))), TENTH)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -117,7 +95,7 @@ class Numbers:
 
 
 @dataclass
-class _Parts:
+class Parts:
     """Raw counts of one village (or a sum of villages) before rates are taken."""
 
     households: int = 0
@@ -131,7 +109,7 @@ class _Parts:
     requests_overdue: int = 0
     durations: list[int] = field(default_factory=list)
 
-    def add(self, other: _Parts) -> None:
+    def add(self, other: Parts) -> None:
         for name in (
             "households",
             "households_visited",
@@ -164,15 +142,16 @@ class _Parts:
         )
 
 
-def _today(today: date | None) -> date:
+def as_of_day(today: date | None) -> date:
     return today or timezone.localdate()
 
 
-def _quota(quota: int | None) -> int:
-    return get_settings().weekly_visit_quota if quota is None else quota
+def quota_in_force(quota: int | None) -> int:
+    """The quota asked for, else the one in force."""
+    return VillageWorkSettings.current().weekly_visit_quota if quota is None else quota
 
 
-def _check_period(start: date, end: date) -> None:
+def check_period(start: date, end: date) -> None:
     if start > end:
         raise ValueError("统计开始日期不能晚于结束日期")
 
@@ -222,7 +201,7 @@ def _week_visits(
     return visits
 
 
-def _collect(
+def collect(
     village_ids: list[int],
     *,
     cadre_id: int | None,
@@ -230,10 +209,10 @@ def _collect(
     end: date,
     today: date,
     quota: int,
-) -> dict[int, _Parts]:
+) -> dict[int, Parts]:
     """Raw counts per village, in seven aggregate queries."""
-    _check_period(start, end)
-    parts: dict[int, _Parts] = {pk: _Parts() for pk in village_ids}
+    check_period(start, end)
+    parts: dict[int, Parts] = {pk: Parts() for pk in village_ids}
     if not village_ids:
         return parts
     for row in (
@@ -269,7 +248,7 @@ def _collect(
         .annotate(
             raised=Count("id"),
             resolved=Count("id", filter=resolved),
-            overdue=Count("id", filter=~resolved & Q(due_on__lt=today)),
+            overdue=Count("id", filter=overdue_q(today)),
         )
         .order_by()
     ):
@@ -293,7 +272,9 @@ def _collect(
         p = parts[village_id]
         p.weeks += len(weeks)
         p.weeks_met += sum(
-            1 for monday, cadres in weeks.items() if done.get(monday, 0) >= quota * len(cadres)
+            1
+            for monday, cadres in weeks.items()
+            if rules.week_met(done.get(monday, 0), rules.week_requirement(quota, len(cadres)))
         )
     return parts
 
@@ -308,8 +289,8 @@ def cadre_numbers(
     quota: int | None = None,
 ) -> Numbers:
     """One cadre's numbers in one village (households = the village's register)."""
-    q = _quota(quota)
-    parts = _collect([village.pk], cadre_id=cadre.pk, start=start, end=end, today=_today(today), quota=q)
+    q = quota_in_force(quota)
+    parts = collect([village.pk], cadre_id=cadre.pk, start=start, end=end, today=as_of_day(today), quota=q)
     return parts[village.pk].numbers(q)
 
 
@@ -317,13 +298,13 @@ def village_numbers(
     *, village: Unit, start: date, end: date, today: date | None = None, quota: int | None = None
 ) -> Numbers:
     """A village's numbers, all its cadres together."""
-    q = _quota(quota)
-    parts = _collect([village.pk], cadre_id=None, start=start, end=end, today=_today(today), quota=q)
+    q = quota_in_force(quota)
+    parts = collect([village.pk], cadre_id=None, start=start, end=end, today=as_of_day(today), quota=q)
     return parts[village.pk].numbers(q)
 
 
-def combine(parts: Iterable[_Parts], quota: int) -> Numbers:
-    total = _Parts()
+def combine(parts: Iterable[Parts], quota: int) -> Numbers:
+    total = Parts()
     for p in parts:
         total.add(p)
     return total.numbers(quota)
@@ -340,9 +321,9 @@ def cadre_total(
 ) -> tuple[dict[int, Numbers], Numbers]:
     """A cadre's numbers per village and over all of them (households of all the villages; quota
     weeks are (village, week) pairs)."""
-    q = _quota(quota)
+    q = quota_in_force(quota)
     ids = [v.pk for v in villages]
-    parts = _collect(ids, cadre_id=cadre.pk, start=start, end=end, today=_today(today), quota=q)
+    parts = collect(ids, cadre_id=cadre.pk, start=start, end=end, today=as_of_day(today), quota=q)
     return {pk: p.numbers(q) for pk, p in parts.items()}, combine(parts.values(), q)
 
 
@@ -359,7 +340,7 @@ class WeekPoint:
 
     @property
     def met(self) -> bool | None:
-        return None if self.required is None else self.visits >= self.required
+        return None if self.required is None else rules.week_met(self.visits, self.required)
 
 
 def weekly_points(
@@ -373,9 +354,9 @@ def weekly_points(
 ) -> list[WeekPoint]:
     """Visits per Monday–Sunday week from the week of `start` to the week of min(end, today), with
     the requirement of the quota weeks, for the villages together (one cadre's when `cadre`)."""
-    _check_period(start, end)
-    q = _quota(quota)
-    window_end = min(end, _today(today))
+    check_period(start, end)
+    q = quota_in_force(quota)
+    window_end = min(end, as_of_day(today))
     if window_end < start:
         return []
     ids = [v.pk for v in villages]
@@ -383,7 +364,7 @@ def weekly_points(
     required: dict[date, int] = defaultdict(int)
     for weeks in _week_requirements(ids, cadre_id, start, window_end).values():
         for monday, cadres in weeks.items():
-            required[monday] += q * len(cadres)
+            required[monday] += rules.week_requirement(q, len(cadres))
     visits: dict[date, int] = defaultdict(int)
     for weeks_visits in _week_visits(ids, cadre_id, start, window_end).values():
         for monday, n in weeks_visits.items():
@@ -394,315 +375,3 @@ def weekly_points(
         points.append(WeekPoint(monday, visits.get(monday, 0), required.get(monday)))
         monday += WEEK
     return points
-
-
-# --------------------------------------------------------------------------------------------------
-# Township table (per village, per township, ranking)
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class VillageRow:
-    village: Unit
-    numbers: Numbers
-
-
-@dataclass(frozen=True)
-class TownshipRow:
-    township: Unit
-    numbers: Numbers
-    villages: list[VillageRow]
-    rank: int = 0
-
-
-@dataclass(frozen=True)
-class CoverageTable:
-    start: date
-    end: date
-    as_of: date
-    weekly_quota: int
-    townships: list[TownshipRow]  # in unit order, each with its villages
-    ranking: list[TownshipRow]  # best first, with ranks
-    totals: Numbers
-
-    @property
-    def villages(self) -> list[VillageRow]:
-        return [v for t in self.townships for v in t.villages]
-
-
-def ranking_key(numbers: Numbers) -> tuple[Decimal, Decimal, Decimal]:
-    """Higher is better: coverage, then quota rate, then resolution rate."""
-    return (numbers.coverage, numbers.quota_rate, numbers.resolution_rate)
-
-
-def rank_townships(rows: list[TownshipRow]) -> list[TownshipRow]:
-    ordered = sorted(rows, key=lambda r: (tuple(-x for x in ranking_key(r.numbers)), r.township.path))
-    ranked: list[TownshipRow] = []
-    for index, row in enumerate(ordered):
-        rank = index + 1
-        if ranked and ranking_key(ranked[-1].numbers) == ranking_key(row.numbers):
-            rank = ranked[-1].rank
-        ranked.append(TownshipRow(row.township, row.numbers, row.villages, rank))
-    return ranked
-
-
-def _townships_of(villages: list[Unit]) -> dict[int, Unit]:
-    """village pk → its township (nearest ancestor of township kind; the parent otherwise)."""
-    prefixes = {
-        "/" + "/".join(v.path.strip("/").split("/")[:n]) + "/"
-        for v in villages
-        for n in range(1, v.path.strip("/").count("/") + 1)
-    }
-    ancestors = {u.path: u for u in Unit.objects.filter(path__in=prefixes)}
-    result: dict[int, Unit] = {}
-    for village in villages:
-        candidates = [u for path, u in ancestors.items() if village.path.startswith(path)]
-        townships = [u for u in candidates if u.kind in TOWNSHIP_KINDS]
-        chosen = max(townships or candidates, key=lambda u: len(u.path), default=None)
-        result[village.pk] = chosen if chosen is not None else village
-    return result
-
-
-def coverage_table(
-    villages: QuerySet[Unit],
-    *,
-    start: date,
-    end: date,
-    today: date | None = None,
-    quota: int | None = None,
-) -> CoverageTable:
-    """Numbers per village (active villages of `villages`), per township and in total."""
-    q = _quota(quota)
-    as_of = _today(today)
-    village_list = list(villages.filter(kind__in=VILLAGE_KINDS, is_active=True).order_by("path"))
-    parts = _collect([v.pk for v in village_list], cadre_id=None, start=start, end=end, today=as_of, quota=q)
-    township_of = _townships_of(village_list)
-    grouped: dict[int, list[Unit]] = defaultdict(list)
-    townships: dict[int, Unit] = {}
-    for village in village_list:
-        township = township_of[village.pk]
-        townships[township.pk] = township
-        grouped[township.pk].append(village)
-    rows = []
-    for township in sorted(townships.values(), key=lambda u: (u.sort_order, u.path)):
-        members = grouped[township.pk]
-        rows.append(
-            TownshipRow(
-                township=township,
-                numbers=combine((parts[v.pk] for v in members), q),
-                villages=[VillageRow(v, parts[v.pk].numbers(q)) for v in members],
-            )
-        )
-    ranking = rank_townships(rows)
-    rank_of = {r.township.pk: r.rank for r in ranking}
-    rows = [TownshipRow(r.township, r.numbers, r.villages, rank_of[r.township.pk]) for r in rows]
-    return CoverageTable(
-        start=start,
-        end=end,
-        as_of=as_of,
-        weekly_quota=q,
-        townships=rows,
-        ranking=ranking,
-        totals=combine(parts.values(), q),
-    )
-
-
-def township_table(
-    user: User,
-    *,
-    year: int | None = None,
-    start: date | None = None,
-    end: date | None = None,
-    today: date | None = None,
-    quota: int | None = None,
-) -> CoverageTable:
-    """The coverage table of the villages the user may see, for a year or a period."""
-    as_of = _today(today)
-    if start is None or end is None:
-        year_start, year_end = year_period(year or as_of.year)
-        start, end = start or year_start, end or year_end
-    return coverage_table(villages_for(user), start=start, end=end, today=as_of, quota=quota)
-
-
-def villages_of_unit(unit: Unit) -> QuerySet[Unit]:
-    """The villages in a unit's subtree (the unit itself when it is a village)."""
-    return units_in_subtree(unit).filter(kind__in=VILLAGE_KINDS)
-
-
-# --------------------------------------------------------------------------------------------------
-# Requests in a scope (overview)
-# --------------------------------------------------------------------------------------------------
-
-
-def requests_by_status(user: User, *, start: date, end: date) -> list[tuple[str, str, int]]:
-    """(status, label, count) of the requests raised in the period that the user may see."""
-    counts = dict(
-        requests_for(user)
-        .filter(raised_on__range=(start, end))
-        .values("status")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("status", "n")
-    )
-    return [(value, str(label), counts.get(value, 0)) for value, label in RequestStatus.choices]
-
-
-def overdue_requests(user: User, *, today: date | None = None) -> QuerySet[VillagerRequest]:
-    """Requests still open past their due date (whenever raised), oldest due first."""
-    return (
-        requests_for(user)
-        .filter(status__in=OPEN_REQUEST_STATUSES, due_on__lt=_today(today))
-        .select_related("village__parent")
-        .order_by("due_on", "id")
-    )
-
-
-# --------------------------------------------------------------------------------------------------
-# Village detail: cadres, households not visited
-# --------------------------------------------------------------------------------------------------
-
-
-def village_assignments(village: Unit, *, start: date, end: date) -> QuerySet[Assignment]:
-    """Assignments to the village overlapping the period."""
-    return (
-        Assignment.objects.filter(village=village, started_on__lte=end)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=start))
-        .select_related("cadre", "cadre__unit")
-        .order_by("started_on", "id")
-    )
-
-
-def unvisited_households(village: Unit, *, start: date, end: date) -> QuerySet[Household]:
-    """Active households of the village with no visit in the period (whom to visit next)."""
-    visited = Visit.objects.filter(village=village, visited_on__range=(start, end)).values("household_id")
-    return (
-        Household.objects.filter(village=village, is_active=True)
-        .exclude(pk__in=visited)
-        .order_by("group_name", "head_pinyin", "id")
-    )
-
-
-# --------------------------------------------------------------------------------------------------
-# A cadre's timeline
-# --------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Bucket:
-    start: date
-    label: str
-    logs: int
-    visits: int
-    requests: int
-
-
-@dataclass(frozen=True)
-class TimelineEntry:
-    day: date
-    village: Unit
-    kind: str
-    content: str
-    households: list[str]
-    requests: list[VillagerRequest]
-    log: WorkLog | None  # None: a request registered without a log
-
-
-@dataclass(frozen=True)
-class Timeline:
-    weeks: list[Bucket]
-    months: list[Bucket]
-    entries: list[TimelineEntry]  # chronological
-
-
-def _buckets(
-    bucket_of: Callable[[date], date],
-    logs: QuerySet[WorkLog],
-    visits: QuerySet[Visit],
-    requests: QuerySet[VillagerRequest],
-) -> dict[date, list[int]]:
-    """bucket start → [logs, visits, requests], counted per day in SQL and summed here."""
-    counts: dict[date, list[int]] = defaultdict(lambda: [0, 0, 0])
-    sources: tuple[tuple[QuerySet[Any], str], ...] = (
-        (logs, "logged_on"),
-        (visits, "visited_on"),
-        (requests, "raised_on"),
-    )
-    for index, (queryset, field_name) in enumerate(sources):
-        for day, n in (
-            queryset.values(field_name).annotate(n=Count("id")).order_by().values_list(field_name, "n")
-        ):
-            counts[bucket_of(day)][index] += n
-    return counts
-
-
-_VISITS = Prefetch("visits", queryset=Visit.objects.select_related("household").order_by("id"))
-_REQUESTS = Prefetch("requests", queryset=VillagerRequest.objects.order_by("raised_on", "id"))
-
-
-def cadre_timeline(
-    cadre: Cadre, start: date, end: date, *, villages: QuerySet[Unit] | None = None
-) -> Timeline:
-    """A cadre's logs, visits and requests per week and per month (zero-filled) and their
-    chronological list (logs with households and the requests raised from them; requests registered
-    without a log as entries of their own). `villages` restricts to those villages (scope)."""
-    _check_period(start, end)
-    logs = WorkLog.objects.filter(cadre=cadre, logged_on__range=(start, end))
-    visits = Visit.objects.filter(cadre=cadre, visited_on__range=(start, end))
-    requests = VillagerRequest.objects.filter(cadre=cadre, raised_on__range=(start, end))
-    if villages is not None:
-        logs = logs.filter(village__in=villages)
-        visits = visits.filter(village__in=villages)
-        requests = requests.filter(village__in=villages)
-
-    weekly = _buckets(monday_of, logs, visits, requests)
-    weeks = []
-    monday = monday_of(start)
-    while monday <= end:
-        n = weekly.get(monday, [0, 0, 0])
-        weeks.append(Bucket(monday, f"{monday:%m-%d}", *n))
-        monday += WEEK
-    monthly = _buckets(lambda day: day.replace(day=1), logs, visits, requests)
-    months = []
-    first = start.replace(day=1)
-    while first <= end:
-        n = monthly.get(first, [0, 0, 0])
-        months.append(Bucket(first, f"{first.year}年{first.month}月", *n))
-        first = date(first.year + (first.month == 12), first.month % 12 + 1, 1)
-
-    entries = [
-        TimelineEntry(
-            day=log.logged_on,
-            village=log.village,
-            kind=log.get_kind_display(),
-            content=log.content,
-            households=[str(v.household) for v in log.visits.all()],
-            requests=list(log.requests.all()),
-            log=log,
-        )
-        for log in logs.select_related("village").prefetch_related(_VISITS, _REQUESTS)
-    ]
-    entries += [
-        TimelineEntry(
-            day=r.raised_on,
-            village=r.village,
-            kind="群众诉求",
-            content=r.description,
-            households=[str(r.household)] if r.household else [],
-            requests=[r],
-            log=None,
-        )
-        for r in requests.filter(source_log__isnull=True).select_related("village", "household")
-    ]
-    entries.sort(key=lambda e: (e.day, e.log is None, e.log.pk if e.log else 0))
-    return Timeline(weeks=weeks, months=months, entries=entries)
-
-
-def cadre_logs(user: User, cadre: Cadre, *, start: date, end: date) -> QuerySet[WorkLog]:
-    """The cadre's logs in the period that the user may see (the 记录表 rows)."""
-    return (
-        logs_for(user)
-        .filter(cadre=cadre, logged_on__range=(start, end))
-        .select_related("village__parent")
-        .prefetch_related(_VISITS, _REQUESTS)
-        .order_by("logged_on", "id")
-    )

@@ -1,13 +1,13 @@
-// Charts of the 驻村 report pages (ECharts). Data comes from the <script type="application/json"
+// Charts of the 驻村 report pages (ECharts, through GanbuCharts.make: tooltips drawn in the canvas,
+// no inline styles under the CSP). Data comes from the <script type="application/json"
 // id="report-data"> block written by json_script; no inline scripts (CSP).
 (function () {
   "use strict";
-  if (typeof echarts === "undefined") return;
+  if (typeof GanbuCharts === "undefined") return;
   var RED = "#b71c1c";
   var BLUE = "#1565c0";
   var GREY = "#9e9e9e";
   var STATUS_COLORS = { accepted: "#f9a825", in_progress: BLUE, resolved: "#2e7d32", escalated: "#6a1b9a" };
-  var charts = [];
   var source = document.getElementById("report-data");
   if (!source) return;
   var data = JSON.parse(source.textContent);
@@ -15,24 +15,39 @@
   function make(id, option) {
     var el = document.getElementById(id);
     if (!el) return;
-    var chart = echarts.init(el);
-    option.animation = false;
-    chart.setOption(option);
-    charts.push(chart);
+    GanbuCharts.make(el, typeof option === "function" ? option(el) : option);
   }
 
   if (data.coverage) {
-    make("chart-coverage", {
-      tooltip: { trigger: "axis", valueFormatter: function (v) { return v + "%"; } },
-      legend: { data: ["走访覆盖率", "周走访达标率"], bottom: 0 },
-      grid: { left: 40, right: 10, top: 20, bottom: 70, containLabel: true },
-      xAxis: { type: "category", data: data.coverage.labels, axisLabel: { interval: 0, rotate: data.coverage.labels.length > 6 ? 40 : 0 } },
-      yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
-      series: [
-        { name: "走访覆盖率", type: "bar", data: data.coverage.coverage.map(Number), itemStyle: { color: RED },
-          label: { show: data.coverage.labels.length <= 15, position: "top", formatter: "{c}%" } },
-        { name: "周走访达标率", type: "bar", data: data.coverage.quota.map(Number), itemStyle: { color: BLUE } }
-      ]
+    make("chart-coverage", function (el) {
+      var c = data.coverage;
+      var tooltip = { trigger: "axis", axisPointer: { type: "shadow" }, valueFormatter: function (v) { return v + "%"; } };
+      var legend = { data: ["走访覆盖率", "周走访达标率"], bottom: 0 };
+      var coverage = { name: "走访覆盖率", type: "bar", data: c.coverage.map(Number), itemStyle: { color: RED } };
+      var quota = { name: "周走访达标率", type: "bar", data: c.quota.map(Number), itemStyle: { color: BLUE } };
+      if (GanbuCharts.narrow(el)) {
+        // a phone: one row per township (village), the rates at the ends of the bars
+        GanbuCharts.fitRows(el, c.labels.length, 40, 70);
+        coverage.label = { show: true, position: "right", formatter: "{c}%" };
+        quota.label = { show: true, position: "right", formatter: "{c}%", color: BLUE };
+        var room = GanbuCharts.labelRoom(el, c.labels);
+        return {
+          tooltip: tooltip, legend: legend,
+          grid: { left: room, right: 50, top: 10, bottom: 40 },
+          xAxis: { type: "value", max: 100, show: false },
+          yAxis: { type: "category", inverse: true, data: c.labels,
+            axisLabel: { interval: 0, width: room - 10, overflow: "truncate" } },
+          series: [coverage, quota]
+        };
+      }
+      coverage.label = { show: c.labels.length <= 15, position: "top", formatter: "{c}%" };
+      return {
+        tooltip: tooltip, legend: legend,
+        grid: { left: 40, right: 10, top: 20, bottom: 70, containLabel: true },
+        xAxis: { type: "category", data: c.labels, axisLabel: { interval: 0, rotate: c.labels.length > 6 ? 40 : 0 } },
+        yAxis: { type: "value", max: 100, axisLabel: { formatter: "{value}%" } },
+        series: [coverage, quota]
+      };
     });
   }
 
@@ -42,7 +57,7 @@
       legend: { bottom: 0 },
       series: [{
         type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
-        label: { formatter: "{b}\n{c}件" },
+        label: { formatter: "{b}\n{c}件", overflow: "break" },
         data: data.statuses.map(function (s) {
           return { name: s.label, value: s.count, itemStyle: { color: STATUS_COLORS[s.status] || GREY } };
         })
@@ -83,6 +98,4 @@
       ]
     });
   }
-
-  window.addEventListener("resize", function () { charts.forEach(function (c) { c.resize(); }); });
 })();

@@ -1,0 +1,128 @@
+"""manage.py assessment …: 综合考核 from the command line.
+
+assessment simulate --scheme S.json --inputs I.json [--format json|text]
+    模拟测算: computes a whole cycle from files, without touching the database (try a new scheme on
+    last year's figures). Prints the output JSON (README.md, "JSON contract") or a Chinese table
+    per category. A bad file gives Chinese messages (every problem) and exit status 1.
+
+Planned on the same command (issue 14): import-scheme FILE, export-scheme ID, compute --cycle ID,
+result --cycle ID --format json|xlsx — each a sub-parser in `add_arguments` and a `do_<name>`.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from ganbu.assessment import errors
+from ganbu.assessment.engine import compute
+
+MAX_MESSAGES = 50  # a file with thousands of problems prints the first ones and the count
+
+
+def read_json(path_text: str, what: str) -> Any:
+    """A JSON file (numbers with a decimal point read as Decimal, never float)."""
+    path = Path(path_text)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError as exc:
+        raise CommandError(f"无法读取{what}文件 {path}：文件不存在") from exc
+    except IsADirectoryError as exc:
+        raise CommandError(f"无法读取{what}文件 {path}：这是一个目录") from exc
+    except PermissionError as exc:
+        raise CommandError(f"无法读取{what}文件 {path}：没有读取权限") from exc
+    except OSError as exc:
+        raise CommandError(f"无法读取{what}文件 {path}：{exc.strerror or exc}") from exc
+    except UnicodeDecodeError as exc:
+        raise CommandError(f"{what}文件 {path} 不是 UTF-8 编码的文本") from exc
+    try:
+        return json.loads(text, parse_float=Decimal)
+    except json.JSONDecodeError as exc:
+        raise CommandError(
+            f"{what}文件 {path} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}"
+        ) from exc
+
+
+def problems_text(exc: ValidationError) -> str:
+    codes = {e.code for e in exc.error_list} if hasattr(exc, "error_list") else set()
+    what = "方案" if errors.SCHEME_INVALID in codes else "输入数据"
+    messages = exc.messages
+    lines = [f"{what}有 {len(messages)} 处错误，未计算："]
+    lines += [f"- {m}" for m in messages[:MAX_MESSAGES]]
+    if len(messages) > MAX_MESSAGES:
+        lines.append(f"……另有 {len(messages) - MAX_MESSAGES} 处")
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _cell(text: str, width: int, *, right: bool = False) -> str:
+    pad = " " * max(0, width - _width(text))
+    return pad + text if right else text + pad
+
+
+def text_table(output: dict[str, Any]) -> str:
+    """The ranking per category: 名次, 单位, 总分, 加分, 等次, 一票否决."""
+    scheme = output["scheme"]
+    lines = [f"{scheme['name']}（总分 {scheme['total']}）"]
+    categories: dict[str, list[dict[str, Any]]] = {}
+    for unit in output["units"]:
+        categories.setdefault(unit["category"], []).append(unit)
+    headers = ["名次", "单位", "总分", "加分", "等次", "一票否决"]
+    right = {0, 2, 3}
+    for category, units in categories.items():
+        rows = [
+            [
+                str(u["rank"]),
+                f"{u['code']} {u['name']}",
+                u["total"],
+                u["bonus"],
+                u["grade"] or "—",
+                "是：" + "；".join(u["veto_reasons"]) if u["vetoed"] else "",
+            ]
+            for u in units
+        ]
+        widths = [max(_width(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
+        lines += ["", f"{category}（{len(units)} 个单位）"]
+        for row in [headers, *rows]:
+            cells = [_cell(v, widths[i], right=i in right) for i, v in enumerate(row)]
+            lines.append("  ".join(cells).rstrip())
+    return "\n".join(lines)
+
+
+class Command(BaseCommand):
+    help = "综合考核：simulate 用方案和数据文件模拟测算（不读写数据库）。"
+    requires_system_checks: list[str] = []  # simulate needs neither the database nor the URLconf
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        sub = parser.add_subparsers(dest="action", required=True)
+        simulate = sub.add_parser("simulate", help="模拟测算：用方案 JSON 和数据 JSON 计算得分、名次和等次")
+        simulate.add_argument(
+            "--scheme", required=True, help="考核方案 JSON 文件（格式见 ganbu/assessment/README.md）"
+        )
+        simulate.add_argument("--inputs", required=True, help="各单位数据 JSON 文件")
+        simulate.add_argument("--format", choices=["json", "text"], default="json")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"].replace("-", "_")
+        getattr(self, f"do_{action}")(options)
+
+    def do_simulate(self, options: dict[str, Any]) -> None:
+        scheme = read_json(options["scheme"], "方案")
+        inputs = read_json(options["inputs"], "数据")
+        try:
+            output = compute(scheme, inputs)
+        except ValidationError as exc:
+            raise CommandError(problems_text(exc)) from exc
+        if options["format"] == "text":
+            self.stdout.write(text_table(output))
+        else:
+            self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))

@@ -1,0 +1,42 @@
+"""The audit actions the registry writes, with the labels the 记实 page shows."""
+
+from __future__ import annotations
+
+EVENTS = {
+    # the cadre record (services/cadres.py, services/photos.py, services/accounts.py)
+    "cadre.create": "新增干部",
+    "cadre.update": "修改干部基本信息",
+    "cadre.delete": "删除干部",
+    "cadre.photo": "更新干部照片",
+    "cadre.account": "关联干部登录账号",
+    # sub-records (services/records.py: cadre.<kind>.<verb>)
+    "cadre.education.create": "新增学历学位",
+    "cadre.education.update": "修改学历学位",
+    "cadre.education.delete": "删除学历学位",
+    "cadre.appointment.create": "新增任职记录",
+    "cadre.appointment.update": "修改任职记录",
+    "cadre.appointment.delete": "删除任职记录",
+    "cadre.rank.create": "新增职级记录",
+    "cadre.rank.update": "修改职级记录",
+    "cadre.rank.delete": "删除职级记录",
+    "cadre.reward.create": "新增奖惩记录",
+    "cadre.reward.update": "修改奖惩记录",
+    "cadre.reward.delete": "删除奖惩记录",
+    "cadre.assessment.create": "新增年度考核结果",
+    "cadre.assessment.update": "修改年度考核结果",
+    "cadre.assessment.delete": "删除年度考核结果",
+    "cadre.family.create": "新增家庭成员",
+    "cadre.family.update": "修改家庭成员",
+    "cadre.family.delete": "删除家庭成员",
+    # results of other modules written into the record (services/evaluations.py)
+    "cadre.evaluation_record": "记入专项考核结果",
+    # derived state (services/derived.py)
+    "cadre.refresh_derived": "刷新干部现任职务、职级和学历",
+    "cadre.rebuild_state_periods": "重建干部状态时段",
+    # import and export (imports/, views, commands)
+    "cadre.import.upload": "上传干部信息导入文件",
+    "cadre.import": "导入干部信息",
+    "cadre.export": "导出干部信息",
+    # searches by 身份证号 (services/lookups.py; the number itself is never stored)
+    "cadre.lookup_id_number": "按身份证号查询干部",
+}
