@@ -20,3 +20,7 @@ EVENTS = {
     "ballots.result_export": "导出投票结果",
     "ballots.settings_updated": "修改测评投票设置",
 }
+
+# The model whose fields the payloads of these actions name (audit.catalogue); the others are about
+# the session (their object type).
+MODELS = {"ballots.settings_updated": "ballots.BallotSettings"}

@@ -40,3 +40,30 @@ EVENTS = {
     # searches by 身份证号 (services/lookups.py; the number itself is never stored)
     "cadre.lookup_id_number": "按身份证号查询干部",
 }
+
+# The model whose fields the payloads of these actions name (audit.catalogue: 「出生日期：… → …」).
+MODELS = {
+    "cadre.create": "cadres.Cadre",
+    "cadre.update": "cadres.Cadre",
+    "cadre.education.": "cadres.Education",
+    "cadre.appointment.": "cadres.Appointment",
+    "cadre.rank.": "cadres.RankRecord",
+    "cadre.reward.": "cadres.RewardPunishment",
+    "cadre.assessment.": "cadres.AnnualAssessment",
+    "cadre.family.": "cadres.FamilyMember",
+}
+# Fields holding codes, shown by their names (the code tables of org).
+CODE_FIELDS = {
+    "cadres.Cadre": {
+        "gender": "gender",
+        "ethnicity": "ethnicity",
+        "political_status": "political_status",
+        "personnel_category": "personnel_category",
+        "establishment": "establishment",
+    },
+    "cadres.Education": {"education": "education", "degree": "degree"},
+    "cadres.Appointment": {"level": "leadership_level"},
+    "cadres.RankRecord": {"rank": "civil_service_rank"},
+    "cadres.AnnualAssessment": {"grade": "assessment_result"},
+    "cadres.FamilyMember": {"relation": "family_relation", "political_status": "political_status"},
+}

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from ganbu.core.calendar import WorkCalendar
 from ganbu.org.models import CalendarDay, CodeItem, Post, Team, Unit, User
@@ -42,6 +42,8 @@ __all__ = [
     "units_by_pk",
     "units_exist",
     "user_by_username",
+    "user_ids_matching",
+    "user_labels",
     "users_by_usernames",
     "users_with_role",
     "work_calendar",
@@ -208,6 +210,28 @@ def user_by_username(username: str) -> User | None:
 
 def users_by_usernames(usernames: Iterable[str]) -> list[User]:
     return list(User.objects.filter(username__in=list(usernames)))
+
+
+def user_labels(ids: Iterable[int]) -> dict[int, str]:
+    """{user id: 「姓名（角色）」} for the 记实: the person, not the login (the login when the account
+    has no name; superusers are 「系统管理员」)."""
+    labels = {}
+    for user in User.objects.filter(pk__in=set(ids)).only("username", "display_name", "role", "is_superuser"):
+        role = "系统管理员" if user.is_superuser else user.get_role_display()
+        labels[user.pk] = f"{user.display_name or user.username}（{role}）"
+    return labels
+
+
+def user_ids_matching(text: str) -> list[int]:
+    """Accounts whose name or login contains `text` (the 记实's filter by person)."""
+    text = text.strip()
+    if not text:
+        return []
+    return list(
+        User.objects.filter(Q(display_name__icontains=text) | Q(username__icontains=text)).values_list(
+            "pk", flat=True
+        )[:200]
+    )
 
 
 def users_with_role(role: str) -> QuerySet[User]:

@@ -53,3 +53,13 @@ EVENTS = {
     EVALUATION_FINALIZED: "确定驻村干部考核等次并写入档案",
     DEMO_SEED: "生成驻村工作示范数据",
 }
+
+# The model whose fields the payloads of these actions name (audit.catalogue).
+MODELS = {
+    SETTINGS: "villagework.VillageWorkSettings",
+    "villagework.household.": "villagework.Household",
+    "villagework.assignment.": "villagework.Assignment",
+    "villagework.log.": "villagework.WorkLog",
+    "villagework.request.": "villagework.VillagerRequest",
+    "villagework.evaluation": "villagework.Evaluation",
+}

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from datetime import date
 
 import pytest
@@ -242,7 +244,10 @@ def test_history_shows_who_changed_what(world: World, people: dict[str, Cadre]) 
     )
     response = client.get(reverse("cadres:history", kwargs={"pk": cadre.pk}))
     body = response.content.decode()
-    assert "clerk_a" in body and "cadre.assessment.create" in body
+    # the person and role (no name on this account: its login), the action in words, each field
+    assert "clerk_a（乡镇）" in body and "新增年度考核结果" in body
+    assert "cadre.assessment.create" not in body
+    assert re.search(r"考核结果：</span>— <span[^>]*>→</span> [\u4e00-\u9fff]+", body)
 
 
 def test_committee_member_cannot_edit(world: World, people: dict[str, Cadre]) -> None:
