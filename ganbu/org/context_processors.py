@@ -17,6 +17,7 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("我的表决", "ballots:my_ballots", "ballots.vote"),
     ("单位与班子", "org:unit_list", "org.view"),
     ("记实", "home:event_list", "audit.view"),
+    ("账号管理", "home:account_list", "org.accounts"),
 ]
 
 

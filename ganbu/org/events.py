@@ -9,6 +9,12 @@ EVENTS = {
     "team.create": "新增领导班子",
     "post.create": "新增职位",
     "user.create": "新增登录账号",
+    # accounts managed in the app (services.py, pages under /users/)
+    "user.update": "修改登录账号",
+    "user.disable": "停用登录账号",
+    "user.enable": "启用登录账号",
+    "user.password_reset": "重置登录密码",
+    "user.lockout_release": "解除登录锁定",
     # 节假日安排 (services.py, page /units/calendar/)
     "calendar.set": "设置节假日安排（放假或调休上班）",
     "calendar.delete": "删除节假日安排",
@@ -17,3 +23,6 @@ EVENTS = {
     "admin.change": "后台修改（代码表、账号）",
     "admin.delete": "后台删除（代码表、账号）",
 }
+
+# The model whose fields the payloads of these actions name (audit.catalogue).
+MODELS = {"user.": "org.User", "unit.": "org.Unit"}

@@ -17,6 +17,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
         {
             "org.view",
             "org.manage",
+            "org.accounts",
             "cadres.view",
             "cadres.edit",
             "cadres.import",

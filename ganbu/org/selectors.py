@@ -7,12 +7,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.db.models import Count, Q, QuerySet
+from django.http import Http404
 
 from ganbu.core.calendar import WorkCalendar
 from ganbu.org.models import CalendarDay, CodeItem, Post, Team, Unit, User
 from ganbu.org.scoping import filter_by_scope, filter_in_subtree, get_in_scope_or_404, units_in_scope
 
 __all__ = [
+    "account_for_admin",
+    "accounts_in_scope",
     "active_code_choices",
     "all_code_names",
     "calendar_day_by_pk",
@@ -232,6 +235,31 @@ def user_ids_matching(text: str) -> list[int]:
             "pk", flat=True
         )[:200]
     )
+
+
+def accounts_in_scope(
+    user: User, *, q: str = "", role: str = "", active: bool | None = None
+) -> QuerySet[User]:
+    """The accounts an administrator manages: those scoped within their own scope (all of them for
+    a county-wide administrator); system administrators only for system administrators."""
+    qs = filter_by_scope(User.objects.select_related("scope_unit"), user, unit_field="scope_unit")
+    if not user.is_superuser:
+        qs = qs.filter(is_superuser=False)
+    if q.strip():
+        qs = qs.filter(Q(display_name__icontains=q.strip()) | Q(username__icontains=q.strip()))
+    if role:
+        qs = qs.filter(role=role)
+    if active is not None:
+        qs = qs.filter(is_active=active)
+    return qs.order_by("scope_unit__path", "role", "username")
+
+
+def account_for_admin(user: User, pk: int) -> User:
+    """One account the administrator manages, else 404 (outside the scope is not there)."""
+    account = accounts_in_scope(user).filter(pk=pk).first()
+    if account is None:
+        raise Http404("没有这个账号")
+    return account
 
 
 def users_with_role(role: str) -> QuerySet[User]:

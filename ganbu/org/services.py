@@ -4,8 +4,10 @@ writes in one transaction and records an audit event (`events.py`); errors carry
 
 from __future__ import annotations
 
+import re
 import secrets
-from datetime import date
+from dataclasses import dataclass
+from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,6 +15,7 @@ from django.db import transaction
 from ganbu.audit.services import record_event
 from ganbu.org import errors
 from ganbu.org.models import CalendarDay, CodeItem, Post, Role, Team, Unit, UnitKind, User
+from ganbu.org.scoping import scope_path
 from ganbu.org.selectors import code_exists
 
 ALLOWED_PARENT_KINDS: dict[str, set[str | None]] = {
@@ -250,3 +253,158 @@ def calendar_day_delete(*, entry: CalendarDay, actor: User | None) -> None:
             payload={"day": entry.day, "is_workday": entry.is_workday, "note": entry.note},
         )
         entry.delete()
+
+
+# --- accounts, managed in the app by county administrators (pages under /users/) ----------------
+
+USERNAME_PATTERN = re.compile(r"^[A-Za-z0-9._-]{2,30}$")
+
+
+@dataclass(frozen=True)
+class Lockout:
+    username: str
+    ip_address: str
+    failures: int
+    last_attempt: datetime
+
+
+def _check_reach(actor: User | None, *, scope_unit: Unit | None, superuser: bool) -> None:
+    """An administrator manages accounts within their own scope, and never a system administrator
+    unless they are one."""
+    if actor is None or actor.is_superuser:
+        return
+    if superuser:
+        raise ValidationError("只有系统管理员可以管理系统管理员账号", code=errors.USER_SUPERUSER)
+    prefix = scope_path(actor)
+    if prefix is not None and (scope_unit is None or not scope_unit.path.startswith(prefix)):
+        raise ValidationError({"scope_unit": "数据范围超出了您的管理范围"}, code=errors.USER_OUT_OF_SCOPE)
+
+
+def _account_snapshot(user: User) -> dict[str, object]:
+    return {
+        "display_name": user.display_name,
+        "role": user.role,
+        "scope_unit": user.scope_unit.name if user.scope_unit else None,
+    }
+
+
+def account_create(
+    *, username: str, display_name: str, role: str, scope_unit: Unit | None, actor: User | None
+) -> tuple[User, str]:
+    """A new account with a random password (returned once, never stored in clear)."""
+    username = username.strip()
+    if not USERNAME_PATTERN.match(username):
+        raise ValidationError(
+            {"username": "登录名应为 2 至 30 位英文字母、数字或 . _ -"}, code=errors.USER_NAME_INVALID
+        )
+    if User.objects.filter(username__iexact=username).exists():
+        raise ValidationError({"username": f"登录名「{username}」已被使用"}, code=errors.USER_NAME_TAKEN)
+    if not display_name.strip():
+        raise ValidationError({"display_name": "请填写使用人姓名"}, code=errors.USER_NAME_INVALID)
+    _check_reach(actor, scope_unit=scope_unit, superuser=False)
+    return user_create(
+        username=username, role=role, scope_unit=scope_unit, display_name=display_name.strip(), actor=actor
+    )
+
+
+def account_update(
+    *, user: User, display_name: str, role: str, scope_unit: Unit | None, actor: User | None
+) -> User:
+    """Change the name, role and scope of an account (the login itself never changes)."""
+    _check_reach(actor, scope_unit=user.scope_unit, superuser=user.is_superuser)
+    _check_reach(actor, scope_unit=scope_unit, superuser=False)
+    if role not in Role.values:
+        raise ValidationError({"role": f"未知角色 {role}"}, code=errors.USER_ROLE_INVALID)
+    if scope_unit is None and not user.is_superuser:
+        raise ValidationError(
+            {"scope_unit": "非管理员账号必须指定数据范围单位"}, code=errors.USER_SCOPE_MISSING
+        )
+    if not display_name.strip():
+        raise ValidationError({"display_name": "请填写使用人姓名"}, code=errors.USER_NAME_INVALID)
+    if actor is not None and actor.pk == user.pk and (role != user.role or scope_unit != user.scope_unit):
+        raise ValidationError("不能修改自己的角色或数据范围，请由其他管理员操作", code=errors.USER_SELF)
+    before = _account_snapshot(user)
+    user.display_name, user.role, user.scope_unit = display_name.strip(), role, scope_unit
+    after = _account_snapshot(user)
+    changed = [k for k in after if after[k] != before[k]]
+    if not changed:
+        return user
+    with transaction.atomic():
+        user.save(update_fields=["display_name", "role", "scope_unit"])
+        record_event(
+            actor=actor,
+            action="user.update",
+            obj=user,
+            unit_path=scope_unit.path if scope_unit else "",
+            payload={"before": {k: before[k] for k in changed}, "after": {k: after[k] for k in changed}},
+        )
+    return user
+
+
+def account_set_active(*, user: User, active: bool, actor: User | None) -> User:
+    """Disable (or enable again) an account. A disabled account cannot log in, and its open
+    sessions end at their next request (the session's user must be active)."""
+    _check_reach(actor, scope_unit=user.scope_unit, superuser=user.is_superuser)
+    if actor is not None and actor.pk == user.pk and not active:
+        raise ValidationError("不能停用自己的账号", code=errors.USER_SELF)
+    if user.is_active == active:
+        return user
+    with transaction.atomic():
+        user.is_active = active
+        user.save(update_fields=["is_active"])
+        record_event(
+            actor=actor,
+            action="user.enable" if active else "user.disable",
+            obj=user,
+            unit_path=user.scope_unit.path if user.scope_unit else "",
+            payload={"username": user.username},
+        )
+    return user
+
+
+def account_reset_password(*, user: User, actor: User | None) -> str:
+    """A new random password, returned once (to be shown once and handed over); the account's open
+    sessions end (Django ties a session to the password)."""
+    _check_reach(actor, scope_unit=user.scope_unit, superuser=user.is_superuser)
+    password = secrets.token_urlsafe(12)
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        record_event(
+            actor=actor,
+            action="user.password_reset",
+            obj=user,
+            unit_path=user.scope_unit.path if user.scope_unit else "",
+            payload={"username": user.username},
+        )
+    return password
+
+
+def lockouts() -> list[Lockout]:
+    """Logins locked after too many failed attempts (django-axes, by login and address)."""
+    from axes.models import AccessAttempt
+    from django.conf import settings
+
+    limit = int(getattr(settings, "AXES_FAILURE_LIMIT", 5))
+    rows = AccessAttempt.objects.filter(failures_since_start__gte=limit).order_by("-attempt_time")
+    return [
+        Lockout(r.username or "", r.ip_address or "", r.failures_since_start, r.attempt_time)
+        for r in rows[:500]
+    ]
+
+
+def lockout_release(*, username: str, actor: User | None) -> int:
+    """Release the lockouts of one login (every address); returns how many records were cleared."""
+    from axes.utils import reset
+
+    with transaction.atomic():
+        count = int(reset(username=username))
+        if count:
+            record_event(
+                actor=actor,
+                action="user.lockout_release",
+                object_type="org.user",
+                object_label=username,
+                payload={"username": username, "count": count},
+            )
+    return count

@@ -17,7 +17,7 @@ from ganbu.audit.services import record_event
 from ganbu.cadres.models import Cadre, FamilyMember
 from ganbu.cadres.services import cadre_set_photo
 from ganbu.core.models import Job
-from ganbu.org.models import Unit
+from ganbu.org.models import Unit, User
 from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
 
@@ -50,7 +50,7 @@ def _audit_event(world: World) -> tuple[Model, str]:
 
 def _cadre(world: World) -> tuple[Model, str]:
     cadre = make_cadre(world.village_b, f"{MARKER}王五", current_title=f"{MARKER}村主任")
-    FamilyMember.objects.create(cadre=cadre, relation="13", name=f"{MARKER}妻", birth_date=date(1986, 1, 1))
+    FamilyMember.objects.create(cadre=cadre, relation="12", name=f"{MARKER}妻", birth_date=date(1986, 1, 1))
     cadre_set_photo(cadre=cadre, content=_small_jpeg(), actor=None)
     return cadre, MARKER
 
@@ -67,11 +67,19 @@ def _import_job(world: World) -> tuple[Model, str]:
     return job, MARKER
 
 
+def _account(world: World) -> tuple[Model, str]:
+    user = User.objects.create_user(username="outside_b", role="township", scope_unit=world.town_b)
+    User.objects.filter(pk=user.pk).update(display_name=f"{MARKER}文书")
+    user.refresh_from_db()
+    return user, MARKER
+
+
 SCOPE_FIXTURES: dict[type[Model], Factory] = {
     Unit: _unit,
     AuditEvent: _audit_event,
     Cadre: _cadre,
     Job: _import_job,
+    User: _account,
 }
 
 
