@@ -14,26 +14,17 @@ from ganbu.core.dates import age_on
 
 DECEASED_MARKS = ("已故", "去世", "病故")
 
-# Family members in the conventional order of the form: spouse, children, parents, in-laws,
-# siblings, others (codes of the family_relation table).
-FAMILY_ORDER = [
-    "12",
-    "13",
-    "14",
-    "15",
-    "25",
-    "24",
-    "10",
-    "11",
-    "20",
-    "21",
-    "22",
-    "23",
-    "16",
-    "17",
-    "18",
-    "19",
-]
+# Family members in the conventional order of the form: spouse, children, parents (and parents-in-
+# law), siblings, grandchildren, grandparents, other relatives. The order is that of the first digit
+# of the GB/T 4761-2008 code (1 配偶, 2 and 3 子女, 5 父母, 7 兄弟姐妹, 4 孙辈, 6 祖辈, 8 and 9 其他),
+# which also holds for the three-digit local codes (271 养子 is a 2x code).
+FAMILY_ORDER = ["1", "2", "3", "5", "7", "4", "6", "8", "9"]
+
+
+def family_order(relation: str) -> tuple[int, str]:
+    """Sort key of a family member on the form (see FAMILY_ORDER); unknown codes last."""
+    group = relation[:1]
+    return (FAMILY_ORDER.index(group) if group in FAMILY_ORDER else len(FAMILY_ORDER), relation)
 
 
 def month_text(value: date | None) -> str:
@@ -42,12 +33,12 @@ def month_text(value: date | None) -> str:
 
 
 def birth_text(born: date, as_of: date) -> str:
-    """出生年月(岁): `1985.03(40岁)`, the age counted at `as_of`."""
+    """出生年月（岁）：`1985.03（40岁）`, the age counted at `as_of`."""
     return f"{month_text(born)}（{age_on(born, as_of)}岁）"
 
 
 def party_text(cadre: Cadre, codes: CodeBook) -> str:
-    """入党时间 cell: the date for 中共党员, the date and 「(预备党员)」 for 中共预备党员, the name of the
+    """入党时间 cell: the date for 中共党员, the date and 「（预备党员）」 for 中共预备党员, the name of the
     party for members of other parties, empty for 群众."""
     status = cadre.political_status
     if status == "01":
@@ -87,15 +78,6 @@ class EducationSummary:
     education_school: str = ""  # 毕业院校系及专业 of the 学历
     degree_school: str = ""  # 毕业院校系及专业 of the 学位
 
-    @property
-    def names(self) -> str:
-        return "\n".join(n for n in (self.education_name, self.degree_name) if n)
-
-    @property
-    def schools(self) -> str:
-        texts = [t for t in (self.education_school, self.degree_school) if t]
-        return "\n".join(dict.fromkeys(texts))
-
 
 def education_summary(educations: Iterable[Education], kind: str, codes: CodeBook) -> EducationSummary:
     """The highest 学历 and the highest 学位 of one kind, each with its school."""
@@ -123,7 +105,7 @@ def education_summary(educations: Iterable[Education], kind: str, codes: CodeBoo
 
 
 def assessment_text(cadre: Cadre, as_of: date, codes: CodeBook) -> str:
-    """年度考核结果 of the last three years up to `as_of`: `2023年度称职;2024年度优秀;2025年度称职。`"""
+    """年度考核结果 of the last three years up to `as_of`: `2023年度称职；2024年度优秀；2025年度称职。`"""
     rows = sorted((a for a in cadre.assessments.all() if a.year <= as_of.year), key=lambda a: a.year)[-3:]
     if not rows:
         return ""
@@ -131,7 +113,7 @@ def assessment_text(cadre: Cadre, as_of: date, codes: CodeBook) -> str:
 
 
 def rewards_text(cadre: Cadre, as_of: date) -> str:
-    """奖惩情况: `2019.12 优秀共产党员(甲镇党委);…。`, or 「无」."""
+    """奖惩情况: `2019.12 优秀共产党员（甲镇党委）；…。`, or 「无」."""
     rows = sorted((r for r in cadre.rewards.all() if r.granted_on <= as_of), key=lambda r: r.granted_on)
     if not rows:
         return "无"
@@ -150,25 +132,28 @@ class FamilyRow:
     relation_name: str
     name: str
     birth_date: date | None
-    birth_text: str  # `1958.06(67岁)` (no age for the deceased)
+    birth_text: str  # `1958.06（67岁）` (no age for the deceased)
     political_status: str  # code
     political_name: str
     workplace: str
+    age: str = ""  # the 年龄 column of the form: `38`; empty for the deceased or without a birth date
 
 
 def family_rows(cadre: Cadre, as_of: date, codes: CodeBook) -> list[FamilyRow]:
     members = sorted(
         cadre.family.all(),
-        key=lambda m: (FAMILY_ORDER.index(m.relation) if m.relation in FAMILY_ORDER else 99, m.pk or 0),
+        key=lambda m: (family_order(m.relation), m.pk or 0),
     )
     rows = []
     for m in members:
+        age = ""
         if m.birth_date is None:
             born = ""
         elif any(mark in m.workplace for mark in DECEASED_MARKS):
             born = month_text(m.birth_date)
         else:
             born = birth_text(m.birth_date, as_of)
+            age = str(age_on(m.birth_date, as_of))
         rows.append(
             FamilyRow(
                 relation=m.relation,
@@ -181,6 +166,7 @@ def family_rows(cadre: Cadre, as_of: date, codes: CodeBook) -> list[FamilyRow]:
                 if m.political_status
                 else "",
                 workplace=m.workplace,
+                age=age,
             )
         )
     return rows
