@@ -109,8 +109,9 @@ SEED000_BANDS = (
 )
 BAND_PRESETS: dict[str, tuple[AgeBand, ...]] = {"seed001": SEED001_BANDS, "seed000": SEED000_BANDS}
 BAND_PRESET_LABELS = {
-    "seed001": "35岁以下 / 36–40 / 41–50 / 51岁以上（种子001）",
-    "seed000": "30岁以下 / 30–34 / 35–40 / 41–45 / 45岁以上（种子000）",
+    # named by the reports that use them (seeds 001 and 000), never by the seed's number
+    "seed001": "35岁以下 / 36–40 / 41–50 / 51岁以上（《关于健全和完善乡镇基层一线选人用人……》的分段）",
+    "seed000": "30岁以下 / 30–34 / 35–40 / 41–45 / 45岁以上（《乡镇干部队伍建设的现状及思考》的分段）",
 }
 
 CUTS_PATTERN = re.compile(r"^\s*\d{1,2}(\s*[,，、]\s*\d{1,2})*\s*$")

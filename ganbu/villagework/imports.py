@@ -46,6 +46,7 @@ from ganbu.core.spreadsheet import template_xlsx as spreadsheet_template
 from ganbu.org.models import Unit, User
 from ganbu.villagework import events
 from ganbu.villagework.models import Household, HouseholdCategory
+from ganbu.villagework.rules import group_order
 from ganbu.villagework.services.households import (
     HOUSEHOLD_FIELDS,
     HOUSEHOLD_LABELS,
@@ -171,7 +172,13 @@ def _plan(
             pinyin, initials, _ = name_keys(cleaned["head_name"])
             values = {"category": HouseholdCategory.GENERAL.value, **cleaned}
             created.append(
-                Household(village=village, head_pinyin=pinyin[:200], head_initials=initials[:50], **values)
+                Household(
+                    village=village,
+                    head_pinyin=pinyin[:200],
+                    head_initials=initials[:50],
+                    group_order=group_order(cleaned["group_name"]),
+                    **values,
+                )
             )
             continue
         result.updated += 1

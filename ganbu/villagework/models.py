@@ -8,7 +8,7 @@ sees rows whose village is in their subtree; a 驻村干部 additionally only th
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -79,6 +79,8 @@ class Household(TimeStampedModel):
     village = models.ForeignKey(Unit, verbose_name="村（社区）", on_delete=models.PROTECT, related_name="+")
     head_name = models.CharField("户主", max_length=50)
     group_name = models.CharField("村民小组", max_length=50, blank=True)
+    # where the group sorts (rules.group_order: 一组 < 二组 < 十组), kept with the name by save()
+    group_order = models.PositiveIntegerField("小组序号", default=rules.UNNUMBERED_GROUP, editable=False)
     members = models.PositiveSmallIntegerField("人口", default=1)
     phone = models.CharField("联系电话", max_length=20, blank=True)
     category = models.CharField(
@@ -94,7 +96,7 @@ class Household(TimeStampedModel):
     class Meta:
         verbose_name = "农户"
         verbose_name_plural = "农户"
-        ordering = ["village", "group_name", "head_pinyin", "id"]
+        ordering = ["village", "group_order", "group_name", "head_pinyin", "id"]
         constraints = [
             models.UniqueConstraint(
                 fields=["village", "head_name", "group_name"], name="household_unique_in_village"
@@ -108,6 +110,14 @@ class Household(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.group_name}{self.head_name}" if self.group_name else self.head_name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        """Keeps `group_order` with the group's name (bulk writes set it themselves)."""
+        self.group_order = rules.group_order(self.group_name)
+        fields = kwargs.get("update_fields")
+        if fields is not None and "group_name" in fields:
+            kwargs["update_fields"] = {*fields, "group_order"}
+        super().save(*args, **kwargs)
 
 
 # --------------------------------------------------------------------------------------------------

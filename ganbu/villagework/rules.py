@@ -23,6 +23,7 @@ value in force as an argument; messages print it.
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from typing import Any
 
@@ -150,3 +151,52 @@ def rotation_due_on(since: date, years: int) -> date:
 
 def photo_too_large(size_bytes: int, max_kb: int) -> bool:
     return size_bytes > max_kb * 1024
+
+
+# --- 村民小组 order ------------------------------------------------------------------------------
+
+_NUMERAL = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "二": 2,
+    "两": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+}
+_UNIT = {"十": 10, "百": 100}
+_NUMBER = re.compile(r"[0-9０-９]+|[零〇一二两三四五六七八九十百]+")
+UNNUMBERED_GROUP = 100_000  # groups without a number come after the numbered ones, by name
+
+
+def _chinese_number(text: str) -> int:
+    """「十」 10, 「十二」 12, 「二十」 20, 「二十三」 23, 「一百零五」 105, 「三五」 35 (digit by digit)."""
+    if not any(ch in _UNIT for ch in text):
+        return int("".join(str(_NUMERAL[ch]) for ch in text))
+    total, digit = 0, 0
+    for ch in text:
+        if ch in _UNIT:
+            total += (digit or 1) * _UNIT[ch]
+            digit = 0
+        else:
+            digit = _NUMERAL[ch]
+    return total + digit
+
+
+def group_order(name: str) -> int:
+    """Where a 村民小组 sorts: by its number (一组 < 二组 < 十组 < 十一组; 3组, 第3村民小组 and
+    第三组 alike), unnumbered names after all numbered ones. The first number in the name counts."""
+    match = _NUMBER.search(name or "")
+    if not match:
+        return UNNUMBERED_GROUP
+    text = match.group(0)
+    if text[0].isdigit():
+        value = int(text.translate(str.maketrans("０１２３４５６７８９", "0123456789")))
+    else:
+        value = _chinese_number(text)
+    return min(value, UNNUMBERED_GROUP - 1)

@@ -19,6 +19,7 @@ from ganbu.villagework.demo.texts import (
     PHONE_PREFIXES,
 )
 from ganbu.villagework.models import Household, HouseholdCategory
+from ganbu.villagework.rules import group_order
 
 
 def group_names(n: int) -> list[str]:
@@ -78,6 +79,7 @@ class HouseholdBuilder:
                     village_id=village.pk,
                     head_name=name,
                     group_name=group,
+                    group_order=group_order(group),
                     members=members,
                     phone=self._phone() if rng.random() < 0.8 else "",
                     category=category,

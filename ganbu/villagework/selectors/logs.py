@@ -209,7 +209,7 @@ def household_groups(villages: QuerySet[Unit]) -> list[dict[str, Any]]:
     """Households of the villages grouped by village and 小组, for the no-JavaScript form."""
     groups: dict[tuple[int, str], dict[str, Any]] = {}
     households = Household.objects.filter(village__in=villages, is_active=True).select_related("village")
-    for household in households.order_by("village__name", "group_name", "head_pinyin", "id"):
+    for household in households.order_by("village__name", "group_order", "group_name", "head_pinyin", "id"):
         key = (household.village_id, household.group_name)
         group = groups.setdefault(
             key,
@@ -224,7 +224,7 @@ def chosen_households(user: User, village_ids: Any, household_ids: list[str]) ->
     those villages, so an id typed into the POST body never echoes another village's household."""
     ids = [int(i) for i in household_ids if str(i).isdecimal()]
     households = households_for(user).filter(village__in=village_ids, pk__in=ids)
-    return [{"id": h.pk, "label": str(h)} for h in households.order_by("group_name", "id")]
+    return [{"id": h.pk, "label": str(h)} for h in households.order_by("group_order", "group_name", "id")]
 
 
 # --------------------------------------------------------------------------------------------------
@@ -270,7 +270,7 @@ def log_list(
 
 
 def log_visits(log: WorkLog) -> QuerySet[Visit]:
-    return log.visits.select_related("household").order_by("household__group_name", "household__head_pinyin")
+    return log.visits.select_related("household").order_by("household__group_order", "household__group_name", "household__head_pinyin")
 
 
 def log_household_ids(log: WorkLog) -> list[str]:

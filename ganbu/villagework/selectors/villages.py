@@ -197,7 +197,7 @@ def group_names(village: Unit) -> list[str]:
     names = (
         Household.objects.filter(village=village).order_by().values_list("group_name", flat=True).distinct()
     )
-    return sorted({n for n in names if n})
+    return sorted({n for n in names if n}, key=lambda n: (rules.group_order(n), n))
 
 
 def household_counts(village: Unit) -> dict[str, int]:
@@ -411,7 +411,7 @@ def village_households(
         group=group,
         active=HOUSEHOLD_STATUS.get(status, True),
     )
-    return households.order_by("group_name", "head_pinyin", "id")
+    return households.order_by("group_order", "group_name", "head_pinyin", "id")
 
 
 def visible_assignment_ids(user: User, village: Unit) -> set[int]:

@@ -369,3 +369,30 @@ def test_township_clerk_uses_the_village_pages_on_a_phone(live_server: Any, worl
         save_screenshot(driver, "villagework-rotation-phone")
     finally:
         driver.quit()
+
+
+def test_the_register_lists_groups_by_their_numbers(world: World) -> None:
+    for head, group in (
+        ("甲", "十组"),
+        ("乙", "二组"),
+        ("丙", "一组"),
+        ("丁", "十一组"),
+        ("戊", "新村组"),
+        ("己", "3组"),
+    ):
+        household_create(
+            village=world.village_a,
+            actor=world.users["clerk_a"],
+            head_name=head,
+            group_name=group,
+            members="3",
+        )
+    make_household(world.village_a, "庚", "第二十组")  # the model keeps the key on any save
+    response = _client(world.users["clerk_a"]).get(reverse("villagework:village", args=[world.village_a.pk]))
+    groups = [h.group_name for h in response.context["page"]]
+    assert groups == ["一组", "二组", "3组", "十组", "十一组", "第二十组", "新村组"]
+    # a rename moves the household to its new place
+    second = Household.objects.get(head_name="乙")
+    household_update(household=second, actor=world.users["clerk_a"], group_name="十二组")
+    second.refresh_from_db()
+    assert second.group_order == 12

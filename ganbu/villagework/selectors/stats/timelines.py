@@ -82,7 +82,7 @@ def unvisited_households(village: Unit, *, start: date, end: date) -> QuerySet[H
     return (
         Household.objects.filter(village=village, is_active=True)
         .exclude(pk__in=visited)
-        .order_by("group_name", "head_pinyin", "id")
+        .order_by("group_order", "group_name", "head_pinyin", "id")
     )
 
 
