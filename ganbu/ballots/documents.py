@@ -11,7 +11,7 @@ from fractions import Fraction
 from typing import Any
 
 from ganbu.ballots import rules
-from ganbu.ballots.models import ApprovalRule, Denominator, SessionKind
+from ganbu.ballots.models import ApprovalRule, SessionKind
 from ganbu.ballots.results import Result, SubjectResult
 from ganbu.core import numbers
 from ganbu.core.office import body_paragraph, docx_bytes, heading, new_document, word_table, xlsx_styles
@@ -24,17 +24,25 @@ SHEET_NAME_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
 def rule_note(result: Result) -> str:
     """The rule applied, with the administrator's thresholds in force when it was computed."""
     if result.rule == ApprovalRule.DECISION:
-        return "常委会票决：到会人数须达到应到会人数的三分之二；同意票超过应到会人数半数的为通过。"
+        return (
+            "常委会票决：到会人数须达到应到会人数的三分之二；同意票超过应到会人数半数的同意任用，"
+            "否则缓议票超过半数的缓议，其余不予任用。"
+        )
+    turnout = (
+        f"收回票数须达到实到人数的{rules.TURNOUT_CHOICES[result.turnout][0]}；"
+        if result.turnout != "0"
+        else ""
+    )
     if result.rule == ApprovalRule.CONSULTATION:
-        return "全委会征求意见：不同意票超过半数（计算基数见上）的，不再作为提名人选。"
+        return f"全委会征求意见：{turnout}不同意票超过计算基数半数的，建议不再作为提名人选。"
     if result.kind == SessionKind.RECOMMENDATION:
         return (
-            "民主推荐：每票所选人数超过规定人数的为废票；"
+            f"民主推荐：{turnout}每票所选人数超过规定人数的为废票；"
             f"最高得票率低于{result.second_round_percent}%的应进行第二轮推荐。"
         )
     if result.kind == SessionKind.RATING:
         return (
-            "民主测评：按各类评议人权重加权计算；满意度=优秀+称职；"
+            f"民主测评：{turnout}按各类评议人权重加权计算；满意度=优秀+称职；"
             f"不称职票达到{result.unfit_warning_percent}%的予以预警。"
         )
     return ""
@@ -46,9 +54,7 @@ def _columns(result: Result) -> list[str]:
     cols = [f"{o}" for o in result.options] + [f"{o}（%）" for o in result.options]
     if result.kind == SessionKind.RATING:
         cols.append("满意度（%）")
-    if result.rule == ApprovalRule.DECISION:
-        cols.append("是否通过")
-    if result.rule == ApprovalRule.CONSULTATION:
+    if result.rule:
         cols.append("结论")
     return [*cols, "提示"]
 
@@ -71,12 +77,9 @@ def _row(result: Result, sr: SubjectResult, pct: Any) -> list[Any]:
     row += [pct(sr.shares.get(o)) for o in result.options]
     if result.kind == SessionKind.RATING:
         row.append(pct(sr.satisfaction))
-    if result.rule == ApprovalRule.DECISION:
-        row.append("通过" if sr.passed else "未通过")
-    if result.rule == ApprovalRule.CONSULTATION:
-        row.append("不再作为提名人选" if sr.dropped else "保留")
-    flags = [f for f in sr.flags if f not in ("通过", "未通过")]
-    return [*row, "；".join(flags)]
+    if result.rule:
+        row.append(sr.verdict)
+    return [*row, "；".join(sr.flags)]
 
 
 def summary_lines(result: Result) -> list[str]:
@@ -86,10 +89,12 @@ def summary_lines(result: Result) -> list[str]:
         f"发出 {result.total('issued')} 票，收回 {result.total('returned')} 票，"
         f"废票 {result.total('invalid')} 票，有效 {result.total('valid')} 票",
     ]
-    if result.denominator is not None:
-        basis = "应到人数" if result.denominator_basis == Denominator.EXPECTED else "实到人数"
-        lines.append(f"计算基数：{basis} {result.denominator} 人")
-    lines.append("投票有效" if result.valid else "投票无效：" + "；".join(result.invalid_reasons))
+    lines.append(result.basis_label)
+    lines.append(
+        result.validity_label
+        if result.valid
+        else result.validity_label + "：" + "；".join(result.invalid_reasons)
+    )
     lines += result.flags
     if result.tally_sha256:
         lines.append(f"计票结果已封存，SHA-256：{result.tally_sha256}")

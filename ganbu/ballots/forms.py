@@ -232,6 +232,7 @@ class BallotSettingsForm(forms.Form):
         "consult_denominator",
         "unfit_warning_percent",
         "second_round_percent",
+        "turnout",
         "public_base_url",
     )
 

@@ -410,6 +410,13 @@ class BallotSettings(SettingsRow):
         validators=[MinValueValidator(1), MaxValueValidator(100)],
         help_text="民主推荐中最高得票率低于此比例的，提示应进行第二轮推荐",
     )
+    turnout = models.CharField(
+        "收回票数下限",
+        max_length=4,
+        choices=[(key, label) for key, (label, _) in rules.TURNOUT_CHOICES.items()],
+        default=rules.TURNOUT,
+        help_text="民主测评、民主推荐和征求意见收回的票数须达到实到人数（未录入实到的按应到）的这一比例，否则投票无效",
+    )
     public_base_url = models.CharField(
         "票签网址",
         max_length=200,

@@ -91,6 +91,7 @@ class SubjectResult:
     satisfaction: Fraction | None = None
     passed: bool | None = None
     dropped: bool | None = None
+    verdict: str = ""  # 票决 and 征求意见: the conclusion in words (rules.decision_verdict …)
     flags: list[str] = field(default_factory=list)
     unfit_warning: bool | None = None  # 测评 only: 不称职 share at or above the threshold in force
 
@@ -107,6 +108,8 @@ class SubjectResult:
             },
             "flags": self.flags,
         }
+        if self.verdict:
+            data["verdict"] = self.verdict
         if self.votes is not None:
             data["votes"] = self.votes
             data["share"] = rules.percent(self.share)
@@ -142,6 +145,29 @@ class Result:
     tally_sha256: str = ""
     unfit_warning_percent: int = rules.UNFIT_WARNING_PERCENT  # the thresholds applied
     second_round_percent: int = rules.SECOND_ROUND_PERCENT
+    turnout: str = rules.TURNOUT
+    turnout_met: bool | None = None  # 测评, 推荐, 征求意见; None for 票决 (its quorum decides)
+
+    @property
+    def validity_label(self) -> str:
+        """The verdict on the vote as a whole, in the words the result prints."""
+        if self.valid:
+            return "投票有效"
+        if self.quorum_met is False:
+            return "参会率不足，不能作出决定"
+        return "投票无效"
+
+    @property
+    def basis_label(self) -> str:
+        """What the percentages are shares of (the header of the result says it)."""
+        if self.denominator is not None:
+            basis = "应到人数" if self.denominator_basis == Denominator.EXPECTED else "实到人数"
+            return f"百分比按{basis} {self.denominator} 人计算"
+        if self.kind == SessionKind.RATING:
+            return "百分比按各类评议人的有效票计算，再按权重加权"
+        if len(self.groups) > 1:
+            return "得票率按各类评议人的有效票计算，再按权重加权"
+        return f"得票率按有效票 {self.total('valid')} 张计算"
 
     def total(self, attr: str) -> int:
         return sum(getattr(g, attr) or 0 for g in self.groups)
@@ -158,6 +184,10 @@ class Result:
                 "options": self.options,
             },
             "valid": self.valid,
+            "validity": self.validity_label,
+            "basis": self.basis_label,
+            "turnout": self.turnout,
+            "turnout_met": self.turnout_met,
             "invalid_reasons": self.invalid_reasons,
             "flags": self.flags,
             "quorum_met": self.quorum_met,
@@ -234,15 +264,18 @@ def compute_result(
     *,
     unfit_warning_percent: int | None = None,
     second_round_percent: int | None = None,
+    turnout: str | None = None,
 ) -> Result:
     """The session's result with the rules applied; the administrator's thresholds are those in
     force unless given."""
-    if unfit_warning_percent is None or second_round_percent is None:
+    if unfit_warning_percent is None or second_round_percent is None or turnout is None:
         settings = conf.current()
         if unfit_warning_percent is None:
             unfit_warning_percent = settings.unfit_warning_percent
         if second_round_percent is None:
             second_round_percent = settings.second_round_percent
+        if turnout is None:
+            turnout = settings.turnout
     counters = _counters(session)
     write_in_counts = _write_ins(session)
     group_rows = list(session.groups.order_by("sort_order", "id"))
@@ -279,7 +312,10 @@ def compute_result(
         tally_sha256=session.tally_sha256,
         unfit_warning_percent=unfit_warning_percent,
         second_round_percent=second_round_percent,
+        turnout=turnout,
     )
+    if session.rule != ApprovalRule.DECISION:
+        _check_turnout(result)
     for gr in groups:
         if rules.returned_exceeds_issued(gr.returned, gr.issued):
             result.valid = False
@@ -297,6 +333,27 @@ def compute_result(
     else:
         _options(session, result, counters, group_rows, subjects)
     return result
+
+
+def _check_turnout(result: Result) -> None:
+    """测评, 推荐 and 征求意见: the returned ballots reach the turnout rule's share of 实到 (应到 for
+    the groups whose 实到 was not entered), else the vote is void."""
+    groups = result.groups
+    base = sum(gr.present if gr.present is not None else gr.expected for gr in groups)
+    returned = result.total("returned")
+    result.turnout_met = rules.turnout_met(returned, base, result.turnout)
+    if result.turnout_met:
+        return
+    label = rules.TURNOUT_CHOICES[result.turnout][0]
+    if all(gr.present is not None for gr in groups):
+        basis = f"实到 {base} 人"
+    elif all(gr.present is None for gr in groups):
+        basis = f"应到 {base} 人（未录入实到人数）"
+    else:
+        basis = f"实到 {base} 人（未录入实到的按应到计）"
+    needed = rules.turnout_needed(base, result.turnout)
+    result.valid = False
+    result.invalid_reasons.append(f"收回 {returned} 票，不足{basis}的{label}（至少 {needed} 票）")
 
 
 def _options(
@@ -350,17 +407,27 @@ def _options(
             if sr.unfit_warning:
                 sr.flags.append(unfit_flag(result.unfit_warning_percent))
         else:
-            sr.shares = {o: rules.share(n, total_valid) for o, n in counts.items()}
             assert result.denominator is not None
+            # shares of the base the header names (应到 or 实到), as the rules count them
+            sr.shares = {o: rules.share(n, result.denominator) for o, n in counts.items()}
             if session.rule == ApprovalRule.DECISION:
                 sr.passed = bool(
                     result.valid and rules.decision_passes(counts[rules.AGREE], result.denominator)
                 )
-                sr.flags.append("通过" if sr.passed else "未通过")
+                sr.verdict = rules.decision_verdict(
+                    valid=result.valid,
+                    agree=counts[rules.AGREE],
+                    defer=counts[rules.DEFER],
+                    expected=result.denominator,
+                )
             else:
                 sr.dropped = rules.consultation_drops(counts[rules.DISAGREE], result.denominator)
-                if sr.dropped:
-                    sr.flags.append("超过半数不同意，不再作为提名人选")
+                if not result.valid:
+                    sr.verdict = rules.UNDECIDED
+                else:
+                    sr.verdict = rules.DROPPED if sr.dropped else rules.KEPT
+                if sr.dropped and result.valid:
+                    sr.flags.append("不同意票超过半数")
         result.subjects.append(sr)
 
 

@@ -44,6 +44,16 @@ CONSULT_DENOMINATOR = "expected"  # 征求意见 base of new sessions: "expected
 UNFIT_WARNING_PERCENT = 30  # 测评: 不称职 share (%) from which 不胜任现职 is flagged (seed 004)
 SECOND_ROUND_PERCENT = 30  # 推荐: top share (%) under which a second round is needed (seed 004)
 PUBLIC_BASE_URL = ""  # origin printed on slips and QR codes; empty: the request's own
+# 测评, 推荐 and 征求意见: the ballots returned must reach this share of those present (实到; 应到
+# where 实到 was not entered), else the vote is void. 票决 has its statutory quorum instead.
+TURNOUT = "2/3"
+TURNOUT_CHOICES = {
+    "2/3": ("三分之二", Fraction(2, 3)),
+    "1/2": ("二分之一", Fraction(1, 2)),
+    "3/4": ("四分之三", Fraction(3, 4)),
+    "4/5": ("五分之四", Fraction(4, 5)),
+    "0": ("不设下限", Fraction(0)),
+}
 # The defaults as fractions, for callers that read them; the predicates take the value in force.
 UNFIT_THRESHOLD = Fraction(UNFIT_WARNING_PERCENT, 100)
 SECOND_ROUND_THRESHOLD = Fraction(SECOND_ROUND_PERCENT, 100)
@@ -82,6 +92,33 @@ def second_round_needed(top_share: Fraction | None, threshold_percent: int) -> b
 def unfit_warning(unfit_share: Fraction | None, threshold_percent: int) -> bool:
     """测评: 不称职 share ≥ `threshold_percent` % → 不胜任现职 warning."""
     return unfit_share is not None and unfit_share * 100 >= threshold_percent
+
+
+def turnout_needed(base: int, turnout: str) -> int:
+    """The fewest ballots that must be returned out of `base` (实到, or 应到) under the rule `turnout`
+    (a key of TURNOUT_CHOICES): ⌈base × fraction⌉, so 2 of 3 is enough under 「三分之二」."""
+    fraction = TURNOUT_CHOICES[turnout][1]
+    return -(-base * fraction.numerator // fraction.denominator)
+
+
+def turnout_met(returned: int, base: int, turnout: str) -> bool:
+    return returned >= turnout_needed(base, turnout)
+
+
+# --- verdicts (the words a result prints) ------------------------------------------------------
+
+APPOINT, REJECT, DEFERRED, UNDECIDED = "同意任用", "不予任用", "缓议", "不能作出决定"
+DROPPED, KEPT = "建议不再作为提名人选", "可继续作为提名人选"
+
+
+def decision_verdict(*, valid: bool, agree: int, defer: int, expected: int) -> str:
+    """票决: 同意 > ½ 应到 → 同意任用; otherwise 缓议 when more than half of 应到 chose 缓议, else
+    不予任用; a vote without its quorum decides nothing."""
+    if not valid:
+        return UNDECIDED
+    if decision_passes(agree, expected):
+        return APPOINT
+    return DEFERRED if defer * 2 > expected else REJECT
 
 
 def returned_exceeds_issued(returned: int, issued: int) -> bool:

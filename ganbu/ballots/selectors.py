@@ -75,6 +75,7 @@ class Progress:
     test: bool
     hidden: bool
     groups: list[GroupProgress]
+    all_in: bool = False  # every group's 实到 entered and as many ballots received: reveals nobody
 
     @property
     def shown(self) -> list[GroupProgress]:
@@ -89,6 +90,16 @@ class Progress:
     @property
     def expected(self) -> int:
         return sum(g.expected for g in self.shown)
+
+    @property
+    def against_present(self) -> bool:
+        """Progress is shown against 实到 once it is entered for every shown group."""
+        return bool(self.shown) and all(g.present is not None for g in self.shown)
+
+    @property
+    def target(self) -> int:
+        """What the received count is shown against: 实到 once entered, else 应到."""
+        return sum(g.present or 0 for g in self.shown) if self.against_present else self.expected
 
     @property
     def expected_all(self) -> int:
@@ -113,6 +124,9 @@ class Progress:
             "expected": self.expected,
             "received": self.received,
             "hidden_groups": self.hidden_groups,
+            "all_in": self.all_in,
+            "target": self.target,
+            "against_present": self.against_present,
             "groups": [
                 {"name": g.name, "expected": g.expected, "present": g.present, "received": g.received}
                 for g in self.groups
@@ -136,6 +150,12 @@ def session_progress(session: BallotSession) -> Progress:
         rows.append(
             GroupProgress(g.name, g.expected, g.present, None if hide else int(received.get(g.pk, 0)))
         )
+    present = [g.present for g in groups]
+    all_in = (
+        bool(groups)
+        and all(p is not None for p in present)
+        and sum(int(received.get(g.pk, 0)) for g in groups) >= sum(p or 0 for p in present)
+    )
     return Progress(
         session.pk,
         session.title,
@@ -144,6 +164,7 @@ def session_progress(session: BallotSession) -> Progress:
         session.test_mode,
         hidden,
         rows,
+        all_in,
     )
 
 

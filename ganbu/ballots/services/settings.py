@@ -7,6 +7,7 @@ from django.db import transaction
 from django.forms.models import model_to_dict
 
 from ganbu.audit.services import record_event
+from ganbu.ballots import rules
 from ganbu.ballots.models import BallotSettings
 from ganbu.core.conf import changed_fields
 from ganbu.org.models import User
@@ -21,6 +22,7 @@ def ballot_settings_update(
     unfit_warning_percent: int,
     second_round_percent: int,
     public_base_url: str,
+    turnout: str = rules.TURNOUT,
     actor: User | None,
 ) -> BallotSettings:
     """Change the settings in force. New sessions take `min_group_size`, `live_min` and
@@ -33,6 +35,7 @@ def ballot_settings_update(
     row.consult_denominator = consult_denominator
     row.unfit_warning_percent = unfit_warning_percent
     row.second_round_percent = second_round_percent
+    row.turnout = turnout
     row.public_base_url = public_base_url.strip().rstrip("/")
     row.full_clean()
     change = changed_fields(before, row)

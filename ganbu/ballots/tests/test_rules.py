@@ -8,6 +8,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ganbu.ballots import rules, selectors, services
+from ganbu.ballots.results import Result
 from ganbu.ballots.tests.factories import (
     approval_session,
     close,
@@ -263,3 +264,135 @@ def test_returned_exceeding_issued_invalidates_the_session(world: World) -> None
     result = selectors.session_result(session)
     assert result.valid is False
     assert "多于发出" in result.invalid_reasons[0]
+
+
+# --- turnout, verdicts and the denominator shown (issue 13, item 2) ----------------------------
+
+
+@pytest.mark.parametrize(
+    ("base", "turnout", "needed"),
+    [(3, "2/3", 2), (10, "2/3", 7), (9, "2/3", 6), (0, "2/3", 0), (5, "1/2", 3), (4, "1/2", 2), (7, "0", 0)],
+)
+def test_turnout_needs_the_share_rounded_up(base: int, turnout: str, needed: int) -> None:
+    assert rules.turnout_needed(base, turnout) == needed
+    assert rules.turnout_met(needed, base, turnout)
+    assert needed == 0 or not rules.turnout_met(needed - 1, base, turnout)
+
+
+@pytest.mark.parametrize(
+    ("agree", "defer", "verdict"),
+    [(6, 0, "同意任用"), (5, 0, "不予任用"), (5, 6, "缓议"), (0, 5, "不予任用"), (4, 6, "缓议")],
+)
+def test_decision_verdicts_of_a_committee_of_11(agree: int, defer: int, verdict: str) -> None:
+    assert rules.decision_verdict(valid=True, agree=agree, defer=defer, expected=11) == verdict
+    assert rules.decision_verdict(valid=False, agree=11, defer=0, expected=11) == "不能作出决定"
+
+
+def update_settings(**changes: object) -> None:
+    from django.forms.models import model_to_dict
+
+    from ganbu.ballots.models import BallotSettings
+
+    current = model_to_dict(BallotSettings.current(), fields=SETTING_FIELDS)
+    services.ballot_settings_update(**{**current, **changes}, actor=None)  # type: ignore[arg-type]
+
+
+SETTING_FIELDS = [
+    "min_group_size",
+    "live_min",
+    "consult_denominator",
+    "unfit_warning_percent",
+    "second_round_percent",
+    "public_base_url",
+    "turnout",
+]
+
+
+def _rating(world: World, *, expected: int, returned: int, present: int | None) -> Result:
+    session = rating_session(world.county, groups=[services.GroupSpec("本单位干部", expected=expected)])
+    codes = issue(session, expected)
+    open_(session, **({"本单位干部": present} if present is not None else {}))
+    for code in codes[:returned]:
+        services.ballot_cast(code=code, answers={"王芳": "称职", "李强": "优秀"})
+    close(session)
+    return selectors.session_result(session)
+
+
+def test_a_rating_below_two_thirds_of_present_is_void_and_says_why(world: World) -> None:
+    result = _rating(world, expected=12, returned=5, present=9)
+    assert result.valid is False and result.turnout_met is False
+    assert result.validity_label == "投票无效"
+    assert "收回 5 票，不足实到 9 人的三分之二（至少 6 票）" in result.invalid_reasons
+    assert result.as_dict()["validity"] == "投票无效"
+
+
+def test_a_rating_at_two_thirds_of_present_is_valid(world: World) -> None:
+    result = _rating(world, expected=12, returned=6, present=9)
+    assert result.valid is True and result.turnout_met is True and result.validity_label == "投票有效"
+
+
+def test_without_present_the_turnout_counts_against_expected_and_says_so(world: World) -> None:
+    result = _rating(world, expected=12, returned=7, present=None)
+    assert "收回 7 票，不足应到 12 人（未录入实到人数）的三分之二（至少 8 票）" in result.invalid_reasons
+
+
+def test_the_turnout_rule_is_a_setting(world: World) -> None:
+    update_settings(turnout="1/2")
+    assert _rating(world, expected=12, returned=5, present=9).valid is True
+    update_settings(turnout="0")
+    assert _rating(world, expected=12, returned=1, present=9).valid is True
+
+
+def test_a_recommendation_below_turnout_is_void(world: World) -> None:
+    session = recommendation_session(world.county, groups=[services.GroupSpec("乡镇干部", expected=9)])
+    codes = issue(session, 9)
+    open_(session)
+    for code in codes[:5]:
+        services.ballot_cast(code=code, answers={"chosen": ["甲"]})
+    close(session)
+    result = selectors.session_result(session)
+    assert result.valid is False and "至少 6 票" in result.invalid_reasons[0]
+
+
+def test_a_decision_below_quorum_says_so_and_decides_nothing(world: World) -> None:
+    session = approval_session(world.county, expected=11, subjects=["张三"])
+    codes = issue(session, 11)
+    open_(session)
+    for code in codes[:7]:
+        services.ballot_cast(code=code, answers={"张三": "同意"})
+    close(session)
+    result = selectors.session_result(session)
+    assert result.validity_label == "参会率不足，不能作出决定"
+    assert result.subjects[0].verdict == "不能作出决定"
+    assert result.turnout_met is None  # 票决 has its quorum, not the turnout setting
+
+
+def test_decision_verdicts_through_a_session(world: World) -> None:
+    session = approval_session(world.county, expected=11, subjects=["张三", "李四", "王五"])
+    codes = issue(session, 11)
+    open_(session)
+    for i, code in enumerate(codes):
+        services.ballot_cast(
+            code=code,
+            answers={
+                "张三": "同意" if i < 6 else "不同意",
+                "李四": "同意" if i < 5 else "不同意",
+                "王五": "缓议" if i < 6 else "同意",
+            },
+        )
+    close(session)
+    verdicts = [s.verdict for s in selectors.session_result(session).subjects]
+    assert verdicts == ["同意任用", "不予任用", "缓议"]
+
+
+def test_consultation_shares_are_of_the_base_the_header_names(world: World) -> None:
+    session = approval_session(world.county, expected=10, rule="consultation", subjects=["张三"])
+    codes = issue(session, 10)
+    open_(session)
+    for i, code in enumerate(codes[:8]):
+        services.ballot_cast(code=code, answers={"张三": "不同意" if i < 4 else "同意"})
+    close(session)
+    result = selectors.session_result(session)
+    assert result.basis_label == "百分比按应到人数 10 人计算"
+    assert result.subjects[0].shares["不同意"] == Fraction(4, 10)  # of 应到, not of the 8 returned
+    assert result.subjects[0].verdict == "可继续作为提名人选"

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "unfit_warning_percent": rules.UNFIT_WARNING_PERCENT,
     "second_round_percent": rules.SECOND_ROUND_PERCENT,
     "public_base_url": rules.PUBLIC_BASE_URL,
+    "turnout": rules.TURNOUT,
 }
 
 

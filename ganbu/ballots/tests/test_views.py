@@ -253,3 +253,30 @@ def test_present_numbers_are_checked_then_saved_through_the_pages(world: World) 
     session.refresh_from_db()
     group.refresh_from_db()
     assert session.status == "open" and group.present == 10
+
+
+def test_a_small_meeting_shows_all_in_when_the_present_have_all_voted(world: World) -> None:
+    session = approval_session(world.county, expected=11, subjects=["张三"])
+    codes = issue(session, 11)
+    open_(session, 常委=9)
+    county = login(world, "county")
+    url = reverse("ballots:session_screen_counts", args=[session.pk])
+    for code in codes[:8]:
+        services.ballot_cast(code=code, answers={"张三": "同意"})
+    screen = county.get(url).content.decode()
+    assert "投票进行中" in screen and "screen-all-in" not in screen  # 8 of 9: nothing else shown
+    services.ballot_cast(code=codes[8], answers={"张三": "同意"})
+    screen = county.get(url).content.decode()
+    assert 'id="screen-all-in"' in screen and "screen-total" not in screen
+    assert county.get(reverse("ballots_api:progress", args=[session.pk])).json()["all_in"] is True
+
+
+def test_progress_is_shown_against_present_once_entered(world: World) -> None:
+    session = rating_session(world.county, groups=[services.GroupSpec("村民代表", expected=30)])
+    codes = issue(session, 30)
+    open_(session, 村民代表=24)
+    for code in codes[:10]:
+        services.ballot_cast(code=code, answers={"王芳": "称职", "李强": "称职"})
+    screen = login(world, "county").get(reverse("ballots:session_screen_counts", args=[session.pk])).content
+    text = screen.decode()
+    assert "已收回 / 实到" in text and "/ 24" in text and "实到 24 人（应到 30 人）" in text

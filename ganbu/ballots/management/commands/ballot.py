@@ -204,7 +204,11 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
             return
         self.stdout.write(f"{result.title}（{result.kind_label}）")
-        self.stdout.write("有效" if result.valid else "无效：" + "；".join(result.invalid_reasons))
+        self.stdout.write(
+            result.validity_label
+            if result.valid
+            else result.validity_label + "：" + "；".join(result.invalid_reasons)
+        )
         for flag in result.flags:
             self.stdout.write(f"提示：{flag}")
         for s in result.subjects:
