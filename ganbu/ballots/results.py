@@ -364,7 +364,6 @@ def _options(
     subjects: list[Any],
 ) -> None:
     groups = result.groups
-    total_valid = result.total("valid")
     if session.kind == SessionKind.APPROVAL:
         expected = result.total("expected")
         present = sum(gr.present if gr.present is not None else gr.returned for gr in groups)

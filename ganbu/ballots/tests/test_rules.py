@@ -294,7 +294,7 @@ def update_settings(**changes: object) -> None:
     from ganbu.ballots.models import BallotSettings
 
     current = model_to_dict(BallotSettings.current(), fields=SETTING_FIELDS)
-    services.ballot_settings_update(**{**current, **changes}, actor=None)  # type: ignore[arg-type]
+    services.ballot_settings_update(**{**current, **changes}, actor=None)
 
 
 SETTING_FIELDS = [
