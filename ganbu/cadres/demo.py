@@ -133,7 +133,9 @@ class CadreBuilder:
             party_joined = self._date_between(earliest, min(TODAY, date(earliest.year + 15, 12, 31)))
             if political == "02":
                 party_joined = self._date_between(date(TODAY.year - 1, 1, 1), TODAY)
-        category = "4" if is_village_unit else ("1" if rng.random() < 0.7 or seat else rng.choice(["2", "3"]))
+        category = (
+            "4" if is_village_unit else ("1" if rng.random() < 0.7 or seat else rng.choice(["02", "04"]))
+        )
 
         # education: one full-time record, sometimes an in-service upgrade
         edu_r = rng.random()
@@ -226,7 +228,7 @@ class CadreBuilder:
                 )
             )
         ranks = []
-        if category in ("1", "2"):
+        if category in ("1", "02"):
             rank_code = {"1A41": "17", "1A42": "18"}.get(
                 appointments[-1].level, rng.choice(["19", "1A", "1B", "1C"])
             )
@@ -257,7 +259,7 @@ class CadreBuilder:
             work_started_on=work_start,
             health=rng.choice(["健康", "健康", "健康", "良好"]),
             personnel_category=category,
-            establishment="1" if category in ("1", "2") else ("2" if category == "3" else "9"),
+            establishment="1" if category in ("1", "02") else ("2" if category == "04" else "9"),
             name_pinyin=pinyin,
             name_initials=initials,
             stroke_key=stroke,
@@ -332,7 +334,7 @@ class CadreBuilder:
     def _family(self, name: str, born: date, gender: str, political: str) -> list[tuple]:
         rng = self.rng
         rows = []
-        spouse_rel = "13" if gender == "1" else "12"
+        spouse_rel = "12" if gender == "1" else "11"
         if (TODAY.year - born.year) > 25 and rng.random() < 0.9:
             rows.append(
                 (
@@ -351,7 +353,7 @@ class CadreBuilder:
                     cg = rng.choice(["1", "2"])
                     rows.append(
                         (
-                            "14" if cg == "1" else "15",
+                            "20" if cg == "1" else "30",
                             name[0] + self._name(cg)[-1],
                             child_born,
                             "13" if (TODAY.year - child_born.year) < 14 else "03",
@@ -361,7 +363,7 @@ class CadreBuilder:
         father_born = date(born.year - rng.randint(22, 35), rng.randint(1, 12), rng.randint(1, 28))
         rows.append(
             (
-                "10",
+                "51",
                 name[0] + self._name("1")[-1],
                 father_born,
                 rng.choice(["01", "13"]),

@@ -10,30 +10,46 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Protocol, TypeVar
 
+from django.utils import timezone
+
+from ganbu.org.codes import CODE_TABLES
+
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 ID_CHECK_CHARS = "10X98765432"
 # ASCII digits only: `\d` would also take full-width or Arabic-Indic digits, and such a number
 # would be stored as typed, beside the same number in ASCII (the uniqueness check misses it).
 ID_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")
 
-# education code → rank for "highest" (lower is higher). Groups: 研究生 > 大学 > 大专 > 中专 ...
+# education code → rank for "highest" (lower is higher), over the codes of the 学历 table (ZB64,
+# org.codes): 研究生 > 大学 > 大专 > 中专 … A heading (研究生教育) ranks last in its level; historical
+# values (第二学士学位班, 职业高中) beside their level.
 EDUCATION_RANK = {
     "11": 1,
-    "1A": 2,
-    "1B": 3,
+    "12": 2,
+    "1A": 3,
+    "1B": 4,
+    "1": 5,
     "21": 10,
     "2A": 11,
     "2B": 12,
+    "24": 13,
+    "2": 14,
     "31": 20,
-    "34": 21,
-    "37": 22,
+    "3A": 21,
+    "3B": 22,
+    "3C": 23,
+    "3": 24,
     "41": 30,
     "47": 31,
+    "44": 32,
     "61": 40,
     "71": 50,
     "81": 60,
 }
-DEGREE_RANK = {"2": 1, "3": 2, "4": 3}
+# degree code → rank (lower is higher): every degree of the 学位 table (GB/T 6864) by its level, the
+# discipline not counting (法学学士 403 ranks as 学士 4); 名誉博士 is not an earned degree and ranks last.
+DEGREE_LEVEL_RANK = {"博士": 1, "硕士": 2, "学士": 3, "名誉博士": 4}
+DEGREE_RANK = {code: DEGREE_LEVEL_RANK[level] for code, _, level in CODE_TABLES["degree"][2]}
 
 
 def id_check_char(first17: str) -> str:
@@ -47,20 +63,47 @@ class IdInfo:
     gender: str  # "1" male, "2" female
 
 
-def parse_id_number(value: str) -> IdInfo:
-    """Validate an 18-digit 身份证号 and return its birth date and gender. Raises ValueError with a
-    Chinese message naming what is wrong."""
+# The first two digits of the address code: the provinces of GB/T 2260 (11 北京 … 65 新疆, 71 台湾,
+# 81 香港, 82 澳门), and 83, which GB/T 2260 lacks but the 台湾居民居住证 numbers carry (《港澳台居民
+# 居住证申领发放办法》, 2018: 810000 香港, 820000 澳门, 830000 台湾).
+ID_PROVINCES = frozenset(
+    {
+        *("11", "12", "13", "14", "15"),
+        *("21", "22", "23"),
+        *("31", "32", "33", "34", "35", "36", "37"),
+        *("41", "42", "43", "44", "45", "46"),
+        *("50", "51", "52", "53", "54"),
+        *("61", "62", "63", "64", "65"),
+        *("71", "81", "82", "83"),
+    }
+)
+# Births before this year are refused: no living person, and the usual sign of a typing error.
+ID_EARLIEST_BIRTH_YEAR = 1900
+
+
+def parse_id_number(value: str, *, today: date | None = None) -> IdInfo:
+    """Validate an 18-digit 身份证号 (GB 11643) and return its birth date and gender. Raises
+    ValueError with a Chinese message naming what is wrong: the shape, the province of the address
+    code (GB/T 2260), the birth date (a real date, not before 1900, not after `today`, by default
+    the local date), the check character. `today` is passed by tests."""
     value = value.strip().upper()
     if not ID_PATTERN.match(value):
         raise ValueError("身份证号应为18位，前17位为数字，最后一位为数字或X")
-    if id_check_char(value[:17]) != value[17]:
-        raise ValueError(f"身份证号校验位错误（应为 {id_check_char(value[:17])}）")
+    if value[:6] == "000000":
+        raise ValueError("身份证号的地址码不能为000000")
+    if value[:2] not in ID_PROVINCES:
+        raise ValueError(f"身份证号的前两位 {value[:2]} 不是省级行政区划代码（GB/T 2260）")
     try:
         born = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError as exc:
         raise ValueError(f"身份证号中的出生日期 {value[6:14]} 不是有效日期") from exc
-    if born.year < 1900:
-        raise ValueError(f"身份证号中的出生日期 {value[6:14]} 不合理")
+    if born.year < ID_EARLIEST_BIRTH_YEAR:
+        raise ValueError(f"身份证号中的出生日期 {value[6:14]} 早于{ID_EARLIEST_BIRTH_YEAR}年，不予接受")
+    today = today or timezone.localdate()
+    if born > today:
+        raise ValueError(f"身份证号中的出生日期 {value[6:14]} 晚于今天（{today:%Y%m%d}）")
+    if id_check_char(value[:17]) != value[17]:
+        raise ValueError(f"身份证号校验位错误（应为 {id_check_char(value[:17])}）")
     gender = "1" if int(value[16]) % 2 == 1 else "2"
     return IdInfo(birth_date=born, gender=gender)
 
@@ -347,10 +390,11 @@ RETIREMENT_GROUP_LABELS = {
     RetirementGroup.WOMEN_WORKERS: "女职工（原50周岁）",
 }
 
-# 人员类别 codes whose women are cadres (公务员, 参公人员, 事业人员 — the registry holds 事业单位
-# management staff): the 55 group. Everyone else in the registry (村(社区)干部, 其他) is not a
-# cadre in the sense of the decision and is put in the 50 group.
-WOMEN_CADRE_CATEGORIES = frozenset({"1", "2", "3"})
+# 人员类别 codes (org.codes, ZB125) whose women are cadres: the 55 group — 公务员, 参照管理机关 /
+# 事业单位工作人员, 事业单位管理 / 专业技术人员, 在机关工作的事业编制人员, 企业管理 / 专业技术人员,
+# and the former 参公人员 (2) and 事业人员 (3). The 工勤人员 (07, 08, 11), 村（社区）干部 (4) and
+# 其他人员 (9) are not cadres in the sense of the decision: the 50 group.
+WOMEN_CADRE_CATEGORIES = frozenset({"1", "02", "03", "04", "05", "06", "09", "10", "2", "3"})
 
 
 def retirement_group(gender: str, personnel_category: str) -> RetirementGroup:

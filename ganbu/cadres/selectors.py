@@ -15,9 +15,9 @@ from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from ganbu.audit.catalogue import EventView, describe
 from ganbu.audit.selectors import events_for_object
 from ganbu.cadres import rules
-from ganbu.cadres.events import EVENTS
 from ganbu.cadres.models import Appointment, Cadre, CadreStatus, StatePeriod
 from ganbu.core.dates import years_before
 from ganbu.core.db import prefix_range
@@ -32,7 +32,7 @@ from ganbu.org.scoping import (
     scope_path,
     units_in_subtree,
 )
-from ganbu.org.selectors import group_codes
+from ganbu.org.selectors import all_code_names, group_codes, user_labels
 
 if TYPE_CHECKING:
     from ganbu.audit.models import AuditEvent
@@ -49,6 +49,8 @@ __all__ = [
     "cadre_of_account",
     "cadres_by_ids",
     "cadres_in_scope",
+    "cadres_of_accounts",
+    "cadres_to_complete",
     "cadres_under_unit",
     "get_cadre_for_user",
     "mask_id_number",
@@ -161,6 +163,67 @@ def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) 
     return qs.order_by(*ORDERINGS.get(filters.order, ORDERINGS["stroke"]))
 
 
+# --- 待补充: cadres written with fields left empty (a 干部名册 has no 身份证号, 政治面貌, 人员类别 …) ---
+# The fields the registry and the national forms (任免审批表, LRMX) need that an import may leave
+# empty, with their labels; 入党时间 only for members (中共党员 / 预备党员).
+GAP_FIELDS: tuple[tuple[str, str], ...] = (
+    ("id_number", "身份证号"),
+    ("ethnicity", "民族"),
+    ("political_status", "政治面貌"),
+    ("party_joined_on", "入党时间"),
+    ("personnel_category", "人员类别"),
+    ("work_started_on", "参加工作时间"),
+    ("native_place", "籍贯"),
+)
+GAP_LABELS = dict(GAP_FIELDS)
+_PARTY_CODES = ("01", "02")  # services.PARTY_CODES (the services import this module)
+
+
+def _gap(field: str) -> Q:
+    if field == "id_number":
+        return Q(id_number__isnull=True) | Q(id_number="")
+    if field == "party_joined_on":
+        return Q(political_status__in=_PARTY_CODES, party_joined_on__isnull=True)
+    if field == "work_started_on":
+        return Q(work_started_on__isnull=True)
+    return Q(**{field: ""})
+
+
+def cadres_to_complete(*, user: User, field: str = "") -> QuerySet[Cadre]:
+    """Active cadres of the user's scope with one of GAP_FIELDS empty (or only `field`), in stroke
+    order: the 待补充 page. `missing_fields` says which."""
+    fields = [field] if field in GAP_LABELS else list(GAP_LABELS)
+    gaps = Q()
+    for name in fields:
+        gaps |= _gap(name)
+    return (
+        cadres_in_scope(user)
+        .filter(gaps, status=CadreStatus.ACTIVE)
+        .select_related("unit")
+        .only(
+            "id",
+            "name",
+            "birth_date",
+            "current_title",
+            "unit__name",
+            *(name for name, _ in GAP_FIELDS),
+        )
+        .order_by("stroke_key", "id")
+    )
+
+
+def missing_fields(cadre: Cadre) -> list[str]:
+    """The labels of the GAP_FIELDS a cadre lacks."""
+    missing = []
+    for name, label in GAP_FIELDS:
+        if name == "party_joined_on":
+            if cadre.political_status in _PARTY_CODES and cadre.party_joined_on is None:
+                missing.append(label)
+        elif not getattr(cadre, name):
+            missing.append(label)
+    return missing
+
+
 def cadre_record(*, cadre: Cadre, model: type[Model], pk: int) -> Model:
     """One sub-record (education, appointment …) of a cadre the caller already fetched in scope;
     404 when it does not exist or belongs to someone else."""
@@ -253,25 +316,19 @@ def visible_payload(user: User, action: str, payload: Any) -> Any:
     return rules.mask_payload(payload, hide_records=action.startswith("cadre.family."))
 
 
-@dataclass(frozen=True)
-class HistoryRow:
-    """One line of the 修改记录 page: the event with its payload as the reader may see it."""
-
-    created_at: Any
-    actor_label: str
-    action: str
-    label: str
-    payload: Any
-
-
-def history_rows(user: User, events: Iterable[AuditEvent]) -> list[HistoryRow]:
+def history_rows(user: User, events: Iterable[AuditEvent]) -> list[EventView]:
+    """The 修改记录 lines, rendered as the 记实 renders them (`audit.catalogue.describe`): Chinese
+    field names, before → after, code names, the person and role who acted; payloads masked for
+    the reader's role (`visible_payload`)."""
+    events = list(events)
+    actors = user_labels(e.actor_id for e in events if e.actor_id)
+    codes = all_code_names()
     return [
-        HistoryRow(
-            created_at=e.created_at,
-            actor_label=e.actor_label,
-            action=e.action,
-            label=EVENTS.get(e.action, e.action),
+        describe(
+            e,
             payload=visible_payload(user, e.action, e.payload),
+            actor=actors.get(e.actor_id, e.actor_label) if e.actor_id else "系统",
+            codes=codes,
         )
         for e in events
     ]
@@ -318,6 +375,12 @@ def cadre_of_account(user: User) -> Cadre | None:
     if not user.is_authenticated:
         return None
     return Cadre.objects.select_related("unit").filter(account=user).first()
+
+
+def cadres_of_accounts(user_ids: Iterable[int]) -> dict[int, Cadre]:
+    """{account id: the cadre whose own login it is} for a page of accounts (one query)."""
+    linked = Cadre.objects.select_related("unit").filter(account_id__in=list(user_ids))
+    return {c.account_id: c for c in linked if c.account_id is not None}
 
 
 def cadres_by_ids(ids: Iterable[int]) -> QuerySet[Cadre]:

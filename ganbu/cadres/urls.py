@@ -12,6 +12,7 @@ urlpatterns = [
     path("import/template.xlsx", views.import_template, name="import_template"),
     path("import/<int:pk>/", views.import_job, name="import_job"),
     path("import/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("to-complete/", views.to_complete, name="to_complete"),
     path("<int:pk>/", views.cadre_detail, name="detail"),
     path("<int:pk>/edit/", views.cadre_edit, name="edit"),
     path("<int:pk>/history/", views.cadre_history, name="history"),

@@ -65,8 +65,9 @@ def _searched(request: HttpRequest, user: User, form: CadreFilterForm) -> tuple[
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         if not selectors.sees_sensitive(user):  # the search box does not echo the number back
-            form.data = form.data.copy()
-            form.data["q"] = rules.mask_id_number(filters.q)
+            masked = request.GET.copy()  # the form's data (bound to request.GET)
+            masked["q"] = rules.mask_id_number(filters.q)
+            form.data = masked
         return qs.none(), True
     return qs, False
 
@@ -318,6 +319,32 @@ def photo(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+# --- 待补充 ----------------------------------------------------------------------------------
+
+
+@requires("cadres.import", kind="list", model=Cadre)
+@require_GET
+def to_complete(request: HttpRequest) -> HttpResponse:
+    """Cadres of the user's scope with fields an import left empty (a 干部名册 has no 身份证号,
+    政治面貌, 人员类别 …), which ones, and a link to fill them in."""
+    user = request_user(request)
+    field = request.GET.get("field", "")
+    field = field if field in selectors.GAP_LABELS else ""
+    page = Paginator(selectors.cadres_to_complete(user=user, field=field), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    rows = [(cadre, selectors.missing_fields(cadre)) for cadre in page.object_list]
+    context = {
+        "page": page,
+        "rows": rows,
+        "field": field,
+        "fields": selectors.GAP_FIELDS,
+        "query": f"field={field}" if field else "",
+        "can_edit": has_capability(user, "cadres.view_sensitive"),
+    }
+    return render(request, "cadres/to_complete.html", context)
+
+
 # --- 任免审批表 and LRMX ------------------------------------------------------------------------
 
 
@@ -406,12 +433,15 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
         "cadres/_import_progress.html" if request.headers.get("HX-Request") else "cadres/import_job.html"
     )
     errors = job.errors[:500] if job.status == JobStatus.FAILED else []
+    # rows matched by 姓名 + 出生年月 + 单位, columns not imported (imports.ImportResult.notes)
+    notes = (job.result or {}).get("notes", [])[:500] if job.status == JobStatus.SUCCEEDED else []
     return render(
         request,
         template,
         {
             "job": job,
             "errors": errors,
+            "notes": notes,
             "done": job.done,
         },
     )

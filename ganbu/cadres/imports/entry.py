@@ -7,7 +7,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -28,7 +28,27 @@ from ganbu.org.selectors import unit_by_path
 
 @dataclass
 class ImportResult(ImportResultBase):
+    """The counts and errors of every import, and for a 干部名册 what the clerk must know although
+    nothing is wrong: rows matched by 姓名 + 出生年月 + 单位 (not by 身份证号), columns recognised but
+    not stored, cadres written with fields left empty (待补充)."""
+
     unit_word = "名"
+    notes: list[RowError] = field(default_factory=list)
+    note_count: int = 0
+    matched_by_name: int = 0
+    incomplete: int = 0
+
+    @property
+    def summary(self) -> str:
+        text = super().summary
+        if not self.ok:
+            return text
+        extra = []
+        if self.matched_by_name:
+            extra.append(f"其中 {self.matched_by_name} 名按姓名、出生年月、单位匹配到已有干部")
+        if self.incomplete:
+            extra.append(f"{self.incomplete} 名缺身份证号等信息，列入“待补充”")
+        return f"{text}（{'；'.join(extra)}）" if extra else text
 
 
 def _import(
@@ -62,6 +82,16 @@ def _import(
         importer = Importer(
             reader, layout, scope_unit=unit, actor=actor, max_errors=max_errors, progress=progress
         )
+        ignored = [RowError(None, layout.label(c.header), c.note) for c in layout.ignored()]
+        if layout.has("full_title") and not layout.has("title") and not layout.has("post_since"):
+            ignored.append(
+                RowError(
+                    None,
+                    layout.label("现任职务"),
+                    "文件没有“任现职时间”列：现任职务只用于确定单位，未记为任职（任职须有任职时间），"
+                    "请增加该列重新导入，或在干部档案中补充任职记录",
+                )
+            )
         span = 1 if dry_run else 2
         importer.run(write=False, phase_offset=0, phase_span=span)
         result.total_rows = importer.rows_seen
@@ -71,6 +101,7 @@ def _import(
             result.fail(importer.errors, importer.error_count)
         elif dry_run:
             result.created, result.updated = importer.would_create, importer.would_update
+            _take_notes(result, importer, ignored)
         else:
             if on_validated is not None:
                 on_validated(importer.rows_seen)
@@ -83,6 +114,7 @@ def _import(
                     result.created = len(importer.created_ids)
                     result.updated = len(importer.updated_ids)
                     result.unchanged = importer.unchanged
+                    _take_notes(result, importer, ignored)
                     record_event(
                         actor=actor,
                         action="cadre.import",
@@ -95,6 +127,9 @@ def _import(
                             "created": result.created,
                             "updated": result.updated,
                             "unchanged": result.unchanged,
+                            "matched_by_name": result.matched_by_name,
+                            "incomplete": result.incomplete,
+                            "columns_not_imported": [e.column for e in ignored],
                             "cadre_ids": importer.created_ids + importer.updated_ids,
                         },
                     )
@@ -102,6 +137,13 @@ def _import(
     finally:
         reader.close()
         result.seconds = time.perf_counter() - started
+
+
+def _take_notes(result: ImportResult, importer: Importer, ignored: list[RowError]) -> None:
+    result.notes = [*ignored, *importer.notes]
+    result.note_count = len(ignored) + importer.note_count
+    result.matched_by_name = importer.matched_by_name
+    result.incomplete = importer.incomplete
 
 
 def import_file(
@@ -202,7 +244,14 @@ def run_import(
             errors=[e.as_dict() for e in result.errors],
             error_count=result.error_count,
             message="校验通过（试运行，未写入）" if dry_run and result.ok else "",
-            result={"unchanged": result.unchanged, "dry_run": dry_run},
+            result={
+                "unchanged": result.unchanged,
+                "dry_run": dry_run,
+                "matched_by_name": result.matched_by_name,
+                "incomplete": result.incomplete,
+                "notes": [e.as_dict() for e in result.notes],
+                "note_count": result.note_count,
+            },
         )
 
     return job_run(job, work, progress=progress, success_message="导入成功")

@@ -11,6 +11,7 @@ from django.utils import timezone
 from ganbu.cadres import services
 from ganbu.cadres.imports.bulk import insert_many, update_many
 from ganbu.cadres.imports.columns import CADRE_LOAD_FIELDS, CADRE_WRITE_FIELDS, HEADER_ORDER, SheetLayout
+from ganbu.cadres.imports.matching import match_by_name
 from ganbu.cadres.imports.planning import Planner
 from ganbu.cadres.imports.rows import (
     Appt,
@@ -29,6 +30,7 @@ from ganbu.core.spreadsheet import Cell, Reader, RowError, is_blank
 from ganbu.org.models import Unit, User
 
 CHUNK_ROWS = 1000
+MAX_NOTES = 1000
 ProgressFn = Callable[[int, int, str], None]
 
 
@@ -48,7 +50,7 @@ class Importer:
         self.max_errors = max_errors
         self.progress = progress
         self.today = timezone.localdate()
-        self.checker = RowChecker(scope_unit=scope_unit, actor=actor, today=self.today)
+        self.checker = RowChecker(scope_unit=scope_unit, actor=actor, today=self.today, layout=layout)
         self.planner = Planner(self.checker)
         self.total_estimate = max(0, reader.row_count(layout.sheet) - layout.header_row)
         self._reset()
@@ -58,6 +60,12 @@ class Importer:
         self.error_count = 0
         self.rows_seen = 0
         self.checker.seen_ids = {}
+        self.checker.seen_cadres = {}
+        self.checker.seen_keys = {}
+        self.notes: list[RowError] = []  # what the result says about rows (matches, hints)
+        self.note_count = 0
+        self.matched_by_name = 0
+        self.incomplete = 0
         self.created_ids: list[int] = []
         self.updated_ids: list[int] = []
         self.unchanged = 0
@@ -83,7 +91,9 @@ class Importer:
                 self.checker.validate(row)
                 if row.errors:
                     self._add_errors(row)
-                elif row.existing is None:
+                    continue
+                self._add_notes(row)
+                if row.existing is None:
                     self.would_create += 1
                 else:
                     self.would_update += 1
@@ -110,21 +120,35 @@ class Importer:
         for header, message in sorted(row.errors.items(), key=lambda kv: HEADER_ORDER.get(kv[0], 99)):
             self.error_count += 1
             if self.max_errors is None or len(self.errors) < self.max_errors:
-                self.errors.append(RowError(row.line, header, message))
+                self.errors.append(RowError(row.line, self.layout.label(header), message))
+
+    def _add_notes(self, row: Row) -> None:
+        self.matched_by_name += row.matched_by_name
+        self.incomplete += row.incomplete
+        for message in row.notes:
+            self.note_count += 1
+            if len(self.notes) < MAX_NOTES:
+                self.notes.append(RowError(row.line, self.layout.label("姓名"), message))
 
     # ---- existing records ------------------------------------------------------------------------
     def _attach_existing(self, rows: list[Row], *, with_history: bool) -> None:
         """Load the stored records of the chunk's 身份证号 (one query per table; .order_by() drops
         the models' default ordering, which costs PostgreSQL more than the query itself)."""
         ids = {r.id_number for r in rows if r.id_number and "身份证号" not in r.errors}
-        if not ids:
-            return
-        found = {
-            c["id_number"]: Existing(c)
-            for c in Cadre.objects.filter(id_number__in=ids).order_by().values(*CADRE_LOAD_FIELDS)
-        }
-        if found:
-            by_pk = {e.cadre["id"]: e for e in found.values()}
+        found = (
+            {
+                c["id_number"]: Existing(c)
+                for c in Cadre.objects.filter(id_number__in=ids).order_by().values(*CADRE_LOAD_FIELDS)
+            }
+            if ids
+            else {}
+        )
+        for row in rows:
+            row.existing = found.get(row.id_number) if row.id_number else None
+        # rows no 身份证号 identifies: by 姓名 + 出生年月 + 单位
+        by_pk = {e.cadre["id"]: e for e in found.values()}
+        by_pk.update(match_by_name(self.checker, [r for r in rows if r.existing is None]))
+        if by_pk:
             for pk, cadre_id, title, level, leader, primary, start, end, unit_id in (
                 Appointment.objects.filter(cadre_id__in=by_pk)
                 .order_by()
@@ -143,21 +167,21 @@ class Importer:
                 by_pk[cadre_id].appointments.append(
                     Appt(pk, title, level, leader, primary, start, end, unit_id)
                 )
-            if with_history:
+            if with_history or self.layout.has("rank_since"):
                 for pk, cadre_id, rank, start, end in (
                     RankRecord.objects.filter(cadre_id__in=by_pk)
                     .order_by()
                     .values_list("pk", "cadre_id", "rank", "started_on", "ended_on")
                 ):
                     by_pk[cadre_id].ranks.append(Rank(pk, rank, start, end))
-                for pk, cadre_id, kind, education, degree, end in (
+                for pk, cadre_id, kind, education, degree, end, school, major in (
                     Education.objects.filter(cadre_id__in=by_pk)
                     .order_by()
-                    .values_list("pk", "cadre_id", "kind", "education", "degree", "ended_on")
+                    .values_list(
+                        "pk", "cadre_id", "kind", "education", "degree", "ended_on", "school", "major"
+                    )
                 ):
-                    by_pk[cadre_id].educations.append(Edu(pk, kind, education, degree, end))
-        for row in rows:
-            row.existing = found.get(row.id_number)
+                    by_pk[cadre_id].educations.append(Edu(pk, kind, education, degree, end, school, major))
 
     # ---- writing ---------------------------------------------------------------------------------
     def _write(self, rows: list[Row]) -> None:
@@ -172,16 +196,19 @@ class Importer:
                     self.unchanged += 1
         now = timezone.now()
         if writes.new_cadres:
-            insert_many(Cadre, [state for state, _, _, _ in writes.new_cadres], now)
+            with_id = [state for state, _, _, _ in writes.new_cadres if state["id_number"]]
+            insert_many(Cadre, with_id, now)
             pk_by_id = dict(
-                Cadre.objects.filter(
-                    id_number__in=[state["id_number"] for state, _, _, _ in writes.new_cadres]
-                )
+                Cadre.objects.filter(id_number__in=[state["id_number"] for state in with_id])
                 .order_by()
                 .values_list("id_number", "pk")
             )
+            # without 身份证号 (a roster's 待补充 cadres, few): the ORM, which returns the new keys
+            without_id = [state for state, _, _, _ in writes.new_cadres if not state["id_number"]]
+            created = Cadre.objects.bulk_create([Cadre(**state) for state in without_id])
+            pk_by_state = {id(state): cadre.pk for state, cadre in zip(without_id, created, strict=True)}
             for state, appts, ranks, edus in writes.new_cadres:
-                pk = pk_by_id[state["id_number"]]
+                pk = pk_by_id[state["id_number"]] if state["id_number"] else pk_by_state[id(state)]
                 self.created_ids.append(pk)
                 writes.appt_new.extend(appointment_row(pk, a) for a in appts)
                 writes.rank_new.extend(rank_row(pk, r) for r in ranks)
@@ -191,8 +218,8 @@ class Importer:
         update_many(
             Appointment, ("level", "is_leadership", "started_on", "ended_on"), writes.appt_updates, now
         )
-        update_many(RankRecord, ("rank", "ended_on"), writes.rank_updates, now)
-        update_many(Education, ("education", "degree"), writes.edu_updates, now)
+        update_many(RankRecord, ("rank", "started_on", "ended_on"), writes.rank_updates, now)
+        update_many(Education, ("education", "degree", "school", "major"), writes.edu_updates, now)
         insert_many(Appointment, writes.appt_new, now)
         insert_many(RankRecord, writes.rank_new, now)
         insert_many(Education, writes.edu_new, now)

@@ -1,7 +1,7 @@
 """What a valid row writes: a new cadre with its records, or the changes to a stored one (close the
-current post and open the new one, a new rank from today, the full-time / in-service education
-updated in place), with the derived fields computed by the same rules as
-`services.cadre_refresh_derived` (`rules.derive_current`, `pinyin.name_keys`)."""
+current post and open the new one, a new rank from today or from 任现职级时间, the full-time /
+in-service education updated in place with its school), with the derived fields computed by the
+same rules as `services.cadre_refresh_derived` (`rules.derive_current`, `pinyin.name_keys`)."""
 
 from __future__ import annotations
 
@@ -42,6 +42,16 @@ class Planner:
             hi_deg if hi_deg and degree_rank(hi_deg) < degree_rank(ft[1]) else "",
         )
 
+    def in_service(
+        self, values: dict[str, Any], ft: tuple[str, str]
+    ) -> tuple[tuple[str, str], tuple[str, str]]:
+        """The in-service record's (education, degree) and (school, major): a roster's 在职教育
+        columns as they are, else the parts of the template's 最高学历/学位 above full-time."""
+        school = values.get("ie_school") or ("", "")
+        if "ie_education" in values or "ie_degree" in values:
+            return (values.get("ie_education") or "", values.get("ie_degree") or ""), school
+        return self.education_targets(values, ft), school
+
     def derive(self, state: dict[str, Any], appts: list[Appt], ranks: list[Rank], edus: list[Edu]) -> None:
         """The derived fields of services.cadre_refresh_derived, computed the same way."""
         derived = derive_current(
@@ -61,7 +71,7 @@ class Planner:
         values = row.values
         data = self.checker.merged(row)
         assert row.unit is not None
-        state: dict[str, Any] = {f: data[f] for f in ROW_CADRE_FIELDS}
+        state: dict[str, Any] = {f: _stored(f, data[f]) for f in ROW_CADRE_FIELDS}
         state["unit_id"] = row.unit.pk
         appts: list[Appt] = []
         title = (values.get("title") or "").strip()
@@ -86,11 +96,12 @@ class Planner:
         )
         edus: list[Edu] = []
         ft = (values.get("ft_education") or "", values.get("ft_degree") or "")
-        if any(ft):
-            edus.append(Edu(None, EducationKind.FULL_TIME, ft[0], ft[1], None))
-        in_service = self.education_targets(values, ft)
-        if any(in_service):
-            edus.append(Edu(None, EducationKind.IN_SERVICE, in_service[0], in_service[1], None))
+        ft_school = values.get("ft_school") or ("", "")
+        if any(ft) or any(ft_school):
+            edus.append(Edu(None, EducationKind.FULL_TIME, ft[0], ft[1], None, *ft_school))
+        in_service, ie_school = self.in_service(values, ft)
+        if any(in_service) or any(ie_school):
+            edus.append(Edu(None, EducationKind.IN_SERVICE, in_service[0], in_service[1], None, *ie_school))
         self.derive(state, appts, ranks, edus)
         writes.new_cadres.append((state, appts, ranks, edus))
 
@@ -105,7 +116,7 @@ class Planner:
         data = self.checker.merged(row)
         for name in ROW_CADRE_FIELDS:
             if name in values or name == "id_number":
-                state[name] = data[name]
+                state[name] = _stored(name, data[name])
         state["unit_id"] = row.unit.pk  # unless a current post says otherwise (see derive)
         records_changed = self._plan_appointment(row, existing, writes, pk)
         records_changed = self._plan_rank(values, state, existing, writes, pk) or records_changed
@@ -150,21 +161,32 @@ class Planner:
     def _plan_rank(
         self, values: dict[str, Any], state: dict[str, Any], existing: Existing, writes: Writes, pk: int
     ) -> bool:
-        """A new record from today when the rank differs; the open ones end yesterday."""
+        """A new record when the rank differs, from 任现职级时间 if the file gives it, else from
+        today; the open ones end the day before. The same rank with another 任现职级时间 corrects
+        the open record's start in place."""
         rank = values.get("rank") or ""
-        if not rank or rank == state["current_rank"]:
+        since: date | None = values.get("rank_since")
+        if not rank:
             return False
         open_ranks = [r for r in existing.ranks if r.ended_on is None]
-        same_day = next((r for r in open_ranks if r.started_on == self.today), None)
+        if rank == state["current_rank"]:
+            current = next((r for r in open_ranks if r.rank == rank), None)
+            if since is None or current is None or current.started_on == since:
+                return False
+            current.started_on = since
+            writes.rank_updates.append((current.pk, current.rank, since, None))
+            return True
+        start = since or self.today
+        same_day = next((r for r in open_ranks if r.started_on == start), None)
         for r in open_ranks:
             if r is same_day:
                 r.rank = rank
-                writes.rank_updates.append((r.pk, rank, None))
-            elif r.started_on < self.today:
-                r.ended_on = self.today - timedelta(days=1)
-                writes.rank_updates.append((r.pk, r.rank, r.ended_on))
+                writes.rank_updates.append((r.pk, rank, r.started_on, None))
+            elif r.started_on < start:
+                r.ended_on = start - timedelta(days=1)
+                writes.rank_updates.append((r.pk, r.rank, r.started_on, r.ended_on))
         if same_day is None:
-            new_rank = Rank(None, rank, self.today, None)
+            new_rank = Rank(None, rank, start, None)
             existing.ranks.append(new_rank)
             writes.rank_new.append(rank_row(pk, new_rank))
         return True
@@ -176,9 +198,20 @@ class Planner:
         changed = False
         stored_ft = (state["fulltime_education"], state["fulltime_degree"])
         ft_given = (values.get("ft_education") or "", values.get("ft_degree") or "")
-        if any(ft_given) and ft_given != stored_ft:
-            _set_education(existing, EducationKind.FULL_TIME, ft_given, writes, pk)
-            changed = True
+        ft_school = values.get("ft_school")
+        if (any(ft_given) and ft_given != stored_ft) or (ft_school and any(ft_school)):
+            target = ft_given if any(ft_given) else stored_ft
+            changed = _set_education(existing, EducationKind.FULL_TIME, target, writes, pk, school=ft_school)
+        if "ie_education" in values or "ie_degree" in values or values.get("ie_school"):
+            in_service, ie_school = self.in_service(values, ft_given if any(ft_given) else stored_ft)
+            if any(in_service) or any(ie_school):
+                keep = _best(existing, EducationKind.IN_SERVICE)
+                target = in_service if any(in_service) else keep
+                changed = (
+                    _set_education(existing, EducationKind.IN_SERVICE, target, writes, pk, school=ie_school)
+                    or changed
+                )
+            return changed
         hi_given = (values.get("hi_education") or "", values.get("hi_degree") or "")
         if any(hi_given):
             in_service = self.education_targets(values, ft_given if any(ft_given) else stored_ft)
@@ -195,6 +228,24 @@ class Planner:
         return changed
 
 
+def _stored(field: str, value: Any) -> Any:
+    """A value as the cadre table stores it: no 身份证号 is NULL (the column is unique), an absent
+    text or code is empty (the columns are NOT NULL)."""
+    if field == "id_number":
+        return value or None
+    if value is None and field not in ("birth_date", "party_joined_on", "work_started_on"):
+        return ""
+    return value
+
+
+def _best(existing: Existing, kind: str) -> tuple[str, str]:
+    mine = [e for e in existing.educations if e.kind == kind]
+    if not mine:
+        return ("", "")
+    record = min(mine, key=lambda e: (edu_rank(e.education), degree_rank(e.degree)))
+    return (record.education, record.degree)
+
+
 def _set_education(
     existing: Existing,
     kind: str,
@@ -203,10 +254,12 @@ def _set_education(
     cadre_pk: int,
     *,
     ceiling: tuple[str, str] | None = None,
-) -> None:
-    """Set the record of `kind` with the best education to `target` (create one if none).
-    With a ceiling, an empty part of the target keeps the record's value when that is not
-    above the ceiling (an in-service 省委党校大学 stays when only a degree is added)."""
+    school: tuple[str, str] | None = None,
+) -> bool:
+    """Set the record of `kind` with the best education to `target` (create one if none), and
+    its school and major when the file gives them. With a ceiling, an empty part of the target
+    keeps the record's value when that is not above the ceiling (an in-service 省委党校大学 stays
+    when only a degree is added). False when nothing changes."""
     mine = [e for e in existing.educations if e.kind == kind]
     if mine:
         record = min(mine, key=lambda e: (edu_rank(e.education), degree_rank(e.degree)))
@@ -216,11 +269,19 @@ def _set_education(
                 education = record.education
             if not degree and degree_rank(record.degree) >= degree_rank(ceiling[1]):
                 degree = record.degree
-        if (record.education, record.degree) == (education, degree):
-            return
+        new_school, new_major = school if school and any(school) else (record.school, record.major)
+        if (record.education, record.degree, record.school, record.major) == (
+            education,
+            degree,
+            new_school,
+            new_major,
+        ):
+            return False
         record.education, record.degree = education, degree
-        writes.edu_updates.append((record.pk, education, degree))
+        record.school, record.major = new_school, new_major
+        writes.edu_updates.append((record.pk, education, degree, new_school, new_major))
     else:
-        new = Edu(None, kind, target[0], target[1], None)
+        new = Edu(None, kind, target[0], target[1], None, *(school or ("", "")))
         existing.educations.append(new)
         writes.edu_new.append(education_row(cadre_pk, new))
+    return True

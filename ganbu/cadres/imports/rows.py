@@ -68,6 +68,8 @@ class UnitInfo:
     code: str
     path: str
     name: str
+    short_name: str = ""
+    parent_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,6 +120,8 @@ class Edu:
     education: str
     degree: str
     ended_on: date | None
+    school: str = ""
+    major: str = ""
 
 
 @dataclass(slots=True)
@@ -136,6 +140,11 @@ class Row:
     id_number: str = ""
     unit: UnitInfo | None = None
     existing: Existing | None = None
+    # a stored cadre found by 姓名 + 出生年月 + 单位 (not by 身份证号): said so in the result
+    matched_by_name: bool = False
+    unit_header: str = "单位代码"  # the column the unit came from (单位代码, 单位 or 现任职务)
+    incomplete: bool = False  # written without 身份证号 or a required field: 待补充
+    notes: list[str] = field(default_factory=list)  # what the result says about the row
 
     def err(self, header: str, message: str) -> None:
         self.errors.setdefault(header, message)
@@ -156,7 +165,8 @@ class Writes:
     rank_new: list[dict[str, Any]] = field(default_factory=list)
     rank_updates: list[tuple[Any, ...]] = field(default_factory=list)  # pk, rank, ended_on
     edu_new: list[dict[str, Any]] = field(default_factory=list)
-    edu_updates: list[tuple[Any, ...]] = field(default_factory=list)  # pk, education, degree
+    # pk, education, degree, school, major
+    edu_updates: list[tuple[Any, ...]] = field(default_factory=list)
 
 
 def appointment_row(cadre_pk: int, a: Appt) -> dict[str, Any]:
@@ -177,4 +187,28 @@ def rank_row(cadre_pk: int, r: Rank) -> dict[str, Any]:
 
 
 def education_row(cadre_pk: int, e: Edu) -> dict[str, Any]:
-    return {"cadre_id": cadre_pk, "kind": e.kind, "education": e.education, "degree": e.degree}
+    return {
+        "cadre_id": cadre_pk,
+        "kind": e.kind,
+        "education": e.education,
+        "degree": e.degree,
+        "school": e.school,
+        "major": e.major,
+    }
+
+
+def name_key(name: str) -> str:
+    """A name as rosters are compared: no spaces (王  伟, padded for alignment, is 王伟), NFKC."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+
+
+def name_variants(name: str) -> set[str]:
+    """The stored spellings of a name that `name_key` makes equal to it, for an indexed query: as
+    written, without spaces, and a two-character name padded with one or two spaces (half- or
+    full-width) as forms and rosters align it."""
+    plain = name_key(name)
+    variants = {name.strip(), plain}
+    if len(plain) == 2:
+        for pad in (" ", "  ", "\u3000", "\u3000\u3000"):
+            variants.add(plain[0] + pad + plain[1])
+    return {v for v in variants if v}

@@ -11,6 +11,7 @@ from django.db import models
 
 from ganbu.cadres.periods import CADRE_FIELDS as PERIOD_CADRE_FIELDS
 from ganbu.core.punctuation import normalise
+from ganbu.org.codes import SYNONYMS
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import unit_in_scope
 from ganbu.org.selectors import active_code_choices
@@ -71,12 +72,13 @@ def label(model: type[models.Model], field: str) -> str:
 
 class CodeBook:
     """All active code tables in memory for one request or one import (a single query, through
-    `org.selectors.active_code_choices`)."""
+    `org.selectors.active_code_choices`), and the synonyms clerks type (`org.codes.SYNONYMS`)."""
 
     def __init__(self) -> None:
         self.tables: dict[str, dict[str, str]] = {
             key: dict(items) for key, items in active_code_choices().items()
         }
+        self._lookups: dict[str, dict[str, str]] = {}
 
     def valid(self, table: str, code: str) -> bool:
         return code in self.tables.get(table, {})
@@ -85,19 +87,28 @@ class CodeBook:
         return self.tables.get(table, {}).get(code, code)
 
     def code_for(self, table: str, value: str) -> str | None:
-        """Accept a code or a name ('汉族' or '01')."""
+        """The code of a value given as its code, its name or a synonym ('01', '汉族'; '大学本科' for
+        大学, '法学学士学位' for 法学学士). Spaces and the width of punctuation do not count
+        (村(社区)干部 is 村（社区）干部). None when it is none of these: never a guess."""
         entries = self.tables.get(table, {})
         if value in entries:
             return value
-        for code, name in entries.items():
-            if name == value:
-                return code
-        # both widths of punctuation and any spacing: 村(社区)干部 is 村（社区）干部
-        loose = _loose(value)
-        for code, name in entries.items():
-            if _loose(name) == loose:
-                return code
-        return None
+        return self._lookup(table).get(_loose(value))
+
+    def _lookup(self, table: str) -> dict[str, str]:
+        """{loose name or synonym: code} of one table, built on first use. A synonym whose value is
+        not (or no longer) an active item of the table is left out; a name always wins over a
+        synonym spelled the same."""
+        lookup = self._lookups.get(table)
+        if lookup is None:
+            lookup = {_loose(name): code for code, name in self.tables.get(table, {}).items()}
+            by_name = dict(lookup)
+            for synonym, target in SYNONYMS.get(table, {}).items():
+                code = by_name.get(_loose(target))
+                if code is not None:
+                    lookup.setdefault(_loose(synonym), code)
+            self._lookups[table] = lookup
+        return lookup
 
 
 def _loose(text: str) -> str:

@@ -113,7 +113,7 @@ def test_list_query_count_does_not_grow_with_rows(
 
 def test_id_number_is_masked_for_roles_without_the_capability(world: World, people: dict[str, Cadre]) -> None:
     cadre = people["张三"]
-    FamilyMember.objects.create(cadre=cadre, relation="13", name="张妻秘")
+    FamilyMember.objects.create(cadre=cadre, relation="12", name="张妻秘")
     number = cadre.id_number or ""
     url = reverse("cadres:detail", kwargs={"pk": cadre.pk})
     full = _client(world, "county").get(url).content.decode()
@@ -228,9 +228,9 @@ def test_unknown_section_is_404(world: World, people: dict[str, Cadre]) -> None:
 def test_a_record_of_another_cadre_cannot_be_edited_through_this_one(
     world: World, people: dict[str, Cadre]
 ) -> None:
-    other = FamilyMember.objects.create(cadre=people["赵四"], relation="13", name="赵妻")
+    other = FamilyMember.objects.create(cadre=people["赵四"], relation="12", name="赵妻")
     url = reverse("cadres:record_edit", kwargs={"pk": people["张三"].pk, "kind": "family", "rid": other.pk})
-    assert _client(world, "clerk_a").post(url, {"relation": "13", "name": "改"}).status_code == 404
+    assert _client(world, "clerk_a").post(url, {"relation": "12", "name": "改"}).status_code == 404
     other.refresh_from_db()
     assert other.name == "赵妻"
 

@@ -40,7 +40,7 @@ from ganbu.cadres import services as registry
 from ganbu.cadres.imports import id_number_error, parse_id_cell
 from ganbu.cadres.lrmx import LrmxError, LrmxRecord, parse_lrmx
 from ganbu.cadres.models import Cadre
-from ganbu.cadres.rules import IdInfo, make_id_number, parse_id_number
+from ganbu.cadres.rules import ID_PROVINCES, IdInfo, make_id_number, parse_id_number
 from ganbu.cadres.tests.test_lrmx import minimal_lrmx
 from ganbu.core.punctuation import normalise, to_full_width
 from ganbu.core.spreadsheet import code_text
@@ -85,8 +85,13 @@ def codes(db: None) -> registry.CodeBook:
 
 # --- 身份证号 ------------------------------------------------------------------------------------
 
-areas = st.from_regex(r"[1-8][0-9]{5}", fullmatch=True)
-births = st.dates(min_value=date(1900, 1, 1), max_value=date(2026, 12, 31))
+# region codes of a province (GB/T 2260, cadres.rules.ID_PROVINCES); births up to the suite's today
+areas = st.builds(
+    lambda province, rest: province + rest,
+    st.sampled_from(sorted(ID_PROVINCES)),
+    st.from_regex(r"[0-9]{4}", fullmatch=True),
+)
+births = st.dates(min_value=date(1900, 1, 1), max_value=date(2026, 11, 16))
 genders = st.sampled_from(["1", "2"])
 valid_ids = st.builds(make_id_number, areas, births, st.integers(0, 499), genders)
 

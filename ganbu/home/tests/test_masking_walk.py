@@ -18,6 +18,8 @@ the markers would be caught). New routes join automatically.
 
 from __future__ import annotations
 
+import re
+
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -59,7 +61,7 @@ def _secret(world: World, cadre: Cadre, tag: str, sequence: int) -> Secret:
         cadre=cadre,
         kind="family",
         data={
-            "relation": "13",
+            "relation": "12",  # 妻子 (GB/T 4761)
             "name": f"秘亲{tag}",
             "birth_date": date(1960, 2, 3),
             "political_status": "13",
@@ -72,7 +74,7 @@ def _secret(world: World, cadre: Cadre, tag: str, sequence: int) -> Secret:
         cadre=cadre,
         kind="family",
         data={
-            "relation": "13",
+            "relation": "12",
             "name": f"秘亲{tag}",
             "birth_date": date(1960, 2, 3),
             "political_status": "13",
@@ -204,7 +206,7 @@ def test_the_history_of_a_family_change_is_masked_not_dropped(walk: Walk) -> Non
     client.force_login(walk.world.users["committee"])
     body = client.get(reverse("cadres:history", kwargs={"pk": secret.cadre.pk})).content.decode()
     assert body.count("修改家庭成员") == 1 and body.count("新增家庭成员") == 1
-    assert "workplace:*** → ***" in body
+    assert re.search(r"工作单位及职务：</span>\*\*\* <span[^>]*>→</span> \*\*\*", body)
     assert "修改干部基本信息" in body and "良好" in body  # the cadre's own changes stay readable
 
 

@@ -108,7 +108,11 @@ def _events_on(world: World) -> None:
     ):
         with time_machine.travel(datetime(day.year, day.month, day.day, 23, 30, tzinfo=ZONE), tick=False):
             record_event(
-                actor=world.users[who], action=action, object_label=label, unit_path=world.county.path, payload={}
+                actor=world.users[who],
+                action=action,
+                object_label=label,
+                unit_path=world.county.path,
+                payload={},
             )
 
 

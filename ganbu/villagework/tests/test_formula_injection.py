@@ -52,8 +52,8 @@ def test_the_work_record_workbook_writes_formula_like_text_as_text(world: World)
     head = make_household(world.village_a, DDE)
     first = visit_log(v.cadre_a, world.village_a, date(2025, 3, 4), [head])
     second = visit_log(v.cadre_a, world.village_a, date(2025, 3, 11), kind="clinic")
-    for log, content in ((first, HYPERLINK), (second, PLUS)):
-        log.content = content
+    for log, text in ((first, HYPERLINK), (second, PLUS)):
+        log.content = text
         log.save(update_fields=["content"])
     content = download(
         world.users["county"],
