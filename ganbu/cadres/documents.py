@@ -6,7 +6,7 @@ of many (built by `cadres/appointment_form/` and `cadres/lrmx/`)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import date
 from typing import Any
 
@@ -92,17 +92,22 @@ def _code_items(codes: CodeBook, table: str) -> list[tuple[str, str]]:
     return items
 
 
-def import_template() -> bytes:
+def import_template(units: Sequence[tuple[str, str]] = ()) -> bytes:
     """The import template (`core.spreadsheet.template_xlsx`): sheet 干部信息 (the headers,
     text-formatted 身份证号, 单位代码 and other text columns, dropdowns for the coded columns),
     sheet 填写说明 (the rules, every column with the allowed values) and a hidden sheet 代码表
-    feeding the dropdowns (names; codes are accepted too)."""
+    feeding the dropdowns (names; codes are accepted too). `units`: (单位代码, 单位名称) of the
+    units the importer may import into, listed under 单位代码 with a dropdown of the codes."""
     codes = CodeBook()
     columns = []
     for column in COLUMNS:
         items = _code_items(codes, column.table) if column.kind == "code" else []
+        choices = [name for _, name in items]
         if column.kind == "code":
             allowed = "；".join(f"{code} {name}" for code, name in items)
+        elif column.header == "单位代码" and units:
+            allowed = "；".join(f"{code} {name}" for code, name in units)
+            choices = [code for code, _ in units]
         elif column.kind == "date":
             allowed = "日期，如 1980-05-03"
         else:
@@ -114,7 +119,7 @@ def import_template() -> bytes:
                 required=column.header in REQUIRED_HEADERS,
                 text=column.kind in ("id", "text"),
                 note=column.note,
-                choices=[name for _, name in items],
+                choices=choices,
                 allowed=allowed,
             )
         )

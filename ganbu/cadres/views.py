@@ -36,6 +36,7 @@ from ganbu.core.spreadsheet import error_report_xlsx
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import User
 from ganbu.org.permissions import has_capability
+from ganbu.org.scoping import units_in_scope
 from ganbu.org.selectors import all_code_names
 
 PAGE_SIZE = 50
@@ -403,7 +404,9 @@ def lrmx_export(request: HttpRequest, pk: int) -> HttpResponse:
 @requires("cadres.import", kind="page")
 @require_GET
 def import_template(request: HttpRequest) -> HttpResponse:
-    return attachment(documents.import_template(), "干部信息导入模板.xlsx", XLSX)
+    """The template, with the 单位代码 of the units in the user's scope listed."""
+    units = units_in_scope(request_user(request)).order_by("path").values_list("code", "name")
+    return attachment(documents.import_template(list(units)), "干部信息导入模板.xlsx", XLSX)
 
 
 @requires("cadres.import", kind="list", model=Job)
@@ -434,7 +437,11 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     )
     errors = job.errors[:500] if job.status == JobStatus.FAILED else []
     # rows matched by 姓名 + 出生年月 + 单位, columns not imported (imports.ImportResult.notes)
-    notes = (job.result or {}).get("notes", [])[:500] if job.status == JobStatus.SUCCEEDED else []
+    succeeded = job.status == JobStatus.SUCCEEDED
+    notes = (job.result or {}).get("notes", [])[:500] if succeeded else []
+    # whom the import added and changed, row by row (imports.ImportResult.outcomes)
+    outcomes = (job.result or {}).get("outcomes", []) if succeeded else []
+    unchanged = int((job.result or {}).get("unchanged", 0) or 0)
     return render(
         request,
         template,
@@ -442,6 +449,9 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
             "job": job,
             "errors": errors,
             "notes": notes,
+            "outcomes": outcomes,
+            "changed_count": max(job.updated_count - unchanged, 0),
+            "unchanged_count": unchanged,
             "done": job.done,
         },
     )

@@ -443,6 +443,55 @@ SYNONYMS: dict[str, dict[str, str]] = {
     "personnel_category": {
         "其他": "其他人员",
     },
+    # the short forms on rosters: 汉 → 汉族, 蒙古 → 蒙古族 … (every name but its last character 族)
+    "ethnicity": {name[:-1]: name for name in ETHNIC_NAMES if name.endswith("族")},
+    "political_status": {
+        "党员": "中共党员",
+        "共产党员": "中共党员",
+        "中国共产党党员": "中共党员",
+        "预备党员": "中共预备党员",
+        "团员": "共青团员",
+        "民革": "民革党员",
+        "民盟": "民盟盟员",
+        "民建": "民建会员",
+        "民进": "民进会员",
+        "农工党": "农工党党员",
+        "致公党": "致公党党员",
+        "九三学社": "九三学社社员",
+        "台盟": "台盟盟员",
+        "无党派": "无党派人士",
+    },
+    "leadership_level": {
+        "正科": "乡科级正职",
+        "正科级": "乡科级正职",
+        "副科": "乡科级副职",
+        "副科级": "乡科级副职",
+        "正处": "县处级正职",
+        "正处级": "县处级正职",
+        "副处": "县处级副职",
+        "副处级": "县处级副职",
+    },
+}
+
+# What clerks type that could mean more than one value: refused with the candidates named, never
+# taken as one of them (「科级」 is 乡科级正职 or 乡科级副职; 「主任科员」 one of four grades).
+AMBIGUOUS: dict[str, dict[str, tuple[str, ...]]] = {
+    "leadership_level": {
+        "科级": ("乡科级正职", "乡科级副职"),
+        "处级": ("县处级正职", "县处级副职"),
+        "领导职务": ("县处级正职", "县处级副职", "乡科级正职", "乡科级副职"),
+    },
+    "civil_service_rank": {
+        "主任科员": ("一级主任科员", "二级主任科员", "三级主任科员", "四级主任科员"),
+        "调研员": ("一级调研员", "二级调研员", "三级调研员", "四级调研员"),
+        "巡视员": ("一级巡视员", "二级巡视员"),
+        "科员": ("一级科员", "二级科员"),
+    },
+    "personnel_category": {
+        "参公人员": ("参照管理机关工作人员", "参照管理事业单位工作人员"),
+        "参公": ("参照管理机关工作人员", "参照管理事业单位工作人员"),
+        "事业人员": ("事业单位管理人员", "事业单位专业技术人员"),
+    },
 }
 
 

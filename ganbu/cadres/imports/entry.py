@@ -34,6 +34,7 @@ class ImportResult(ImportResultBase):
 
     unit_word = "名"
     notes: list[RowError] = field(default_factory=list)
+    outcomes: list[tuple[int, str, str]] = field(default_factory=list)  # (行号, 姓名, 新增/更新/无变化)
     note_count: int = 0
     matched_by_name: int = 0
     incomplete: int = 0
@@ -114,6 +115,7 @@ def _import(
                     result.created = len(importer.created_ids)
                     result.updated = len(importer.updated_ids)
                     result.unchanged = importer.unchanged
+                    result.outcomes = importer.outcomes
                     _take_notes(result, importer, ignored)
                     record_event(
                         actor=actor,
@@ -251,6 +253,7 @@ def run_import(
                 "incomplete": result.incomplete,
                 "notes": [e.as_dict() for e in result.notes],
                 "note_count": result.note_count,
+                "outcomes": [{"row": r, "name": n, "outcome": o} for r, n, o in result.outcomes],
             },
         )
 

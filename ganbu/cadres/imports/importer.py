@@ -34,6 +34,9 @@ MAX_NOTES = 1000
 ProgressFn = Callable[[int, int, str], None]
 
 
+MAX_OUTCOMES = 5_000  # rows listed by name on the result page (all are counted)
+
+
 class Importer:
     def __init__(
         self,
@@ -69,6 +72,8 @@ class Importer:
         self.created_ids: list[int] = []
         self.updated_ids: list[int] = []
         self.unchanged = 0
+        # (行号, 姓名, 新增 / 更新 / 无变化) of the rows written, for the result page (at most MAX_OUTCOMES)
+        self.outcomes: list[tuple[int, str, str]] = []
         self.would_create = 0
         self.would_update = 0
 
@@ -190,10 +195,15 @@ class Importer:
         for row in rows:
             if row.existing is None:
                 self.planner.plan_new(row, writes)
+                outcome = "新增"
             else:
                 self.updated_ids.append(row.existing.cadre["id"])
+                outcome = "更新"
                 if not self.planner.plan_update(row, writes):
                     self.unchanged += 1
+                    outcome = "无变化"
+            if len(self.outcomes) < MAX_OUTCOMES:
+                self.outcomes.append((row.line, str(row.values.get("name") or ""), outcome))
         now = timezone.now()
         if writes.new_cadres:
             with_id = [state for state, _, _, _ in writes.new_cadres if state["id_number"]]

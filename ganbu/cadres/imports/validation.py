@@ -121,7 +121,10 @@ class RowChecker:
                 row.values[key] = value
                 if not known and key not in ROW_CADRE_FIELDS:
                     # (cadre fields: validate_cadre reports the raw value with its own message)
-                    row.err(column.header, f"{layout.label(column.header)}「{value}」不在代码表中")
+                    row.err(
+                        column.header,
+                        self.codes.unknown_message(column.table, value, layout.label(column.header)),
+                    )
             elif column.kind == "edu":
                 self._parse_edu(row, column, cell_text(raw))
             elif column.kind == "school":

@@ -49,7 +49,7 @@ def validate_cadre(
         if not value:
             err(field, f"{label(Cadre, field)}不能为空")
         elif not codes.valid(table, value):
-            err(field, f"{label(Cadre, field)}「{value}」不在代码表中")
+            err(field, codes.unknown_message(table, value, label(Cadre, field)))
     born: date | None = data.get("birth_date")
     if born is None:
         err("birth_date", "出生日期不能为空")

@@ -11,7 +11,7 @@ from django.db import models
 
 from ganbu.cadres.periods import CADRE_FIELDS as PERIOD_CADRE_FIELDS
 from ganbu.core.punctuation import normalise
-from ganbu.org.codes import SYNONYMS
+from ganbu.org.codes import AMBIGUOUS, SYNONYMS
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import unit_in_scope
 from ganbu.org.selectors import active_code_choices
@@ -94,6 +94,17 @@ class CodeBook:
         if value in entries:
             return value
         return self._lookup(table).get(_loose(value))
+
+    def unknown_message(self, table: str, value: str, label: str) -> str:
+        """Why `value` is no code of `table`, for the row error: a value that could mean several
+        (`org.codes.AMBIGUOUS`: 科级, 主任科员) names the candidates to choose from."""
+        candidates = next(
+            (names for text, names in AMBIGUOUS.get(table, {}).items() if _loose(text) == _loose(value)), ()
+        )
+        if candidates:
+            choices = "或".join(f"「{name}」" for name in candidates)
+            return f"{label}「{value}」不明确，请填写{choices}"
+        return f"{label}「{value}」不在代码表中"
 
     def _lookup(self, table: str) -> dict[str, str]:
         """{loose name or synonym: code} of one table, built on first use. A synonym whose value is

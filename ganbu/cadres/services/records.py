@@ -62,7 +62,7 @@ def _check_code(
             errors.setdefault(field, f"{label(model, field)}不能为空")
         return
     if not codes.valid(table, value):
-        errors.setdefault(field, f"{label(model, field)}「{value}」不在代码表中")
+        errors.setdefault(field, codes.unknown_message(table, value, label(model, field)))
 
 
 def _validate_education(cadre: Cadre, d: dict[str, Any], codes: CodeBook, pk: int | None) -> dict[str, str]:

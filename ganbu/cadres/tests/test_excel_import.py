@@ -13,6 +13,8 @@ import openpyxl
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
 from ganbu.audit.models import AuditEvent
@@ -722,3 +724,39 @@ def test_a_hostile_workbook_ends_its_job_failed_with_the_reason(world: World, me
         assert len(job.errors) == 1 and reason in job.errors[0]["message"]
         assert job.errors[0]["column"] == "文件"
     assert not Cadre.objects.exists()
+
+
+def test_clerks_shorthand_is_taken_and_ambiguous_values_name_the_choices(world: World) -> None:
+    ok = run(world, xlsx([person(1, 民族="汉", 政治面貌="党员"), person(2, 民族="回", 政治面貌="群众", 入党时间="")]))
+    assert ok.ok, ok.errors
+    assert sorted(Cadre.objects.values_list("ethnicity", "political_status")) == [("01", "01"), ("03", "13")]
+    result = run(world, xlsx([person(3, 职务层次="科级"), person(4, 职级="主任科员")]))
+    messages = {(e.row, e.column): e.message for e in result.errors}
+    assert messages[(2, "职务层次")] == "职务层次「科级」不明确，请填写「乡科级正职」或「乡科级副职」"
+    assert messages[(3, "职级")] == (
+        "职级「主任科员」不明确，请填写「一级主任科员」或「二级主任科员」或「三级主任科员」或「四级主任科员」"
+    )
+
+
+def test_the_result_says_whom_it_added_changed_and_left_unchanged(world: World, media: Path) -> None:
+    rows = [person(1), person(2)]
+    run_import(_job(world, xlsx(rows)), actor=world.users["clerk_a"])
+    rows[1] = {**rows[1], "姓名": rows[1]["姓名"] + "新"}
+    job = _job(world, xlsx([*rows, person(3)]))
+    run_import(job, actor=world.users["clerk_a"])
+    job.refresh_from_db()
+    outcomes = [(o["row"], o["outcome"]) for o in job.result["outcomes"]]
+    assert outcomes == [(2, "无变化"), (3, "更新"), (4, "新增")]
+    client = Client()
+    client.force_login(world.users["clerk_a"])
+    page = client.get(reverse("cadres:import_job", args=[job.pk])).content.decode()
+    assert "新增 1 名，更新 1 名，无变化 1 名" in page
+
+
+def test_the_template_lists_the_unit_codes_in_scope(world: World) -> None:
+    client = Client()
+    client.force_login(world.users["clerk_a"])
+    wb = openpyxl.load_workbook(io.BytesIO(client.get(reverse("cadres:import_template")).content))
+    help_text = "\n".join(str(c.value) for row in wb["填写说明"].iter_rows() for c in row if c.value)
+    assert "TA 甲镇" in help_text and "VA 甲村" in help_text
+    assert "TB" not in help_text  # another township's units are not listed
