@@ -29,7 +29,7 @@ run: migrate
 	$(MANAGE) ensure_admin
 	$(MANAGE) ensure_demo_accounts
 	@echo "在浏览器打开 http://127.0.0.1:$(PORT)/ 用上面的账号登录 (Ctrl-C 停止)"
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	DEBUG=$${DEBUG:-0} $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 test: install-dev
 	@bash scripts/test_system_deps.sh

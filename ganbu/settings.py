@@ -190,6 +190,10 @@ STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("GANBU_STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [BASE_DIR / "ganbu" / "static"]
+# Outside production whitenoise serves straight from the apps' static folders, so the demo
+# (`make run`) runs with DEBUG off (Chinese 403/404/500 pages, no developer pages) and no collectstatic.
+WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_AUTOREFRESH = not PRODUCTION
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
