@@ -51,5 +51,8 @@
     charts.forEach(function (c) { c.resize(); });
   });
 
-  window.GanbuCharts = { make: make, narrow: narrow, fitRows: fitRows, labelRoom: labelRoom };
+  // One colour per gender on every chart of the site (the pyramid, the gender pie, the forecast).
+  var GENDER = { "男": "#1565c0", "女": "#b71c1c" };
+
+  window.GanbuCharts = { make: make, narrow: narrow, fitRows: fitRows, labelRoom: labelRoom, GENDER: GENDER };
 })();

@@ -32,7 +32,13 @@
           type: "pie", radius: ["35%", "65%"], center: ["50%", "45%"],
           // break a long name (「非领导职务」) rather than cut it at a phone's edge
           label: { formatter: "{b}\n{c}人", overflow: "break" },
-          data: dimension.categories.map(function (c) { return { name: c.label, value: c.count }; })
+          data: dimension.categories.map(function (c) {
+            var item = { name: c.label, value: c.count };
+            if (dimension.key === "gender" && GanbuCharts.GENDER[c.label]) {
+              item.itemStyle = { color: GanbuCharts.GENDER[c.label] };
+            }
+            return item;
+          })
         }]
       });
       return;
@@ -79,9 +85,9 @@
         axisLabel: { formatter: function (v) { return Math.abs(v); } } },
       yAxis: { type: "category", data: rows.map(function (r) { return r.band; }) },
       series: [
-        { name: "男", type: "bar", stack: "p", data: rows.map(function (r) { return -r.men; }), itemStyle: { color: "#1565c0" },
+        { name: "男", type: "bar", stack: "p", data: rows.map(function (r) { return -r.men; }), itemStyle: { color: GanbuCharts.GENDER["男"] },
           label: { show: true, position: "left", formatter: function (p) { return Math.abs(p.value); } } },
-        { name: "女", type: "bar", stack: "p", data: rows.map(function (r) { return r.women; }), itemStyle: { color: RED },
+        { name: "女", type: "bar", stack: "p", data: rows.map(function (r) { return r.women; }), itemStyle: { color: GanbuCharts.GENDER["女"] },
           label: { show: true, position: "right" } }
       ]
     });
@@ -149,9 +155,9 @@
         { type: "value", name: "%", axisLabel: { formatter: "{value}%" } }
       ],
       series: [
-        { name: "当年到龄", type: "bar", data: forecast.reaching, itemStyle: { color: RED }, label: { show: true, position: "top" } },
-        { name: "其中妇女", type: "bar", data: forecast.women, itemStyle: { color: "#f48fb1" } },
-        { name: "累计占比", type: "line", yAxisIndex: 1, data: forecast.share.map(Number), itemStyle: { color: "#1565c0" }, tooltip: { valueFormatter: percent },
+        { name: "当年到龄", type: "bar", data: forecast.reaching, itemStyle: { color: "#8d6e63" }, label: { show: true, position: "top" } },
+        { name: "其中妇女", type: "bar", data: forecast.women, itemStyle: { color: GanbuCharts.GENDER["女"] } },
+        { name: "累计占比", type: "line", yAxisIndex: 1, data: forecast.share.map(Number), itemStyle: { color: "#6a1b9a" }, tooltip: { valueFormatter: percent },
           label: { show: true, formatter: "{c}%" } }
       ]
     });
