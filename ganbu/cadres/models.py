@@ -56,6 +56,10 @@ class Cadre(TimeStampedModel):
     fulltime_degree = models.CharField("全日制学位", max_length=4, blank=True, editable=False)
     highest_education = models.CharField("最高学历", max_length=4, blank=True, editable=False)
     highest_degree = models.CharField("最高学位", max_length=4, blank=True, editable=False)
+    # what the LRMX file the cadre was last imported from says that the registry has no field for
+    # (拟任职务, 呈报单位, 填表人 …) and every element as written, in the file's order, so that an
+    # export writes it back unchanged (cadres/lrmx/writing.py); {} for cadres never imported so
+    lrmx_extras = models.JSONField("LRMX 文件原文", default=dict, blank=True, editable=False)
     # the login of the cadre themself (e.g. a 驻村干部 entering work logs on a phone); optional
     account = models.OneToOneField(
         settings.AUTH_USER_MODEL,

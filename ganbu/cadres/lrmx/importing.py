@@ -9,10 +9,13 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
+from ganbu.audit.services import record_event
 from ganbu.cadres.appointment_form import school_text
 from ganbu.cadres.lrmx.reading import parse_lrmx
 from ganbu.cadres.lrmx.records import LrmxError, LrmxRecord, norm
+from ganbu.cadres.lrmx.writing import computed_elements
 from ganbu.cadres.models import AnnualAssessment, Appointment, Cadre, Education, FamilyMember
 from ganbu.cadres.services import (
     RECORD_KINDS,
@@ -236,7 +239,44 @@ def import_lrmx_record(
             except ValidationError as exc:
                 raise LrmxError(f"ZhaoPian（照片）有误：{_messages(exc)}") from exc
         cadre.refresh_from_db()
+        cadre_keep_lrmx_file(cadre=cadre, record=record, actor=actor, codes=codes)
     return cadre, created
+
+
+def cadre_keep_lrmx_file(*, cadre: Cadre, record: LrmxRecord, actor: User | None, codes: CodeBook) -> Cadre:
+    """Keep the file's elements as written with the record (`Cadre.lrmx_extras`), each with the
+    text the registry gives for it now ("ours"), so that an export can tell an element the
+    registry has not changed since (written as the file had it) from one it changed (see
+    `writing`). Replaces what an earlier file left; audited as a change of the cadre."""
+    as_of = record.age_as_of
+    computed = computed_elements(cadre, as_of=as_of or timezone.localdate(), codes=codes)
+    elements = [
+        {**e, "ours": computed[e["tag"]]} if e["tag"] in computed else dict(e) for e in record.elements
+    ]
+    extras = {
+        "elements": elements,
+        "as_of": as_of.isoformat() if as_of else None,
+        "warnings": list(record.warnings),
+        # where the 到龄年月 of an export comes from: the file's DaoLingNianYue, or computed
+        "age_limit_month": "file" if any(e["tag"] == "DaoLingNianYue" for e in elements) else "computed",
+    }
+    if extras == cadre.lrmx_extras:
+        return cadre
+    before = len(cadre.lrmx_extras.get("elements", [])) if cadre.lrmx_extras else 0
+    with transaction.atomic():
+        cadre.lrmx_extras = extras
+        cadre.save(update_fields=["lrmx_extras", "updated_at"])
+        record_event(
+            actor=actor,
+            action="cadre.update",
+            obj=cadre,
+            unit_path=cadre.unit.path,
+            payload={
+                "before": {"lrmx_extras": f"{before} 项"},
+                "after": {"lrmx_extras": f"{len(elements)} 项（LRMX 文件原文）"},
+            },
+        )
+    return cadre
 
 
 def import_lrmx(

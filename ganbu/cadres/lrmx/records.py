@@ -61,6 +61,11 @@ class LrmxFamilyMember:
 
 ResumeLine = tuple[date, date | None, str]
 
+# One element of the file as written, in the file's order (JSON-able, kept with the record):
+# {"tag": …, "text": …} for a leaf, {"tag": "JiaTingChengYuan", "items": [[[child, text], …], …]}
+# for the family table, {"tag": …, "xml": …} for any other element with children.
+RawElement = dict[str, Any]
+
 
 @dataclass
 class LrmxRecord:
@@ -88,6 +93,8 @@ class LrmxRecord:
     filled_by: str = ""
     filled_on: str = ""
     age_as_of: date | None = None
+    age_limit_before_reform: str = ""  # GaiGeQianRenZhiNianLingJieXian, as written
+    age_limit_month: str = ""  # DaoLingNianYue, as written
     version: str = ""
     photo: bytes | None = None
     resume: list[ResumeLine] = field(default_factory=list)
@@ -96,6 +103,7 @@ class LrmxRecord:
     assessments: list[tuple[int, str]] = field(default_factory=list)  # (year, grade code)
     family: list[LrmxFamilyMember] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    elements: list[RawElement] = field(default_factory=list)  # the whole file as written
 
     def cadre_data(self) -> dict[str, Any]:
         """The editable cadre fields for cadre_create / cadre_update."""

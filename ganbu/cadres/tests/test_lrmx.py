@@ -30,6 +30,7 @@ from ganbu.cadres.lrmx import (
 )
 from ganbu.cadres.models import Appointment, Cadre, Education, FamilyMember
 from ganbu.cadres.rules import make_id_number
+from ganbu.cadres.services import CodeBook
 from ganbu.cadres.tests.test_appointment_form import AS_OF, build_full_cadre, cadre_data, tail, tiny_png
 from ganbu.testing.world import World
 
@@ -174,8 +175,8 @@ def test_export_writes_the_lrmx_elements(world: World) -> None:
         "JianKangZhuangKuang": "健康",
         "ZhuanYeJiShuZhiWu": "经济师",
         "ShuXiZhuanYeYouHeZhuanChang": "农村经济管理",
-        "QuanRiZhiJiaoYu_XueLi": "大学本科",
-        "QuanRiZhiJiaoYu_XueWei": "学士",
+        "QuanRiZhiJiaoYu_XueLi": "大学",  # the national name (ZB64), also for 大学本科 typed by clerks
+        "QuanRiZhiJiaoYu_XueWei": CodeBook().name("degree", "4"),
         "QuanRiZhiJiaoYu_XueLi_BiYeYuanXiaoXi": "海南大学法学专业",
         "QuanRiZhiJiaoYu_XueWei_BiYeYuanXiaoXi": "海南大学法学专业",
         "ZaiZhiJiaoYu_XueLi": "中央党校研究生",
@@ -197,7 +198,11 @@ def test_export_writes_the_lrmx_elements(world: World) -> None:
         element = root.find(tag)
         assert element is not None, tag
         assert element.text == value, tag
-    assert (root.findtext("JianLi") or "").split("\n") == resume_lines(cadre)
+    # lines joined by CR LF, an open period padded with 9 spaces, as the national software writes
+    assert (root.findtext("JianLi") or "").split("\r\n") == [
+        line.replace("2016.01--      ", "2016.01--         ") for line in resume_lines(cadre)
+    ]
+    assert "\r" in (root.findtext("JianLi") or "")
     items = root.findall("JiaTingChengYuan/Item")
     assert [
         [
@@ -359,9 +364,13 @@ def test_parse_reads_nested_study_concurrent_posts_and_closes_earlier_open_perio
     ]
     assert record.birth_date == date(1990, 5, 6)
     assert record.political_status == "01" and record.party_joined_on == date(2012, 6, 1)
-    assert record.assessments == [(2023, "2"), (2024, "1")]
+    codes = CodeBook()
+    assert record.assessments == [
+        (2023, codes.code_for("assessment_result", "称职")),
+        (2024, codes.code_for("assessment_result", "优秀")),
+    ]
     assert [(f.relation, f.name, f.birth_date, f.political_status) for f in record.family] == [
-        ("10", "陈大", date(1965, 3, 1), "13")
+        (codes.code_for("family_relation", "父亲"), "陈大", date(1965, 3, 1), "13")
     ]
 
 
@@ -399,14 +408,31 @@ EXTERNAL_ENTITY = (
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (minimal_lrmx(ChuShengNianYue="1990年5月"), "ChuShengNianYue（出生年月）格式应为 yyyyMM"),
+        (minimal_lrmx(ChuShengNianYue="19905"), "ChuShengNianYue（出生年月）格式应为 yyyyMM"),
         (minimal_lrmx(ChuShengNianYue="199013"), "ChuShengNianYue（出生年月）格式应为 yyyyMM"),
         (
             minimal_lrmx(ChuShengNianYue="199006"),
             "ChuShengNianYue（出生年月）199006 与 ShenFenZheng（身份证号）",
         ),
-        (minimal_lrmx(CanJiaGongZuoShiJian="2013-7"), "CanJiaGongZuoShiJian（参加工作时间）格式应为 yyyyMM"),
+        (minimal_lrmx(CanJiaGongZuoShiJian="2013.13"), "CanJiaGongZuoShiJian（参加工作时间）格式应为 yyyyMM"),
+        (
+            minimal_lrmx(JiSuanNianLingShiJian="2025年中"),
+            "JiSuanNianLingShiJian（计算年龄时间）格式应为 yyyyMM",
+        ),
         (minimal_lrmx(RuDangShiJian="2012"), "RuDangShiJian（入党时间）格式应为 yyyyMM"),
+        (
+            minimal_lrmx(RuDangShiJian="201206；中共党员；火星党"),
+            "RuDangShiJian（入党时间）「201206；中共党员；火星党」",
+        ),
+        (minimal_lrmx(XingBie="女"), "XingBie（性别）与 ShenFenZheng（身份证号）中的性别不一致"),
+        (
+            minimal_lrmx(ChuShengNianYue="19900507"),
+            "ChuShengNianYue（出生年月）19900507 与 ShenFenZheng（身份证号）",
+        ),
+        (
+            minimal_lrmx(NianDuKaoHeJieGuo="2023年度称职；2023年度优秀。"),
+            "NianDuKaoHeJieGuo（年度考核结果）中 2023 年度有两个不同的结果",
+        ),
         (BILLION_LAUGHS, "DOCTYPE/ENTITY"),
         (EXTERNAL_ENTITY, "DOCTYPE/ENTITY"),
         (minimal_lrmx(_head='<?xml version="1.0"?><!ENTITY x "y">'), "DOCTYPE/ENTITY"),
