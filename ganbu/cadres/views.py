@@ -387,7 +387,8 @@ def lrmx_export(request: HttpRequest, pk: int) -> HttpResponse:
     if not selectors.sees_sensitive(user):
         raise PermissionDenied(NATIONAL_FORMS_FORBIDDEN)
     return audited_attachment(
-        documents.cadre_to_lrmx(cadre, as_of=timezone.localdate()),
+        # the date ages are counted at: an imported file's own, else today (lrmx.writing)
+        documents.cadre_to_lrmx(cadre, as_of=None),
         documents.lrmx_name(cadre),
         "application/xml",
         actor=user,
