@@ -12,6 +12,8 @@ database (SQLite under /tmp by default). Then times, for last year:
 - township_table for a county user and for one township's user (the overview page's numbers);
 - village_numbers and cadre_numbers for one village; weekly_points for one village;
 - the overview page rendered for the county user (Django test client, template included);
+- the county's work-log list page (驻村工作记录, newest first, 50 per page): the first page, a page in
+  the middle, and filtered by kind (target: under 300 ms at the demo's 25,000 logs);
 - the village_coverage command's table for the county.
 
 Prints p50/min/p95 per case. An existing database with the same sizes is reused.
@@ -250,6 +252,13 @@ def main() -> None:
         assert response.status_code == 200, response.status_code
         return len(response.content)
 
+    log_url = reverse("villagework:log_list")
+
+    def page(url: str) -> int:
+        response = client.get(url)
+        assert response.status_code == 200, response.status_code
+        return len(response.content)
+
     cases: list[tuple[str, Callable[[], Any], Callable[[Any], str]]] = [
         (
             "township_table  county user",
@@ -277,6 +286,9 @@ def main() -> None:
             lambda p: f"weeks={len(p)}",
         ),
         ("overview page   county user (HTML)", overview, lambda n: f"bytes={n}"),
+        ("log list page   county, page 1", lambda: page(log_url), lambda n: f"bytes={n}"),
+        ("log list page   county, page 200", lambda: page(log_url + "?page=200"), lambda n: f"bytes={n}"),
+        ("log list page   county, kind=visit", lambda: page(log_url + "?kind=visit"), lambda n: f"bytes={n}"),
     ]
     for label, fn, describe in cases:
         times, result = timed(fn, args.runs)

@@ -228,6 +228,8 @@ class WorkLog(TimeStampedModel):
         ordering = ["-logged_on", "-id"]
         indexes = [
             models.Index(fields=["cadre", "logged_on"], name="worklog_cadre_idx"),
+            # the county's list, newest first (selectors.logs.log_list)
+            models.Index(fields=["logged_on", "id"], name="worklog_date_idx"),
             models.Index(fields=["village", "logged_on"], name="worklog_village_idx"),
         ]
 

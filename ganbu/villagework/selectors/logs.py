@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from ganbu.cadres.selectors import cadres_by_ids
 from ganbu.core.dates import monday_of
@@ -15,7 +16,15 @@ from ganbu.org.models import Unit, User
 from ganbu.org.scoping import filter_in_subtree
 from ganbu.org.selectors import units_by_pk
 from ganbu.villagework import rules
-from ganbu.villagework.models import Assignment, Household, LogPhoto, VillageWorkSettings, Visit, WorkLog
+from ganbu.villagework.models import (
+    Assignment,
+    Household,
+    LogPhoto,
+    VillagerRequest,
+    VillageWorkSettings,
+    Visit,
+    WorkLog,
+)
 from ganbu.villagework.selectors.rights import workable_assignments
 from ganbu.villagework.selectors.scope import households_for, logs_for, villages_for
 from ganbu.villagework.selectors.villages import search_households
@@ -262,15 +271,25 @@ def log_list(
         queryset = queryset.filter(logged_on__gte=start)
     if end is not None:
         queryset = queryset.filter(logged_on__lte=end)
+    # The counts are correlated subqueries, not joins with GROUP BY: the database walks the date
+    # index newest first, stops at the page's last row and counts for those rows only (bench/
+    # village_log_list.py: 25,000 logs, county-wide, from 1.3 s to milliseconds).
     return (
         queryset.select_related("village__parent")
-        .annotate(visit_count=Count("visits", distinct=True), request_count=Count("requests", distinct=True))
+        .annotate(visit_count=_count_of(Visit), request_count=_count_of(VillagerRequest, "source_log"))
         .order_by("-logged_on", "-id")
     )
 
 
+def _count_of(model: type[Visit] | type[VillagerRequest], field: str = "log") -> Coalesce:
+    rows = model.objects.filter(**{field: OuterRef("pk")}).order_by().values(field)
+    return Coalesce(Subquery(rows.annotate(n=Count("pk")).values("n")[:1]), 0)
+
+
 def log_visits(log: WorkLog) -> QuerySet[Visit]:
-    return log.visits.select_related("household").order_by("household__group_order", "household__group_name", "household__head_pinyin")
+    return log.visits.select_related("household").order_by(
+        "household__group_order", "household__group_name", "household__head_pinyin"
+    )
 
 
 def log_household_ids(log: WorkLog) -> list[str]:

@@ -675,3 +675,19 @@ def test_list_pages_use_a_fixed_number_of_queries(v: VillageWorld) -> None:
     many = (count(reverse("villagework:log_list")), count(reverse("villagework:request_list")))
     assert few == many
     assert many[0] <= 20 and many[1] <= 20
+
+
+def test_the_log_list_counts_each_logs_visits_and_requests(v: VillageWorld) -> None:
+    from ganbu.villagework.selectors.logs import log_list
+
+    busy = _create(
+        v,
+        household_ids=[h.pk for h in v.households_a[:3]],
+        requests=[
+            {"category": RequestCategory.POLICY, "description": "咨询医保"},
+            {"category": RequestCategory.POLICY, "description": "咨询低保"},
+        ],
+    )
+    quiet = _create(v, kind=LogKind.POLICY, household_ids=[], logged_on=TODAY - timedelta(days=1))
+    rows = {log.pk: (log.visit_count, log.request_count) for log in log_list(v.world.users["county"])}
+    assert rows[busy.pk] == (3, 2) and rows[quiet.pk] == (0, 0)
