@@ -689,6 +689,6 @@ def test_the_log_list_counts_each_logs_visits_and_requests(v: VillageWorld) -> N
         ],
     )
     quiet = _create(v, kind=LogKind.POLICY, household_ids=[], logged_on=TODAY - timedelta(days=1))
-    listed = log_list(v.world.users["county"]).values_list("pk", "visit_count", "request_count")
-    rows = {pk: (visits, requests) for pk, visits, requests in listed}
+    listed = log_list(v.world.users["county"])
+    rows = {log.pk: (getattr(log, "visit_count"), getattr(log, "request_count")) for log in listed}  # noqa: B009
     assert rows[busy.pk] == (3, 2) and rows[quiet.pk] == (0, 0)
