@@ -37,6 +37,7 @@ EVENTS = {
     "cadre.import.upload": "上传干部信息导入文件",
     "cadre.import": "导入干部信息",
     "cadre.export": "导出干部信息",
+    "cadre.forms_batch": "批量生成任免审批表",  # batches.py (the download is a cadre.export)
     # searches by 身份证号 (services/lookups.py; the number itself is never stored)
     "cadre.lookup_id_number": "按身份证号查询干部",
 }

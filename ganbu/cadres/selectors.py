@@ -4,6 +4,7 @@ user say why (the caller scoped the ids, or checks scope itself)."""
 
 from __future__ import annotations
 
+import calendar
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -22,7 +23,7 @@ from ganbu.cadres.models import Appointment, Cadre, CadreStatus, StatePeriod
 from ganbu.core.dates import years_before
 from ganbu.core.db import prefix_range
 from ganbu.core.jobs import jobs_of_kind
-from ganbu.core.models import Job
+from ganbu.core.models import Job, JobStatus
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import (
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
 __all__ = [
     "ORDERINGS",
     "CadreFilters",
+    "PostHolder",
     "Tenure",
     "active_cadres_in_scope",
     "active_cadres_in_units",
@@ -50,10 +52,15 @@ __all__ = [
     "cadres_by_ids",
     "cadres_in_scope",
     "cadres_of_accounts",
+    "cadres_search_in_scope",
     "cadres_to_complete",
     "cadres_under_unit",
     "get_cadre_for_user",
+    "import_jobs_to_watch",
     "mask_id_number",
+    "post_holder_counts",
+    "post_holders",
+    "retiring_by",
     "sees_sensitive",
     "state_periods_built",
     "state_periods_on",
@@ -63,6 +70,7 @@ __all__ = [
 ]
 
 IMPORT_JOB = "cadres.import"  # the kind of the registry's import jobs (core.Job)
+FORMS_JOB = "cadres.forms_zip"  # batches of 任免审批表 (batches.py)
 
 ID_LIKE = rules.ID_QUERY
 LETTERS = re.compile(r"^[A-Za-z]+$")
@@ -249,6 +257,11 @@ def import_jobs(user: User) -> QuerySet[Job]:
     return filter_by_scope(jobs_of_kind(IMPORT_JOB), user, "scope_path")
 
 
+def forms_job_for_user(user: User, pk: int) -> Job:
+    """One 批量任免审批表 job, 404 when missing or out of scope."""
+    return get_in_scope_or_404(jobs_of_kind(FORMS_JOB), user, "scope_path", pk=pk)
+
+
 def import_job_for_user(user: User, pk: int) -> Job:
     """One registry import job, 404 when missing or out of scope."""
     return get_in_scope_or_404(jobs_of_kind(IMPORT_JOB), user, "scope_path", pk=pk)
@@ -396,6 +409,25 @@ def active_cadres_in_scope(user: User) -> QuerySet[Cadre]:
     return cadres_in_scope(user).filter(status=CadreStatus.ACTIVE)
 
 
+def cadres_search_in_scope(user: User | None, q: str, *, limit: int = 20, exact: bool = False) -> list[Cadre]:
+    """Active cadres of the user's scope (None: the whole registry, for commands) for pickers in
+    other apps (the ballot subjects), with `unit` loaded and `current_title` to tell namesakes
+    apart, in stroke order, at most `limit`. `q` is matched as on the registry list: letters as
+    the start of the full pinyin or the initials, other text as part of the name; with `exact`,
+    the whole name only. An empty `q` lists the first `limit`."""
+    qs = Cadre.objects.all() if user is None else cadres_in_scope(user)
+    qs = qs.filter(status=CadreStatus.ACTIVE).select_related("unit")
+    q = q.strip()
+    if exact:
+        qs = qs.filter(name=q)
+    elif LETTERS.match(q):
+        lowered = q.lower()
+        qs = qs.filter(prefix_range("name_initials", lowered) | prefix_range("name_pinyin", lowered))
+    elif q:
+        qs = qs.filter(name__contains=q)
+    return list(qs.order_by("stroke_key", "id")[:limit])
+
+
 def cadre_for_account_or_in_scope(
     user: User, pk: int, *, also_visible: QuerySet[Cadre] | None = None
 ) -> Cadre | None:
@@ -448,3 +480,96 @@ def tenures(cadre_ids: Iterable[int], *, on: date) -> dict[int, Tenure]:
             tenure.cadre_id, tenure.unit_id, tenure.title, tenure.level, tenure.post_since, since
         )
     return result
+
+
+# --- who holds a post (班子配备) -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PostHolder:
+    """A cadre holding a post on a date; `level` is their main post's (current_level: the age cap)."""
+
+    post_id: int
+    cadre_id: int
+    name: str
+    gender: str
+    birth_date: date
+    personnel_category: str
+    level: str
+    title: str  # of the appointment to this post
+    started_on: date
+    is_primary: bool
+
+
+def _held_posts(on: date) -> QuerySet[Appointment]:
+    """Appointments to a post held on `on` by a cadre 在职 (the rule of `rules.held_appointments`)."""
+    held = Q(ended_on__isnull=True) | Q(ended_on__gte=on)
+    return Appointment.objects.filter(
+        held, post__isnull=False, started_on__lte=on, cadre__status=CadreStatus.ACTIVE
+    )
+
+
+def post_holders(post_ids: Iterable[int], *, on: date) -> list[PostHolder]:
+    """Who holds each post on `on`, by post and start (the registry refuses overlapping appointments
+    of one cadre to one post, so each holder is there once); one query. Not scoped: the caller
+    fetched the posts in the user's scope."""
+    fields = ("name", "gender", "birth_date", "personnel_category", "current_level")
+    rows = (
+        _held_posts(on)
+        .filter(post_id__in=list(post_ids))
+        .order_by("post_id", "started_on", "id")
+        .values_list(
+            "post_id", "cadre_id", *(f"cadre__{f}" for f in fields), "title", "started_on", "is_primary"
+        )
+    )
+    return [PostHolder(*row) for row in rows]
+
+
+def post_holder_counts(posts: QuerySet[Any], *, on: date) -> dict[int, int]:
+    """{post id: cadres holding it on `on`} for a queryset of posts (one query, its ids in a
+    subquery). Not scoped: the caller scoped `posts`."""
+    rows = _held_posts(on).filter(post_id__in=posts.values("id")).values("post_id").order_by()
+    return dict(rows.annotate(n=Count("cadre_id", distinct=True)).values_list("post_id", "n"))
+
+
+# --- the home page's to-dos ------------------------------------------------------------------------
+
+
+def retiring_by(*, user: User, today: date, months: int) -> list[tuple[Cadre, rules.Retirement]]:
+    """Active cadres of the user's scope whose statutory retirement month
+    (`rules.statutory_retirement`) is at most `months` months after the month of `today`, those
+    already past it included, soonest first. The birth dates are narrowed in SQL by the lowest
+    age of each group (men 60, women cadres 55, women workers 50); the rule decides in Python."""
+    last = today.year * 12 + today.month - 1 + months  # month index of the last month counted
+    born_by = {}  # nobody born after this day reaches the group's lowest age by that month
+    for base in (60, 55, 50):
+        year, month = divmod(last - base * 12, 12)
+        born_by[base] = date(year, month + 1, calendar.monthrange(year, month + 1)[1])
+    women_cadres = Q(personnel_category__in=rules.WOMEN_CADRE_CATEGORIES)
+    candidates = (
+        active_cadres_in_scope(user)
+        .filter(
+            Q(gender="1", birth_date__lte=born_by[60])
+            | (~Q(gender="1") & women_cadres & Q(birth_date__lte=born_by[55]))
+            | (~Q(gender="1") & ~women_cadres & Q(birth_date__lte=born_by[50]))
+        )
+        .select_related("unit")
+        .only("id", "name", "gender", "birth_date", "personnel_category", "current_title", "unit__name")
+    )
+    found = []
+    for cadre in candidates:
+        retirement = rules.statutory_retirement(
+            cadre.birth_date, rules.retirement_group(cadre.gender, cadre.personnel_category)
+        )
+        if retirement.year * 12 + retirement.month - 1 <= last:
+            found.append((cadre, retirement))
+    found.sort(key=lambda pair: (pair[1].year, pair[1].month, pair[0].name))
+    return found
+
+
+def import_jobs_to_watch(user: User, *, failed_since: Any) -> QuerySet[Job]:
+    """The registry import jobs of the user's scope still queued or running, and those that failed
+    (errors or a crash) since `failed_since` (an aware datetime), newest first."""
+    waiting = Q(status__in=[JobStatus.PENDING, JobStatus.RUNNING])
+    failed = Q(status__in=[JobStatus.FAILED, JobStatus.CRASHED], created_at__gte=failed_since)
+    return import_jobs(user).filter(waiting | failed)

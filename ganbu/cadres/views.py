@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.cadres import documents, imports, rules, selectors, services
+from ganbu.cadres import batches, documents, imports, rules, selectors, services
 from ganbu.cadres.forms import (
     RECORD_FORMS,
     AppointmentFormOptions,
@@ -134,11 +134,20 @@ def cadre_forms_zip(request: HttpRequest) -> HttpResponse:
     qs, refused = _searched(request, user, form)
     if refused:
         return redirect(f"{reverse('cadres:list')}?{request.GET.urlencode()}")
-    cadres = list(qs[:501])
-    if len(cadres) > 500:
-        messages.error(request, "一次最多批量生成 500 份任免审批表，请缩小筛选范围")
+    cadres = list(qs[: batches.BATCH_MAX + 1])
+    if len(cadres) > batches.BATCH_MAX:
+        messages.error(request, f"一次最多批量生成 {batches.BATCH_MAX} 份任免审批表，请缩小筛选范围")
         return redirect(f"{reverse('cadres:list')}?{request.GET.urlencode()}")
     today = timezone.localdate()
+    if len(cadres) > batches.INLINE_MAX:  # a long batch runs in the background with its progress
+        job = batches.forms_batch_start(
+            actor=user,
+            cadre_ids=[c.pk for c in cadres],
+            as_of=today,
+            filters=request.GET.dict(),
+            scope_path=_scope_path(user),
+        )
+        return redirect("cadres:forms_job", pk=job.pk)
     return audited_attachment(
         documents.appointment_forms_zip(cadres, as_of=today),
         documents.forms_zip_name(today),
@@ -147,6 +156,42 @@ def cadre_forms_zip(request: HttpRequest) -> HttpResponse:
         action="cadre.export",
         unit_path=_scope_path(user),
         payload={"filters": request.GET.dict(), "format": "appointment_form_zip", "count": len(cadres)},
+    )
+
+
+@requires("cadres.export", kind="detail", model=Job)
+@require_GET
+def forms_job(request: HttpRequest, pk: int) -> HttpResponse:
+    """The progress of a 批量任免审批表 job, and its zip once made."""
+    user = request_user(request)
+    if not selectors.sees_sensitive(user):
+        raise PermissionDenied(NATIONAL_FORMS_FORBIDDEN)
+    stale_jobs_fail(kind=batches.FORMS_JOB)
+    job = selectors.forms_job_for_user(user, pk)
+    template = "cadres/_forms_progress.html" if request.headers.get("HX-Request") else "cadres/forms_job.html"
+    return render(request, template, {"job": job, "done": job.done})
+
+
+@requires("cadres.export", kind="export", model=Job)
+@require_GET
+def forms_job_download(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    if not selectors.sees_sensitive(user):
+        raise PermissionDenied(NATIONAL_FORMS_FORBIDDEN)
+    job = selectors.forms_job_for_user(user, pk)
+    if job.status != JobStatus.SUCCEEDED or not job.output:
+        raise Http404("任免审批表尚未生成")
+    with job.output.open("rb") as handle:
+        content = handle.read()
+    return audited_attachment(
+        content,
+        documents.forms_zip_name(date.fromisoformat(str(job.params["as_of"]))),
+        "application/zip",
+        actor=user,
+        action="cadre.export",
+        obj=job,
+        unit_path=job.scope_path,
+        payload={"format": "appointment_form_zip", "count": job.total_rows, "job": job.pk},
     )
 
 

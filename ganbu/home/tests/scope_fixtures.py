@@ -90,6 +90,10 @@ def _family_id(obj: Model) -> int:
     return member.pk
 
 
+# Fixtures for single routes whose object is a special case of its model (e.g. a job of one kind),
+# by route name; they take precedence over SCOPE_FIXTURES.
+ROUTE_FIXTURES: dict[str, Factory] = {}
+
 # Values for URL kwargs other than the scoped object's own key, given that object.
 KWARG_FILLERS: dict[str, Callable[[Model], object]] = {
     "kind": lambda obj: "family",
@@ -112,6 +116,7 @@ def _merge_app_fixtures() -> None:
                 raise
             continue
         SCOPE_FIXTURES.update(getattr(module, "SCOPE_FIXTURES", {}))
+        ROUTE_FIXTURES.update(getattr(module, "ROUTE_FIXTURES", {}))
         KWARG_FILLERS.update(getattr(module, "KWARG_FILLERS", {}))
 
 
