@@ -19,7 +19,6 @@ the markers would be caught). New routes join automatically.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
