@@ -150,7 +150,9 @@ LIMITS = sandbox.Limits(memory_mb=512, cpu_seconds=2, wall_seconds=10, output_mb
     ],
     ids=["memory", "cpu", "killed", "output"],
 )
-def test_the_child_is_limited_and_its_end_is_a_chinese_error(fn: Any, args: tuple[Any, ...], reason: str) -> None:
+def test_the_child_is_limited_and_its_end_is_a_chinese_error(
+    fn: Any, args: tuple[Any, ...], reason: str
+) -> None:
     with pytest.raises(sandbox.SandboxError) as caught:
         sandbox.run(fn, *args, limits=LIMITS)
     assert caught.value.message == sandbox.TOO_LARGE
