@@ -11,7 +11,7 @@ Views return them with `core.office.audited_attachment`; text goes in through
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 from typing import Any
 
@@ -31,8 +31,9 @@ from ganbu.core.office import (
     table_cell,
     xlsx_styles,
 )
-from ganbu.core.spreadsheet import DATE_FORMAT, text_cells, xlsx_bytes
+from ganbu.core.spreadsheet import DATE_FORMAT, table_xlsx, text_cells, xlsx_bytes
 from ganbu.villagework.selectors.records import TITLE, WorkRecord
+from ganbu.villagework.selectors.requests import days_overdue
 from ganbu.villagework.selectors.villages import Stay
 
 __all__ = [
@@ -202,3 +203,112 @@ def rotation_xlsx(*, on: date, years: int, due: Sequence[Stay], upcoming: Sequen
     for letter, width in zip("ABCDEFGH", ROTATION_WIDTHS, strict=True):
         ws.column_dimensions[letter].width = width
     return xlsx_bytes(wb)
+
+
+# --- lists, exported as they were filtered -------------------------------------------------------
+
+LIST_MAX = 50_000  # rows of one list export
+
+
+def logs_xlsx(logs: Iterable[Any], *, filters: str) -> bytes:
+    """The 驻村工作记录 list (selectors.logs.log_list, annotated with its counts)."""
+    rows = (
+        [
+            log.logged_on,
+            log.village.parent.name if log.village.parent else "",
+            log.village.name,
+            log.cadre.name,
+            log.get_kind_display(),
+            getattr(log, "visit_count", 0),
+            getattr(log, "request_count", 0),
+            log.content,
+        ]
+        for log in logs
+    )
+    return table_xlsx(
+        sheet="工作记录",
+        title=f"驻村工作记录（{filters or '全部'}）",
+        headers=["日期", "乡镇", "村（社区）", "驻村干部", "工作类型", "走访户数", "诉求件数", "工作内容"],
+        rows=rows,
+        widths=[12, 12, 14, 10, 12, 10, 10, 60],
+    )
+
+
+def requests_xlsx(requests: Iterable[Any], *, filters: str, today: date) -> bytes:
+    """The 群众诉求 list (selectors.requests.requests_filtered)."""
+    rows = (
+        [
+            r.raised_on,
+            r.due_on,
+            days_overdue(r, today),
+            r.village.parent.name if r.village.parent else "",
+            r.village.name,
+            r.household.head_name if r.household else "",
+            r.get_category_display(),
+            r.description,
+            r.get_status_display(),
+            r.cadre.name if r.cadre else "",
+            r.resolved_on,
+        ]
+        for r in requests
+    )
+    return table_xlsx(
+        sheet="群众诉求",
+        title=f"群众诉求（{filters or '全部'}）",
+        headers=[
+            "登记日期",
+            "办理期限",
+            "逾期天数",
+            "乡镇",
+            "村（社区）",
+            "农户",
+            "类别",
+            "诉求内容",
+            "状态",
+            "承办人",
+            "办结日期",
+        ],
+        rows=rows,
+        widths=[12, 12, 10, 12, 14, 10, 12, 50, 10, 10, 12],
+    )
+
+
+def townships_xlsx(table: Any, *, period: str) -> bytes:
+    """The overview's ranking of townships (selectors.stats.township_table): numbers as numbers."""
+    rows = (
+        [
+            t.rank,
+            t.township.name,
+            t.numbers.households,
+            t.numbers.households_visited,
+            t.numbers.coverage,
+            t.numbers.visits,
+            t.numbers.quota_rate,
+            t.numbers.requests_raised,
+            t.numbers.requests_resolved,
+            t.numbers.resolution_rate,
+            t.numbers.requests_overdue,
+            t.numbers.median_days_to_resolve,
+        ]
+        for t in table.townships
+    )
+    return table_xlsx(
+        sheet="乡镇排名",
+        title=f"驻村工作乡镇排名（{period}）",
+        headers=[
+            "名次",
+            "乡镇",
+            "在册户数",
+            "已走访",
+            "覆盖率（%）",
+            "走访户次",
+            "周走访达标率（%）",
+            "诉求",
+            "已办结",
+            "办结率（%）",
+            "逾期",
+            "办结中位天数",
+        ],
+        rows=rows,
+        widths=[6, 14, 10, 10, 12, 10, 16, 8, 8, 10, 8, 12],
+    )

@@ -20,6 +20,9 @@ LOG_DELETE = "villagework.log.delete"
 REQUEST_CREATE = "villagework.request.create"
 REQUEST_TRANSITION = "villagework.request.transition"  # written by core.workflow.transition
 RECORD_EXPORT = "villagework.record_export"
+LOG_LIST_EXPORT = "villagework.log.export"
+REQUEST_LIST_EXPORT = "villagework.request.export"
+OVERVIEW_EXPORT = "villagework.overview.export"
 EVALUATION_CREATED = "villagework.evaluation_created"
 EVALUATION_BALLOTS = "villagework.evaluation_ballots"  # transition 准备中/评议中 → 评议中
 EVALUATION_BUNDLED_SCORES = "villagework.evaluation_bundled_scores"
@@ -46,6 +49,9 @@ EVENTS = {
     REQUEST_CREATE: "登记群众诉求",
     REQUEST_TRANSITION: "群众诉求办理状态变更",
     RECORD_EXPORT: "导出驻村蹲点工作记录表",
+    LOG_LIST_EXPORT: "导出驻村工作记录列表",
+    REQUEST_LIST_EXPORT: "导出群众诉求列表",
+    OVERVIEW_EXPORT: "导出驻村工作乡镇排名",
     EVALUATION_CREATED: "发起驻村干部年度考核",
     EVALUATION_BALLOTS: "创建驻村干部述职评议投票",
     EVALUATION_BUNDLED_SCORES: "录入捆绑考核得分",

@@ -46,7 +46,13 @@ from ganbu.core.spreadsheet.reading import (
     open_workbook,
     precheck_xlsx,
 )
-from ganbu.core.spreadsheet.writing import TemplateColumn, error_report_xlsx, template_xlsx, xlsx_bytes
+from ganbu.core.spreadsheet.writing import (
+    TemplateColumn,
+    error_report_xlsx,
+    table_xlsx,
+    template_xlsx,
+    xlsx_bytes,
+)
 
 __all__ = [
     "DATE_FORMAT",
@@ -82,6 +88,7 @@ __all__ = [
     "parse_date",
     "precheck_xlsx",
     "source_size",
+    "table_xlsx",
     "template_xlsx",
     "text_cell",
     "text_cells",

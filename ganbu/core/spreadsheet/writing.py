@@ -1,4 +1,4 @@
-"""Workbooks the system writes for imports: the error report and the import template."""
+"""Workbooks the system writes: the error report, the import template and a filtered list."""
 
 from __future__ import annotations
 
@@ -135,4 +135,40 @@ def template_xlsx(
             target = get_column_letter(index)
             validation.add(f"{target}2:{target}{dropdown_rows}")
             ws.add_data_validation(validation)
+    return xlsx_bytes(wb)
+
+
+def table_xlsx(
+    *,
+    sheet: str,
+    title: str,
+    headers: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    widths: Sequence[int] = (),
+) -> bytes:
+    """A list exported as it was filtered: a title row (what and which filters), the header row,
+    one row per item. Text is always stored as text (`text_cells`); numbers and dates stay numbers
+    and dates; the header row stays in view when scrolling."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = sheet[:31]
+    ws.append(text_cells(ws, [title]))
+    ws["A1"].font = Font(bold=True, size=13)
+    ws.append(text_cells(ws, list(headers)))
+    for cell in ws[2]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="F2F2F2")
+    for row in rows:
+        ws.append(text_cells(ws, list(row)))
+        for cell in ws[ws.max_row]:
+            if hasattr(cell.value, "isoformat") and not isinstance(cell.value, str):
+                cell.number_format = "yyyy-mm-dd"
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(index)].width = width
+    ws.freeze_panes = "A3"
     return xlsx_bytes(wb)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from datetime import date
+from typing import Any
 
 import pytest
 from docx import Document
@@ -120,3 +121,74 @@ def test_an_empty_period_still_makes_a_document(world: World) -> None:
     document = Document(io.BytesIO(record_docx(empty)))
     assert "（本期间无工作记录）" in [p.text for p in document.paragraphs]
     assert load_workbook(io.BytesIO(record_xlsx(empty))).active is not None
+
+
+# --- lists exported as they were filtered (issue 13, item 7) ----------------------------------
+
+
+def _sheet(response: Any) -> Any:
+    assert response.status_code == 200, response.status_code
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    assert sheet is not None
+    return sheet
+
+
+def test_the_log_list_exports_exactly_what_is_filtered(world: World) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from ganbu.audit.models import AuditEvent
+    from ganbu.villagework.models import WorkLog
+    from ganbu.villagework.services.logs import log_create
+    from ganbu.villagework.tests.factories import vw
+
+    v = vw(world)
+    for kind, content in (("visit", "走访甲"), ("policy", "宣讲乙"), ("visit", "走访丙")):
+        log_create(
+            actor=None,
+            cadre=v.cadre_a,
+            village=world.village_a,
+            logged_on=date(2026, 11, 10),
+            kind=kind,
+            content=content,
+            household_ids=[v.households_a[0].pk] if kind == "visit" else [],
+        )
+    client = Client()
+    client.force_login(world.users["county"])
+    sheet = _sheet(client.get(reverse("villagework:log_export"), {"kind": "visit"}))
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert sorted(r[7] for r in rows) == sorted(["走访甲", "走访丙"])
+    assert all(r[5] == 1 for r in rows)  # 走访户数 is a number
+    assert "工作类型：" in str(sheet["A1"].value)  # the filter in force, in words
+    assert WorkLog.objects.count() == 3
+    event = AuditEvent.objects.get(action="villagework.log.export")
+    assert event.payload["filters"] == {"kind": "visit"}
+
+
+def test_the_request_list_and_the_ranking_export(world: World) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from ganbu.villagework.services.requests import request_create
+    from ganbu.villagework.tests.factories import vw
+
+    v = vw(world)
+    request_create(
+        actor=world.users["clerk_a"],
+        village=world.village_a,
+        category="policy",
+        description="咨询医保报销",
+        household=v.households_a[0],
+    )
+    client = Client()
+    client.force_login(world.users["county"])
+    sheet = _sheet(client.get(reverse("villagework:request_export")))
+    rows = list(sheet.iter_rows(min_row=3, values_only=True))
+    assert [r[7] for r in rows] == ["咨询医保报销"]
+    ranking = _sheet(client.get(reverse("villagework:overview_export"), {"year": "2026"}))
+    names = [r[1] for r in ranking.iter_rows(min_row=3, values_only=True)]
+    assert set(names) == {"甲镇", "乙乡"}
+    assert all(isinstance(r[2], int) for r in ranking.iter_rows(min_row=3, values_only=True))
+    supervision = Client()
+    supervision.force_login(world.users["supervision"])
+    assert supervision.get(reverse("villagework:overview_export")).status_code == 403

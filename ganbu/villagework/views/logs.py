@@ -20,9 +20,11 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.core.forms import add_errors
+from ganbu.core.office import XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit
 from ganbu.org.permissions import has_capability
+from ganbu.villagework import documents, events
 from ganbu.villagework.forms import LogEditForm, LogFilterForm, LogForm, photo_uploads, request_rows
 from ganbu.villagework.models import (
     SIX_ROLES,
@@ -39,7 +41,7 @@ from ganbu.villagework.selectors.requests import days_overdue, open_requests, ra
 from ganbu.villagework.selectors.rights import edit_deadline, edit_right
 from ganbu.villagework.selectors.scope import get_assignment, get_log, get_village, own_cadre, own_only
 from ganbu.villagework.services import logs as services
-from ganbu.villagework.views.common import flash_errors, page_query
+from ganbu.villagework.views.common import filters_text, flash_errors, page_query, too_many
 
 if TYPE_CHECKING:
     from ganbu.cadres.models import Cadre
@@ -279,6 +281,27 @@ def log_list(request: HttpRequest) -> HttpResponse:
     return render(request, "villagework/logs/log_list.html", context)
 
 
+@requires("villagework.view", kind="export", model=WorkLog)
+@require_GET
+def log_export(request: HttpRequest) -> HttpResponse:
+    """The list exactly as filtered, to Excel (at most documents.LIST_MAX rows)."""
+    user = request_user(request)
+    form = LogFilterForm(request.GET or None, user=user, cadres=log_selectors.log_cadres(user))
+    logs = log_selectors.log_list(user, **form.filters()).select_related("cadre")
+    if too_many(request, logs.count(), documents.LIST_MAX):
+        return redirect(f"{reverse('villagework:log_list')}?{request.GET.urlencode()}")
+    scope = user.scope_unit
+    return audited_attachment(
+        documents.logs_xlsx(logs, filters=filters_text(form)),
+        f"驻村工作记录_{timezone.localdate():%Y%m%d}.xlsx",
+        XLSX,
+        actor=user,
+        action=events.LOG_LIST_EXPORT,
+        unit_path=scope.path if scope else "",
+        payload={"filters": request.GET.dict(), "format": "xlsx"},
+    )
+
+
 @requires("villagework.view", kind="detail", model=WorkLog)
 @require_GET
 def log_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -384,6 +407,7 @@ def log_photo(request: HttpRequest, pk: int, photo_id: int) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("my/", my_work, name="my_work"),
     path("logs/", log_list, name="log_list"),
+    path("logs/export.xlsx", log_export, name="log_export"),
     path("logs/new/", log_create, name="log_create"),
     path("assignments/<int:pk>/backfill/", log_backfill, name="log_backfill"),
     path("logs/<int:pk>/", log_detail, name="log"),

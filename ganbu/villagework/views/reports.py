@@ -23,8 +23,9 @@ from ganbu.core.downloads import DOCX, XLSX
 from ganbu.core.office import audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit
+from ganbu.org.permissions import has_capability
 from ganbu.villagework import events
-from ganbu.villagework.documents import record_docx, record_filename, record_xlsx
+from ganbu.villagework.documents import record_docx, record_filename, record_xlsx, townships_xlsx
 from ganbu.villagework.forms import PeriodForm
 from ganbu.villagework.models import VillageWorkSettings
 from ganbu.villagework.selectors import stats
@@ -113,6 +114,7 @@ def overview(request: HttpRequest) -> HttpResponse:
         "table": table,
         "totals": table.totals,
         "township_user": township_user,
+        "can_export_ranking": has_capability(user, "villagework.manage"),
         "statuses": statuses,
         "overdue": [(r, (today - r.due_on).days) for r in overdue[:OVERDUE_ON_PAGE]],
         "overdue_count": overdue.count(),
@@ -122,6 +124,27 @@ def overview(request: HttpRequest) -> HttpResponse:
         },
     }
     return render(request, "villagework/reports/overview.html", context)
+
+
+@requires("villagework.manage", kind="page")
+@require_GET
+def overview_export(request: HttpRequest) -> HttpResponse:
+    """The ranking of townships for the period, to Excel (numbers as numbers). Declared as a page
+    like the overview it exports: both show aggregates of the user's scope (stats.township_table)."""
+    user = request_user(request)
+    today = timezone.localdate()
+    _, start, end = _period(request, today)
+    table = stats.township_table(user, start=start, end=end, today=today)
+    scope = user.scope_unit
+    return audited_attachment(
+        townships_xlsx(table, period=f"{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"),
+        f"驻村工作乡镇排名_{start:%Y%m%d}-{end:%Y%m%d}.xlsx",
+        XLSX,
+        actor=user,
+        action=events.OVERVIEW_EXPORT,
+        unit_path=scope.path if scope else "",
+        payload={"start": start, "end": end, "format": "xlsx"},
+    )
 
 
 def reverse_cadre(cadre: Cadre) -> str:
@@ -255,6 +278,7 @@ def record_xlsx_view(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("overview/", overview, name="overview"),
+    path("overview/export.xlsx", overview_export, name="overview_export"),
     path("villages/<int:pk>/report/", village_report, name="village_report"),
     path("cadres/<int:pk>/", cadre_report, name="cadre_report"),
     path("cadres/<int:pk>/record.docx", record_docx_view, name="record_docx"),

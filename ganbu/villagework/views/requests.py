@@ -10,14 +10,16 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.core.forms import add_errors
+from ganbu.core.office import XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
+from ganbu.villagework import documents, events
 from ganbu.villagework.forms import RequestFilterForm, RequestForm, TransitionForm
 from ganbu.villagework.models import RequestStatus, VillagerRequest, VillageWorkSettings
 from ganbu.villagework.selectors.history import audit_history
@@ -33,7 +35,7 @@ from ganbu.villagework.selectors.rights import allowed_transitions
 from ganbu.villagework.selectors.scope import get_log, get_request, get_village, own_only
 from ganbu.villagework.selectors.villages import village_register, villages_in_order
 from ganbu.villagework.services import requests as services
-from ganbu.villagework.views.common import flash_errors, page_query
+from ganbu.villagework.views.common import filters_text, flash_errors, page_query, too_many
 
 PAGE_SIZE = 50
 
@@ -67,6 +69,28 @@ def request_list(request: HttpRequest) -> HttpResponse:
         "today": today,
     }
     return render(request, "villagework/requests/request_list.html", context)
+
+
+@requires("villagework.view", kind="export", model=VillagerRequest)
+@require_GET
+def request_export(request: HttpRequest) -> HttpResponse:
+    """The list exactly as filtered, to Excel (at most documents.LIST_MAX rows)."""
+    user = request_user(request)
+    today = timezone.localdate()
+    form = RequestFilterForm(request.GET or None, user=user)
+    rows = requests_filtered(user, today=today, **form.filters())
+    if too_many(request, rows.count(), documents.LIST_MAX):
+        return redirect(f"{reverse('villagework:request_list')}?{request.GET.urlencode()}")
+    scope = user.scope_unit
+    return audited_attachment(
+        documents.requests_xlsx(rows, filters=filters_text(form), today=today),
+        f"群众诉求_{today:%Y%m%d}.xlsx",
+        XLSX,
+        actor=user,
+        action=events.REQUEST_LIST_EXPORT,
+        unit_path=scope.path if scope else "",
+        payload={"filters": request.GET.dict(), "format": "xlsx"},
+    )
 
 
 @requires("villagework.view", kind="page")
@@ -173,6 +197,7 @@ def request_transition(request: HttpRequest, pk: int) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("requests/", request_list, name="request_list"),
+    path("requests/export.xlsx", request_export, name="request_export"),
     path("requests/new/", request_create, name="request_create"),
     path("requests/<int:pk>/", request_detail, name="request"),
     path("requests/<int:pk>/transition/", request_transition, name="request_transition"),
