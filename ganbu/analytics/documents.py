@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ganbu.analytics.selectors.comparison import Comparison
 from ganbu.analytics.selectors.forecast import Forecast
+from ganbu.analytics.selectors.staffing import GapTable
 from ganbu.analytics.selectors.structure import Dimension, StructureTable
 from ganbu.cadres.rules import RETIREMENT_GROUP_LABELS
 from ganbu.core.office import (
@@ -33,7 +34,7 @@ from ganbu.core.office import (
     table_cell,
     xlsx_styles,
 )
-from ganbu.core.spreadsheet import xlsx_bytes
+from ganbu.core.spreadsheet import text_cells, xlsx_bytes
 
 
 def title_of(table: StructureTable) -> str:
@@ -361,3 +362,78 @@ def structure_docx(tables: Sequence[StructureTable], *, comparison: Comparison |
         )
         body_paragraph(document, text + ("；其中" + "；".join(parts) if parts else "") + "。")
     return docx_bytes(document)
+
+
+# ---------------------------------------------------------------------------------------------
+# 班子配备: the table of vacancies and over-quota posts
+# ---------------------------------------------------------------------------------------------
+
+STAFFING_HEADERS = (
+    "序号",
+    "单位",
+    "单位分类",
+    "班子",
+    "职位",
+    "职务层次",
+    "职数",
+    "实配",
+    "空缺",
+    "超职数",
+)
+STAFFING_WIDTHS = (6, 18, 10, 20, 14, 10, 7, 7, 7, 8)
+
+
+def staffing_gaps_title(scope_name: str) -> str:
+    return f"{scope_name}班子职位空缺与超职数一览表"
+
+
+def staffing_gaps_xlsx(table: GapTable, *, scope_name: str, level_names: dict[str, str]) -> bytes:
+    """The rows of the page, in its order: a title, the date and filter, a header row, one row per
+    post (numbers as numbers), a 合计 row. Text through `core.spreadsheet.text_cells`."""
+    style = xlsx_styles()
+    wb = Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.title = "空缺与超职数"
+    ws.append(text_cells(ws, [staffing_gaps_title(scope_name)]))
+    ws["A1"].font = Font(bold=True, size=14)
+    ws.append(
+        text_cells(
+            ws,
+            [
+                f"截至{table.on.year}年{table.on.month}月{table.on.day}日；筛选：{table.filter_label}；"
+                f"共 {len(table.rows)} 个职位，空缺 {table.vacancies} 名，超职数 {table.over} 名"
+            ],
+        )
+    )
+    ws.append(text_cells(ws, STAFFING_HEADERS))
+    for cell in ws[3]:
+        cell.font, cell.fill, cell.border, cell.alignment = (
+            style["bold"],
+            style["header_fill"],
+            style["border"],
+            style["center"],
+        )
+    for index, row in enumerate(table.rows, start=1):
+        values = (
+            index,
+            row.unit_name,
+            row.unit_category,
+            row.team_name,
+            row.post_name,
+            level_names.get(row.level, row.level),
+            row.quota,
+            row.filled,
+            row.vacancies,
+            row.over,
+        )
+        ws.append(text_cells(ws, values))
+        for cell in ws[ws.max_row]:
+            cell.border = style["border"]
+    ws.append(text_cells(ws, ["合计", "", "", "", "", "", "", "", table.vacancies, table.over]))
+    for cell in ws[ws.max_row]:
+        cell.border, cell.font = style["border"], style["bold"]
+    for column, width in enumerate(STAFFING_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+    ws.freeze_panes = "A4"
+    return xlsx_bytes(wb)

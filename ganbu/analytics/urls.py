@@ -1,6 +1,7 @@
 from django.urls import path
 
 from ganbu.analytics import views
+from ganbu.analytics.views import staffing
 
 app_name = "analytics"
 urlpatterns = [
@@ -12,6 +13,9 @@ urlpatterns = [
     path("units/<int:pk>/composition/", views.composition, name="composition"),
     path("units/<int:pk>/forecast/", views.forecast, name="forecast"),
     path("units/<int:pk>/forecast/export/", views.forecast_export, name="forecast_export"),
+    path("units/<int:pk>/staffing/", staffing.unit_staffing_page, name="staffing"),
+    path("staffing/", staffing.staffing_gaps_page, name="staffing_gaps"),
+    path("staffing/export/", staffing.staffing_gaps_export, name="staffing_gaps_export"),
     path("rules/", views.rules, name="rules"),
     path("rules/new/", views.rule_create, name="rule_create"),
     path("rules/<int:pk>/edit/", views.rule_edit, name="rule_edit"),
