@@ -32,3 +32,20 @@ register.filter("years_since", age)
 def ym(value: Any) -> str:
     """1985.03 style used on official forms."""
     return f"{value:%Y.%m}" if value else ""
+
+
+@register.inclusion_tag("_sort_header.html")
+def sort_header(listing: Any, label: str, key: str) -> dict[str, Any]:
+    """A column header that sorts the list by `key` (core.listing): ascending first, then
+    descending; the current direction shown with ▲ / ▼."""
+    current = getattr(listing, "sort", "")
+    active = current.removeprefix("-") == key
+    descending = active and current.startswith("-")
+    target = key if (not active or descending) else f"-{key}"
+    base = getattr(listing, "query_without_sort", "")
+    return {
+        "label": label,
+        "href": f"?{base + '&' if base else ''}sort={target}",
+        "active": active,
+        "descending": descending,
+    }

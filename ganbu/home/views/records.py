@@ -4,7 +4,6 @@ before → after, the person and role who acted), filtered and exported."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,13 +11,17 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ganbu.audit.models import AuditEvent
+from ganbu.core.listing import Sorts, listing
 from ganbu.core.office import XLSX, audited_attachment
 from ganbu.home import documents, selectors
 from ganbu.home.forms import EventFilterForm
 from ganbu.org.access import request_user, requires
 from ganbu.org.scoping import scope_path
 
-PAGE_SIZE = 50
+# the columns the 记实 sorts by (core.listing): the chain's order, newest first, by default
+EVENT_SORTS = Sorts(
+    {"seq": ("seq",), "action": ("action", "seq"), "actor": ("actor_label", "seq")}, default="-seq"
+)
 
 
 def _filters(form: EventFilterForm) -> dict[str, object]:
@@ -45,14 +48,14 @@ def event_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     form = EventFilterForm(request.GET or None)
     qs = selectors.events_filtered(user=user, filters=_filters(form))
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    found = listing(request, qs, EVENT_SORTS)
+    page = found.page
     context = {
         "form": form,
         "page": page,
         "rows": selectors.event_views(user=user, events=page.object_list),
-        "query": query.urlencode(),
+        "query": found.query,
+        "listing": found,
     }
     return render(request, "home/event_list.html", context)
 

@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +19,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.core.forms import add_errors
+from ganbu.core.listing import Sorts, listing
 from ganbu.core.office import XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit
@@ -41,12 +41,21 @@ from ganbu.villagework.selectors.requests import days_overdue, open_requests, ra
 from ganbu.villagework.selectors.rights import edit_deadline, edit_right
 from ganbu.villagework.selectors.scope import get_assignment, get_log, get_village, own_cadre, own_only
 from ganbu.villagework.services import logs as services
-from ganbu.villagework.views.common import filters_text, flash_errors, page_query, too_many
+from ganbu.villagework.views.common import filters_text, flash_errors, too_many
 
 if TYPE_CHECKING:
     from ganbu.cadres.models import Cadre
 
-PAGE_SIZE = 50
+# the columns the work-log list sorts by (core.listing); newest first by default
+LOG_SORTS = Sorts(
+    {
+        "date": ("logged_on", "id"),
+        "cadre": ("cadre__name_pinyin", "logged_on", "id"),
+        "village": ("village__path", "logged_on", "id"),
+        "kind": ("kind", "logged_on", "id"),
+    },
+    default="-date",
+)
 OPEN_REQUESTS_SHOWN = 30
 
 
@@ -276,8 +285,14 @@ def log_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     form = LogFilterForm(request.GET or None, user=user, cadres=log_selectors.log_cadres(user))
     logs = log_selectors.log_list(user, **form.filters())
-    page = Paginator(logs, PAGE_SIZE).get_page(request.GET.get("page"))
-    context = {"form": form, "page": page, "query": page_query(request), "own_only": own_only(user)}
+    found = listing(request, logs, LOG_SORTS)
+    context = {
+        "form": form,
+        "page": found.page,
+        "listing": found,
+        "query": found.query,
+        "own_only": own_only(user),
+    }
     return render(request, "villagework/logs/log_list.html", context)
 
 

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
@@ -15,6 +14,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.core.forms import add_errors
+from ganbu.core.listing import Sorts, listing
 from ganbu.core.office import XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit, User
@@ -35,9 +35,20 @@ from ganbu.villagework.selectors.rights import allowed_transitions
 from ganbu.villagework.selectors.scope import get_log, get_request, get_village, own_only
 from ganbu.villagework.selectors.villages import village_register, villages_in_order
 from ganbu.villagework.services import requests as services
-from ganbu.villagework.views.common import filters_text, flash_errors, page_query, too_many
+from ganbu.villagework.views.common import filters_text, flash_errors, too_many
 
-PAGE_SIZE = 50
+# the columns the request list sorts by (core.listing); by default as the selector orders them
+# (escalated first, then by due date)
+REQUEST_SORTS = Sorts(
+    {
+        "due": ("due_on", "id"),
+        "raised": ("raised_on", "id"),
+        "village": ("village__path", "due_on", "id"),
+        "status": ("status", "due_on", "id"),
+        "category": ("category", "due_on", "id"),
+    },
+    default="",
+)
 
 
 def _may_raise(user: User) -> bool:
@@ -53,16 +64,16 @@ def request_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     today = timezone.localdate()
     form = RequestFilterForm(request.GET or None, user=user)
-    page = Paginator(requests_filtered(user, today=today, **form.filters()), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    found = listing(request, requests_filtered(user, today=today, **form.filters()), REQUEST_SORTS)
+    page = found.page
     for item in page:
-        item.days_overdue = days_overdue(item, today)  # type: ignore[attr-defined]
+        item.days_overdue = days_overdue(item, today)
     overdue_total = overdue_count(user, today)
     context = {
         "form": form,
         "page": page,
-        "query": page_query(request),
+        "query": found.query,
+        "listing": found,
         "own_only": own_only(user),
         "can_raise": _may_raise(user),
         "overdue_total": overdue_total,
