@@ -156,7 +156,6 @@ def demo() -> Demo:
     analytics = f"/analytics/units/{county.pk}"
     return Demo(
         pages=[
-            ("dashboard", "/"),
             ("structure", f"{analytics}/structure/"),
             ("compare", f"{analytics}/compare/?before=2018-06-30"),
             ("composition", f"{analytics}/composition/"),

@@ -39,11 +39,17 @@ from ganbu.villagework.selectors.stats import (
     cadre_numbers,
     cadre_total,
     coverage_table,
+    overdue_requests,
     township_table,
     village_numbers,
     villages_of_unit,
 )
-from ganbu.villagework.selectors.villages import current_stays, rotation_due, rotation_upcoming
+from ganbu.villagework.selectors.villages import (
+    current_stays,
+    rotation_due,
+    rotation_reminders,
+    rotation_upcoming,
+)
 
 __all__ = [
     "CoverageTable",
@@ -66,10 +72,12 @@ __all__ = [
     "get_village",
     "households_for",
     "logs_for",
+    "overdue_requests",
     "own_cadre",
     "own_only",
     "requests_for",
     "rotation_due",
+    "rotation_reminders",
     "rotation_upcoming",
     "township_table",
     "townships_for",

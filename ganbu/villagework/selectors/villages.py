@@ -44,7 +44,7 @@ from ganbu.org.models import Role, Unit, User
 from ganbu.org.scoping import filter_by_scope, filter_in_subtree, unit_in_scope
 from ganbu.org.selectors import users_with_role
 from ganbu.villagework import rules
-from ganbu.villagework.models import Assignment, Household, VillagerRequest, Visit
+from ganbu.villagework.models import Assignment, Household, VillagerRequest, VillageWorkSettings, Visit
 from ganbu.villagework.selectors.scope import (
     assignments_for,
     households_for,
@@ -492,3 +492,10 @@ def villages_in_order(user: User) -> list[Unit]:
 def townships_in_order(user: User) -> list[Unit]:
     """The townships the user sees, in unit order (a list page's filter)."""
     return list(townships_for(user).order_by("path"))
+
+
+def rotation_reminders(user: User, *, on: dt.date) -> tuple[list[Stay], list[Stay]]:
+    """(due, upcoming) stays of the user's villages under the rotation years in force
+    (`VillageWorkSettings.rotation_years`): the 轮岗提醒 page's two lists, for the home page."""
+    years = VillageWorkSettings.current().rotation_years
+    return rotation_due(user, on=on, years=years), rotation_upcoming(user, on=on, years=years)
