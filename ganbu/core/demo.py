@@ -4,6 +4,8 @@ own part in its `demo.py`; `ganbu/home/demo.py` runs them in order."""
 
 from __future__ import annotations
 
+import itertools
+import math
 import random
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -154,6 +156,23 @@ class DemoContext:
             return start
         return start + timedelta(days=self.rng.randint(0, (end - start).days))
 
+    def periods(self, start: date, end: date, *, shorter_than_days: int) -> list[tuple[date, date]]:
+        """[start, end) cut into consecutive periods (each one's end is the next one's start) of
+        at least a year where the span allows, each shorter than `shorter_than_days`."""
+        days = (end - start).days
+        if days <= 0:
+            return []
+        limit = shorter_than_days - 1
+        fewest = math.ceil(days / limit)
+        n = max(fewest, min(days // 365, fewest + self.rng.randint(0, 2)))
+        piece = days / n
+        jitter = int(min(piece * 0.3, (limit - piece) / 2))
+        cuts = [start]
+        for i in range(1, n):
+            cuts.append(start + timedelta(days=round(piece * i) + self.rng.randint(-jitter, jitter)))
+        cuts.append(end)
+        return list(itertools.pairwise(cuts))
+
 
 class NameMaker:
     """Plausible Chinese names (surnames by approximate national frequency, with a Hainan flavour)."""
@@ -171,9 +190,27 @@ class NameMaker:
         r = self.rng.uniform(0, self._total)
         return next(s for acc, s in self._cumulative if r <= acc)
 
-    def name(self, gender: str) -> str:
+    def given(self, gender: str) -> str:
         rng = self.rng
-        surname = self.surname()
         chars = MALE_CHARS if gender == "1" else FEMALE_CHARS
-        given = rng.choice(chars) if rng.random() < 0.35 else rng.choice(chars) + rng.choice(chars)
-        return surname + given
+        return rng.choice(chars) if rng.random() < 0.35 else rng.choice(chars) + rng.choice(chars)
+
+    def name(self, gender: str) -> str:
+        surname = self.surname()
+        return surname + self.given(gender)
+
+    def relative(self, surname: str, gender: str, taken: list[str]) -> str:
+        """A name with `surname` unlike every name in `taken` (a family's), added to it."""
+        while True:
+            name = surname + self.given(gender)
+            if name not in taken:
+                taken.append(name)
+                return name
+
+
+COMPOUND_SURNAMES = frozenset(s for s, _ in SURNAMES if len(s) > 1)
+
+
+def surname_of(name: str) -> str:
+    """The surname of a name made by NameMaker (欧阳 and 司马 are two characters)."""
+    return name[:2] if name[:2] in COMPOUND_SURNAMES else name[:1]

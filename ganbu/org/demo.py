@@ -161,11 +161,29 @@ class StructureBuilder:
             unit=dept, kind=TeamKind.LEADERSHIP, name=f"{dept.name}领导班子", sort_order=1, actor=None
         )
         self.ctx.stats.teams += 1
-        is_bureau = dept.name.endswith("局")
-        head = "局长" if is_bureau else ("部长" if dept.name.endswith("部") else "主任")
+        head = department_head(dept.name)
         deputy = "副" + head
         self._post(dept, team, head, "1A41", 1, 1)
         self._post(dept, team, deputy, "1A42", 3, 2)
+
+
+# The head of a department by the last word of its name: 局长, 部长, 主任 of a 委员会 or 办公室;
+# the Party's and the mass organisations' bodies are led by a 书记 (政法委, 纪委监委, 团县委) or a
+# 主席 (总工会, 妇联), never a 「县妇联主任」.
+DEPARTMENT_HEADS = (
+    ("局", "局长"),
+    ("部", "部长"),
+    ("政法委", "书记"),
+    ("纪委监委", "书记"),
+    ("团县委", "书记"),
+)
+MASS_ORGANISATION_HEAD = ("总工会", "妇联")
+
+
+def department_head(name: str) -> str:
+    if name.endswith(MASS_ORGANISATION_HEAD):
+        return "主席"
+    return next((head for ending, head in DEPARTMENT_HEADS if name.endswith(ending)), "主任")
 
 
 def seed_structure(ctx: DemoContext) -> Unit:

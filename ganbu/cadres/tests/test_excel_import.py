@@ -727,7 +727,10 @@ def test_a_hostile_workbook_ends_its_job_failed_with_the_reason(world: World, me
 
 
 def test_clerks_shorthand_is_taken_and_ambiguous_values_name_the_choices(world: World) -> None:
-    ok = run(world, xlsx([person(1, 民族="汉", 政治面貌="党员"), person(2, 民族="回", 政治面貌="群众", 入党时间="")]))
+    ok = run(
+        world,
+        xlsx([person(1, 民族="汉", 政治面貌="党员"), person(2, 民族="回", 政治面貌="群众", 入党时间="")]),
+    )
     assert ok.ok, ok.errors
     assert sorted(Cadre.objects.values_list("ethnicity", "political_status")) == [("01", "01"), ("03", "13")]
     result = run(world, xlsx([person(3, 职务层次="科级"), person(4, 职级="主任科员")]))

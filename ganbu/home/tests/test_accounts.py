@@ -44,7 +44,12 @@ def test_creating_an_account_shows_its_password_once(world: World) -> None:
     admin = world.users["county"]
     response = _client(admin).post(
         reverse("home:account_create"),
-        {"username": "zhangsan", "display_name": "张三", "role": Role.TOWNSHIP, "scope_unit": world.town_a.pk},
+        {
+            "username": "zhangsan",
+            "display_name": "张三",
+            "role": Role.TOWNSHIP,
+            "scope_unit": world.town_a.pk,
+        },
     )
     assert response.status_code == 200
     password = _password(response)
@@ -58,7 +63,11 @@ def test_creating_an_account_shows_its_password_once(world: World) -> None:
 
 @pytest.mark.parametrize(
     ("username", "message"),
-    [("a", "登录名应为 2 至 30 位英文字母、数字或 . _ -"), ("张三", "登录名应为"), ("COUNTY", "登录名「COUNTY」已被使用")],
+    [
+        ("a", "登录名应为 2 至 30 位英文字母、数字或 . _ -"),
+        ("张三", "登录名应为"),
+        ("COUNTY", "登录名「COUNTY」已被使用"),
+    ],
 )
 def test_a_bad_or_taken_login_is_named(world: World, username: str, message: str) -> None:
     before = User.objects.count()
@@ -80,7 +89,10 @@ def test_editing_role_and_scope_is_audited_in_words(world: World) -> None:
     account.refresh_from_db()
     assert (account.role, account.scope_unit) == (Role.DEPARTMENT, world.dept)
     event = AuditEvent.objects.get(action="user.update")
-    assert event.payload["before"]["role"] == Role.TOWNSHIP and event.payload["after"]["scope_unit"] == "县教育局"
+    assert (
+        event.payload["before"]["role"] == Role.TOWNSHIP
+        and event.payload["after"]["scope_unit"] == "县教育局"
+    )
     page = _client(admin).get(reverse("home:event_list"), {"action": "user.update"}).content.decode()
     assert re.search(r"角色：</span>乡镇 <span[^>]*>→</span> 县直部门", page)
 
@@ -147,7 +159,12 @@ def test_a_village_cadres_account_is_linked_to_their_record(world: World) -> Non
     # unlinking
     _client(admin).post(
         reverse("home:account_edit", args=[account.pk]),
-        {"display_name": "驻村甲", "role": Role.VILLAGE_CADRE, "scope_unit": world.village_a.pk, "unlink": "on"},
+        {
+            "display_name": "驻村甲",
+            "role": Role.VILLAGE_CADRE,
+            "scope_unit": world.village_a.pk,
+            "unlink": "on",
+        },
     )
     assert not Cadre.objects.filter(account=account).exists()
 
@@ -159,7 +176,9 @@ def test_a_village_cadres_account_is_linked_to_their_record(world: World) -> Non
         (Role.VILLAGE_CADRE, "469099198503040013", "干部档案中没有这个身份证号"),
     ],
 )
-def test_a_wrong_link_is_named_and_nothing_is_created(world: World, role: str, number: str, message: str) -> None:
+def test_a_wrong_link_is_named_and_nothing_is_created(
+    world: World, role: str, number: str, message: str
+) -> None:
     response = _client(world.users["county"]).post(
         reverse("home:account_create"),
         {
