@@ -77,7 +77,8 @@ def seed_demo(
         if seeder.key in skip or (seeder.needs_cadres and cadres <= 0):
             continue
         t = time.monotonic()
-        ctx.stats.rows += seeder.run(ctx)
+        added = seeder.run(ctx)  # before adding: a seeder may count its rows into ctx.stats itself
+        ctx.stats.rows += added
         ctx.stats.timings[seeder.key] = time.monotonic() - t
     county = county_root()
     with transaction.atomic():

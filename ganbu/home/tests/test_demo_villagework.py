@@ -178,6 +178,12 @@ def test_terms_in_a_village_never_overlap_for_the_same_role_of_first_secretary(d
             assert end < start
 
 
+def test_first_secretaries_are_party_members(demo: SeedStats) -> None:
+    first = Assignment.objects.filter(role=AssignmentRole.FIRST_SECRETARY).select_related("cadre")
+    assert first.exists()
+    assert {a.cadre.political_status for a in first} == {"01"}  # 中共党员
+
+
 # ---- logs and visits ------------------------------------------------------------------------------
 
 

@@ -21,6 +21,7 @@ from ganbu.villagework.models import Assignment, AssignmentRole
 # leadership levels that are a unit's heads (党委书记, 镇长/乡长, 人大主席; 局长/部长/主任): never
 # stationed; their deputies (1A42) may be
 HEAD_LEVEL = "1A41"
+CPC_MEMBER = "01"  # 中共党员 (code table political_status): a 驻村第一书记 is a full party member
 
 
 class AssignmentBuilder:
@@ -54,14 +55,14 @@ class AssignmentBuilder:
         rows = (
             active_cadres_in_units(township_ids + departments)
             .order_by("id")
-            .values_list("id", "unit_id", "is_leader", "current_level")
+            .values_list("id", "unit_id", "is_leader", "current_level", "political_status")
         )
-        for cadre_id, unit_id, is_leader, level in rows:
+        for cadre_id, unit_id, is_leader, level, political in rows:
             if is_leader and level == HEAD_LEVEL:
                 continue
             if unit_id in self._staff:
                 (self._deputies if is_leader else self._staff)[unit_id].append(cadre_id)
-            else:
+            elif political == CPC_MEMBER:  # a 驻村第一书记 is a full party member
                 self._dept_pool.append(cadre_id)
         for pool in [*self._staff.values(), *self._deputies.values(), self._dept_pool]:
             rng.shuffle(pool)
