@@ -22,6 +22,10 @@ NOT_READY = "results_not_ready"
 ALREADY_CLAIMED = "already_claimed"
 NOT_A_VOTER = "not_a_voter"
 PAPER_INVALID = "paper_invalid"
+SUBJECT_UNKNOWN = "subject_unknown"  # a typed name no active cadre of the scope has, not marked 非在册人员
+SUBJECT_AMBIGUOUS = "subject_ambiguous"  # a typed name several cadres of the scope have
+NOT_DRAFT = "not_draft"  # edit / delete of a session that has opened (or is in 模拟测试)
+IN_USE = "session_in_use"  # delete of a session another module refers to
 
 # a session's status moves (core.workflow.transition, BallotSession.TRANSITIONS)
 MOVE_NOT_ALLOWED = workflow.NOT_ALLOWED  # not from this state (e.g. 封存 before 结束)

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 EVENTS = {
     "ballots.session_created": "新建测评/推荐/表决",
+    "ballots.session_updated": "修改准备中的测评/推荐/表决",
+    "ballots.session_deleted": "删除准备中的测评/推荐/表决",
     "ballots.codes_issued": "生成票码（只记数量）",
     "ballots.codes_export": "下载票码（票签或清单）",
     "ballots.members_added": "添加表决成员",

@@ -1,5 +1,5 @@
-"""Forms of the organiser's pages. Lists (subjects, options, groups) are typed one per line, so a
-session is set up in one screen; services validate and name what is wrong."""
+"""Forms of the organiser's pages. A session is set up in one screen: subjects and rater groups as
+rows, options one per line; services validate and name what is wrong (with the row)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.db import models
 
 from ganbu.ballots import rules
@@ -19,6 +20,7 @@ from ganbu.ballots.models import (
     SessionMode,
 )
 from ganbu.ballots.services import GroupSpec
+from ganbu.core.forms import add_errors
 from ganbu.org.models import Role, Unit, User
 from ganbu.org.scoping import units_in_scope
 from ganbu.org.selectors import users_with_role
@@ -30,30 +32,69 @@ def _lines(text: str) -> list[str]:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+# The kinds the create form offers (测评 / 推荐 / 征求意见 / 票决): (label, session kind, approval rule).
+FORM_KINDS: dict[str, tuple[str, str, str]] = {
+    "rating": ("民主测评", SessionKind.RATING, ""),
+    "recommendation": ("民主推荐", SessionKind.RECOMMENDATION, ""),
+    "consultation": ("全委会征求意见", SessionKind.APPROVAL, ApprovalRule.CONSULTATION),
+    "decision": ("常委会票决", SessionKind.APPROVAL, ApprovalRule.DECISION),
+}
+# The fields that belong to some kinds only; the others are ignored (and hidden by ballots/session_form.js).
+KIND_FIELDS: dict[str, tuple[str, ...]] = {
+    "options": ("rating", "consultation", "decision"),
+    "max_choices": ("recommendation",),
+    "min_choices": ("recommendation",),
+    "allow_write_in": ("recommendation",),
+    "denominator": ("consultation",),
+}
+DEFAULT_OPTIONS = {
+    "rating": rules.RATING_OPTIONS,
+    "consultation": rules.APPROVAL_OPTIONS,
+    "decision": rules.APPROVAL_OPTIONS,
+}
+ROW_KEY = re.compile(r"^(subject|group)-(\d{1,4})-(name|cadre|note|nominee|expected|weight)$")
+BLANK_SUBJECT_ROWS = 3
+BLANK_GROUP_ROWS = 2
+
+
+def form_kind(session: BallotSession) -> str:
+    if session.kind == SessionKind.APPROVAL:
+        return session.rule or "decision"
+    return session.kind
+
+
+def _rows(data: Any, prefix: str) -> list[dict[str, str]]:
+    """The rows `<prefix>-<n>-<column>` of the posted data, in the order of n, blank rows left out."""
+    found: dict[int, dict[str, str]] = {}
+    for key in data:
+        match = ROW_KEY.match(key)
+        if match and match.group(1) == prefix:
+            found.setdefault(int(match.group(2)), {})[match.group(3)] = str(data.get(key, "")).strip()
+    rows = [found[n] for n in sorted(found)]
+    # a row is blank without these (a group row keeps its default weight 1)
+    columns = ("name", "cadre", "note") if prefix == "subject" else ("name", "expected")
+    return [r for r in rows if any(r.get(c) for c in columns)]
+
+
 class SessionForm(forms.Form):
+    """Create or edit a session. Subjects and rater groups are rows (`subject-<n>-name|cadre|note|
+    nominee`, `group-<n>-name|expected|weight`): the page adds and removes rows with
+    ballots/session_form.js and works without it (blank rows are ignored, 「增加空行」 posts back).
+    A subject row is a pick from the registry (`cadre`, set by the search or chosen among the
+    namesakes the service named), a name (resolved in the registry by the service), or a nominee
+    marked 「非在册人员」. Fields of other kinds are ignored."""
+
     title = forms.CharField(label="名称", max_length=200)
     unit = forms.ModelChoiceField(label="组织单位", queryset=Unit.objects.none(), empty_label=None)
-    kind = forms.ChoiceField(label="类型", choices=SessionKind.choices)
-    rule = forms.ChoiceField(label="表决规则（仅表决）", choices=ApprovalRule.choices, required=False)
+    kind = forms.ChoiceField(label="类型", choices=[(k, v[0]) for k, v in FORM_KINDS.items()])
     mode = forms.ChoiceField(label="投票方式", choices=SessionMode.choices, initial=SessionMode.ELECTRONIC)
-    subjects = forms.CharField(
-        label="测评/表决对象或候选人（每行一人：姓名，或身份证号；可加「|说明」）",
-        widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
-    )
     options = forms.CharField(
-        label="选项（每行一个；留空用默认：测评 优秀/称职/基本称职/不称职，表决 同意/不同意/缓议）",
-        widget=forms.Textarea(attrs={"rows": 2}),
-        required=False,
+        label="选项（每行一个）", widget=forms.Textarea(attrs={"rows": 4}), required=False
     )
-    groups = forms.CharField(
-        label="评议人类别（每行：名称 权重 应到人数，如「村民代表 4 30」）",
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )
-    max_choices = forms.IntegerField(label="最多可选人数（推荐）", min_value=1, initial=1)
-    min_choices = forms.IntegerField(label="最少须选人数（推荐）", min_value=0, initial=0)
-    allow_write_in = forms.BooleanField(label="允许另选他人（推荐）", required=False)
-    denominator = forms.ChoiceField(label="征求意见计算基数", choices=Denominator.choices)
+    max_choices = forms.IntegerField(label="最多可选人数", min_value=1, initial=1, required=False)
+    min_choices = forms.IntegerField(label="最少须选人数", min_value=0, initial=0, required=False)
+    allow_write_in = forms.BooleanField(label="允许另选他人", required=False)
+    denominator = forms.ChoiceField(label="征求意见计算基数", choices=Denominator.choices, required=False)
     description = forms.CharField(
         label="说明（显示在选票上）", widget=forms.Textarea(attrs={"rows": 2}), required=False
     )
@@ -67,47 +108,167 @@ class SessionForm(forms.Form):
         )
         if user.scope_unit is not None:
             self.initial.setdefault("unit", user.scope_unit.pk)
+        bound = self.is_bound
+        subjects = _rows(self.data, "subject") if bound else self.initial.get("subject_rows", [])
+        groups = _rows(self.data, "group") if bound else self.initial.get("group_rows", [])
+        self.subject_rows = [self._subject_row(r) for r in subjects]
+        self.group_rows = [self._group_row(r) for r in groups]
 
-    def clean_groups(self) -> list[GroupSpec]:
-        specs = []
-        for number, line in enumerate(_lines(self.cleaned_data["groups"]), start=1):
-            parts = SEPARATORS.split(line)
-            if len(parts) == 2:
-                parts = [parts[0], "1", parts[1]]
-            if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
-                raise forms.ValidationError(f"第 {number} 行应为「名称 权重 应到人数」，如「村民代表 4 30」")
-            specs.append(GroupSpec(name=parts[0], weight=int(parts[1]), expected=int(parts[2])))
-        return specs
+    # --- rows -------------------------------------------------------------------------------
 
-    def clean_subjects(self) -> list[dict[str, str]]:
-        result = []
-        for line in _lines(self.cleaned_data["subjects"]):
-            name, _, note = line.partition("|")
-            name = name.strip()
-            key = "id_number" if re.fullmatch(r"\d{17}[\dXx]", name) else "name"
-            result.append({key: name, "note": note.strip()})
-        return result
+    @staticmethod
+    def _subject_row(raw: dict[str, Any]) -> dict[str, Any]:
+        cadre = str(raw.get("cadre") or "")
+        return {
+            "name": str(raw.get("name") or ""),
+            "cadre": cadre if cadre.isdigit() else "",
+            "note": str(raw.get("note") or ""),
+            "nominee": str(raw.get("nominee") or "") in ("on", "1", "true", "True"),
+            "errors": [],
+            "candidates": [],
+        }
 
-    def clean_options(self) -> list[str]:
-        return _lines(self.cleaned_data["options"])
+    @staticmethod
+    def _group_row(raw: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "name": str(raw.get("name") or ""),
+            "expected": str(raw.get("expected") or ""),
+            "weight": str(raw.get("weight") or "1"),
+            "errors": [],
+        }
+
+    def rows_for_display(self, extra: int = 0) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+        """The rows numbered as the messages number them (blank rows dropped), then blank rows."""
+        subjects = [*self.subject_rows]
+        subjects += [self._subject_row({}) for _ in range(BLANK_SUBJECT_ROWS + extra)]
+        groups = [*self.group_rows] + [
+            self._group_row({"weight": "1"}) for _ in range(BLANK_GROUP_ROWS + extra)
+        ]
+        return subjects, groups
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        groups: list[GroupSpec] = []
+        for number, row in enumerate(self.group_rows, start=1):
+            problems = []
+            if not row["name"]:
+                problems.append("请填写类别名称")
+            expected, weight = row["expected"], row["weight"] or "1"
+            if not expected.isdigit() or int(expected) < 1:
+                problems.append("应到人数应为正整数")
+            if not weight.isdigit() or int(weight) < 1:
+                problems.append("权重应为正整数")
+            if problems:
+                message = f"评议人类别第 {number} 行：{'，'.join(problems)}"
+                row["errors"].append(message)
+                self.add_error(None, message)
+            else:
+                groups.append(GroupSpec(name=row["name"], expected=int(expected), weight=int(weight)))
+        if not self.group_rows:
+            self.add_error(None, "请至少填写一类评议人（名称、应到人数、权重）")
+        data["groups"] = groups
+        subjects: list[dict[str, Any]] = []
+        for row in self.subject_rows:
+            item: dict[str, Any] = {"name": row["name"], "note": row["note"]}
+            if row["cadre"]:
+                item["cadre_id"] = int(row["cadre"])
+            elif row["nominee"]:
+                item["nominee"] = True
+            elif re.fullmatch(r"\d{17}[\dXx]", row["name"]):
+                item = {"id_number": row["name"], "note": row["note"]}
+            subjects.append(item)
+        data["subjects"] = subjects
+        data["options"] = _lines(data.get("options") or "")
+        return data
+
+    def add_service_errors(self, exc: ValidationError) -> None:
+        """A refusal of the service onto the form: every message at the top; a subject's message
+        (and the namesakes it names, as a choice) on its row as well."""
+        for error in exc.error_list if hasattr(exc, "error_list") else []:
+            params = error.params or {}
+            row = params.get("row")
+            if isinstance(row, int) and 1 <= row <= len(self.subject_rows):
+                target = self.subject_rows[row - 1]
+                target["errors"].extend(error.messages)
+                target["candidates"] = list(params.get("candidates") or [])
+        add_errors(self, exc)
 
     def session_kwargs(self) -> dict[str, Any]:
+        """The service's arguments; the fields that do not belong to the kind are left out."""
         data = self.cleaned_data
-        kind = data["kind"]
+        form_kind_ = data["kind"]
+        _, kind, rule = FORM_KINDS[form_kind_]
+        recommendation = form_kind_ == "recommendation"
         return {
             "unit": data["unit"],
             "title": data["title"],
             "kind": kind,
-            "rule": data["rule"] if kind == SessionKind.APPROVAL else "",
+            "rule": rule,
             "mode": data["mode"],
             "subjects": data["subjects"],
-            "options": data["options"] or None,
+            "options": (data["options"] or None) if form_kind_ in KIND_FIELDS["options"] else None,
             "groups": data["groups"],
-            "max_choices": data["max_choices"],
-            "min_choices": data["min_choices"],
-            "allow_write_in": data["allow_write_in"],
-            "denominator": data["denominator"],
+            "max_choices": (data.get("max_choices") or 1) if recommendation else 1,
+            "min_choices": (data.get("min_choices") or 0) if recommendation else 0,
+            "allow_write_in": bool(data.get("allow_write_in")) if recommendation else False,
+            "denominator": (data.get("denominator") or None) if form_kind_ == "consultation" else None,
             "description": data["description"],
+        }
+
+    @staticmethod
+    def initial_for_template(key: str) -> dict[str, Any]:
+        """The prefill of a meeting template (rules.MEETING_TEMPLATES)."""
+        template = rules.MEETING_TEMPLATES.get(key)
+        if template is None:
+            return {}
+        initial: dict[str, Any] = {
+            name: template[name]
+            for name in ("title", "kind", "mode", "max_choices", "min_choices", "allow_write_in")
+            if name in template
+        }
+        options = template.get("options")
+        if isinstance(options, list):
+            initial["options"] = "\n".join(str(o) for o in options)
+        groups = template.get("groups")
+        if isinstance(groups, list):
+            initial["group_rows"] = [{"name": n, "expected": str(e), "weight": str(w)} for n, e, w in groups]
+        return initial
+
+    @staticmethod
+    def initial_for_kind(kind: str) -> dict[str, Any]:
+        if kind not in FORM_KINDS:
+            return {}
+        options = DEFAULT_OPTIONS.get(kind)
+        return {"kind": kind, **({"options": "\n".join(options)} if options else {})}
+
+    @staticmethod
+    def initial_for_session(
+        session: BallotSession, *, subjects: list[Any], groups: list[Any]
+    ) -> dict[str, Any]:
+        """The edit form of a draft: its fields, and its subjects and groups as rows."""
+        return {
+            "title": session.title,
+            "unit": session.unit_id,
+            "kind": form_kind(session),
+            "mode": session.mode,
+            "options": "\n".join(session.options),
+            "max_choices": session.max_choices,
+            "min_choices": session.min_choices,
+            "allow_write_in": session.allow_write_in,
+            "denominator": session.denominator,
+            "description": session.description,
+            "subject_rows": [
+                {
+                    "name": s.label,
+                    "cadre": str(s.cadre_id or ""),
+                    "note": s.note,
+                    "nominee": "on" if s.cadre_id is None else "",
+                }
+                for s in subjects
+            ],
+            "group_rows": [
+                {"name": g.name, "expected": str(g.expected), "weight": str(g.weight)} for g in groups
+            ],
         }
 
 

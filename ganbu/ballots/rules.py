@@ -54,6 +54,46 @@ TURNOUT_CHOICES = {
     "4/5": ("五分之四", Fraction(4, 5)),
     "0": ("不设下限", Fraction(0)),
 }
+# --- the create form's templates for the common meetings (forms.SessionForm prefills from them) -
+# kind is the form's kind (测评 rating, 推荐 recommendation, 征求意见 consultation, 票决 decision);
+# groups are (name, 应到, 权重), typical numbers the clerk corrects for the meeting at hand.
+MEETING_TEMPLATES: dict[str, dict[str, object]] = {
+    "standing_committee": {
+        "label": "常委会票决",
+        "title": "县委常委会票决",
+        "kind": "decision",
+        "options": APPROVAL_OPTIONS,
+        "groups": [("常委", 11, 1)],
+        "mode": "electronic",
+    },
+    "full_committee": {
+        "label": "全委会征求意见",
+        "title": "县委全委会征求意见",
+        "kind": "consultation",
+        "options": APPROVAL_OPTIONS,
+        "groups": [("全委会委员", 35, 1)],
+        "mode": "electronic",
+    },
+    "annual_rating": {
+        "label": "年度民主测评",
+        "title": "年度领导班子和领导干部民主测评",
+        "kind": "rating",
+        "options": RATING_OPTIONS,
+        "groups": [("领导班子成员", 7, 1), ("中层干部", 20, 1), ("一般干部", 40, 1)],
+        "mode": "electronic",
+    },
+    "year_end_recommendation": {
+        "label": "年终民主推荐",
+        "title": "年终民主推荐",
+        "kind": "recommendation",
+        "max_choices": 1,
+        "min_choices": 0,
+        "allow_write_in": True,
+        "groups": [("领导班子成员", 7, 1), ("中层正职", 15, 1), ("其他干部", 40, 1)],
+        "mode": "paper",
+    },
+}
+
 # The defaults as fractions, for callers that read them; the predicates take the value in force.
 UNFIT_THRESHOLD = Fraction(UNFIT_WARNING_PERCENT, 100)
 SECOND_ROUND_THRESHOLD = Fraction(SECOND_ROUND_PERCENT, 100)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -19,7 +19,11 @@ from ganbu.ballots.models import (
     TallyKind,
 )
 from ganbu.ballots.results import Result, compute_result, tally_snapshot
+from ganbu.cadres.selectors import cadres_search_in_scope
 from ganbu.org.models import User
+
+if TYPE_CHECKING:
+    from ganbu.cadres.models import Cadre
 from ganbu.org.scoping import filter_by_scope, get_in_scope_or_404
 
 __all__ = [
@@ -36,6 +40,7 @@ __all__ = [
     "session_result",
     "session_voters",
     "sessions_in_scope",
+    "sessions_to_follow",
 ]
 
 RESULT_STATUSES = (SessionStatus.CLOSED, SessionStatus.SEALED)
@@ -48,6 +53,35 @@ def sessions_in_scope(user: User) -> QuerySet[BallotSession]:
 def get_session_for_user(user: User, pk: int) -> BallotSession:
     """One session of the user's scope; 404 when missing or out of scope."""
     return get_in_scope_or_404(BallotSession.objects.select_related("unit"), user, pk=pk)
+
+
+def cadre_note(cadre: Cadre) -> str:
+    """What tells a registry subject apart on ballots and results: the current post, else the unit."""
+    return cadre.current_title or cadre.unit.name
+
+
+def cadre_choice_label(cadre: Cadre) -> str:
+    """A cadre as offered in a picker or a refusal: name, unit and current post."""
+    return f"{cadre.name}（{cadre.unit.name}，{cadre.current_title or '无现任职务'}）"
+
+
+SEARCH_LIMIT = 20  # results of the subject picker's search
+
+
+def cadre_choices(user: User, q: str) -> list[dict[str, Any]]:
+    """The subject picker's results: active cadres of the user's scope matching `q` (name, full
+    pinyin, initials), with what tells namesakes apart (unit, current post). No 身份证号."""
+    return [
+        {
+            "id": c.pk,
+            "name": c.name,
+            "unit": c.unit.name,
+            "title": c.current_title,
+            "note": cadre_note(c),
+            "label": cadre_choice_label(c),
+        }
+        for c in cadres_search_in_scope(user, q, limit=SEARCH_LIMIT)
+    ]
 
 
 def session_result(session: BallotSession) -> Result:
@@ -209,4 +243,14 @@ def member_entitlements(user: User) -> QuerySet[SessionVoter]:
         .exclude(session__status=SessionStatus.SEALED)
         .select_related("session", "group")
         .order_by("-session__created_at")
+    )
+
+
+def sessions_to_follow(user: User) -> QuerySet[BallotSession]:
+    """The sessions of the user's scope that need the organiser: being voted (投票中) or closed and
+    not yet sealed (已结束，待封存), newest first (the home page's to-do)."""
+    return (
+        sessions_in_scope(user)
+        .filter(status__in=[SessionStatus.OPEN, SessionStatus.CLOSED])
+        .order_by("-created_at", "-id")
     )

@@ -2,6 +2,7 @@
 `ganbu.ballots.selectors.session_result`; never the tables."""
 
 from ganbu.ballots.services.casting import ballot_cast, ballot_form
+from ganbu.ballots.services.drafts import session_copy, session_delete, session_update
 from ganbu.ballots.services.issuing import codes_issue, member_code_claim, member_slots_create
 from ganbu.ballots.services.lifecycle import (
     session_close,
@@ -32,12 +33,15 @@ __all__ = [
     "member_slots_create",
     "paper_count_enter",
     "session_close",
+    "session_copy",
     "session_create",
     "session_create_from_spec",
+    "session_delete",
     "session_open",
     "session_seal",
     "session_set_present",
     "session_test_end",
     "session_test_start",
+    "session_update",
     "storage_scrub",
 ]

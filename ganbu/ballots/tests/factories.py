@@ -9,15 +9,24 @@ from ganbu.ballots.models import BallotSession, RaterGroup
 from ganbu.org.models import Unit
 
 
+def nominees(*names: str) -> list[dict[str, Any]]:
+    """Subjects typed as nominees marked 「非在册人员」 (the tests' meetings have no registry)."""
+    return [{"name": n, "nominee": True} for n in names]
+
+
+def _marked(subjects: list[Any]) -> list[Any]:
+    return [nominees(s)[0] if isinstance(s, str) else s for s in subjects]
+
+
 def approval_session(
-    unit: Unit, *, expected: int = 11, rule: str = "decision", subjects: list[str] | None = None, **kw: Any
+    unit: Unit, *, expected: int = 11, rule: str = "decision", subjects: list[Any] | None = None, **kw: Any
 ) -> BallotSession:
     return services.session_create(
         unit=unit,
         title="县委常委会票决",
         kind="approval",
         rule=rule,
-        subjects=subjects or ["张三", "李四"],
+        subjects=_marked(subjects or ["张三", "李四"]),
         groups=[services.GroupSpec(name="常委", expected=expected)],
         actor=None,
         **kw,
@@ -37,7 +46,7 @@ def rating_session(unit: Unit, **kw: Any) -> BallotSession:
         unit=unit,
         title="驻村干部述职评议",
         kind="rating",
-        subjects=kw.pop("subjects", ["王芳", "李强"]),
+        subjects=_marked(kw.pop("subjects", ["王芳", "李强"])),
         groups=groups,
         actor=None,
         **kw,
@@ -49,7 +58,7 @@ def recommendation_session(unit: Unit, *, max_choices: int = 2, **kw: Any) -> Ba
         unit=unit,
         title="乡镇党委书记民主推荐",
         kind="recommendation",
-        subjects=kw.pop("subjects", ["甲", "乙", "丙", "丁"]),
+        subjects=_marked(kw.pop("subjects", ["甲", "乙", "丙", "丁"])),
         groups=kw.pop("groups", [services.GroupSpec("乡镇干部", expected=40)]),
         max_choices=max_choices,
         actor=None,

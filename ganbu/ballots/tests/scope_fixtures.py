@@ -9,6 +9,7 @@ from django.db.models import Model
 
 from ganbu.ballots import services
 from ganbu.ballots.models import BallotSession
+from ganbu.ballots.tests.factories import nominees
 from ganbu.testing.world import World
 
 MARKER = "越权标记"
@@ -19,7 +20,7 @@ def _session(world: World) -> tuple[Model, str]:
         unit=world.town_b,
         title=f"{MARKER}乙乡驻村干部述职评议",
         kind="rating",
-        subjects=[f"{MARKER}王五"],
+        subjects=nominees(f"{MARKER}王五"),
         groups=[services.GroupSpec(name="村民代表", expected=10)],
         actor=None,
     )

@@ -68,6 +68,7 @@ def meeting(spec: dict[str, Any]) -> dict[str, Any]:
     from django.db import connection
 
     from ganbu.ballots import services
+    from ganbu.ballots.tests.factories import nominees
     from ganbu.org import services as org_services
     from ganbu.org.models import Role, UnitKind
 
@@ -86,7 +87,7 @@ def meeting(spec: dict[str, Any]) -> dict[str, Any]:
             unit=county,
             title="常委会票决（表决成员）",
             kind="approval",
-            subjects=["张三"],
+            subjects=nominees("张三"),
             groups=[services.GroupSpec("常委", expected=MEMBERS)],
             actor=None,
         )
@@ -97,7 +98,7 @@ def meeting(spec: dict[str, Any]) -> dict[str, Any]:
             unit=county,
             title="常委会票决",
             kind="approval",
-            subjects=["张三", "李四"],
+            subjects=nominees("张三", "李四"),
             groups=[services.GroupSpec("常委", expected=11)],
             actor=None,
         )
@@ -105,7 +106,7 @@ def meeting(spec: dict[str, Any]) -> dict[str, Any]:
             unit=county,
             title="民主推荐",
             kind="recommendation",
-            subjects=["甲", "乙", "丙"],
+            subjects=nominees("甲", "乙", "丙"),
             groups=[services.GroupSpec("乡镇干部", expected=40)],
             max_choices=2,
             allow_write_in=True,

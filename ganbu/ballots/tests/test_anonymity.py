@@ -31,6 +31,7 @@ from ganbu.ballots import codes as code_rules
 from ganbu.ballots import services
 from ganbu.ballots.models import BallotBox, BallotCode, BallotSession, RaterGroup, SessionVoter, Tally
 from ganbu.ballots.services import issuing
+from ganbu.ballots.tests.factories import nominees
 from ganbu.org import services as org_services
 from ganbu.org.models import Role, UnitKind
 from ganbu.testing.world import make_user
@@ -133,7 +134,7 @@ def run_meeting(
             unit=county,
             title="常委会票决",
             kind="approval",
-            subjects=["张三", "李四"],
+            subjects=nominees("张三", "李四"),
             groups=[services.GroupSpec("常委", expected=11)],
             actor=None,
         )
@@ -141,7 +142,7 @@ def run_meeting(
             unit=county,
             title="民主推荐",
             kind="recommendation",
-            subjects=["甲", "乙", "丙"],
+            subjects=nominees("甲", "乙", "丙"),
             groups=[services.GroupSpec("乡镇干部", expected=40)],
             max_choices=2,
             allow_write_in=True,
@@ -249,7 +250,7 @@ def test_members_claiming_in_any_order_leave_the_same_database(monkeypatch: pyte
                 unit=county,
                 title="常委会票决",
                 kind="approval",
-                subjects=["张三"],
+                subjects=nominees("张三"),
                 groups=[services.GroupSpec("常委", expected=4)],
                 actor=None,
             )
@@ -291,7 +292,7 @@ def test_the_audit_log_keeps_no_order_of_claims(monkeypatch: pytest.MonkeyPatch)
         unit=county,
         title="常委会票决",
         kind="approval",
-        subjects=["张三"],
+        subjects=nominees("张三"),
         groups=[services.GroupSpec("常委", expected=4)],
         actor=None,
     )
@@ -335,7 +336,7 @@ def test_no_code_reaches_the_logs(monkeypatch: pytest.MonkeyPatch, caplog: pytes
             unit=county,
             title="票决",
             kind="approval",
-            subjects=["张三"],
+            subjects=nominees("张三"),
             groups=[services.GroupSpec("常委", expected=5)],
             actor=None,
         )

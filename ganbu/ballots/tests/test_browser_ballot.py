@@ -118,6 +118,7 @@ def test_recommendation_on_a_phone_limits_the_picks(live_server: Any, world: Wor
 
 
 def test_the_big_screen_refreshes_by_itself(live_server: Any, world: World) -> None:
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -144,7 +145,8 @@ def test_the_big_screen_refreshes_by_itself(live_server: Any, world: World) -> N
         driver.get(f"{live_server.url}/ballots/{session.pk}/screen/")
         assert _wait(driver, "#screen-total").text.startswith("13")
         services.ballot_cast(code=villagers[9], answers={"王芳": "称职", "李强": "称职"})
-        WebDriverWait(driver, 6).until(
+        # htmx swaps the counts every 2 s: an element read during a swap is stale, so read again
+        WebDriverWait(driver, 6, ignored_exceptions=(StaleElementReferenceException,)).until(
             lambda d: d.find_element(By.CSS_SELECTOR, '[data-group="村民代表"]').text.startswith("10")
         )
         assert driver.find_element(By.ID, "screen-total").text.startswith("14")

@@ -33,7 +33,7 @@ def spec_file(tmp_path: Path, spec: Mapping[str, object]) -> str:
 SPEC = {
     "title": "县委常委会票决（2026年第3次）",
     "kind": "approval",
-    "subjects": ["张三", "李四"],
+    "subjects": [{"name": "张三", "nominee": True}, {"name": "李四", "nominee": True}],
     "options": ["同意", "不同意", "缓议"],
     "max_choices": 1,
     "groups": [{"name": "常委", "weight": 1, "expected": 11}],
@@ -113,7 +113,8 @@ def test_subjects_can_be_cadres_by_id_number_and_the_unit_sets_the_scope(
         ({"kind": "vote"}, "类型应为"),
         ({"groups": []}, "至少要有一类评议人"),
         ({"options": ["赞成", "反对"]}, "必须包含「同意」和「不同意」"),
-        ({"subjects": ["张三", "张三"]}, "对象重名"),
+        ({"subjects": [{"name": "张三", "nominee": True}] * 2}, "对象重名"),
+        ({"subjects": ["李不存在"]}, "第 1 行「李不存在」：在册干部中没有此人"),
         ({"subjects": ["110101199003070000"]}, "未找到身份证号"),
     ],
 )

@@ -13,6 +13,7 @@ from ganbu.ballots.tests.factories import (
     approval_session,
     close,
     issue,
+    nominees,
     open_,
     rating_session,
     recommendation_session,
@@ -245,7 +246,7 @@ def test_returned_exceeding_issued_invalidates_the_session(world: World) -> None
         title="纸质票测评",
         kind="rating",
         mode="paper",
-        subjects=["王芳"],
+        subjects=nominees("王芳"),
         groups=[services.GroupSpec("党员代表", expected=30)],
         actor=None,
     )

@@ -12,7 +12,7 @@ from django.urls import reverse
 from ganbu.audit.models import AuditEvent
 from ganbu.ballots import services
 from ganbu.ballots.models import BallotSession, SessionVoter
-from ganbu.ballots.tests.factories import approval_session, close, issue, open_, rating_session
+from ganbu.ballots.tests.factories import approval_session, close, issue, nominees, open_, rating_session
 from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -32,14 +32,26 @@ def test_a_whole_meeting_through_the_pages(world: World) -> None:
             "title": "甲村驻村干部述职评议",
             "unit": world.town_a.pk,
             "kind": "rating",
-            "rule": "",
             "mode": "electronic",
-            "subjects": "王芳|驻甲村第一书记\n李强",
+            "subject-0-name": "王芳",
+            "subject-0-note": "驻甲村第一书记",
+            "subject-0-nominee": "on",
+            "subject-1-name": "李强",
+            "subject-1-nominee": "on",
+            "subject-2-name": "",
             "options": "",
-            "groups": "村民代表 4 30\n乡镇干部，3,20\n乡镇领导 3 4",
-            "max_choices": 1,
-            "min_choices": 0,
-            "denominator": "expected",
+            "group-0-name": "村民代表",
+            "group-0-expected": "30",
+            "group-0-weight": "4",
+            "group-1-name": "乡镇干部",
+            "group-1-expected": "20",
+            "group-1-weight": "3",
+            "group-2-name": "乡镇领导",
+            "group-2-expected": "4",
+            "group-2-weight": "3",
+            "group-3-name": "",
+            "group-3-expected": "",
+            "group-3-weight": "1",
         },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -190,7 +202,7 @@ def test_paper_entry_page(world: World) -> None:
         kind="approval",
         rule="consultation",
         mode="paper",
-        subjects=["张三"],
+        subjects=nominees("张三"),
         groups=[services.GroupSpec("委员", expected=30)],
         actor=None,
     )

@@ -6,15 +6,25 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.ballots import conf, documents, selectors, services, slips
-from ganbu.ballots.forms import CodesForm, MembersForm, PaperForm, PresentForm, SessionForm
+from ganbu.ballots import conf, documents, rules, selectors, services, slips
+from ganbu.ballots.forms import (
+    DEFAULT_OPTIONS,
+    FORM_KINDS,
+    KIND_FIELDS,
+    CodesForm,
+    MembersForm,
+    PaperForm,
+    PresentForm,
+    SessionForm,
+)
 from ganbu.ballots.models import BallotSession, SessionMode, SessionStatus
 from ganbu.core.forms import add_errors
 from ganbu.core.office import DOCX, XLSX, audited_attachment
@@ -40,22 +50,122 @@ def session_list(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _form_page(
+    request: HttpRequest, form: SessionForm, session: BallotSession | None = None, *, extra_rows: int = 0
+) -> HttpResponse:
+    subject_rows, group_rows = form.rows_for_display(extra_rows)
+    context = {
+        "form": form,
+        "session": session,
+        "subject_rows": subject_rows,
+        "group_rows": group_rows,
+        "templates": [(key, str(t["label"])) for key, t in rules.MEETING_TEMPLATES.items()],
+        "kinds": [(key, label) for key, (label, _, _) in FORM_KINDS.items()],
+        "kind_fields": KIND_FIELDS,
+        "default_options": {k: "\n".join(v) for k, v in DEFAULT_OPTIONS.items()},
+    }
+    return render(request, "ballots/session_form.html", context)
+
+
+def _save_session(
+    request: HttpRequest, form: SessionForm, save: Callable[[dict[str, Any]], BallotSession], done: str
+) -> HttpResponse | None:
+    """Validate the form and call the service; the redirect on success, None to show the form."""
+    if "add_rows" in request.POST or not form.is_valid():
+        return None
+    try:
+        session = save(form.session_kwargs())
+    except ValidationError as exc:
+        form.add_service_errors(exc)
+        return None
+    messages.success(request, done)
+    return redirect("ballots:session_detail", pk=session.pk)
+
+
 @requires("ballots.manage", kind="page")
 @require_http_methods(["GET", "POST"])
 def session_create(request: HttpRequest) -> HttpResponse:
+    """New session: `?template=` prefills a common meeting, `?kind=` a kind (both work without JS)."""
     user = request_user(request)
-    form = SessionForm(
-        request.POST or None, user=user, initial={"denominator": conf.current().consult_denominator}
+    initial: dict[str, Any] = {"denominator": conf.current().consult_denominator}
+    initial.update(SessionForm.initial_for_kind(request.GET.get("kind", "")))
+    initial.update(SessionForm.initial_for_template(request.GET.get("template", "")))
+    form = SessionForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST":
+        done = _save_session(
+            request,
+            form,
+            lambda kwargs: services.session_create(**kwargs, actor=user),
+            "已创建。请生成票码（或添加表决成员），然后开始投票。",
+        )
+        if done is not None:
+            return done
+    return _form_page(request, form, extra_rows=3 if "add_rows" in request.POST else 0)
+
+
+@requires("ballots.manage", kind="detail", model=BallotSession)
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit a draft (准备中); other states show why not."""
+    user = request_user(request)
+    session = _session(request, pk)
+    if session.status != SessionStatus.DRAFT or session.test_mode:
+        return render(request, "ballots/session_form.html", {"form": None, "session": session})
+    initial = SessionForm.initial_for_session(
+        session, subjects=list(session.subjects.all()), groups=list(session.groups.all())
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            session = services.session_create(**form.session_kwargs(), actor=user)
-        except ValidationError as exc:
-            add_errors(form, exc)
-        else:
-            messages.success(request, "已创建。请生成票码（或添加表决成员），然后开始投票。")
-            return redirect("ballots:session_detail", pk=session.pk)
-    return render(request, "ballots/session_form.html", {"form": form})
+    form = SessionForm(request.POST or None, user=user, initial=initial)
+    if request.method == "POST":
+        done = _save_session(
+            request,
+            form,
+            lambda kwargs: services.session_update(session=session, **kwargs, actor=user),
+            "已保存修改",
+        )
+        if done is not None:
+            return done
+    return _form_page(request, form, session, extra_rows=3 if "add_rows" in request.POST else 0)
+
+
+@requires("ballots.manage", kind="action", model=BallotSession)
+@require_POST
+def session_copy(request: HttpRequest, pk: int) -> HttpResponse:
+    """A new draft with the same subjects and groups; opens it for editing."""
+    session = _session(request, pk)
+    try:
+        copy = services.session_copy(session=session, actor=request_user(request))
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect("ballots:session_detail", pk=pk)
+    messages.success(request, f"已复制为新的准备中投票「{copy.title}」，请核对后使用")
+    return redirect("ballots:session_edit", pk=copy.pk)
+
+
+@requires("ballots.manage", kind="action", model=BallotSession)
+@require_POST
+def session_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    """Delete a draft (audited); refused once opened."""
+    session = _session(request, pk)
+    title = session.title
+    try:
+        services.session_delete(session=session, actor=request_user(request))
+    except ValidationError as exc:
+        _error_messages(request, exc)
+        return redirect("ballots:session_detail", pk=pk)
+    messages.success(request, f"已删除「{title}」（已记入记实）")
+    return redirect("ballots:session_list")
+
+
+@requires("ballots.manage", kind="list", model=apps.get_model("cadres", "Cadre"))
+@require_GET
+def cadre_search(request: HttpRequest) -> JsonResponse:
+    """The subject picker's search (ballots/session_form.js): active cadres of the user's scope
+    by name, full pinyin or initials, each with unit and current post; without `q`, the first ones."""
+    q = request.GET.get("q", "")[:50]
+    found = selectors.cadre_choices(request_user(request), q)
+    response = JsonResponse({"results": found})
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @requires("ballots.manage", kind="detail", model=BallotSession)
