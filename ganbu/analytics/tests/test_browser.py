@@ -65,6 +65,18 @@ def test_the_analysis_pages_with_charts(live_server: Any, demo: Any, driver: Any
     assert driver.find_element(By.CSS_SELECTOR, "[data-stat='total']").text == "900"
     save_screenshot(driver, "analytics-structure")
     _no_js_errors(driver)
+    # a table wider than the window scrolls sideways, and its 合计 and 平均年龄 columns stay in view
+    # (the demo county's table is wider than 1366 px; the test county's is made so by a narrow window)
+    driver.set_window_size(900, 900)
+    view = driver.execute_script(
+        "var t = document.querySelector('.structure-table'), box = t.parentElement;"
+        "box.scrollLeft = 0;"
+        "var total = t.querySelector('th.sticky-total').getBoundingClientRect();"
+        "return [box.scrollWidth - box.clientWidth, total.right, box.getBoundingClientRect().right];"
+    )
+    overflow, total_right, box_right = view
+    assert overflow > 0 and total_right <= box_right + 1, view
+    driver.set_window_size(1400, 900)
 
     base = f"{live_server.url}/analytics/units/{demo.pk}"
     driver.get(f"{base}/structure/?population=section&bands=seed000")
