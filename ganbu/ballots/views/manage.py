@@ -9,7 +9,6 @@ from typing import Any
 from django.apps import apps
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -27,6 +26,7 @@ from ganbu.ballots.forms import (
 )
 from ganbu.ballots.models import BallotSession, SessionMode, SessionStatus
 from ganbu.core.forms import add_errors
+from ganbu.core.listing import Sorts, listing
 from ganbu.core.office import DOCX, XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import User
@@ -41,13 +41,24 @@ def _session(request: HttpRequest, pk: int) -> BallotSession:
 @require_GET
 def session_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
-    sessions = selectors.sessions_in_scope(user).order_by("-created_at", "-id")
-    page = Paginator(sessions, 50).get_page(request.GET.get("page"))
+    found = listing(request, selectors.sessions_in_scope(user), SESSION_SORTS)
     # the settings page is for organisers whose scope is the whole county (views/settings.py)
     can_edit_settings = scope_path(user) is None
-    return render(
-        request, "ballots/session_list.html", {"page": page, "can_edit_settings": can_edit_settings}
-    )
+    context = {"page": found.page, "listing": found, "can_edit_settings": can_edit_settings}
+    return render(request, "ballots/session_list.html", context)
+
+
+# the columns the session list sorts by (core.listing): newest first by default
+SESSION_SORTS = Sorts(
+    {
+        "created": ("created_at", "id"),
+        "title": ("title", "id"),
+        "kind": ("kind", "created_at", "id"),
+        "status": ("status", "created_at", "id"),
+        "unit": ("unit__path", "created_at", "id"),
+    },
+    default="-created",
+)
 
 
 def _form_page(

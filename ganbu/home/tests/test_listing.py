@@ -45,7 +45,13 @@ def test_list_pages_sort_and_page(world: World) -> None:
     client.force_login(world.users["county"])
     page = client.get(reverse("home:event_list"), {"sort": "action", "size": "20"}).content.decode()
     assert 'aria-sort="ascending"' in page and "跳到第" in page and '<option value="20" selected>' in page
-    for name in ("villagework:log_list", "villagework:request_list"):
-        response = client.get(reverse(name), {"sort": "-village", "size": "100", "page": "999"})
-        assert response.status_code == 200
-        assert 'aria-sort="descending"' in response.content.decode()
+    for name in (
+        "villagework:log_list",
+        "villagework:request_list",
+        "ballots:session_list",
+        "home:account_list",
+    ):
+        key = {"ballots:session_list": "-title", "home:account_list": "-username"}.get(name, "-village")
+        response = client.get(reverse(name), {"sort": key, "size": "100", "page": "999"})
+        assert response.status_code == 200, name
+        assert 'aria-sort="descending"' in response.content.decode(), name

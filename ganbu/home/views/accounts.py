@@ -8,7 +8,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,13 +16,24 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from ganbu.cadres.selectors import cadre_by_id_number, cadre_of_account, cadres_of_accounts
 from ganbu.cadres.services import cadre_link_account
 from ganbu.core.forms import add_errors
+from ganbu.core.listing import Sorts, listing
 from ganbu.home.forms import AccountFilterForm, AccountForm
 from ganbu.org import selectors, services
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Role, User
 from ganbu.org.scoping import units_in_scope
 
-PAGE_SIZE = 50
+# the columns the account list sorts by (core.listing); by scope, role and login by default
+ACCOUNT_SORTS = Sorts(
+    {
+        "username": ("username",),
+        "name": ("display_name", "username"),
+        "role": ("role", "username"),
+        "scope": ("scope_unit__path", "role", "username"),
+        "last_login": ("last_login", "username"),
+    },
+    default="",
+)
 
 
 def _units(user: User) -> Any:
@@ -43,12 +53,11 @@ def account_list(request: HttpRequest) -> HttpResponse:
         role=data.get("role") or "",
         active=None if not status else status == "active",
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = listing(request, qs, ACCOUNT_SORTS)
+    page = found.page
     linked = cadres_of_accounts(a.pk for a in page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
     rows = [(a, linked.get(a.pk)) for a in page.object_list]
-    context = {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    context = {"form": form, "page": page, "rows": rows, "query": found.query, "listing": found}
     return render(request, "home/accounts/list.html", context)
 
 
