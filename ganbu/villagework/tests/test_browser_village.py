@@ -130,6 +130,12 @@ def test_a_week_of_logs_on_a_phone(live_server: Any, world: World, phone: Any) -
     assert f"{visited} / 10 户" in phone.find_element(By.TAG_NAME, "main").text
     _no_overflow(phone)
     save_screenshot(phone, "village-my-work-phone")
+    # 我的记录: the week's records as cards on the phone, no sideways scrolling
+    phone.get(f"{live_server.url}/village/logs/")
+    cards = phone.find_elements(By.CSS_SELECTOR, "#log-cards .list-group-item-action")
+    assert len(cards) == len(WEEK) and not phone.find_elements(By.CSS_SELECTOR, "main table")
+    _no_overflow(phone)
+    save_screenshot(phone, "village-my-logs-phone")
 
 
 def test_a_draft_survives_a_reload_and_a_dropped_connection(
