@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import ProtectedError
+from django.db.models import PROTECT, ProtectedError
 from django.forms.models import model_to_dict
 
 from ganbu.ballots import errors
@@ -42,6 +42,22 @@ EDITABLE_FIELDS = (
     "allow_write_in",
     "denominator",
 )
+
+
+def _owned_elsewhere(row: BallotSession) -> bool:
+    """Whether another module created the session and keeps a protected reference to it (a 述职评议
+    of 驻村 builds its rater groups and subjects itself): found through the model's relations, so
+    the engine names no module above it."""
+    for relation in row._meta.get_fields(include_hidden=True):  # hidden: related_name="+"
+        if not relation.auto_created or relation.concrete:  # reverse relations only
+            continue
+        if getattr(relation, "on_delete", None) is not PROTECT:
+            continue
+        if relation.related_model._meta.app_label == "ballots":
+            continue
+        if relation.related_model._default_manager.filter(**{relation.field.name: row}).exists():
+            return True
+    return False
 
 
 def _locked_draft(session: BallotSession, refusal: str) -> BallotSession:
@@ -118,6 +134,8 @@ def session_update(
     check_actor_scope(actor, session.unit)
     check_actor_scope(actor, unit)
     row = _locked_draft(session, "不能修改")
+    if _owned_elsewhere(row):
+        raise spec_error("该投票由其他模块（如驻村干部述职评议）创建，请在该模块中修改", errors.IN_USE)
     prepared = prepare_session(
         title=title,
         kind=kind,

@@ -593,3 +593,28 @@ def test_township_scores_and_finalizes_on_a_phone(live_server: Any, world: World
         driver.quit()
     record = EvaluationRecord.objects.get(cadre=v.cadre_a)
     assert (record.grade, record.score) == ("2", Decimal("84.85"))
+
+
+def test_its_ballot_sessions_are_edited_here_not_in_the_ballot_module(v: VillageWorld) -> None:
+    from django.core.exceptions import ValidationError
+
+    from ganbu.ballots import services as ballot_services
+
+    clerk = v.world.users["clerk_a"]
+    work_year(v)
+    evaluation = open_evaluation(v)
+    services.ballots_create(evaluation=evaluation, expected=EXPECTED, actor=clerk)
+    session = EvaluationEntry.objects.get(evaluation=evaluation).ballot_session
+    assert session is not None and session.status == "draft"
+    with pytest.raises(ValidationError, match="由其他模块（如驻村干部述职评议）创建"):
+        ballot_services.session_update(
+            session=session,
+            unit=session.unit,
+            title="改名",
+            kind=session.kind,
+            subjects=[{"label": "某人", "nominee": True}],
+            groups=[ballot_services.GroupSpec("村民代表", expected=3)],
+            actor=clerk,
+        )
+    session.refresh_from_db()
+    assert session.title.endswith("甲村")
