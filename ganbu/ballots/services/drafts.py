@@ -10,7 +10,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import transaction
-from django.db.models import PROTECT, ProtectedError
+from django.db.models import PROTECT, ForeignObjectRel, ProtectedError
 from django.forms.models import model_to_dict
 
 from ganbu.ballots import errors
@@ -49,13 +49,12 @@ def _owned_elsewhere(row: BallotSession) -> bool:
     of 驻村 builds its rater groups and subjects itself): found through the model's relations, so
     the engine names no module above it."""
     for relation in row._meta.get_fields(include_hidden=True):  # hidden: related_name="+"
-        if not relation.auto_created or relation.concrete:  # reverse relations only
+        if not isinstance(relation, ForeignObjectRel) or relation.on_delete is not PROTECT:
+            continue  # reverse relations that protect the session only
+        model = relation.related_model
+        if not isinstance(model, type) or model._meta.app_label == "ballots":
             continue
-        if getattr(relation, "on_delete", None) is not PROTECT:
-            continue
-        if relation.related_model._meta.app_label == "ballots":
-            continue
-        if relation.related_model._default_manager.filter(**{relation.field.name: row}).exists():
+        if model._default_manager.filter(**{relation.field.name: row}).exists():
             return True
     return False
 
