@@ -55,3 +55,18 @@ def test_list_pages_sort_and_page(world: World) -> None:
         response = client.get(reverse(name), {"sort": key, "size": "100", "page": "999"})
         assert response.status_code == 200, name
         assert 'aria-sort="descending"' in response.content.decode(), name
+
+
+@pytest.mark.django_db
+def test_the_register_sorts_by_its_columns(world: World) -> None:
+    from ganbu.villagework.tests.factories import make_household
+
+    make_household(world.village_a, "王大", "二组", members=5)
+    make_household(world.village_a, "李二", "一组", members=2)
+    client = Client()
+    client.force_login(world.users["clerk_a"])
+    url = reverse("villagework:village", args=[world.village_a.pk])
+    heads = [h.head_name for h in client.get(url, {"sort": "-members"}).context["page"]]
+    assert heads == ["王大", "李二"]
+    heads = [h.head_name for h in client.get(url, {"sort": "group"}).context["page"]]
+    assert heads == ["李二", "王大"]

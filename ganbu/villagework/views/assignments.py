@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.core.forms import add_errors
+from ganbu.core.listing import Sorts, listing
 from ganbu.core.office import audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.permissions import has_capability
@@ -46,9 +46,19 @@ from ganbu.villagework.selectors.villages import (
     stay_of,
 )
 from ganbu.villagework.services import assignments as services
-from ganbu.villagework.views.common import flash_errors, page_query
+from ganbu.villagework.views.common import flash_errors
 
-PAGE_SIZE = 50
+# the columns the assignment list sorts by (core.listing); the selector's order by default
+ASSIGNMENT_SORTS = Sorts(
+    {
+        "village": ("village__path", "started_on", "id"),
+        "cadre": ("cadre__name_pinyin", "started_on", "id"),
+        "role": ("role", "village__path", "id"),
+        "started": ("started_on", "id"),
+        "ended": ("ended_on", "id"),
+    },
+    default="",
+)
 
 
 # --- assignments ------------------------------------------------------------------------------
@@ -61,11 +71,12 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = AssignmentFilterForm(request.GET or None, user=user)
     assignments = assignments_filtered(user, today=today, **form.filters())
-    page = Paginator(assignments, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = listing(request, assignments, ASSIGNMENT_SORTS)
     context = {
         "form": form,
-        "page": page,
-        "query": page_query(request),
+        "page": found.page,
+        "listing": found,
+        "query": found.query,
         "today": today,
         "own_only": own_only(user),
         "can_manage": has_capability(user, "villagework.manage"),

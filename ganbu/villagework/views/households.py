@@ -11,7 +11,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ganbu.core.downloads import attachment
 from ganbu.core.forms import add_errors
+from ganbu.core.listing import Sorts, listing
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit
 from ganbu.org.permissions import has_capability
@@ -38,9 +38,18 @@ from ganbu.villagework.selectors.villages import (
     visible_assignment_ids,
 )
 from ganbu.villagework.services import households as services
-from ganbu.villagework.views.common import flash_errors, page_query
+from ganbu.villagework.views.common import flash_errors
 
-PAGE_SIZE = 50
+# the columns the register sorts by (core.listing); by 村民小组 number and pinyin by default
+HOUSEHOLD_SORTS = Sorts(
+    {
+        "group": ("group_order", "group_name", "head_pinyin", "id"),
+        "head": ("head_pinyin", "id"),
+        "members": ("members", "head_pinyin", "id"),
+        "category": ("category", "group_order", "head_pinyin", "id"),
+    },
+    default="",
+)
 IMPORT_ERRORS_KEY = "villagework.household_import_errors.{pk}"
 SHOWN_IMPORT_ERRORS = 500
 
@@ -73,7 +82,8 @@ def village(request: HttpRequest, pk: int) -> HttpResponse:
     today = timezone.localdate()
     form = HouseholdFilterForm(request.GET or None)
     households = village_households(user, village, **form.filters())
-    page = Paginator(households, PAGE_SIZE).get_page(request.GET.get("page"))
+    found = listing(request, households, HOUSEHOLD_SORTS)
+    page = found.page
     counts = household_counts(village)
     context = {
         "village": village,
@@ -81,7 +91,8 @@ def village(request: HttpRequest, pk: int) -> HttpResponse:
         "visible_assignments": visible_assignment_ids(user, village),
         "form": form,
         "page": page,
-        "query": page_query(request),
+        "listing": found,
+        "query": found.query,
         "groups": group_names(village),
         "counts": counts,
         "category_counts": [
