@@ -312,3 +312,50 @@ def townships_xlsx(table: Any, *, period: str) -> bytes:
         rows=rows,
         widths=[6, 14, 10, 10, 12, 10, 16, 8, 8, 10, 8, 12],
     )
+
+
+def assignments_xlsx(assignments: Iterable[Any], *, filters: str) -> bytes:
+    """The 驻村安排 list (selectors.villages.assignment_list)."""
+    rows = (
+        [
+            a.village.parent.name if a.village.parent else "",
+            a.village.name,
+            a.cadre.name,
+            a.get_role_display(),
+            a.started_on,
+            a.ended_on,
+            a.document_number,
+        ]
+        for a in assignments
+    )
+    return table_xlsx(
+        sheet="驻村安排",
+        title=f"驻村安排（{filters or '全部'}）",
+        headers=["乡镇", "村（社区）", "干部", "驻村身份", "开始", "结束", "派驻文号"],
+        rows=rows,
+        widths=[12, 14, 10, 14, 12, 12, 24],
+    )
+
+
+def households_xlsx(households: Iterable[Any], *, village: str, filters: str) -> bytes:
+    """A village's register as filtered (selectors.villages.village_households)."""
+    rows = (
+        [
+            h.group_name,
+            h.head_name,
+            h.members,
+            h.get_category_display(),
+            h.phone,
+            h.address,
+            "在册" if h.is_active else "已注销",
+            h.note,
+        ]
+        for h in households
+    )
+    return table_xlsx(
+        sheet="农户花名册",
+        title=f"{village}农户花名册（{filters or '在册农户'}）",
+        headers=["村民小组", "户主", "人口", "类别", "联系电话", "住址", "状态", "备注"],
+        rows=rows,
+        widths=[10, 10, 6, 10, 14, 30, 8, 20],
+    )

@@ -23,6 +23,8 @@ RECORD_EXPORT = "villagework.record_export"
 LOG_LIST_EXPORT = "villagework.log.export"
 REQUEST_LIST_EXPORT = "villagework.request.export"
 OVERVIEW_EXPORT = "villagework.overview.export"
+ASSIGNMENT_LIST_EXPORT = "villagework.assignment.export"
+HOUSEHOLD_LIST_EXPORT = "villagework.household.export"
 EVALUATION_CREATED = "villagework.evaluation_created"
 EVALUATION_BALLOTS = "villagework.evaluation_ballots"  # transition 准备中/评议中 → 评议中
 EVALUATION_BUNDLED_SCORES = "villagework.evaluation_bundled_scores"
@@ -52,6 +54,8 @@ EVENTS = {
     LOG_LIST_EXPORT: "导出驻村工作记录列表",
     REQUEST_LIST_EXPORT: "导出群众诉求列表",
     OVERVIEW_EXPORT: "导出驻村工作乡镇排名",
+    ASSIGNMENT_LIST_EXPORT: "导出驻村安排列表",
+    HOUSEHOLD_LIST_EXPORT: "导出农户花名册",
     EVALUATION_CREATED: "发起驻村干部年度考核",
     EVALUATION_BALLOTS: "创建驻村干部述职评议投票",
     EVALUATION_BUNDLED_SCORES: "录入捆绑考核得分",

@@ -192,3 +192,27 @@ def test_the_request_list_and_the_ranking_export(world: World) -> None:
     supervision = Client()
     supervision.force_login(world.users["supervision"])
     assert supervision.get(reverse("villagework:overview_export")).status_code == 403
+
+
+def test_the_assignment_list_and_the_register_export_as_filtered(world: World) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    from ganbu.audit.models import AuditEvent
+    from ganbu.villagework.tests.factories import make_household, vw
+
+    vw(world)
+    make_household(world.village_a, "=HYPERLINK(1)", "三组")
+    client = Client()
+    client.force_login(world.users["clerk_a"])
+    sheet = _sheet(client.get(reverse("villagework:assignment_export")))
+    assert [r[2] for r in sheet.iter_rows(min_row=3, values_only=True)] == ["黄驻村"]  # 甲镇 only
+    register = _sheet(
+        client.get(reverse("villagework:household_export", args=[world.village_a.pk]), {"group": "三组"})
+    )
+    rows = list(register.iter_rows(min_row=3, values_only=True))
+    assert [r[1] for r in rows] == ["=HYPERLINK(1)"]
+    assert all(c.data_type != "f" for row in register.iter_rows() for c in row)
+    assert AuditEvent.objects.filter(action="villagework.household.export").count() == 1
+    other = client.get(reverse("villagework:household_export", args=[world.village_b.pk]))
+    assert other.status_code == 404

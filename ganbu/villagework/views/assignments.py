@@ -13,16 +13,16 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import URLPattern, path
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.core.forms import add_errors
 from ganbu.core.listing import Sorts, listing
-from ganbu.core.office import audited_attachment
+from ganbu.core.office import XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.permissions import has_capability
-from ganbu.villagework import events
+from ganbu.villagework import documents, events
 from ganbu.villagework.documents import rotation_filename, rotation_xlsx
 from ganbu.villagework.forms import (
     AccountForm,
@@ -46,7 +46,7 @@ from ganbu.villagework.selectors.villages import (
     stay_of,
 )
 from ganbu.villagework.services import assignments as services
-from ganbu.villagework.views.common import flash_errors
+from ganbu.villagework.views.common import filters_text, flash_errors, too_many
 
 # the columns the assignment list sorts by (core.listing); the selector's order by default
 ASSIGNMENT_SORTS = Sorts(
@@ -82,6 +82,28 @@ def assignment_list(request: HttpRequest) -> HttpResponse:
         "can_manage": has_capability(user, "villagework.manage"),
     }
     return render(request, "villagework/assignments/assignment_list.html", context)
+
+
+@requires("villagework.view", kind="export", model=Assignment)
+@require_GET
+def assignment_export(request: HttpRequest) -> HttpResponse:
+    """The list exactly as filtered, to Excel."""
+    user = request_user(request)
+    today = timezone.localdate()
+    form = AssignmentFilterForm(request.GET or None, user=user)
+    rows = assignments_filtered(user, today=today, **form.filters())
+    if too_many(request, rows.count(), documents.LIST_MAX):
+        return redirect(f"{reverse('villagework:assignment_list')}?{request.GET.urlencode()}")
+    scope = user.scope_unit
+    return audited_attachment(
+        documents.assignments_xlsx(rows, filters=filters_text(form)),
+        f"驻村安排_{today:%Y%m%d}.xlsx",
+        XLSX,
+        actor=user,
+        action=events.ASSIGNMENT_LIST_EXPORT,
+        unit_path=scope.path if scope else "",
+        payload={"filters": request.GET.dict(), "format": "xlsx"},
+    )
 
 
 @requires("villagework.manage", kind="page")
@@ -270,6 +292,7 @@ def rotation_export(request: HttpRequest) -> HttpResponse:
 
 urlpatterns: list[URLPattern] = [
     path("assignments/", assignment_list, name="assignment_list"),
+    path("assignments/export.xlsx", assignment_export, name="assignment_export"),
     path("assignments/new/", assignment_create, name="assignment_create"),
     path("assignments/<int:pk>/", assignment_detail, name="assignment"),
     path("assignments/<int:pk>/edit/", assignment_edit, name="assignment_edit"),

@@ -17,13 +17,14 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.core.downloads import attachment
+from ganbu.core.downloads import XLSX, attachment
 from ganbu.core.forms import add_errors
 from ganbu.core.listing import Sorts, listing
+from ganbu.core.office import audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit
 from ganbu.org.permissions import has_capability
-from ganbu.villagework import imports
+from ganbu.villagework import documents, events, imports
 from ganbu.villagework.forms import HouseholdFilterForm, HouseholdForm, ImportForm, ReasonForm
 from ganbu.villagework.models import Household, HouseholdCategory
 from ganbu.villagework.selectors.scope import get_household, get_village, own_only
@@ -38,7 +39,7 @@ from ganbu.villagework.selectors.villages import (
     visible_assignment_ids,
 )
 from ganbu.villagework.services import households as services
-from ganbu.villagework.views.common import flash_errors
+from ganbu.villagework.views.common import filters_text, flash_errors
 
 # the columns the register sorts by (core.listing); by 村民小组 number and pinyin by default
 HOUSEHOLD_SORTS = Sorts(
@@ -105,6 +106,26 @@ def village(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 # --- the register -----------------------------------------------------------------------------
+
+
+@requires("villagework.view", kind="export", model=Unit)
+@require_GET
+def household_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """A village's register exactly as filtered, to Excel."""
+    user = request_user(request)
+    village = get_village(user, pk)
+    form = HouseholdFilterForm(request.GET or None)
+    households = village_households(user, village, **form.filters())
+    return audited_attachment(
+        documents.households_xlsx(households, village=village.name, filters=filters_text(form)),
+        f"{village.name}农户花名册_{timezone.localdate():%Y%m%d}.xlsx",
+        XLSX,
+        actor=user,
+        action=events.HOUSEHOLD_LIST_EXPORT,
+        obj=village,
+        unit_path=village.path,
+        payload={"filters": request.GET.dict(), "format": "xlsx"},
+    )
 
 
 @requires("villagework.manage", kind="action", model=Unit)
@@ -257,6 +278,7 @@ def household_import_errors(request: HttpRequest, pk: int) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("villages/", village_list, name="village_list"),
     path("villages/<int:pk>/", village, name="village"),
+    path("villages/<int:pk>/households/export.xlsx", household_export, name="household_export"),
     path("villages/<int:pk>/households/new/", household_create, name="household_create"),
     path("villages/<int:pk>/households/import/", household_import, name="household_import"),
     path(
