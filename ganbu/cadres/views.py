@@ -30,6 +30,7 @@ from ganbu.cadres.models import Cadre
 from ganbu.core.downloads import attachment
 from ganbu.core.forms import add_errors
 from ganbu.core.jobs import run_in_background, stale_jobs_fail
+from ganbu.core.listing import listing
 from ganbu.core.models import Job, JobStatus
 from ganbu.core.office import DOCX, XLSX, audited_attachment
 from ganbu.core.spreadsheet import error_report_xlsx
@@ -82,14 +83,13 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     qs = searched.select_related("unit").only(
         *[c for c in selectors.LIST_COLUMNS if "__" not in c], "unit__name", "unit_id"
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    found = listing(request, qs)  # the order is the form's (按姓氏笔画, 年龄, 任职时间)
     context = {
         "form": form,
-        "page": page,
+        "page": found.page,
+        "listing": found,
         "codes": _code_names(),
-        "query": query.urlencode(),
+        "query": found.query,
         "today": timezone.localdate(),
         "can_edit": has_capability(user, "cadres.edit"),
         "can_import": has_capability(user, "cadres.import"),

@@ -70,3 +70,17 @@ def test_the_register_sorts_by_its_columns(world: World) -> None:
     assert heads == ["王大", "李二"]
     heads = [h.head_name for h in client.get(url, {"sort": "group"}).context["page"]]
     assert heads == ["李二", "王大"]
+
+
+@pytest.mark.django_db
+def test_the_registry_takes_a_page_size_and_a_page(world: World) -> None:
+    from ganbu.testing.registry import make_cadre
+
+    for i in range(25):
+        make_cadre(world.town_a, f"干部{i:02d}")
+    client = Client()
+    client.force_login(world.users["clerk_a"])
+    response = client.get(reverse("cadres:list"), {"size": "20", "page": "2"})
+    page = response.context["page"]
+    assert (page.paginator.per_page, page.number, len(page.object_list)) == (20, 2, 5)
+    assert "跳到第" in response.content.decode()
