@@ -14,7 +14,7 @@ short and another over shows both, never a net figure).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
@@ -96,8 +96,31 @@ class PostStaffing:
         return max(self.filled - self.quota, 0)
 
 
+class _Totals:
+    """职数, 实配, 空缺 and 超职数 of a whole (a team, a unit) as the sums of its parts."""
+
+    def _parts(self) -> Sequence[PostStaffing | TeamStaffing]:
+        raise NotImplementedError
+
+    @property
+    def quota(self) -> int:
+        return sum(p.quota for p in self._parts())
+
+    @property
+    def filled(self) -> int:
+        return sum(p.filled for p in self._parts())
+
+    @property
+    def vacancies(self) -> int:
+        return sum(p.vacancies for p in self._parts())
+
+    @property
+    def over(self) -> int:
+        return sum(p.over for p in self._parts())
+
+
 @dataclass(frozen=True)
-class TeamStaffing:
+class TeamStaffing(_Totals):
     team_id: int | None  # None: the unit's posts outside any team
     name: str
     kind_label: str
@@ -105,21 +128,8 @@ class TeamStaffing:
     check: TeamResult | None  # the composition check; None when the team was not checked
     checked: bool  # False: nobody in post on the date (the check lists such teams apart)
 
-    @property
-    def quota(self) -> int:
-        return sum(p.quota for p in self.posts)
-
-    @property
-    def filled(self) -> int:
-        return sum(p.filled for p in self.posts)
-
-    @property
-    def vacancies(self) -> int:
-        return sum(p.vacancies for p in self.posts)
-
-    @property
-    def over(self) -> int:
-        return sum(p.over for p in self.posts)
+    def _parts(self) -> tuple[PostStaffing, ...]:
+        return self.posts
 
     @property
     def due(self) -> tuple[Holder, ...]:
@@ -133,27 +143,14 @@ class TeamStaffing:
 
 
 @dataclass(frozen=True)
-class UnitStaffing:
+class UnitStaffing(_Totals):
     unit: Unit
     on: date
     teams: tuple[TeamStaffing, ...]
     caps: tuple[AgeCap, ...]
 
-    @property
-    def quota(self) -> int:
-        return sum(t.quota for t in self.teams)
-
-    @property
-    def filled(self) -> int:
-        return sum(t.filled for t in self.teams)
-
-    @property
-    def vacancies(self) -> int:
-        return sum(t.vacancies for t in self.teams)
-
-    @property
-    def over(self) -> int:
-        return sum(t.over for t in self.teams)
+    def _parts(self) -> tuple[TeamStaffing, ...]:
+        return self.teams
 
     @property
     def due(self) -> int:
