@@ -1,7 +1,7 @@
 """Excel and Word documents of structure analysis.
 
 The structure table keeps seed 001's layout: a header row of dimensions (性别, 职级, 年龄, 学历 …)
-spanning their categories, a row of categories, then the rows 人数 and 占比(%). Percentages are
+spanning their categories, a row of categories, then the rows 人数 and 占比（%）. Percentages are
 written as they are shown on screen (one decimal, half up); the seed-style sentence uses whole
 percentages. Fonts, page and cell styles are the house style of `core.office`; views return the
 bytes through `core.office.audited_attachment`, and the `structure_report` command writes the same.
