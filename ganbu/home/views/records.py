@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from ganbu.audit.models import AuditEvent
+from ganbu.core.forms import export_too_large, filters_text
 from ganbu.core.listing import Sorts, listing
 from ganbu.core.office import XLSX, audited_attachment
 from ganbu.home import documents, selectors
@@ -26,20 +27,6 @@ EVENT_SORTS = Sorts(
 
 def _filters(form: EventFilterForm) -> dict[str, object]:
     return dict(form.cleaned_data) if form.is_valid() else {}
-
-
-def _filters_text(form: EventFilterForm) -> str:
-    """The filters in force, as words (the export's title row)."""
-    if not form.is_valid():
-        return ""
-    parts = []
-    for name, value in form.cleaned_data.items():
-        if not value:
-            continue
-        field = form.fields[name]
-        choices = dict(getattr(field, "flatchoices", None) or getattr(field, "choices", None) or ())
-        parts.append(f"{field.label}：{choices.get(value, value)}")
-    return "；".join(parts)
 
 
 @requires("audit.view", kind="list", model=AuditEvent)
@@ -71,15 +58,11 @@ def event_export(request: HttpRequest) -> HttpResponse:
         return redirect(back)
     qs = selectors.events_filtered(user=user, filters=_filters(form))
     total = qs.count()
-    if total > selectors.EXPORT_MAX:
-        messages.error(
-            request,
-            f"筛选结果有 {total} 条，超过一次导出的上限 {selectors.EXPORT_MAX} 条，请缩小日期范围或增加条件",
-        )
+    if export_too_large(request, total, selectors.EXPORT_MAX):
         return redirect(back)
     rows = selectors.event_views(user=user, events=qs, full=True)
     return audited_attachment(
-        documents.events_xlsx(rows, filters=_filters_text(form)),
+        documents.events_xlsx(rows, filters=filters_text(form)),
         documents.events_filename(timezone.localdate()),
         XLSX,
         actor=user,

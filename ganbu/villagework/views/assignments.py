@@ -17,7 +17,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.core.forms import add_errors
+from ganbu.core.forms import add_errors, export_too_large, filters_text
 from ganbu.core.listing import Sorts, listing
 from ganbu.core.office import XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
@@ -46,7 +46,7 @@ from ganbu.villagework.selectors.villages import (
     stay_of,
 )
 from ganbu.villagework.services import assignments as services
-from ganbu.villagework.views.common import filters_text, flash_errors, too_many
+from ganbu.villagework.views.common import flash_errors
 
 # the columns the assignment list sorts by (core.listing); the selector's order by default
 ASSIGNMENT_SORTS = Sorts(
@@ -92,7 +92,7 @@ def assignment_export(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = AssignmentFilterForm(request.GET or None, user=user)
     rows = assignments_filtered(user, today=today, **form.filters())
-    if too_many(request, rows.count(), documents.LIST_MAX):
+    if export_too_large(request, rows.count(), documents.LIST_MAX):
         return redirect(f"{reverse('villagework:assignment_list')}?{request.GET.urlencode()}")
     scope = user.scope_unit
     return audited_attachment(

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.core.downloads import XLSX, attachment
-from ganbu.core.forms import add_errors
+from ganbu.core.forms import add_errors, filters_text
 from ganbu.core.listing import Sorts, listing
 from ganbu.core.office import audited_attachment
 from ganbu.org.access import request_user, requires
@@ -39,7 +39,7 @@ from ganbu.villagework.selectors.villages import (
     visible_assignment_ids,
 )
 from ganbu.villagework.services import households as services
-from ganbu.villagework.views.common import filters_text, flash_errors
+from ganbu.villagework.views.common import flash_errors
 
 # the columns the register sorts by (core.listing); by 村民小组 number and pinyin by default
 HOUSEHOLD_SORTS = Sorts(

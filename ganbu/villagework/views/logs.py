@@ -18,7 +18,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.core.forms import add_errors
+from ganbu.core.forms import add_errors, export_too_large, filters_text
 from ganbu.core.listing import Sorts, listing
 from ganbu.core.office import XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
@@ -41,7 +41,7 @@ from ganbu.villagework.selectors.requests import days_overdue, open_requests, ra
 from ganbu.villagework.selectors.rights import edit_deadline, edit_right
 from ganbu.villagework.selectors.scope import get_assignment, get_log, get_village, own_cadre, own_only
 from ganbu.villagework.services import logs as services
-from ganbu.villagework.views.common import filters_text, flash_errors, too_many
+from ganbu.villagework.views.common import flash_errors
 
 if TYPE_CHECKING:
     from ganbu.cadres.models import Cadre
@@ -303,7 +303,7 @@ def log_export(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     form = LogFilterForm(request.GET or None, user=user, cadres=log_selectors.log_cadres(user))
     logs = log_selectors.log_list(user, **form.filters()).select_related("cadre")
-    if too_many(request, logs.count(), documents.LIST_MAX):
+    if export_too_large(request, logs.count(), documents.LIST_MAX):
         return redirect(f"{reverse('villagework:log_list')}?{request.GET.urlencode()}")
     scope = user.scope_unit
     return audited_attachment(

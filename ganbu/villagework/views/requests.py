@@ -13,7 +13,7 @@ from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.core.forms import add_errors
+from ganbu.core.forms import add_errors, export_too_large, filters_text
 from ganbu.core.listing import Sorts, listing
 from ganbu.core.office import XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
@@ -35,7 +35,7 @@ from ganbu.villagework.selectors.rights import allowed_transitions
 from ganbu.villagework.selectors.scope import get_log, get_request, get_village, own_only
 from ganbu.villagework.selectors.villages import village_register, villages_in_order
 from ganbu.villagework.services import requests as services
-from ganbu.villagework.views.common import filters_text, flash_errors, too_many
+from ganbu.villagework.views.common import flash_errors
 
 # the columns the request list sorts by (core.listing); by default as the selector orders them
 # (escalated first, then by due date)
@@ -90,7 +90,7 @@ def request_export(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     form = RequestFilterForm(request.GET or None, user=user)
     rows = requests_filtered(user, today=today, **form.filters())
-    if too_many(request, rows.count(), documents.LIST_MAX):
+    if export_too_large(request, rows.count(), documents.LIST_MAX):
         return redirect(f"{reverse('villagework:request_list')}?{request.GET.urlencode()}")
     scope = user.scope_unit
     return audited_attachment(
