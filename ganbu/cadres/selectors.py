@@ -56,6 +56,7 @@ __all__ = [
     "cadres_to_complete",
     "cadres_under_unit",
     "get_cadre_for_user",
+    "history_rows",
     "import_jobs_to_watch",
     "mask_id_number",
     "post_holder_counts",
@@ -329,10 +330,11 @@ def visible_payload(user: User, action: str, payload: Any) -> Any:
     return rules.mask_payload(payload, hide_records=action.startswith("cadre.family."))
 
 
-def history_rows(user: User, events: Iterable[AuditEvent]) -> list[EventView]:
-    """The 修改记录 lines, rendered as the 记实 renders them (`audit.catalogue.describe`): Chinese
-    field names, before → after, code names, the person and role who acted; payloads masked for
-    the reader's role (`visible_payload`)."""
+def history_rows(user: User, events: Iterable[AuditEvent], *, full: bool = False) -> list[EventView]:
+    """Audit events as `user` reads them, on a cadre's 修改记录 and on the 记实
+    (`audit.catalogue.describe`): Chinese field names, before → after, code names, the person and
+    role who acted; payloads masked for the reader's role (`visible_payload`). `full`: values not
+    shortened (exports)."""
     events = list(events)
     actors = user_labels(e.actor_id for e in events if e.actor_id)
     codes = all_code_names()
@@ -342,6 +344,7 @@ def history_rows(user: User, events: Iterable[AuditEvent]) -> list[EventView]:
             payload=visible_payload(user, e.action, e.payload),
             actor=actors.get(e.actor_id, e.actor_label) if e.actor_id else "系统",
             codes=codes,
+            full=full,
         )
         for e in events
     ]

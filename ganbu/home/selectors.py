@@ -22,20 +22,18 @@ from ganbu.audit.selectors import events_in_scope
 from ganbu.ballots.selectors import member_entitlements, sessions_to_follow
 from ganbu.cadres.selectors import (
     active_cadres_in_scope,
+    history_rows,
     import_jobs_to_watch,
     retiring_by,
-    visible_payload,
 )
 from ganbu.org.models import VILLAGE_KINDS, Role, Unit, UnitKind, User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import scope_path, units_in_scope
 from ganbu.org.selectors import (
-    all_code_names,
     county_root,
     posts_in_scope,
     teams_in_scope,
     user_ids_matching,
-    user_labels,
 )
 from ganbu.villagework.selectors import (
     current_stays,
@@ -368,18 +366,5 @@ def events_filtered(*, user: User, filters: dict[str, Any]) -> QuerySet[AuditEve
 
 
 def event_views(*, user: User, events: Iterable[AuditEvent], full: bool = False) -> list[EventView]:
-    """Events as `user` reads them: labels, Chinese field names, before → after, the person and
-    role who acted; personal data masked for roles without `cadres.view_sensitive`."""
-    events = list(events)
-    actors = user_labels(e.actor_id for e in events if e.actor_id)
-    codes = all_code_names()
-    return [
-        catalogue.describe(
-            e,
-            payload=visible_payload(user, e.action, e.payload),
-            actor=actors.get(e.actor_id, e.actor_label) if e.actor_id else "系统",
-            codes=codes,
-            full=full,
-        )
-        for e in events
-    ]
+    """Events as `user` reads them, rendered as a cadre's 修改记录 is (`cadres.selectors.history_rows`)."""
+    return history_rows(user, events, full=full)
