@@ -142,7 +142,7 @@ class RegistryFilterForm(CadreFilterForm):
 
     def filters(self) -> CadreFilters:
         base = super().filters()
-        return CadreFilters(**{**base.__dict__, "q": "", "unit": None, "status": "", "order": "stroke"})
+        return CadreFilters(**{**base.__dict__, "q": "", "unit": None, "status": ""})
 
     def label(self) -> str:
         """「性别:女;政治面貌:党外」 for the chosen filters."""

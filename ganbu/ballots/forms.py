@@ -276,7 +276,8 @@ class CodesForm(forms.Form):
     group = forms.ChoiceField(label="评议人类别")
     count = forms.IntegerField(label="数量", min_value=1, max_value=5000)
     format = forms.ChoiceField(
-        label="格式", choices=[("pdf", "A4 二维码票签（PDF）"), ("csv", "票码清单（CSV）")]
+        label="格式",
+        choices=[("pdf", "二维码票签（A4 纸打印后裁开）"), ("csv", "票码清单（每行一个，可用 Excel 打开）")],
     )
     test = forms.BooleanField(label="模拟测试票码", required=False)
 

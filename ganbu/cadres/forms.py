@@ -67,16 +67,6 @@ class CadreFilterForm(CodeFormMixin, forms.Form):
     status = forms.ChoiceField(
         label="状态", required=False, choices=[("", "全部"), *CadreStatus.choices], initial="active"
     )
-    order = forms.ChoiceField(
-        label="排序",
-        required=False,
-        choices=[
-            ("stroke", "按姓氏笔画"),
-            ("age", "按年龄（小→大）"),
-            ("age_desc", "按年龄（大→小）"),
-            ("tenure", "按任现职时间"),
-        ],
-    )
 
     def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -135,7 +125,6 @@ class CadreFilterForm(CodeFormMixin, forms.Form):
             category=d.get("category") or "",
             leaders_only=bool(d.get("leaders_only")),
             status=self._status(),
-            order=d.get("order") or "stroke",
         )
 
 

@@ -23,6 +23,7 @@ from ganbu.cadres.models import Appointment, Cadre, CadreStatus, StatePeriod
 from ganbu.core.dates import years_before
 from ganbu.core.db import prefix_range
 from ganbu.core.jobs import jobs_of_kind
+from ganbu.core.listing import Sorts
 from ganbu.core.models import Job, JobStatus
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
@@ -39,7 +40,7 @@ if TYPE_CHECKING:
     from ganbu.audit.models import AuditEvent
 
 __all__ = [
-    "ORDERINGS",
+    "LIST_SORTS",
     "CadreFilters",
     "PostHolder",
     "Tenure",
@@ -107,15 +108,21 @@ class CadreFilters:
     category: str = ""
     leaders_only: bool = False
     status: str = CadreStatus.ACTIVE
-    order: str = "stroke"  # stroke | age | age_desc | tenure
 
 
-ORDERINGS = {
-    "stroke": ("stroke_key", "id"),
-    "age": ("-birth_date", "id"),
-    "age_desc": ("birth_date", "id"),
-    "tenure": ("current_post_since", "id"),
-}
+# The registry list's sortable columns (core.listing): key → ORDER BY ascending. The default is
+# 姓氏笔画 order, as every roster of an organisation department is printed.
+LIST_SORTS = Sorts(
+    {
+        "name": ("stroke_key", "id"),
+        "age": ("-birth_date", "stroke_key", "id"),  # 年龄 from the youngest
+        "level": ("current_level", "stroke_key", "id"),  # 1A31 县处级正职 first
+        "rank": ("current_rank", "stroke_key", "id"),
+        "since": ("current_post_since", "stroke_key", "id"),  # 任现职 from the longest
+        "education": ("highest_education", "stroke_key", "id"),  # 研究生 first
+    },
+    default="name",
+)
 
 
 def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) -> QuerySet[Cadre]:
@@ -169,7 +176,7 @@ def cadre_list(*, user: User, filters: CadreFilters, today: date | None = None) 
         qs = qs.filter(birth_date__gt=years_before(today, filters.age_max + 1))
     if filters.leaders_only:
         qs = qs.filter(is_leader=True)
-    return qs.order_by(*ORDERINGS.get(filters.order, ORDERINGS["stroke"]))
+    return qs.order_by(*LIST_SORTS.order_by(LIST_SORTS.default))
 
 
 # --- 待补充: cadres written with fields left empty (a 干部名册 has no 身份证号, 政治面貌, 人员类别 …) ---

@@ -11,7 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -83,7 +83,8 @@ def cadre_list(request: HttpRequest) -> HttpResponse:
     qs = searched.select_related("unit").only(
         *[c for c in selectors.LIST_COLUMNS if "__" not in c], "unit__name", "unit_id"
     )
-    found = listing(request, qs)  # the order is the form's (按姓氏笔画, 年龄, 任职时间)
+    shown = form.data if isinstance(form.data, QueryDict) else None  # masked by _searched
+    found = listing(request, qs, selectors.LIST_SORTS, params=shown)
     context = {
         "form": form,
         "page": found.page,

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 
 PAGE_SIZES = (20, 50, 100, 200)
 DEFAULT_PAGE_SIZE = 50
@@ -60,14 +60,22 @@ def _size(request: HttpRequest) -> int:
     return size if size in PAGE_SIZES else DEFAULT_PAGE_SIZE
 
 
-def listing(request: HttpRequest, queryset: QuerySet[Any], sorts: Sorts | None = None) -> Listing:
-    """The page of `queryset` the request asks for, sorted by a declared column."""
+def listing(
+    request: HttpRequest,
+    queryset: QuerySet[Any],
+    sorts: Sorts | None = None,
+    *,
+    params: QueryDict | None = None,
+) -> Listing:
+    """The page of `queryset` the request asks for, sorted by a declared column. The links keep
+    `params` (default: the request's query), so a view that masks a searched value (a 身份证号
+    the user may not see) passes the masked copy and the links never echo it back."""
     sort = sorts.accepted(request.GET.get("sort", "")) if sorts else ""
     if sorts and sort:
         queryset = queryset.order_by(*sorts.order_by(sort))
     size = _size(request)
     page = Paginator(queryset, size).get_page(request.GET.get("page"))
-    query = request.GET.copy()
+    query = (params if params is not None else request.GET).copy()
     query.pop("page", None)
     without_sort = query.copy()
     without_sort.pop("sort", None)

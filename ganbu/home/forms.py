@@ -15,7 +15,8 @@ DATE_ERRORS = {"invalid": "日期格式应为 2026-01-31"}
 
 
 def _action_choices() -> list[Any]:
-    """Actions grouped by module, in the order of the apps."""
+    """Actions grouped by module, in the order of the apps (the page's script shows only the
+    chosen module's group; `clean` refuses an action of another module)."""
     groups: list[Any] = [("", "全部操作")]
     for app_label, module in catalogue.modules():
         options = [(action, label) for action, label in catalogue.actions(app_label)]
@@ -39,6 +40,7 @@ class EventFilterForm(forms.Form):
         assert isinstance(module_field, forms.ChoiceField) and isinstance(action_field, forms.ChoiceField)
         module_field.choices = [("", "全部模块"), *catalogue.modules()]
         action_field.choices = _action_choices()
+        module_field.widget.attrs["data-narrows"] = self.add_prefix("action")
         module_field.error_messages["invalid_choice"] = "没有这个模块"
         action_field.error_messages["invalid_choice"] = "没有这个操作"
         for field in self.fields.values():
@@ -52,7 +54,10 @@ class EventFilterForm(forms.Form):
         start: date | None = data.get("start")
         end: date | None = data.get("end")
         if start and end and start > end:
-            self.add_error("end", "截止日期不能早于起始日期")
+            self.add_error("end", "不能早于起始日期")
+        module, action = data.get("module"), data.get("action")
+        if module and action and action not in dict(catalogue.actions(module)):
+            self.add_error("action", f"所选操作不属于「{dict(catalogue.modules())[module]}」模块")
         return data
 
 

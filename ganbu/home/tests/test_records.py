@@ -22,6 +22,7 @@ from ganbu.audit.models import AuditEvent
 from ganbu.audit.services import record_event
 from ganbu.cadres import services as cadre_services
 from ganbu.home import selectors
+from ganbu.home.forms import EventFilterForm
 from ganbu.org.models import User
 from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
@@ -149,16 +150,28 @@ def test_filters(world: World, query: dict[str, str], expected: list[str]) -> No
 @pytest.mark.parametrize(
     ("query", "message"),
     [
-        ({"start": "2026-11-05", "end": "2026-11-01"}, "截止日期不能早于起始日期"),
+        ({"start": "2026-11-05", "end": "2026-11-01"}, "截止日期：不能早于起始日期"),
         ({"start": "2026-13-01"}, "日期格式应为 2026-01-31"),
         ({"module": "nosuch"}, "没有这个模块"),
         ({"action": "cadre.nosuch"}, "没有这个操作"),
+        ({"module": "org", "action": "cadre.update"}, "所选操作不属于「组织机构」模块"),
     ],
 )
 def test_bad_filters_are_named_not_a_server_error(world: World, query: dict[str, str], message: str) -> None:
     response = _client(world.users["county"]).get(reverse("home:event_list"), query)
     assert response.status_code == 200
     assert message in _text(response)
+
+
+def test_choosing_a_module_narrows_the_actions(world: World) -> None:
+    client = _client(world.users["county"])
+    every = _text(client.get(reverse("home:event_list")))
+    assert "修改干部基本信息" in every and "修改单位信息" in every
+    html = client.get(reverse("home:event_list"), {"module": "org"}).content.decode()
+    # the script (confirm.js) shows only the chosen module's group of 操作, at once
+    assert 'data-narrows="action"' in html and '<optgroup label="组织机构">' in html
+    form = EventFilterForm({"module": "org", "action": "unit.update"})
+    assert form.is_valid(), form.errors
 
 
 def test_the_export_is_what_the_filters_show_audited_and_formula_safe(world: World) -> None:

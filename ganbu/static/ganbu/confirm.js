@@ -20,3 +20,24 @@ document.addEventListener("change", function (event) {
     target.form.submit();
   }
 });
+// A select with data-narrows="<name>" (the 记实's 模块) shows only its own group of the other
+// select's options (操作), and clears a choice that is no longer shown.
+function narrow(select) {
+  var target = select.form && select.form.elements.namedItem(select.dataset.narrows);
+  if (!(target instanceof HTMLSelectElement)) return;
+  var chosen = select.selectedIndex > 0 ? select.options[select.selectedIndex].text : "";
+  Array.prototype.forEach.call(target.querySelectorAll("optgroup"), function (group) {
+    group.hidden = chosen !== "" && group.label !== chosen;
+    group.disabled = group.hidden;
+  });
+  var option = target.options[target.selectedIndex];
+  if (option && option.parentElement instanceof HTMLOptGroupElement && option.parentElement.hidden) {
+    target.value = "";
+  }
+}
+document.addEventListener("change", function (event) {
+  if (event.target instanceof HTMLSelectElement && event.target.dataset.narrows) narrow(event.target);
+});
+document.addEventListener("DOMContentLoaded", function () {
+  Array.prototype.forEach.call(document.querySelectorAll("select[data-narrows]"), narrow);
+});
