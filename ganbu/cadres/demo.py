@@ -103,7 +103,7 @@ TENURE_LIMIT_YEARS = 10  # 《党政领导干部交流工作规定》: 同一职
 DEPUTY_AFTER_YEARS = 4  # a year of 试用期 and three as 科员 before a 乡科级副职
 HEAD_AFTER_DEPUTY_YEARS = 2  # two years as 副职 before a 正职
 RANK_REFORM = date(2019, 6, 1)
-RANKED_CATEGORIES = ("1", "02")
+RANKED_CATEGORIES = ("1", "5")
 # 职级 from the lowest, with the years at the rank below needed to reach it (职务与职级并行规定 第十三条)
 RANK_STEPS = [("1C", 0), ("1B", 2), ("1A", 3), ("19", 2), ("18", 2), ("17", 2)]
 RANK_CAP = {"1A41": "17", "1A42": "18", "": "18"}
@@ -214,7 +214,7 @@ class CadreBuilder:
         if unit.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY):
             return "4"  # 村（社区）干部
         if unit.name in MASS_ORGANISATIONS:
-            return "02"  # 参照管理机关工作人员
+            return "5"  # 参照管理机关工作人员
         if seat or self.rng.random() < 0.85:
             return "1"  # 公务员
         return "04" if unit.kind != UnitKind.DEPARTMENT else "06"  # 事业编制

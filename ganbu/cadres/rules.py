@@ -25,7 +25,7 @@ ID_PATTERN = re.compile(r"^[0-9]{17}[0-9X]$")
 # values (第二学士学位班, 职业高中) beside their level.
 EDUCATION_RANK = {
     "11": 1,
-    "12": 2,
+    "13": 2,
     "1A": 3,
     "1B": 4,
     "1": 5,
@@ -35,9 +35,9 @@ EDUCATION_RANK = {
     "24": 13,
     "2": 14,
     "31": 20,
-    "3A": 21,
-    "3B": 22,
-    "3C": 23,
+    "34": 21,
+    "37": 22,
+    "3B": 23,
     "3": 24,
     "41": 30,
     "47": 31,
@@ -394,7 +394,7 @@ RETIREMENT_GROUP_LABELS = {
 # 事业单位工作人员, 事业单位管理 / 专业技术人员, 在机关工作的事业编制人员, 企业管理 / 专业技术人员,
 # and the former 参公人员 (2) and 事业人员 (3). The 工勤人员 (07, 08, 11), 村（社区）干部 (4) and
 # 其他人员 (9) are not cadres in the sense of the decision: the 50 group.
-WOMEN_CADRE_CATEGORIES = frozenset({"1", "02", "03", "04", "05", "06", "09", "10", "2", "3"})
+WOMEN_CADRE_CATEGORIES = frozenset({"1", "5", "6", "04", "05", "06", "09", "10", "2", "3"})
 
 
 def retirement_group(gender: str, personnel_category: str) -> RetirementGroup:

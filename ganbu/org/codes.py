@@ -59,19 +59,25 @@ CODE_TABLES: dict[str, tuple[str, str, list[Item]]] = {
     # 学历: the organisation system's table ZB64 as the national 干部大数据信息提取表 (V2018.11) lists it,
     # in its order (the names: ganbu/org/data/code-lists-2018.tsv). Groups are the structure tables'
     # 研究生 / 大学 / 大专及以下.
-    # Codes confirmed (../shared/REFERENCE.md, and the same codes in a public county organisation
-    # system's ZB64 dump, pc_edu_code): 11 研究生, 1A 中央党校研究生, 1B 省委党校研究生, 21 大学,
-    # 2A 中央党校大学, 2B 省委党校大学, 31 大专. NOT confirmed from a public source (the template lists
-    # names only; the public dumps disagree): 1 / 2 / 3 (the three 教育 headings), 12 研究生班,
-    # 3A 中央党校大专, 3B 省委党校大专 (the A/B pattern of levels 1 and 2), 3C 大学普通班, and 41 中专,
-    # 47 中技, 61 高中, 71 初中, 81 小学 (the GB/T 4658 codes the dumps use for them).
+    # CONFIRMED, name and code side by side in a real export of the national software (repository
+    # JoneWold/wdy_jfinal_demo, download/testF/Table/A08.xml: A0801A name, A0801B code; data version
+    # V2019.05): 1 研究生教育, 11 研究生, 13 研究生班, 1A 中央党校研究生, 1B 省委党校研究生, 2 本科教育,
+    # 21 大学, 2A 中央党校大学, 2B 省委党校大学, 3 专科教育, 31 大专, 37 省委党校大专, 41 中专, 61 高中.
+    # INFERRED, no name next to the code seen: the national software's statistics (repository
+    # HuangHL92/ZHGBSYS, src/com/insigma/siis/local/pagemodel/dataverify/SjfxServlet.java) count
+    # 大学专科 as the codes 31, 34, 37, 3B and 中专以下 as 41, 47, 61, 71, 81, 91. Hence 34 中央党校大专
+    # and 3B 大学普通班, the two 专科 values left beside 31 and 37 (which of the two is which is NOT
+    # confirmed), and 47 中技, 71 初中, 81 小学 (the GB/T 4658 pattern; NOT confirmed).
+    # Until org 0006 / cadres 0013 the registry used 12 研究生班, 3A 中央党校大专, 3B 省委党校大专 and
+    # 3C 大学普通班 (guesses, none of them in the sources); those migrations recode the table and the
+    # stored records (12 → 13, 3A → 34, 3B → 37, 3C → 3B).
     "education": (
         "学历",
         "ZB64（V2018.11）",
         [
             ("1", "研究生教育", "研究生"),
             ("11", "研究生", "研究生"),
-            ("12", "研究生班", "研究生"),
+            ("13", "研究生班", "研究生"),
             ("1A", "中央党校研究生", "研究生"),
             ("1B", "省委党校研究生", "研究生"),
             ("2", "本科教育", "大学"),
@@ -80,9 +86,9 @@ CODE_TABLES: dict[str, tuple[str, str, list[Item]]] = {
             ("2B", "省委党校大学", "大学"),
             ("3", "专科教育", "大专及以下"),
             ("31", "大专", "大专及以下"),
-            ("3A", "中央党校大专", "大专及以下"),
-            ("3B", "省委党校大专", "大专及以下"),
-            ("3C", "大学普通班", "大专及以下"),
+            ("34", "中央党校大专", "大专及以下"),
+            ("37", "省委党校大专", "大专及以下"),
+            ("3B", "大学普通班", "大专及以下"),
             ("41", "中专", "大专及以下"),
             ("47", "中技", "大专及以下"),
             ("61", "高中", "大专及以下"),
@@ -330,19 +336,28 @@ CODE_TABLES: dict[str, tuple[str, str, list[Item]]] = {
         ],
     ),
     # 人员类别: 人员类别代码 ZB125, the 12 values of the national template (V2018.11) in its order.
-    # Codes NOT confirmed: no public source with the national codes was found. 公务员 and 其他人员
-    # keep the registry's codes 1 and 9 (stored records; 1 is the LRMX import's default); the others
-    # are numbered 02–11 in the template's order (local numbering, to be replaced by the national
-    # codes when known). 村（社区）干部 (4) is a local value the national table lacks, kept for the
-    # villages' cadres. The registry's former 参公人员 (2) and 事业人员 (3) are each two national
-    # values: see HISTORICAL.
+    # No public source gives the national table's names next to its codes. What the national software
+    # shows (repository HuangHL92/ZHGBSYS, the statistics pages selecting people by A0160; a real
+    # export, repository JoneWold/wdy_jfinal_demo, download/testF/Table/A01.xml):
+    # - CONFIRMED: 1 公务员 (the 公务员 statistics select A0160='1', commented 公务员; the civil servants
+    #   of the export's 行政机关 carry A0160="1").
+    # - INFERRED (the code seen with its meaning, not as a name–code pair): 5 参照管理机关工作人员 (the
+    #   statistics of 参照公务员法管理的群团机关 select A0160='5') and 6 参照管理事业单位工作人员 (those of
+    #   参公事业单位 select A0160='6'; in the export a 事业单位's staff member has A0160="6").
+    # - NOT confirmed, LOCAL codes (代码待核): 04–11, numbered in the template's order, to be replaced by
+    #   the national codes when known; 其他人员 keeps the registry's code 9; 村（社区）干部 (4) is a local
+    #   value the national table lacks, kept for the villages' cadres.
+    # 5 and 05 (6 and 06) are different values: 5 参照管理机关工作人员, 05 事业单位专业技术人员.
+    # Until org 0006 / cadres 0013 the two 参照管理 values had the local codes 02 and 03; those
+    # migrations recode the table and the stored records (02 → 5, 03 → 6). The registry's former
+    # 参公人员 (2) and 事业人员 (3) are each two national values: see HISTORICAL.
     "personnel_category": (
         "人员类别",
-        "ZB125（代码待核）",
+        "ZB125（1 已核，5、6 推定，其余代码待核）",
         [
             ("1", "公务员", ""),
-            ("02", "参照管理机关工作人员", ""),
-            ("03", "参照管理事业单位工作人员", ""),
+            ("5", "参照管理机关工作人员", ""),
+            ("6", "参照管理事业单位工作人员", ""),
             ("04", "事业单位管理人员", ""),
             ("05", "事业单位专业技术人员", ""),
             ("06", "在机关工作的事业编制人员", ""),
@@ -361,7 +376,8 @@ CODE_TABLES: dict[str, tuple[str, str, list[Item]]] = {
 # Values of earlier tables that stored records may carry: loaded inactive by the data migration
 # (org 0005), shown for the records that have them, refused for new data.
 HISTORICAL: dict[str, list[Item]] = {
-    # ZB64 before V2018.11 (the same public dump, pc_edu_code): no longer in the national list.
+    # ZB64 before V2018.11 (a public county organisation system's dump of its table, pc_edu_code, an
+    # older variant whose other codes differ): no longer in the national list.
     "education": [("24", "第二学士学位班", "大学"), ("44", "职业高中", "大专及以下")],
     # The registry's own former values; each is two national values, so records keep them until a
     # clerk chooses (参照管理机关 / 事业单位工作人员; 事业单位管理 / 专业技术人员).

@@ -256,7 +256,7 @@ def test_registry_writes_keep_the_periods_equal_to_a_rebuild(world: World) -> No
                     ("gender", rng.choice("12")),
                     ("political_status", rng.choice(["01", "13"])),
                     ("ethnicity", rng.choice(["01", "02"])),
-                    ("personnel_category", rng.choice(["1", "02"])),  # 02 参照管理机关工作人员
+                    ("personnel_category", rng.choice(["1", "5"])),  # 5 参照管理机关工作人员
                 ]
             )
             data = {field: value}

@@ -30,7 +30,8 @@ pytestmark = pytest.mark.django_db
         ("education", "专科", "31"),
         ("education", "大专", "31"),
         ("education", "在职研究生", "11"),
-        ("education", "研究生班", "12"),
+        ("education", "研究生班", "13"),
+        ("education", "省（区、市）委党校大专", "37"),
         ("education", "省(区、市)委党校大学", "2B"),  # half-width: what a file may hold
         ("education", "省（区、市）委党校大学", "2B"),
         ("education", "技工学校", "47"),
@@ -56,7 +57,8 @@ pytestmark = pytest.mark.django_db
         ("family_relation", "侄子", "93"),
         ("family_relation", "其他", "97"),
         ("family_relation", "51", "51"),
-        ("personnel_category", "参照管理机关工作人员", "02"),
+        ("personnel_category", "参照管理机关工作人员", "5"),
+        ("personnel_category", "参照管理事业单位工作人员", "6"),
         ("personnel_category", "村(社区)干部", "4"),  # half-width: what a file may hold
     ],
 )
@@ -68,7 +70,8 @@ def test_a_code_a_name_or_a_synonym_is_found(table: str, value: str, code: str) 
     ("table", "value"),
     [
         ("education", "大学本科学历"),  # not a name, not a listed synonym: no guess
-        ("education", "34"),  # a former code, gone
+        ("education", "3A"),  # a former code, gone (中央党校大专 is 34)
+        ("education", "3C"),  # a former code, gone (大学普通班 is 3B)
         ("degree", "文学学士后"),
         ("family_relation", "干女儿"),
         ("family_relation", "13"),

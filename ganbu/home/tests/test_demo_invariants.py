@@ -68,7 +68,7 @@ OTHER_PARTIES = frozenset({"04", "05", "06", "07", "08", "09", "10", "11", "12"}
 PARTY_POST_WORDS = ("书记", "党委", "党支部", "党总支", "党组", "纪委", "组织委员", "宣传委员")
 
 RANK_REFORM = date(2019, 6, 1)  # 《公务员职务与职级并行规定》 in force
-RANKED_CATEGORIES = frozenset({"1", "02", "03"})  # 公务员, 参照管理机关 / 事业单位工作人员
+RANKED_CATEGORIES = frozenset({"1", "5", "6"})  # 公务员, 参照管理机关 / 事业单位工作人员
 # rank → years at the rank below needed to reach it (第十三条); the entry ranks need none
 RANK_STEPS = [("1C", 0), ("1B", 2), ("1A", 3), ("19", 2), ("18", 2), ("17", 2), ("16", 2)]
 PROBATION_YEARS = 1
