@@ -20,6 +20,7 @@ urlpatterns = [
     path("analytics/", include("ganbu.analytics.urls")),
     path("ballots/", include("ganbu.ballots.urls")),
     path("village/", include("ganbu.villagework.urls")),
+    path("assessment/", include("ganbu.assessment.urls")),
     path("v/", include("ganbu.ballots.public_urls")),
     path("api/", include("ganbu.ballots.api_urls")),
     path("admin/", admin.site.urls),

@@ -1,3 +1,319 @@
-"""The tables of 综合考核 (schemes as versioned data, targets, cycles, results) come with the cycle
-(issue 14, items 1 and 3–5). Until then the app has no model; this module exists so the import
-contract that keeps other apps away from `ganbu.assessment.models` (pyproject.toml) has its module."""
+"""The tables of 综合考核: schemes as versioned data, cycles (考核年度) with their categories and
+participating units, the 目标责任书 items, the figures each indicator is scored on, and the
+computations with their results.
+
+A scheme's indicator tree is the JSON of the engine's contract (README.md), validated by
+`rules.parse_scheme` whenever it is written; once a cycle using it has started scoring the scheme is
+frozen, and a change means a new version (a copy). The figures are stored in the shape the engine
+reads (`services.cycle_inputs` gathers them), so a computation is `engine.compute(scheme, inputs)`
+and its whole output is kept: a correction after sealing adds a computation, the old one stays.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from ganbu.core.models import TimeStampedModel
+
+
+class Scheme(TimeStampedModel):
+    name = models.CharField("方案名称", max_length=100)
+    year = models.PositiveSmallIntegerField("考核年度")
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    based_on = models.ForeignKey(
+        "self", verbose_name="复制自", on_delete=models.PROTECT, null=True, blank=True, related_name="copies"
+    )
+    definition = models.JSONField("指标体系", default=dict)
+    frozen_at = models.DateTimeField("锁定时间", null=True, blank=True)
+    note = models.CharField("说明", max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "考核方案"
+        verbose_name_plural = "考核方案"
+        ordering = ["-year", "name", "-version"]
+        constraints = [models.UniqueConstraint(fields=["name", "version"], name="scheme_name_version_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.name}（第 {self.version} 版）"
+
+    @property
+    def frozen(self) -> bool:
+        return self.frozen_at is not None
+
+
+class CycleStatus(models.TextChoices):
+    DRAFT = "draft", "筹备中"
+    OPEN = "open", "考核中"
+    SEALED = "sealed", "已封存"
+
+
+class Cycle(TimeStampedModel):
+    """A 考核年度: its categories (Track), each scored on one scheme version, and their units."""
+
+    year = models.PositiveSmallIntegerField("考核年度")
+    name = models.CharField("名称", max_length=100)
+    status = models.CharField("状态", max_length=10, choices=CycleStatus.choices, default=CycleStatus.DRAFT)
+    opened_at = models.DateTimeField("开始考核时间", null=True, blank=True)
+    sealed_at = models.DateTimeField("封存时间", null=True, blank=True)
+    seal_digest = models.CharField("封存摘要", max_length=64, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    # guards live in services (they read the tracks); the table lists the moves
+    TRANSITIONS = {
+        CycleStatus.DRAFT: {CycleStatus.OPEN: None},
+        CycleStatus.OPEN: {CycleStatus.SEALED: None},
+    }
+
+    class Meta:
+        verbose_name = "考核年度"
+        verbose_name_plural = "考核年度"
+        ordering = ["-year", "-id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Track(models.Model):
+    """One category of units in a cycle (山区乡镇, 中心镇, 党群部门 …), ranked together on one scheme."""
+
+    cycle = models.ForeignKey(Cycle, verbose_name="考核年度", on_delete=models.CASCADE, related_name="tracks")
+    category = models.CharField("类别", max_length=32)
+    scheme = models.ForeignKey(
+        Scheme, verbose_name="考核方案", on_delete=models.PROTECT, related_name="tracks"
+    )
+    sort_order = models.PositiveSmallIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "考核类别"
+        verbose_name_plural = "考核类别"
+        ordering = ["cycle", "sort_order", "id"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "category"], name="track_category_unique")]
+
+    def __str__(self) -> str:
+        return self.category
+
+
+class TargetStatus(models.TextChoices):
+    OPEN = "open", "待申报"
+    DECLARED = "declared", "已申报，待审核"
+    SIGNED = "signed", "已签订"
+
+
+class Participant(models.Model):
+    """A unit assessed in a cycle, with its 目标责任书's state and its 难度系数."""
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name="考核年度", on_delete=models.CASCADE, related_name="participants"
+    )
+    track = models.ForeignKey(
+        Track, verbose_name="考核类别", on_delete=models.CASCADE, related_name="participants"
+    )
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    difficulty = models.JSONField("难度系数", default=dict, blank=True)  # leaf code → "1.1"
+    target_status = models.CharField(
+        "目标责任书", max_length=10, choices=TargetStatus.choices, default=TargetStatus.OPEN
+    )
+    declared_at = models.DateTimeField("申报时间", null=True, blank=True)
+    signed_at = models.DateTimeField("签订时间", null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="签订人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    TRANSITIONS = {
+        TargetStatus.OPEN: {TargetStatus.DECLARED: None},
+        TargetStatus.DECLARED: {TargetStatus.SIGNED: None, TargetStatus.OPEN: None},
+    }
+
+    class Meta:
+        verbose_name = "参加考核单位"
+        verbose_name_plural = "参加考核单位"
+        ordering = ["track__sort_order", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["cycle", "unit"], name="participant_unit_unique")]
+
+    def __str__(self) -> str:
+        return self.unit.name
+
+
+class Target(models.Model):
+    """One item of a 目标责任书: a `completion` leaf's target, as the unit declared it and as the
+    county set it (both kept), and the verified actual value its leading group entered."""
+
+    participant = models.ForeignKey(
+        Participant, verbose_name="单位", on_delete=models.CASCADE, related_name="targets"
+    )
+    leaf = models.CharField("指标代码", max_length=32)
+    declared = models.DecimalField("申报目标值", max_digits=18, decimal_places=4, null=True, blank=True)
+    adjusted = models.DecimalField("审定目标值", max_digits=18, decimal_places=4, null=True, blank=True)
+    adjust_reason = models.CharField("调整理由", max_length=200, blank=True)
+    progress = models.CharField("进展情况", max_length=500, blank=True)
+    actual = models.DecimalField("核定完成值", max_digits=18, decimal_places=4, null=True, blank=True)
+    actual_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="核定人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    actual_at = models.DateTimeField("核定时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "目标责任书事项"
+        verbose_name_plural = "目标责任书事项"
+        ordering = ["participant", "id"]
+        constraints = [models.UniqueConstraint(fields=["participant", "leaf"], name="target_leaf_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}:{self.leaf}"
+
+    @property
+    def target(self) -> Decimal | None:
+        """The target the score uses: the county's when it adjusted one, else the declared one."""
+        return self.adjusted if self.adjusted is not None else self.declared
+
+
+class Figure(models.Model):
+    """The value one unit is scored on for one leaf that is not a target nor an event: a number
+    (与最高值比, 名次线性, 区间分档), points with a note (评定), or the counts of a sealed 民主测评
+    (ballot session + the subject's label; read through the ballots engine at computation)."""
+
+    participant = models.ForeignKey(
+        Participant, verbose_name="单位", on_delete=models.CASCADE, related_name="figures"
+    )
+    leaf = models.CharField("指标代码", max_length=32)
+    value = models.DecimalField("数值", max_digits=18, decimal_places=4, null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+    ballot_session = models.ForeignKey(
+        "ballots.BallotSession",
+        verbose_name="测评投票",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ballot_subject = models.CharField("测评对象", max_length=100, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField("填报时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "考核数据"
+        verbose_name_plural = "考核数据"
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "leaf"], name="figure_leaf_unique"),
+            models.CheckConstraint(
+                condition=Q(value__isnull=False) | Q(ballot_session__isnull=False),
+                name="figure_has_value_or_ballot",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}:{self.leaf}"
+
+
+class Incident(models.Model):
+    """An event of a 扣分, 加分 or 一票否决 leaf (「审计发现……扣 5 分」, 「省级先进」, 「较大安全事故」)."""
+
+    participant = models.ForeignKey(
+        Participant, verbose_name="单位", on_delete=models.CASCADE, related_name="incidents"
+    )
+    leaf = models.CharField("指标代码", max_length=32)
+    happened_on = models.DateField("日期")
+    reason = models.CharField("事由", max_length=300)
+    points = models.DecimalField("分值", max_digits=8, decimal_places=2, null=True, blank=True)
+    level = models.CharField("级别", max_length=20, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="登记人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField("登记时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "加减分事项"
+        verbose_name_plural = "加减分事项"
+        ordering = ["participant", "leaf", "happened_on", "id"]
+
+    def __str__(self) -> str:
+        return self.reason
+
+
+class Ranking(models.Model):
+    """One county leader's rank of one unit for a 名次递减 leaf (领导评价, entered per rater)."""
+
+    track = models.ForeignKey(
+        Track, verbose_name="考核类别", on_delete=models.CASCADE, related_name="rankings"
+    )
+    leaf = models.CharField("指标代码", max_length=32)
+    rater = models.CharField("评价人", max_length=50)
+    participant = models.ForeignKey(
+        Participant, verbose_name="单位", on_delete=models.CASCADE, related_name="rankings"
+    )
+    rank = models.PositiveSmallIntegerField("名次")
+
+    class Meta:
+        verbose_name = "领导评价名次"
+        verbose_name_plural = "领导评价名次"
+        ordering = ["track", "leaf", "rater", "rank"]
+        constraints = [
+            models.UniqueConstraint(fields=["track", "leaf", "rater", "participant"], name="ranking_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rater}:{self.rank}"
+
+
+class Computation(models.Model):
+    """One run of the engine over a category: its inputs and its whole output, kept. The newest is
+    current; after sealing a new one needs a reason (更正) and the sealed one stays visible."""
+
+    cycle = models.ForeignKey(
+        Cycle, verbose_name="考核年度", on_delete=models.CASCADE, related_name="computations"
+    )
+    track = models.ForeignKey(
+        Track, verbose_name="考核类别", on_delete=models.CASCADE, related_name="computations"
+    )
+    inputs = models.JSONField("计算依据")
+    output = models.JSONField("计算结果")
+    digest = models.CharField("结果摘要", max_length=64)
+    reason = models.CharField("更正理由", max_length=300, blank=True)
+    sealed = models.BooleanField("已封存", default=False)
+    computed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="计算人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    computed_at = models.DateTimeField("计算时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "计分结果"
+        verbose_name_plural = "计分结果"
+        ordering = ["track", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.track_id}:{self.digest[:12]}"
+
+
+class Result(models.Model):
+    """One unit's line of a computation (for lists, trends and other apps' selectors)."""
+
+    computation = models.ForeignKey(
+        Computation, verbose_name="计分结果", on_delete=models.CASCADE, related_name="results"
+    )
+    participant = models.ForeignKey(
+        Participant, verbose_name="单位", on_delete=models.CASCADE, related_name="results"
+    )
+    total = models.DecimalField("总分", max_digits=10, decimal_places=2)
+    bonus = models.DecimalField("加分", max_digits=10, decimal_places=2)
+    rank = models.PositiveSmallIntegerField("名次")
+    grade = models.CharField("等次", max_length=20, blank=True)
+    vetoed = models.BooleanField("一票否决", default=False)
+
+    class Meta:
+        verbose_name = "单位考核结果"
+        verbose_name_plural = "单位考核结果"
+        ordering = ["computation", "rank", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.participant_id}:{self.total}"

@@ -6,6 +6,11 @@ Capabilities are plain strings "<area>.<verb>"; views declare the one they need.
 and handles requests of their villages), `villagework.manage` (township/county: households,
 assignments, requests, late corrections of logs, the annual evaluation), `villagework.configure`
 (county: the settings).
+
+综合考核: `assessment.manage` (the county office, whole county in scope: schemes, cycles, review and
+signing of targets, computing, sealing), `assessment.view` (a township or department sees its own
+目标责任书, declares and reports on it, and its own results once sealed), `assessment.enter` (a
+department that is a scheme's 牵头单位 enters the figures of the indicators it leads).
 """
 
 from __future__ import annotations
@@ -30,6 +35,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "villagework.view",
             "villagework.manage",
             "villagework.configure",
+            "assessment.manage",
+            "assessment.view",
         }
     ),
     Role.TOWNSHIP: frozenset(
@@ -44,10 +51,20 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "ballots.manage",
             "villagework.view",
             "villagework.manage",
+            "assessment.view",
         }
     ),
     Role.DEPARTMENT: frozenset(
-        {"org.view", "cadres.view", "cadres.edit", "cadres.export", "cadres.view_sensitive", "analytics.view"}
+        {
+            "org.view",
+            "cadres.view",
+            "cadres.edit",
+            "cadres.export",
+            "cadres.view_sensitive",
+            "analytics.view",
+            "assessment.view",
+            "assessment.enter",
+        }
     ),
     Role.VILLAGE_CADRE: frozenset({"org.view", "villagework.view", "villagework.log"}),
     Role.COMMITTEE: frozenset({"org.view", "cadres.view", "ballots.vote"}),

@@ -35,7 +35,9 @@ __all__ = [
     "teams_in_scope",
     "teams_in_subtree",
     "unit_by_code",
+    "unit_by_name",
     "unit_by_path",
+    "unit_categories",
     "unit_children",
     "unit_list",
     "unit_names",
@@ -44,6 +46,7 @@ __all__ = [
     "units_by_path",
     "units_by_pk",
     "units_exist",
+    "units_of_category",
     "user_by_username",
     "user_ids_matching",
     "user_labels",
@@ -176,6 +179,33 @@ def calendar_days(*, year: int) -> list[CalendarDay]:
 def unit_by_code(code: str) -> Unit | None:
     """The unit with this code, or None (command-line arguments, imports)."""
     return Unit.objects.filter(code=code).first()
+
+
+def unit_by_name(name: str) -> Unit | None:
+    """An active unit by its name, else its short name, else its code (a scheme's 牵头单位)."""
+    if not name:
+        return None
+    return (
+        Unit.objects.filter(is_active=True, name=name).first()
+        or Unit.objects.filter(is_active=True, short_name=name).first()
+        or Unit.objects.filter(code=name).first()
+    )
+
+
+def unit_categories() -> list[tuple[str, int]]:
+    """The ranking categories units carry (山区乡镇, 中心镇, 党群部门 …) with their active units."""
+    rows = (
+        Unit.objects.filter(is_active=True)
+        .exclude(category="")
+        .values("category")
+        .annotate(n=Count("id"))
+        .order_by("category")
+    )
+    return [(r["category"], r["n"]) for r in rows]
+
+
+def units_of_category(category: str) -> list[Unit]:
+    return list(Unit.objects.filter(is_active=True, category=category).order_by("path"))
 
 
 def units_by_path(paths: Iterable[str]) -> dict[str, Unit]:

@@ -1,0 +1,65 @@
+"""The audit actions 综合考核 writes, with the labels the 记实 page shows."""
+
+from __future__ import annotations
+
+SCHEME_IMPORT = "assessment.scheme.import"
+SCHEME_UPDATE = "assessment.scheme.update"
+SCHEME_COPY = "assessment.scheme.copy"
+SCHEME_EXPORT = "assessment.scheme.export"
+CYCLE_CREATE = "assessment.cycle.create"
+CYCLE_OPEN = "assessment.cycle.open"  # transition 筹备中 → 考核中 (schemes frozen)
+CYCLE_SEAL = "assessment.cycle.seal"  # transition 考核中 → 已封存 (digest of the results)
+TARGETS_DECLARE = "assessment.targets.declare"  # transition 待申报 → 已申报
+TARGETS_RETURN = "assessment.targets.return"  # transition 已申报 → 待申报
+TARGETS_SIGN = "assessment.targets.sign"  # transition 已申报 → 已签订
+TARGET_ADJUST = "assessment.target.adjust"
+TARGET_PROGRESS = "assessment.target.progress"
+ACTUAL_ENTER = "assessment.actual.enter"
+ACTUAL_IMPORT = "assessment.actual.import"
+FIGURE_ENTER = "assessment.figure.enter"
+INCIDENT_ADD = "assessment.incident.add"
+INCIDENT_DELETE = "assessment.incident.delete"
+RANKINGS_ENTER = "assessment.rankings.enter"
+COMPUTE = "assessment.compute"
+CORRECT = "assessment.correct"  # a computation after sealing, with its reason
+RESULT_EXPORT = "assessment.result.export"
+TARGETS_EXPORT = "assessment.targets.export"
+
+EVENTS = {
+    SCHEME_IMPORT: "导入考核方案",
+    SCHEME_UPDATE: "修改考核方案",
+    SCHEME_COPY: "复制考核方案为新版本",
+    SCHEME_EXPORT: "导出考核方案",
+    CYCLE_CREATE: "新建考核年度",
+    CYCLE_OPEN: "考核年度开始考核",
+    CYCLE_SEAL: "封存考核结果",
+    TARGETS_DECLARE: "申报目标责任书",
+    TARGETS_RETURN: "退回目标责任书",
+    TARGETS_SIGN: "签订目标责任书",
+    TARGET_ADJUST: "审核调整目标值",
+    TARGET_PROGRESS: "报送目标进展情况",
+    ACTUAL_ENTER: "填报核定完成值",
+    ACTUAL_IMPORT: "导入核定完成值",
+    FIGURE_ENTER: "填报考核数据",
+    INCIDENT_ADD: "登记加减分事项",
+    INCIDENT_DELETE: "删除加减分事项",
+    RANKINGS_ENTER: "录入领导评价名次",
+    COMPUTE: "计算考核得分",
+    CORRECT: "更正已封存的考核结果",
+    RESULT_EXPORT: "导出考核结果",
+    TARGETS_EXPORT: "导出目标责任书",
+}
+
+MODELS = {
+    SCHEME_IMPORT: "assessment.Scheme",
+    SCHEME_UPDATE: "assessment.Scheme",
+    SCHEME_COPY: "assessment.Scheme",
+    CYCLE_CREATE: "assessment.Cycle",
+    CYCLE_OPEN: "assessment.Cycle",
+    CYCLE_SEAL: "assessment.Cycle",
+    TARGETS_DECLARE: "assessment.Participant",
+    TARGETS_RETURN: "assessment.Participant",
+    TARGETS_SIGN: "assessment.Participant",
+    TARGET_ADJUST: "assessment.Target",
+    ACTUAL_ENTER: "assessment.Target",
+}

@@ -1,0 +1,89 @@
+"""Reads of 综合考核 for pages and for other apps. Other apps read a unit's grade through
+`unit_grade` (the annual individual assessment's 优秀 quotas use it); a grade exists only once the
+cycle is sealed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
+
+from ganbu.assessment.models import Cycle, CycleStatus, Participant, Result, Track
+from ganbu.assessment.services.cycles import FIGURE_RULES, RANK_RULES, TARGET_RULES, leaves
+from ganbu.org.models import Unit, User
+from ganbu.org.scoping import units_in_scope
+
+__all__ = [
+    "LeafStatus",
+    "cycle_leaf_status",
+    "participants_in_scope",
+    "sealed_results_of_unit",
+    "unit_grade",
+]
+
+
+def participants_in_scope(user: User) -> QuerySet[Participant]:
+    return Participant.objects.filter(unit__in=units_in_scope(user)).select_related("cycle", "track", "unit")
+
+
+def unit_grade(unit: Unit, year: int) -> str | None:
+    """The unit's grade (实绩突出 / 好 / 一般 / 较差 …) of the sealed cycle of `year`; None when
+    not assessed or not sealed yet."""
+    result = (
+        Result.objects.filter(
+            participant__unit=unit,
+            participant__cycle__year=year,
+            participant__cycle__status=CycleStatus.SEALED,
+            computation__sealed=True,
+        )
+        .order_by("-computation_id")
+        .first()
+    )
+    return None if result is None else (result.grade or None)
+
+
+def sealed_results_of_unit(unit: Unit) -> list[Result]:
+    """The unit's sealed result of every year (the current sealed run of each), oldest first."""
+    seen: dict[int, Result] = {}
+    for result in (
+        Result.objects.filter(participant__unit=unit, computation__sealed=True)
+        .select_related("participant__cycle", "participant__track", "computation")
+        .order_by("-computation_id")
+    ):
+        seen.setdefault(result.participant.cycle_id, result)
+    return sorted(seen.values(), key=lambda r: r.participant.cycle.year)
+
+
+@dataclass(frozen=True)
+class LeafStatus:
+    track: Track
+    code: str
+    name: str
+    rule: str
+    lead: str
+    kind: str  # target | figure | event | rank
+    filled: int
+    total: int
+
+
+def cycle_leaf_status(cycle: Cycle) -> list[LeafStatus]:
+    """For each leaf of each category: how many units have its figure (the county sees which
+    leading groups are still missing)."""
+    out: list[LeafStatus] = []
+    for track in cycle.tracks.select_related("scheme"):
+        n = track.participants.count()
+        for leaf in leaves(track):
+            kind, filled = _filled(track, leaf.code, leaf.rule)
+            out.append(LeafStatus(track, leaf.code, leaf.name, leaf.rule, leaf.lead, kind, filled, n))
+    return out
+
+
+def _filled(track: Track, code: str, rule: str) -> tuple[str, Any]:
+    if rule in TARGET_RULES:
+        return "target", track.participants.filter(targets__leaf=code, targets__actual__isnull=False).count()
+    if rule in FIGURE_RULES:
+        return "figure", track.participants.filter(figures__leaf=code).count()
+    if rule in RANK_RULES:
+        return "rank", track.rankings.filter(leaf=code).values("rater").distinct().count()
+    return "event", track.participants.filter(incidents__leaf=code).distinct().count()

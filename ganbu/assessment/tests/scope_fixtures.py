@@ -1,0 +1,63 @@
+"""Objects of 综合考核 outside 甲镇 for the scope walk (home/tests/test_scope_walk.py): a cycle whose
+only participant is 乙乡, on a scheme whose name carries the marker."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db.models import Model
+
+from ganbu.assessment.models import Cycle, Participant, Scheme, Track
+from ganbu.testing.world import World
+
+MARKER = "越权标记"  # the scope walk looks for this text (home/tests/scope_fixtures.py)
+
+SCHEME = {
+    "name": f"{MARKER}考核方案",
+    "total": 100,
+    "indicators": [{"code": "A1", "name": f"{MARKER}评定", "weight": 100, "rule": "manual"}],
+    "grades": [],
+}
+
+
+def _participant(world: World) -> Participant:
+    scheme = Scheme.objects.create(name=f"{MARKER}考核方案", year=2026, definition=SCHEME)
+    cycle = Cycle.objects.create(year=2026, name=f"{MARKER}考核年度")
+    track = Track.objects.create(cycle=cycle, category=f"{MARKER}类别", scheme=scheme)
+    return Participant.objects.create(cycle=cycle, track=track, unit=world.town_b)
+
+
+def _scheme(world: World) -> tuple[Model, str]:
+    return _participant(world).track.scheme, MARKER
+
+
+def _cycle(world: World) -> tuple[Model, str]:
+    return _participant(world).cycle, MARKER
+
+
+def _track(world: World) -> tuple[Model, str]:
+    return _participant(world).track, MARKER
+
+
+def _in_b(world: World) -> tuple[Model, str]:
+    return _participant(world), MARKER
+
+
+SCOPE_FIXTURES: dict[type[Model], Callable[[World], tuple[Model, str]]] = {
+    Scheme: _scheme,
+    Cycle: _cycle,
+    Track: _track,
+    Participant: _in_b,
+}
+
+
+def _leaf_code(obj: Any) -> str:
+    return "A1"
+
+
+def _action(obj: Any) -> str:
+    return "compute"
+
+
+KWARG_FILLERS: dict[str, Callable[[Model], object]] = {"code": _leaf_code, "action": _action}

@@ -1,0 +1,14 @@
+from __future__ import annotations
+
+from django.urls import path
+
+from ganbu.assessment.views import cycles, entry, schemes
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("", cycles.index, name="index"),
+    *schemes.urlpatterns,
+    *entry.urlpatterns,
+    *cycles.urlpatterns,
+]

@@ -1,0 +1,190 @@
+"""考核年度 pages: the index (the office's cycles; a unit's own 目标责任书 and results; a leading
+group's indicators), creating and opening a cycle, the cycle page (what is still missing,
+computing, sealing, correcting), the results and their export."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from ganbu.assessment import events, selectors, services
+from ganbu.assessment.forms import CycleForm
+from ganbu.assessment.models import Cycle, CycleStatus, Scheme
+from ganbu.core.office import XLSX, audited_attachment
+from ganbu.core.spreadsheet import table_xlsx
+from ganbu.org.access import request_user, requires
+from ganbu.org.selectors import unit_categories, units_of_category
+
+
+@requires("assessment.view", kind="page")
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    user = request_user(request)
+    office = services.is_office(user)
+    context = {
+        "office": office,
+        "cycles": Cycle.objects.annotate(n=Count("participants")) if office else [],
+        "mine": selectors.participants_in_scope(user).order_by("-cycle__year") if not office else [],
+        "leads": _lead_tasks(user) if not office else [],
+    }
+    return render(request, "assessment/index.html", context)
+
+
+def _lead_tasks(user: object) -> list[dict[str, object]]:
+    """The indicators this account's unit leads in open cycles."""
+    tasks = []
+    for cycle in Cycle.objects.filter(status=CycleStatus.OPEN):
+        for status in selectors.cycle_leaf_status(cycle):
+            leaf = services.leaf_of(status.track, status.code)
+            if leaf.lead and services.may_enter(user, leaf):  # type: ignore[arg-type]
+                tasks.append({"cycle": cycle, "status": status})
+    return tasks
+
+
+@requires("assessment.manage", kind="page", county_wide=True)
+@require_http_methods(["GET", "POST"])
+def cycle_create(request: HttpRequest) -> HttpResponse:
+    form = CycleForm(request.POST or None)
+    categories = unit_categories()
+    schemes = [s for s in Scheme.objects.all() if not services.problems(s.definition)]
+    chosen = {c: request.POST.get(f"scheme-{i}", "") for i, (c, _) in enumerate(categories)}
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            specs = []
+            for category, scheme_id in chosen.items():
+                if scheme_id:
+                    scheme = get_object_or_404(Scheme, pk=scheme_id)
+                    units = units_of_category(category)
+                    specs.append(services.TrackSpec(category, scheme, units))
+            try:
+                cycle = services.create_cycle(
+                    actor=request_user(request),
+                    year=form.cleaned_data["year"],
+                    name=form.cleaned_data["name"],
+                    tracks=specs,
+                )
+            except ValidationError as exc:
+                for message in exc.messages:
+                    form.add_error(None, message)
+            else:
+                messages.success(request, f"已新建「{cycle.name}」。核对参加单位后，点击「开始考核」。")
+                return redirect("assessment:cycle_detail", pk=cycle.pk)
+        status = 400
+    rows = [(i, c, n, chosen.get(c, "")) for i, (c, n) in enumerate(categories)]
+    return render(
+        request, "assessment/cycle_form.html", {"form": form, "rows": rows, "schemes": schemes}, status=status
+    )
+
+
+@requires("assessment.manage", kind="detail", model=Cycle, county_wide=True)
+@require_GET
+def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, pk=pk)
+    tracks = []
+    for track in cycle.tracks.select_related("scheme"):
+        run = services.current(track)
+        tracks.append(
+            {
+                "track": track,
+                "participants": list(track.participants.select_related("unit")),
+                "run": run,
+                "results": list(run.results.select_related("participant__unit")) if run else [],
+                "runs": list(track.computations.order_by("-id")),
+                "leaf_names": run.output.get("units", [{}])[0].get("indicators", {}).keys()
+                if run and run.output.get("units")
+                else [],
+            }
+        )
+    context = {
+        "cycle": cycle,
+        "tracks": tracks,
+        "statuses": selectors.cycle_leaf_status(cycle) if cycle.status != CycleStatus.DRAFT else [],
+        "seal_problems": services.seal_check(cycle) if cycle.status == CycleStatus.OPEN else [],
+    }
+    return render(request, "assessment/cycle_detail.html", context)
+
+
+def _act(request: HttpRequest, cycle: Cycle, action: str) -> None:
+    user = request_user(request)
+    reason = request.POST.get("reason", "")
+    try:
+        if action == "open":
+            services.open_cycle(cycle=cycle, actor=user)
+            messages.success(request, "已开始考核：方案已锁定，各单位可以申报目标责任书。")
+        elif action == "compute":
+            runs = services.compute(cycle=cycle, actor=user, reason=reason)
+            word = "更正" if cycle.status == CycleStatus.SEALED else "计分"
+            messages.success(request, f"已{word}：{len(runs)} 个类别。")
+        elif action == "seal":
+            sealed = services.seal(cycle=cycle, actor=user)
+            messages.success(request, f"考核结果已封存，摘要 {sealed.seal_digest[:16]}… 已记入记实。")
+    except ValidationError as exc:
+        messages.error(
+            request, "未完成：" + "；".join(exc.messages[:20]) + ("……" if len(exc.messages) > 20 else "")
+        )
+
+
+@requires("assessment.manage", kind="action", model=Cycle, county_wide=True)
+@require_POST
+def cycle_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, pk=pk)
+    if action not in ("open", "compute", "seal"):
+        raise PermissionDenied("没有这个操作")
+    _act(request, cycle, action)
+    return redirect("assessment:cycle_detail", pk=cycle.pk)
+
+
+@requires("assessment.manage", kind="export", model=Cycle, county_wide=True)
+@require_GET
+def results_export(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, pk=pk)
+    rows: list[list[object]] = []
+    codes: list[str] = []
+    for track in cycle.tracks.all():
+        run = services.current(track)
+        if run is None:
+            continue
+        for unit in run.output["units"]:
+            codes = codes or list(unit["indicators"])
+            rows.append(
+                [
+                    track.category,
+                    unit["rank"],
+                    unit["name"],
+                    *[Decimal(unit["indicators"][c]["points"]) for c in unit["indicators"]],
+                    Decimal(unit["bonus"]),
+                    Decimal(unit["total"]),
+                    unit["grade"] or "",
+                    "是" if unit["vetoed"] else "",
+                ]
+            )
+    content = table_xlsx(
+        sheet="考核结果",
+        title=f"{cycle.name}结果（{CycleStatus(cycle.status).label}）",
+        headers=["类别", "名次", "单位", *codes, "加分", "总分", "等次", "一票否决"],
+        rows=rows,
+    )
+    return audited_attachment(
+        content,
+        f"{cycle.name}结果.xlsx",
+        XLSX,
+        actor=request_user(request),
+        action=events.RESULT_EXPORT,
+        obj=cycle,
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("cycles/new/", cycle_create, name="cycle_create"),
+    path("cycles/<int:pk>/", cycle_detail, name="cycle_detail"),
+    path("cycles/<int:pk>/results.xlsx", results_export, name="results_export"),
+    path("cycles/<int:pk>/<str:action>/", cycle_action, name="cycle_action"),
+]
