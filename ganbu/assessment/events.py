@@ -24,6 +24,7 @@ COMPUTE = "assessment.compute"
 CORRECT = "assessment.correct"  # a computation after sealing, with its reason
 RESULT_EXPORT = "assessment.result.export"
 TARGETS_EXPORT = "assessment.targets.export"
+BULLETIN_EXPORT = "assessment.bulletin.export"
 
 EVENTS = {
     SCHEME_IMPORT: "导入考核方案",
@@ -48,6 +49,7 @@ EVENTS = {
     CORRECT: "更正已封存的考核结果",
     RESULT_EXPORT: "导出考核结果",
     TARGETS_EXPORT: "导出目标责任书",
+    BULLETIN_EXPORT: "导出考核结果通报",
 }
 
 MODELS = {

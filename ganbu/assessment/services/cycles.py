@@ -91,6 +91,8 @@ def _refuse_unless_entering(user: User, leaf: Leaf) -> None:
 
 
 def _refuse_unless_open(cycle: Cycle) -> None:
+    """Read from the database, not the object handed in: a cycle sealed meanwhile takes nothing."""
+    cycle.status = Cycle.objects.filter(pk=cycle.pk).values_list("status", flat=True).get()
     if cycle.status != CycleStatus.OPEN:
         label = CycleStatus(cycle.status).label
         raise ValidationError(f"考核年度「{cycle.name}」{label}，不能填报考核数据", code=errors.CYCLE_STATE)
@@ -230,8 +232,7 @@ def adjust_target(*, target: Target, actor: User | None, value: Any, reason: str
     before = target.adjusted
     target.adjusted = None if number == target.declared else number
     target.adjust_reason = reason if target.adjusted is not None else ""
-    target.declared = target.adjusted or target.declared
-    target.save(update_fields=["adjusted", "adjust_reason", "declared"])
+    target.save(update_fields=["adjusted", "adjust_reason"])
     record_event(
         actor=actor,
         action=events.TARGET_ADJUST,

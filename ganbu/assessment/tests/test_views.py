@@ -9,6 +9,7 @@ import io
 import json
 from typing import Any
 
+import docx
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -180,6 +181,18 @@ def test_a_cycle_runs_end_to_end_through_the_pages(world: World, towns: dict[str
     rows = [[c.value for c in row] for row in sheet.iter_rows(min_row=3)]
     assert rows[0][:3] == ["中心镇", 1, "乙乡"] and float(rows[0][-3]) == 95.0
     assert AuditEvent.objects.filter(action="assessment.result.export").exists()
+
+    bulletin = _docx_text(office.get(reverse("assessment:bulletin_export", args=[cycle.pk])).content)
+    assert "乙乡以 95.00 分位列中心镇第一，甲镇、丙镇分列第二、第三。" in bulletin
+    book = _docx_text(clerk_a.get(reverse("assessment:targets_export", args=[part["甲镇"].pk])).content)
+    assert "甲镇2026年度目标责任书" in book and "县教育局" in book and "已于" in book
+    assert clerk_a.get(reverse("assessment:targets_export", args=[part["乙乡"].pk])).status_code == 404
+
+
+def _docx_text(content: bytes) -> str:
+    document = docx.Document(io.BytesIO(content))
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
 
 
 def test_bad_scheme_files_are_named_and_nothing_is_stored(world: World) -> None:

@@ -4,8 +4,6 @@ computing, sealing, correcting), the results and their export."""
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
@@ -14,11 +12,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.assessment import events, selectors, services
+from ganbu.assessment import documents, events, selectors, services
 from ganbu.assessment.forms import CycleForm
 from ganbu.assessment.models import Cycle, CycleStatus, Scheme
-from ganbu.core.office import XLSX, audited_attachment
-from ganbu.core.spreadsheet import table_xlsx
+from ganbu.core.office import DOCX, XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.selectors import unit_categories, units_of_category
 
@@ -146,32 +143,7 @@ def cycle_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 @require_GET
 def results_export(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, pk=pk)
-    rows: list[list[object]] = []
-    codes: list[str] = []
-    for track in cycle.tracks.all():
-        run = services.current(track)
-        if run is None:
-            continue
-        for unit in run.output["units"]:
-            codes = codes or list(unit["indicators"])
-            rows.append(
-                [
-                    track.category,
-                    unit["rank"],
-                    unit["name"],
-                    *[Decimal(unit["indicators"][c]["points"]) for c in unit["indicators"]],
-                    Decimal(unit["bonus"]),
-                    Decimal(unit["total"]),
-                    unit["grade"] or "",
-                    "是" if unit["vetoed"] else "",
-                ]
-            )
-    content = table_xlsx(
-        sheet="考核结果",
-        title=f"{cycle.name}结果（{CycleStatus(cycle.status).label}）",
-        headers=["类别", "名次", "单位", *codes, "加分", "总分", "等次", "一票否决"],
-        rows=rows,
-    )
+    content = documents.results_xlsx(cycle)
     return audited_attachment(
         content,
         f"{cycle.name}结果.xlsx",
@@ -182,9 +154,24 @@ def results_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("assessment.manage", kind="export", model=Cycle, county_wide=True)
+@require_GET
+def bulletin_export(request: HttpRequest, pk: int) -> HttpResponse:
+    cycle = get_object_or_404(Cycle, pk=pk)
+    return audited_attachment(
+        documents.bulletin_docx(cycle),
+        f"关于{cycle.name}结果的通报.docx",
+        DOCX,
+        actor=request_user(request),
+        action=events.BULLETIN_EXPORT,
+        obj=cycle,
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("cycles/new/", cycle_create, name="cycle_create"),
     path("cycles/<int:pk>/", cycle_detail, name="cycle_detail"),
     path("cycles/<int:pk>/results.xlsx", results_export, name="results_export"),
+    path("cycles/<int:pk>/bulletin.docx", bulletin_export, name="bulletin_export"),
     path("cycles/<int:pk>/<str:action>/", cycle_action, name="cycle_action"),
 ]

@@ -12,12 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
-from ganbu.assessment import services
+from ganbu.assessment import documents, events, services
 from ganbu.assessment.models import CycleStatus, Participant, TargetStatus, Track
 from ganbu.assessment.selectors import participants_in_scope, sealed_results_of_unit
 from ganbu.assessment.services.cycles import EVENT_RULES, FIGURE_RULES, RANK_RULES, TARGET_RULES
+from ganbu.core.office import DOCX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import User
 
@@ -216,7 +217,23 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("assessment.view", kind="export", model=Participant)
+@require_GET
+def targets_export(request: HttpRequest, pk: int) -> HttpResponse:
+    participant = _participant_for(request_user(request), pk)
+    return audited_attachment(
+        documents.targets_docx(participant),
+        f"{participant.unit.name}{participant.cycle.year}年度目标责任书.docx",
+        DOCX,
+        actor=request_user(request),
+        action=events.TARGETS_EXPORT,
+        obj=participant,
+        unit_path=participant.unit.path,
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("tracks/<int:pk>/leaves/<str:code>/", leaf_entry, name="leaf_entry"),
     path("units/<int:pk>/", participant_detail, name="participant_detail"),
+    path("units/<int:pk>/targets.docx", targets_export, name="targets_export"),
 ]

@@ -5,8 +5,17 @@ assessment simulate --scheme S.json --inputs I.json [--format json|text]
     last year's figures). Prints the output JSON (README.md, "JSON contract") or a Chinese table
     per category. A bad file gives Chinese messages (every problem) and exit status 1.
 
-Planned on the same command (issue 14): import-scheme FILE, export-scheme ID, compute --cycle ID,
-result --cycle ID --format json|xlsx — each a sub-parser in `add_arguments` and a `do_<name>`.
+assessment import-scheme FILE --year Y      a scheme from its JSON (validated whole; a name
+                                             already used becomes its next version)
+assessment export-scheme ID [--output F]     a scheme's JSON (stdout by default)
+assessment compute --cycle ID [--reason R]   compute every category of a cycle (after sealing: a
+                                             correction, with its reason)
+assessment result --cycle ID [--format json|xlsx] [--output F]
+                                             the current results in the output shape of simulate
+                                             (one object per category under "categories"), or the
+                                             ranking table as Excel (to --output)
+Each is a sub-parser in `add_arguments` and a `do_<name>`; the writes go through the services and
+are audited as done by the system (no user).
 """
 
 from __future__ import annotations
@@ -99,7 +108,7 @@ def text_table(output: dict[str, Any]) -> str:
 
 
 class Command(BaseCommand):
-    help = "综合考核：simulate 用方案和数据文件模拟测算（不读写数据库）。"
+    help = "综合考核：simulate 模拟测算（不读写数据库）；import-scheme、export-scheme、compute、result。"
     requires_system_checks: list[str] = []  # simulate needs neither the database nor the URLconf
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -110,6 +119,19 @@ class Command(BaseCommand):
         )
         simulate.add_argument("--inputs", required=True, help="各单位数据 JSON 文件")
         simulate.add_argument("--format", choices=["json", "text"], default="json")
+        imported = sub.add_parser("import-scheme", help="导入考核方案 JSON")
+        imported.add_argument("file")
+        imported.add_argument("--year", type=int, required=True)
+        exported = sub.add_parser("export-scheme", help="导出考核方案 JSON")
+        exported.add_argument("id", type=int)
+        exported.add_argument("--output", default="")
+        computed = sub.add_parser("compute", help="计算考核年度各类别得分")
+        computed.add_argument("--cycle", type=int, required=True)
+        computed.add_argument("--reason", default="", help="已封存的考核年度更正须写明理由")
+        result = sub.add_parser("result", help="输出考核结果")
+        result.add_argument("--cycle", type=int, required=True)
+        result.add_argument("--format", choices=["json", "xlsx"], default="json")
+        result.add_argument("--output", default="")
 
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"].replace("-", "_")
@@ -126,3 +148,77 @@ class Command(BaseCommand):
             self.stdout.write(text_table(output))
         else:
             self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
+
+    def do_import_scheme(self, options: dict[str, Any]) -> None:
+        from ganbu.assessment import services
+
+        data = read_json(options["file"], "方案")
+        if not isinstance(data, dict):
+            raise CommandError("方案文件应为一个 JSON 对象")
+        try:
+            scheme = services.import_scheme(
+                actor=None, data=json.loads(json.dumps(data, default=str)), year=options["year"]
+            )
+        except ValidationError as exc:
+            raise CommandError(problems_text(exc)) from exc
+        self.stdout.write(f"已导入考核方案「{scheme}」，编号 {scheme.pk}")
+
+    def do_export_scheme(self, options: dict[str, Any]) -> None:
+        from ganbu.assessment.models import Scheme
+
+        scheme = Scheme.objects.filter(pk=options["id"]).first()
+        if scheme is None:
+            raise CommandError(f"没有编号为 {options['id']} 的考核方案")
+        self._write(options["output"], json.dumps(scheme.definition, ensure_ascii=False, indent=2).encode())
+
+    def _cycle(self, pk: int) -> Any:
+        from ganbu.assessment.models import Cycle
+
+        cycle = Cycle.objects.filter(pk=pk).first()
+        if cycle is None:
+            raise CommandError(f"没有编号为 {pk} 的考核年度")
+        return cycle
+
+    def do_compute(self, options: dict[str, Any]) -> None:
+        from ganbu.assessment import services
+
+        cycle = self._cycle(options["cycle"])
+        try:
+            runs = services.compute(cycle=cycle, actor=None, reason=options["reason"])
+        except ValidationError as exc:
+            raise CommandError(problems_text(exc)) from exc
+        for run in runs:
+            self.stdout.write(
+                f"{run.track.category}：{len(run.output['units'])} 个单位，结果摘要 {run.digest[:16]}"
+            )
+
+    def do_result(self, options: dict[str, Any]) -> None:
+        from ganbu.assessment import documents, services
+
+        cycle = self._cycle(options["cycle"])
+        runs = [run for track in cycle.tracks.all() if (run := services.current(track)) is not None]
+        if not runs:
+            raise CommandError(f"考核年度「{cycle.name}」尚未计分")
+        if options["format"] == "xlsx":
+            if not options["output"]:
+                raise CommandError("Excel 格式须用 --output 指定文件")
+            self._write(options["output"], documents.results_xlsx(cycle))
+            return
+        data = {
+            "cycle": {"id": cycle.pk, "name": cycle.name, "year": cycle.year, "status": cycle.status},
+            "categories": [
+                {"category": r.track.category, "sealed": r.sealed, "digest": r.digest, **r.output}
+                for r in runs
+            ],
+        }
+        self._write(options["output"], json.dumps(data, ensure_ascii=False, indent=2).encode())
+
+    def _write(self, output: str, content: bytes) -> None:
+        if output:
+            try:
+                Path(output).write_bytes(content)
+            except OSError as exc:
+                raise CommandError(f"无法写入文件 {output}：{exc.strerror or exc}") from exc
+            self.stdout.write(f"已写入 {output}")
+        else:
+            self.stdout.write(content.decode())
