@@ -187,6 +187,51 @@ def initial_of(node: dict[str, Any], parent: str) -> dict[str, Any]:
     }
 
 
+class HeaderForm(forms.Form):
+    """The scheme's total, its grades (one per line 「实绩突出 900 1/3」: name, lowest score, the
+    optional largest share of the category) and whether a 难度系数 is used."""
+
+    total = forms.DecimalField(label="总分", min_value=1, max_digits=8, decimal_places=2)
+    grades = forms.CharField(
+        label="等次",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text="每行一个等次，从高到低：「名称 最低分 最多占比」，如「实绩突出 900 1/3」「好 800」「一般 700」「较差 0」",
+    )
+    difficulty = forms.BooleanField(label="使用难度系数（0.8—1.2）", required=False)
+
+    def clean_grades(self) -> list[dict[str, str]]:
+        grades: list[dict[str, str]] = []
+        for n, line in enumerate(normalise(self.cleaned_data.get("grades") or "").splitlines(), start=1):
+            parts = line.split()
+            if not parts:
+                continue
+            if len(parts) not in (2, 3):
+                raise forms.ValidationError(
+                    f"第 {n} 行「{line.strip()}」应写成「名称 最低分」或「名称 最低分 最多占比」"
+                )
+            grade = {"name": parts[0], "min_score": parts[1]}
+            if len(parts) == 3:
+                grade["max_share"] = parts[2]
+            grades.append(grade)
+        return grades
+
+    @staticmethod
+    def initial_of(definition: dict[str, Any]) -> dict[str, Any]:
+        lines = [
+            " ".join(
+                str(x) for x in (g.get("name"), g.get("min_score"), g.get("max_share")) if x not in (None, "")
+            )
+            for g in definition.get("grades") or []
+            if isinstance(g, dict)
+        ]
+        return {
+            "total": definition.get("total", 1000),
+            "grades": "\n".join(lines),
+            "difficulty": bool(definition.get("difficulty")),
+        }
+
+
 class CycleForm(forms.Form):
     year = YEAR
     name = forms.CharField(label="名称", max_length=100, help_text="如「2026年度乡镇和县直部门综合考核」")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ganbu.assessment.services.ballots import create_ballots, team_label
 from ganbu.assessment.services.cycles import (
     TrackSpec,
     add_incident,
@@ -41,6 +42,7 @@ __all__ = [
     "adjust_target",
     "compute",
     "copy_scheme",
+    "create_ballots",
     "create_cycle",
     "current",
     "cycle_inputs",
@@ -67,5 +69,6 @@ __all__ = [
     "seal",
     "seal_check",
     "sign_targets",
+    "team_label",
     "update_definition",
 ]

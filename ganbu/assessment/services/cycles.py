@@ -84,13 +84,13 @@ def may_enter(user: User, leaf: Leaf) -> bool:
     return unit is not None and unit.pk == user.scope_unit_id
 
 
-def _refuse_unless_entering(user: User, leaf: Leaf) -> None:
+def refuse_unless_entering(user: User, leaf: Leaf) -> None:
     if not may_enter(user, leaf):
         who = f"牵头单位「{leaf.lead}」" if leaf.lead else "考核办"
         raise ValidationError(f"{leaf.label}由{who}填报，您的账号不能填报", code=errors.NOT_LEAD)
 
 
-def _refuse_unless_open(cycle: Cycle) -> None:
+def refuse_unless_open(cycle: Cycle) -> None:
     """Read from the database, not the object handed in: a cycle sealed meanwhile takes nothing."""
     cycle.status = Cycle.objects.filter(pk=cycle.pk).values_list("status", flat=True).get()
     if cycle.status != CycleStatus.OPEN:
@@ -184,7 +184,7 @@ def declare_targets(
     *, participant: Participant, actor: User | None, values: Mapping[str, Any]
 ) -> Participant:
     """The unit's own targets (自认/申报), every item filled and above 0, then 待申报 → 已申报."""
-    _refuse_unless_open(participant.cycle)
+    refuse_unless_open(participant.cycle)
     targets = {t.leaf: t for t in participant.targets.select_for_update()}
     names = {leaf.code: leaf.label for leaf in leaves(participant.track)}
     found: list[str] = []
@@ -220,7 +220,7 @@ def declare_targets(
 def adjust_target(*, target: Target, actor: User | None, value: Any, reason: str) -> Target:
     """The county raises or lowers a declared target, with a reason; both values are kept."""
     participant = target.participant
-    _refuse_unless_open(participant.cycle)
+    refuse_unless_open(participant.cycle)
     if participant.target_status != TargetStatus.DECLARED:
         raise ValidationError("只有已申报、未签订的目标责任书可以审核调整", code=errors.CYCLE_STATE)
     number = _decimal(value, "审定目标值")
@@ -246,7 +246,7 @@ def adjust_target(*, target: Target, actor: User | None, value: Any, reason: str
 
 @transaction.atomic
 def sign_targets(*, participant: Participant, actor: User | None) -> Participant:
-    _refuse_unless_open(participant.cycle)
+    refuse_unless_open(participant.cycle)
     return transition(
         participant,
         to=TargetStatus.SIGNED,
@@ -278,7 +278,7 @@ def return_targets(*, participant: Participant, actor: User | None, reason: str)
 @transaction.atomic
 def report_progress(*, target: Target, actor: User | None, text: str) -> Target:
     participant = target.participant
-    _refuse_unless_open(participant.cycle)
+    refuse_unless_open(participant.cycle)
     if participant.target_status != TargetStatus.SIGNED:
         raise ValidationError("目标责任书签订后才能报送进展情况", code=errors.CYCLE_STATE)
     target.progress = text.strip()[:500]
@@ -297,9 +297,9 @@ def report_progress(*, target: Target, actor: User | None, text: str) -> Target:
 def enter_actuals(*, track: Track, leaf_code: str, actor: User, values: Mapping[int, Any]) -> int:
     """The verified actual values of one 完成率 indicator (单项考核) by participant id; blank leaves a
     value as it was. All or nothing: one bad value and nothing is stored. Returns how many changed."""
-    _refuse_unless_open(track.cycle)
+    refuse_unless_open(track.cycle)
     leaf = leaf_of(track, leaf_code)
-    _refuse_unless_entering(actor, leaf)
+    refuse_unless_entering(actor, leaf)
     targets = {
         t.participant_id: t
         for t in Target.objects.select_for_update()
@@ -349,9 +349,9 @@ def enter_actuals(*, track: Track, leaf_code: str, actor: User, values: Mapping[
 @transaction.atomic
 def enter_figures(*, track: Track, leaf_code: str, actor: User, values: Mapping[int, tuple[Any, str]]) -> int:
     """Numbers (or points with a note, for 评定) of one leaf by participant id; all or nothing."""
-    _refuse_unless_open(track.cycle)
+    refuse_unless_open(track.cycle)
     leaf = leaf_of(track, leaf_code)
-    _refuse_unless_entering(actor, leaf)
+    refuse_unless_entering(actor, leaf)
     if leaf.rule not in FIGURE_RULES - {"ballot", "satisfaction"} and not (
         leaf.rule == "bracket" and leaf.share_of is None
     ):
@@ -412,9 +412,9 @@ def link_ballot(
     """A 测评 / 满意度 leaf reads the counts of a ballots-engine session (for this unit's team, the
     subject's label); the counts are read when computing, and only from a sealed session."""
     track = participant.track
-    _refuse_unless_open(track.cycle)
+    refuse_unless_open(track.cycle)
     leaf = leaf_of(track, leaf_code)
-    _refuse_unless_entering(actor, leaf)
+    refuse_unless_entering(actor, leaf)
     if leaf.rule not in ("ballot", "satisfaction") and not (leaf.rule == "bracket" and leaf.share_of):
         raise ValidationError(f"{leaf.label}不取测评结果", code=errors.FIGURE_INVALID)
     figure, _ = Figure.objects.update_or_create(
@@ -445,9 +445,9 @@ def add_incident(
 ) -> Incident:
     """An event of a 扣分 (points), 加分 (level) or 一票否决 (reason) leaf."""
     track = participant.track
-    _refuse_unless_open(track.cycle)
+    refuse_unless_open(track.cycle)
     leaf = leaf_of(track, leaf_code)
-    _refuse_unless_entering(actor, leaf)
+    refuse_unless_entering(actor, leaf)
     if leaf.rule not in EVENT_RULES:
         raise ValidationError(f"{leaf.label}不是加减分或一票否决指标", code=errors.FIGURE_INVALID)
     if not reason.strip():
@@ -491,8 +491,8 @@ def add_incident(
 @transaction.atomic
 def delete_incident(*, incident: Incident, actor: User) -> None:
     participant = incident.participant
-    _refuse_unless_open(participant.cycle)
-    _refuse_unless_entering(actor, leaf_of(participant.track, incident.leaf))
+    refuse_unless_open(participant.cycle)
+    refuse_unless_entering(actor, leaf_of(participant.track, incident.leaf))
     record_event(
         actor=actor,
         action=events.INCIDENT_DELETE,
@@ -508,9 +508,9 @@ def enter_rankings(*, track: Track, leaf_code: str, actor: User, rater: str, ran
     """One county leader's ranking of every unit of the category (领导评价): each rank from 1 to the
     number of units, every unit ranked, no rank given twice (the engine refuses a tie from one
     rater, README "Validation", so it is refused here, not only when computing)."""
-    _refuse_unless_open(track.cycle)
+    refuse_unless_open(track.cycle)
     leaf = leaf_of(track, leaf_code)
-    _refuse_unless_entering(actor, leaf)
+    refuse_unless_entering(actor, leaf)
     if leaf.rule not in RANK_RULES:
         raise ValidationError(f"{leaf.label}不是名次评价指标", code=errors.FIGURE_INVALID)
     rater = rater.strip()

@@ -216,3 +216,67 @@ def test_only_the_county_office_reaches_schemes_and_cycles(world: World) -> None
         client = _client(world, who)
         assert client.get(reverse("assessment:scheme_list")).status_code == 403
         assert client.get(reverse("assessment:cycle_create")).status_code == 403
+
+
+def test_the_scheme_is_edited_in_the_browser_and_its_problems_shown(world: World) -> None:
+    office = _client(world, "county")
+    scheme = _import_scheme(office)
+    url = reverse("assessment:indicator_save", args=[scheme.pk])
+    # a new leaf under A breaks the sum of A (60 + 10 ≠ 60): saved as a draft, the problem shown
+    response = office.post(
+        url,
+        {
+            "prefix": "new",
+            "new-parent": "A",
+            "new-code": "A2",
+            "new-name": "招商引资",
+            "new-weight": "10",
+            "new-rule": "ratio_to_top",
+        },
+    )
+    assert response.status_code == 302
+    page = office.get(reverse("assessment:scheme_detail", args=[scheme.pk])).content.decode()
+    assert "方案还不能使用" in page and "A2" in page
+    # a leaf may not get children; a duplicate code is refused by name
+    dup = office.post(
+        url, {"prefix": "new", "new-code": "B1", "new-name": "重复", "new-weight": "5", "new-rule": "manual"}
+    )
+    assert dup.status_code == 400 and "指标代码「B1」已被指标「四看评定」使用" in _messages(dup)
+    # mend it: A1 down to 50, and the scheme is usable again
+    office.post(
+        url,
+        {
+            "prefix": "i-A1",
+            "i-A1-original": "A1",
+            "i-A1-parent": "A",
+            "i-A1-code": "A1",
+            "i-A1-name": "一般公共预算收入",
+            "i-A1-weight": "50",
+            "i-A1-rule": "completion",
+            "i-A1-lead": "县教育局",
+            "i-A1-cap": "1.1",
+        },
+    )
+    scheme.refresh_from_db()
+    leaf = scheme.definition["indicators"][0]["children"][0]
+    assert leaf == {
+        "code": "A1",
+        "name": "一般公共预算收入",
+        "weight": "50",
+        "lead": "县教育局",
+        "rule": "completion",
+        "cap": "1.1",
+    }
+    assert (
+        "方案已通过校验" in office.get(reverse("assessment:scheme_detail", args=[scheme.pk])).content.decode()
+    )
+    # the grades as lines; a bad line is named
+    header = reverse("assessment:header_save", args=[scheme.pk])
+    bad = office.post(header, {"total": "100", "grades": "好\n一般 0"})
+    assert bad.status_code == 400 and "第 1 行「好」" in _messages(bad)
+    office.post(header, {"total": "100", "grades": "优秀 90 1/3\n良好 75\n一般 0", "difficulty": "on"})
+    scheme.refresh_from_db()
+    assert scheme.definition["grades"][0] == {"name": "优秀", "min_score": "90", "max_share": "1/3"}
+    assert scheme.definition["difficulty"] is True
+    copy = office.post(reverse("assessment:scheme_copy", args=[scheme.pk]), {"year": 2027})
+    assert copy.status_code == 302 and Scheme.objects.filter(name=scheme.name, version=2, year=2027).exists()

@@ -73,6 +73,9 @@ def _post_leaf(request: HttpRequest, user: User, track: Track, leaf: object, cod
             level=request.POST.get("level", ""),
         )
         return 1
+    if rule in ("ballot", "satisfaction"):
+        expected = {name: request.POST.get(f"e-{name}", "") for name in getattr(leaf, "groups", {})}
+        return len(services.create_ballots(track=track, leaf_code=code, expected=expected, actor=user))
     return services.enter_figures(
         track=track,
         leaf_code=code,
@@ -98,7 +101,9 @@ def leaf_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             return redirect("assessment:leaf_entry", pk=track.pk, code=code)
     rule = getattr(leaf, "rule", "")
     participants = list(
-        track.participants.select_related("unit").prefetch_related("targets", "figures", "incidents")
+        track.participants.select_related("unit").prefetch_related(
+            "targets", "figures__ballot_session", "incidents"
+        )
     )
     rows = []
     for p in participants:

@@ -13,7 +13,7 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from ganbu.assessment import events, rules, services
-from ganbu.assessment.forms import IndicatorForm, SchemeCopyForm, SchemeImportForm, initial_of
+from ganbu.assessment.forms import HeaderForm, IndicatorForm, SchemeCopyForm, SchemeImportForm, initial_of
 from ganbu.assessment.models import Scheme
 from ganbu.assessment.services.schemes import walk
 from ganbu.core.forms import add_errors
@@ -62,13 +62,19 @@ def _tree(scheme: Scheme) -> list[dict[str, object]]:
 
 
 def _detail(
-    request: HttpRequest, scheme: Scheme, *, form: IndicatorForm | None = None, status: int = 200
+    request: HttpRequest,
+    scheme: Scheme,
+    *,
+    form: IndicatorForm | None = None,
+    header: HeaderForm | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     context = {
         "scheme": scheme,
         "rows": _tree(scheme),
         "problems": services.problems(scheme.definition),
         "add_form": form or IndicatorForm(prefix="new"),
+        "header_form": header or HeaderForm(initial=HeaderForm.initial_of(scheme.definition)),
         "copy_form": SchemeCopyForm(initial={"year": scheme.year + 1}),
         "grades": scheme.definition.get("grades") or [],
         "cycles": sorted({t.cycle for t in scheme.tracks.select_related("cycle")}, key=lambda c: -c.year),
@@ -107,6 +113,34 @@ def indicator_save(request: HttpRequest, pk: int) -> HttpResponse:
         for error in errors:
             messages.error(request, f"{label}：{error}" if label else str(error))
     return _detail(request, scheme, form=form if prefix == "new" else None, status=400)
+
+
+@requires("assessment.manage", kind="action", model=Scheme, county_wide=True)
+@require_POST
+def header_save(request: HttpRequest, pk: int) -> HttpResponse:
+    scheme = get_object_or_404(Scheme, pk=pk)
+    form = HeaderForm(request.POST)
+    if form.is_valid():
+        try:
+            services.save_header(
+                scheme=scheme,
+                actor=request_user(request),
+                total=str(form.cleaned_data["total"]),
+                grades=form.cleaned_data["grades"],
+                difficulty=True if form.cleaned_data["difficulty"] else None,
+            )
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        else:
+            messages.success(request, "总分与等次已保存。")
+            return redirect("assessment:scheme_detail", pk=scheme.pk)
+    for field, errors in form.errors.items():
+        for error in errors:
+            messages.error(
+                request, f"{form.fields[field].label}：{error}" if field in form.fields else str(error)
+            )
+    return _detail(request, scheme, header=form, status=400)
 
 
 @requires("assessment.manage", kind="action", model=Scheme, county_wide=True)
@@ -159,6 +193,7 @@ urlpatterns: list[URLPattern] = [
     path("schemes/<int:pk>/", scheme_detail, name="scheme_detail"),
     path("schemes/<int:pk>/indicator/", indicator_save, name="indicator_save"),
     path("schemes/<int:pk>/indicator/delete/", indicator_delete, name="indicator_delete"),
+    path("schemes/<int:pk>/header/", header_save, name="header_save"),
     path("schemes/<int:pk>/copy/", scheme_copy, name="scheme_copy"),
     path("schemes/<int:pk>/export/", scheme_export, name="scheme_export"),
 ]

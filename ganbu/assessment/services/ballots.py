@@ -1,0 +1,100 @@
+"""民主测评 for a cycle through the ballots engine: one rating session per assessed team, its rater
+groups (and their weights) from the scheme's 测评 / 满意度 indicator, its options the indicator's.
+
+The sessions belong to this module (the figure keeps a protected reference, so the ballots pages
+leave their groups and subjects alone); voting, closing and sealing happen on the ballots pages
+as for any session. The counts are read when computing, from the sealed result only."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from ganbu.assessment import errors, events
+from ganbu.assessment.models import Figure, Track
+from ganbu.assessment.services.cycles import leaf_of, refuse_unless_entering, refuse_unless_open
+from ganbu.assessment.services.schemes import refusal
+from ganbu.audit.services import record_event
+from ganbu.ballots import services as ballot_services
+from ganbu.org.models import User
+
+EXPECTED_MAX = 2000
+
+
+def _integer_weights(weights: list[Decimal]) -> list[int]:
+    """The ballot engine takes integer weights: scale decimal ones (same ratios)."""
+    scale = 1
+    while any((w * scale) % 1 for w in weights) and scale < 10**6:
+        scale *= 10
+    return [max(1, int(w * scale)) for w in weights]
+
+
+def team_label(unit_name: str) -> str:
+    return f"{unit_name}领导班子"
+
+
+@transaction.atomic
+def create_ballots(*, track: Track, leaf_code: str, expected: Mapping[str, Any], actor: User) -> list[Figure]:
+    """A rating session for every team of the category that has none yet for this indicator;
+    `expected` is the number of raters per group (应到). Returns the figures linked."""
+    refuse_unless_open(track.cycle)
+    leaf = leaf_of(track, leaf_code)
+    refuse_unless_entering(actor, leaf)
+    if leaf.rule not in ("ballot", "satisfaction"):
+        raise ValidationError(f"{leaf.label}不是测评或满意度指标", code=errors.FIGURE_INVALID)
+    names = list(leaf.groups)
+    found: list[str] = []
+    counts: dict[str, int] = {}
+    for name in names:
+        raw = str(expected.get(name, "")).strip()
+        if not raw.isdigit() or not 1 <= int(raw) <= EXPECTED_MAX:
+            found.append(f"「{name}」的应到人数应为 1 到 {EXPECTED_MAX} 的整数")
+        else:
+            counts[name] = int(raw)
+    if found:
+        raise refusal(found, errors.FIGURE_INVALID)
+    weights = _integer_weights([Decimal(leaf.groups[n]) for n in names])
+    groups = [
+        ballot_services.GroupSpec(n, expected=counts[n], weight=w)
+        for n, w in zip(names, weights, strict=True)
+    ]
+    linked = set(
+        Figure.objects.filter(participant__track=track, leaf=leaf_code).values_list(
+            "participant_id", flat=True
+        )
+    )
+    created: list[Figure] = []
+    for participant in track.participants.select_related("unit").order_by("unit__path"):
+        if participant.pk in linked:
+            continue
+        label = team_label(participant.unit.name)
+        session = ballot_services.session_create(
+            unit=participant.unit,
+            title=f"{track.cycle.year}年度{leaf.name} · {label}",
+            kind="rating",
+            subjects=[ballot_services.SubjectSpec(label=label, note=track.category)],
+            groups=groups,
+            options=list(leaf.values),
+            description=f"{track.cycle.name}：{leaf.name}（无记名）",
+            actor=actor,
+        )
+        created.append(
+            Figure.objects.create(
+                participant=participant,
+                leaf=leaf_code,
+                ballot_session=session,
+                ballot_subject=label,
+                entered_by=actor,
+            )
+        )
+    record_event(
+        actor=actor,
+        action=events.BALLOTS_CREATE,
+        object_label=f"{track.cycle.name} {track.category} {leaf.label}",
+        payload={"sessions": [f.ballot_session_id for f in created], "expected": counts},
+    )
+    return created
