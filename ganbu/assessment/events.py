@@ -16,6 +16,7 @@ TARGET_ADJUST = "assessment.target.adjust"
 TARGET_PROGRESS = "assessment.target.progress"
 ACTUAL_ENTER = "assessment.actual.enter"
 ACTUAL_IMPORT = "assessment.actual.import"
+ACTUALS_TEMPLATE = "assessment.actual.template"
 FIGURE_ENTER = "assessment.figure.enter"
 INCIDENT_ADD = "assessment.incident.add"
 INCIDENT_DELETE = "assessment.incident.delete"
@@ -42,6 +43,7 @@ EVENTS = {
     TARGET_PROGRESS: "报送目标进展情况",
     ACTUAL_ENTER: "填报核定完成值",
     ACTUAL_IMPORT: "导入核定完成值",
+    ACTUALS_TEMPLATE: "下载核定完成值导入模板",
     FIGURE_ENTER: "填报考核数据",
     INCIDENT_ADD: "登记加减分事项",
     INCIDENT_DELETE: "删除加减分事项",

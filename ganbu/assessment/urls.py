@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ganbu.assessment.views import cycles, entry, schemes
+from ganbu.assessment.views import cycles, entry, imports, schemes
 
 app_name = "assessment"
 
@@ -10,5 +10,6 @@ urlpatterns = [
     path("", cycles.index, name="index"),
     *schemes.urlpatterns,
     *entry.urlpatterns,
+    *imports.urlpatterns,
     *cycles.urlpatterns,
 ]

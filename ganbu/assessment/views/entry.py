@@ -28,7 +28,7 @@ def _errors(request: HttpRequest, exc: ValidationError) -> None:
         messages.error(request, message)
 
 
-def _track_for(user: User, pk: int, code: str) -> tuple[Track, object]:
+def track_for(user: User, pk: int, code: str) -> tuple[Track, object]:
     track = get_object_or_404(Track.objects.select_related("cycle", "scheme"), pk=pk)
     try:
         leaf = services.leaf_of(track, code)
@@ -90,7 +90,7 @@ def _post_leaf(request: HttpRequest, user: User, track: Track, leaf: object, cod
 @require_http_methods(["GET", "POST"])
 def leaf_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     user = request_user(request)
-    track, leaf = _track_for(user, pk, code)
+    track, leaf = track_for(user, pk, code)
     if request.method == "POST":
         try:
             n = _post_leaf(request, user, track, leaf, code)

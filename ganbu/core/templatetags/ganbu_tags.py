@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import template
@@ -32,6 +33,14 @@ register.filter("years_since", age)
 def ym(value: Any) -> str:
     """1985.03 style used on official forms."""
     return f"{value:%Y.%m}" if value else ""
+
+
+@register.filter
+def plain(value: Any) -> Any:
+    """A Decimal as people write it: 400.0000 → 400, 420.5000 → 420.5 (other values unchanged)."""
+    if isinstance(value, Decimal) and value.is_finite():
+        return format(value.normalize(), "f")
+    return value
 
 
 @register.inclusion_tag("_sort_header.html")
