@@ -16,6 +16,7 @@ from ganbu.org.scoping import units_in_scope
 
 __all__ = [
     "LeafStatus",
+    "composition_chart",
     "cycle_leaf_status",
     "participants_in_scope",
     "sealed_results_of_unit",
@@ -87,3 +88,26 @@ def _filled(track: Track, code: str, rule: str) -> tuple[str, Any]:
     if rule in RANK_RULES:
         return "rank", track.rankings.filter(leaf=code).values("rater").distinct().count()
     return "event", track.participants.filter(incidents__leaf=code).distinct().count()
+
+
+def composition_chart(track: Track, output: dict[str, Any], chart_id: str) -> dict[str, Any]:
+    """The stacked bars of a category: per unit, each first-level indicator's points (a parent's
+    subtotal, or a top-level leaf's points) and the bonus apart; bonus and veto leaves are left out
+    of the stack (the bonus is its own series)."""
+    definition = track.scheme.definition
+    units = output.get("units", [])
+    series = []
+    for node in definition.get("indicators") or []:
+        code = str(node.get("code"))
+        if node.get("rule") in ("bonus", "veto") or (
+            node.get("children") and all(c.get("rule") in ("bonus", "veto") for c in node["children"])
+        ):
+            continue
+        data = []
+        for u in units:
+            value = u.get("subtotals", {}).get(code) or u.get("indicators", {}).get(code, {}).get("points")
+            data.append(float(value) if value is not None else 0)
+        series.append({"name": str(node.get("name", code)), "data": data})
+    if any(float(u.get("bonus", 0)) for u in units):
+        series.append({"name": "加分", "data": [float(u.get("bonus", 0)) for u in units]})
+    return {"id": chart_id, "units": [u["name"] for u in units], "series": series}

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from ganbu.assessment import demo as assessment_demo
 from ganbu.audit.services import record_event
 from ganbu.cadres import demo as cadres_demo
 from ganbu.core.db import refresh_planner_statistics
@@ -48,11 +49,16 @@ def _villagework(ctx: DemoContext) -> int:
     return villagework_demo.seed_villagework(seed=ctx.seed, progress=ctx.progress)
 
 
+def _assessment(ctx: DemoContext) -> int:
+    return assessment_demo.seed_assessment(seed=ctx.seed, progress=ctx.progress)
+
+
 # In dependency order; an app's seeder may read what the seeders before it wrote.
 SEEDERS: tuple[Seeder, ...] = (
     Seeder("structure", "单位、班子与职位", False, _structure),
     Seeder("cadres", "干部", True, _cadres),
     Seeder("villagework", "驻村工作", True, _villagework),
+    Seeder("assessment", "综合考核", False, _assessment),
 )
 
 

@@ -38,7 +38,9 @@ def team_label(unit_name: str) -> str:
 
 
 @transaction.atomic
-def create_ballots(*, track: Track, leaf_code: str, expected: Mapping[str, Any], actor: User) -> list[Figure]:
+def create_ballots(
+    *, track: Track, leaf_code: str, expected: Mapping[str, Any], actor: User | None
+) -> list[Figure]:
     """A rating session for every team of the category that has none yet for this indicator;
     `expected` is the number of raters per group (应到). Returns the figures linked."""
     refuse_unless_open(track.cycle)

@@ -75,7 +75,9 @@ def is_office(user: User) -> bool:
     return has_capability(user, "assessment.manage") and scope_path(user) is None
 
 
-def may_enter(user: User, leaf: Leaf) -> bool:
+def may_enter(user: User | None, leaf: Leaf) -> bool:
+    if user is None:  # the system: commands and the demo
+        return True
     if is_office(user):
         return True
     if not has_capability(user, "assessment.enter") or user.scope_unit_id is None:
@@ -84,7 +86,7 @@ def may_enter(user: User, leaf: Leaf) -> bool:
     return unit is not None and unit.pk == user.scope_unit_id
 
 
-def refuse_unless_entering(user: User, leaf: Leaf) -> None:
+def refuse_unless_entering(user: User | None, leaf: Leaf) -> None:
     if not may_enter(user, leaf):
         who = f"牵头单位「{leaf.lead}」" if leaf.lead else "考核办"
         raise ValidationError(f"{leaf.label}由{who}填报，您的账号不能填报", code=errors.NOT_LEAD)
@@ -294,7 +296,7 @@ def report_progress(*, target: Target, actor: User | None, text: str) -> Target:
 
 
 @transaction.atomic
-def enter_actuals(*, track: Track, leaf_code: str, actor: User, values: Mapping[int, Any]) -> int:
+def enter_actuals(*, track: Track, leaf_code: str, actor: User | None, values: Mapping[int, Any]) -> int:
     """The verified actual values of one 完成率 indicator (单项考核) by participant id; blank leaves a
     value as it was. All or nothing: one bad value and nothing is stored. Returns how many changed."""
     refuse_unless_open(track.cycle)
@@ -347,7 +349,9 @@ def enter_actuals(*, track: Track, leaf_code: str, actor: User, values: Mapping[
 
 
 @transaction.atomic
-def enter_figures(*, track: Track, leaf_code: str, actor: User, values: Mapping[int, tuple[Any, str]]) -> int:
+def enter_figures(
+    *, track: Track, leaf_code: str, actor: User | None, values: Mapping[int, tuple[Any, str]]
+) -> int:
     """Numbers (or points with a note, for 评定) of one leaf by participant id; all or nothing."""
     refuse_unless_open(track.cycle)
     leaf = leaf_of(track, leaf_code)
@@ -407,7 +411,7 @@ def enter_figures(*, track: Track, leaf_code: str, actor: User, values: Mapping[
 
 @transaction.atomic
 def link_ballot(
-    *, participant: Participant, leaf_code: str, actor: User, session: Any, subject: str
+    *, participant: Participant, leaf_code: str, actor: User | None, session: Any, subject: str
 ) -> Figure:
     """A 测评 / 满意度 leaf reads the counts of a ballots-engine session (for this unit's team, the
     subject's label); the counts are read when computing, and only from a sealed session."""
@@ -437,7 +441,7 @@ def add_incident(
     *,
     participant: Participant,
     leaf_code: str,
-    actor: User,
+    actor: User | None,
     happened_on: date,
     reason: str,
     points: Any = None,
@@ -489,7 +493,7 @@ def add_incident(
 
 
 @transaction.atomic
-def delete_incident(*, incident: Incident, actor: User) -> None:
+def delete_incident(*, incident: Incident, actor: User | None) -> None:
     participant = incident.participant
     refuse_unless_open(participant.cycle)
     refuse_unless_entering(actor, leaf_of(participant.track, incident.leaf))
@@ -504,7 +508,9 @@ def delete_incident(*, incident: Incident, actor: User) -> None:
 
 
 @transaction.atomic
-def enter_rankings(*, track: Track, leaf_code: str, actor: User, rater: str, ranks: Mapping[int, Any]) -> int:
+def enter_rankings(
+    *, track: Track, leaf_code: str, actor: User | None, rater: str, ranks: Mapping[int, Any]
+) -> int:
     """One county leader's ranking of every unit of the category (领导评价): each rank from 1 to the
     number of units, every unit ranked, no rank given twice (the engine refuses a tie from one
     rater, README "Validation", so it is refused here, not only when computing)."""

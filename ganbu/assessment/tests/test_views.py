@@ -166,6 +166,13 @@ def test_a_cycle_runs_end_to_end_through_the_pages(world: World, towns: dict[str
     }
     assert results == {"乙乡": ("95.00", 1, "好"), "甲镇": ("89.00", 2, "好"), "丙镇": ("80.00", 3, "一般")}
     assert "89.00" not in clerk_a.get(url_a).content.decode()  # nobody outside the office before sealing
+    [chart] = detail.context["charts"]["compositions"]  # stacked bars: first-level indicators, bonus apart
+    assert chart["units"] == ["乙乡", "甲镇", "丙镇"]
+    assert [(s["name"], s["data"]) for s in chart["series"]] == [
+        ("目标责任", [60.0, 54.0, 60.0]),
+        ("四看评定", [35.0, 30.0, 20.0]),
+        ("加分", [0.0, 5.0, 0.0]),
+    ]
 
     assert office.post(reverse("assessment:cycle_action", args=[cycle.pk, "seal"])).status_code == 302
     cycle.refresh_from_db()

@@ -86,8 +86,11 @@ def cycle_create(request: HttpRequest) -> HttpResponse:
 def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     cycle = get_object_or_404(Cycle, pk=pk)
     tracks = []
+    compositions = []
     for track in cycle.tracks.select_related("scheme"):
         run = services.current(track)
+        if run is not None:
+            compositions.append(selectors.composition_chart(track, run.output, f"chart-track-{track.pk}"))
         tracks.append(
             {
                 "track": track,
@@ -95,14 +98,13 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 "run": run,
                 "results": list(run.results.select_related("participant__unit")) if run else [],
                 "runs": list(track.computations.order_by("-id")),
-                "leaf_names": run.output.get("units", [{}])[0].get("indicators", {}).keys()
-                if run and run.output.get("units")
-                else [],
             }
         )
+    charts = {"compositions": compositions}
     context = {
         "cycle": cycle,
         "tracks": tracks,
+        "charts": charts,
         "statuses": selectors.cycle_leaf_status(cycle) if cycle.status != CycleStatus.DRAFT else [],
         "seal_problems": services.seal_check(cycle) if cycle.status == CycleStatus.OPEN else [],
     }

@@ -204,6 +204,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     (code, names[code].name if code in names else code, v["points"], v["derivation"])
                     for code, v in unit["indicators"].items()
                 ]
+    history = sealed_results_of_unit(participant.unit)
     context = {
         "participant": participant,
         "cycle": participant.cycle,
@@ -215,7 +216,13 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "signed": participant.target_status == TargetStatus.SIGNED,
         "result": result,
         "derivations": derivations,
-        "history": sealed_results_of_unit(participant.unit),
+        "history": history,
+        "charts": {
+            "trend": {
+                "years": [str(r.participant.cycle.year) for r in history],
+                "ranks": [r.rank for r in history],
+            }
+        },
     }
     return render(
         request, "assessment/participant.html", context, status=400 if request.method == "POST" else 200

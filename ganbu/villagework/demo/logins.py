@@ -1,5 +1,6 @@
 """The demo logins (`make run`, `manage.py ensure_demo_accounts`): a 驻村干部 linked to the cadre
-stationed in the first village of 青山镇 (to try the phone pages) and that township's clerk."""
+stationed in the first village of 青山镇 (to try the phone pages), that township's clerk, and the
+clerk of 县财政局 (a leading group that enters its 综合考核 indicators' actual values)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ from ganbu.villagework.models import Assignment, AssignmentRole
 DEMO_TOWNSHIP = "青山镇"
 DEMO_VILLAGE_CADRE = "zhucun"
 DEMO_TOWNSHIP_CLERK = "qingshan"
+DEMO_DEPARTMENT = "县财政局"  # a leading group (牵头单位) of the 综合考核 demo scheme
+DEMO_DEPARTMENT_CLERK = "caizheng"
 
 
 @dataclass
@@ -123,4 +126,23 @@ def demo_accounts_ensure(*, var_dir: Path) -> tuple[list[DemoLogin], list[str]]:
             )
             _store_password(var_dir, DEMO_TOWNSHIP_CLERK, password)
         logins.append(DemoLogin(DEMO_TOWNSHIP_CLERK, "乡镇", password, DEMO_TOWNSHIP))
+
+    department = units_in_subtree(county).filter(parent=county, name=DEMO_DEPARTMENT).first()
+    if user_by_username(DEMO_DEPARTMENT_CLERK) is not None:
+        logins.append(
+            _existing(var_dir, DEMO_DEPARTMENT_CLERK, "县直部门", f"{DEMO_DEPARTMENT}，综合考核牵头单位")
+        )
+    elif department is not None:
+        with transaction.atomic():
+            _, password = user_create(
+                username=DEMO_DEPARTMENT_CLERK,
+                role=Role.DEPARTMENT,
+                scope_unit=department,
+                display_name=f"{DEMO_DEPARTMENT}办公室",
+                actor=None,
+            )
+            _store_password(var_dir, DEMO_DEPARTMENT_CLERK, password)
+        logins.append(
+            DemoLogin(DEMO_DEPARTMENT_CLERK, "县直部门", password, f"{DEMO_DEPARTMENT}，综合考核牵头单位")
+        )
     return logins, notes

@@ -37,5 +37,5 @@ class Command(BaseCommand):
             f"示范县已生成：单位 {stats.units} 个，班子 {stats.teams} 个，职位 {stats.posts} 个，"
             f"干部 {stats.cadres} 名，写入 {stats.rows} 行，用时 {stats.seconds:.1f} 秒"
             f"（结构 {stats.timings.get('structure', 0):.1f} 秒，干部 {stats.timings.get('cadres', 0):.1f} 秒，"
-            f"驻村工作 {stats.timings.get('villagework', 0):.1f} 秒）。"
+            f"驻村工作 {stats.timings.get('villagework', 0):.1f} 秒，综合考核 {stats.timings.get('assessment', 0):.1f} 秒）。"
         )
