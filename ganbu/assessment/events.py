@@ -22,6 +22,7 @@ INCIDENT_ADD = "assessment.incident.add"
 INCIDENT_DELETE = "assessment.incident.delete"
 RANKINGS_ENTER = "assessment.rankings.enter"
 BALLOTS_CREATE = "assessment.ballots.create"
+DIFFICULTY_SET = "assessment.difficulty.set"
 COMPUTE = "assessment.compute"
 CORRECT = "assessment.correct"  # a computation after sealing, with its reason
 RESULT_EXPORT = "assessment.result.export"
@@ -49,6 +50,7 @@ EVENTS = {
     INCIDENT_DELETE: "删除加减分事项",
     RANKINGS_ENTER: "录入领导评价名次",
     BALLOTS_CREATE: "创建考核民主测评投票",
+    DIFFICULTY_SET: "设定难度系数",
     COMPUTE: "计算考核得分",
     CORRECT: "更正已封存的考核结果",
     RESULT_EXPORT: "导出考核结果",

@@ -24,6 +24,7 @@ from ganbu.assessment.services.cycles import (
     return_targets,
     sign_targets,
 )
+from ganbu.assessment.services.difficulty import difficulty_range, set_difficulty
 from ganbu.assessment.services.schemes import (
     copy_scheme,
     import_scheme,
@@ -48,6 +49,7 @@ __all__ = [
     "cycle_inputs",
     "declare_targets",
     "delete_incident",
+    "difficulty_range",
     "enter_actuals",
     "enter_figures",
     "enter_rankings",
@@ -68,6 +70,7 @@ __all__ = [
     "save_indicator",
     "seal",
     "seal_check",
+    "set_difficulty",
     "sign_targets",
     "team_label",
     "update_definition",

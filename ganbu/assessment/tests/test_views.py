@@ -287,3 +287,33 @@ def test_the_scheme_is_edited_in_the_browser_and_its_problems_shown(world: World
     assert scheme.definition["difficulty"] is True
     copy = office.post(reverse("assessment:scheme_copy", args=[scheme.pk]), {"year": 2027})
     assert copy.status_code == 302 and Scheme.objects.filter(name=scheme.name, version=2, year=2027).exists()
+
+
+def test_the_office_sets_difficulty_coefficients_within_the_schemes_range(
+    world: World, towns: dict[str, Unit]
+) -> None:
+    office = _client(world, "county")
+    data = json.loads(json.dumps(SCHEME)) | {"difficulty": True}
+    scheme = Scheme.objects.create(name=data["name"], year=2026, definition=data)
+    cycle = _create_cycle(office, scheme)
+    office.post(reverse("assessment:cycle_action", args=[cycle.pk, "open"]))
+    part = {p.unit.name: p for p in Participant.objects.filter(cycle=cycle).select_related("unit")}
+    url = reverse("assessment:leaf_entry", args=[part["甲镇"].track_id, "B1"])
+    assert "难度系数（0.8—1.2）" in office.get(url).content.decode()
+    bad = office.post(url, {"action": "difficulty", f"d-{part['甲镇'].pk}": "1.5"})
+    assert "甲镇的难度系数应在 0.8 到 1.2 之间，不是「1.5」" in _messages(bad)
+    office.post(url, {"action": "difficulty", f"d-{part['甲镇'].pk}": "1.1", f"d-{part['乙乡'].pk}": "0.9"})
+    assert Participant.objects.get(pk=part["甲镇"].pk).difficulty == {"B1": "1.1"}
+    assert Participant.objects.get(pk=part["乙乡"].pk).difficulty == {"B1": "0.9"}
+    # a bonus leaf takes none; a township cannot set any
+    assert (
+        "难度系数（"
+        not in office.get(
+            reverse("assessment:leaf_entry", args=[part["甲镇"].track_id, "D"])
+        ).content.decode()
+    )
+    dept = _client(world, "dept")
+    leaf_a1 = reverse("assessment:leaf_entry", args=[part["甲镇"].track_id, "A1"])
+    refused = dept.post(leaf_a1, {"action": "difficulty", f"d-{part['甲镇'].pk}": "1.2"})
+    assert "难度系数由县委考核办设定" in _messages(refused)
+    assert "A1" not in Participant.objects.get(pk=part["甲镇"].pk).difficulty

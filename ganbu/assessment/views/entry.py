@@ -14,7 +14,7 @@ from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
-from ganbu.assessment import documents, events, services
+from ganbu.assessment import documents, events, rules, services
 from ganbu.assessment.models import CycleStatus, Participant, TargetStatus, Track
 from ganbu.assessment.selectors import participants_in_scope, sealed_results_of_unit
 from ganbu.assessment.services.cycles import EVENT_RULES, FIGURE_RULES, RANK_RULES, TARGET_RULES
@@ -42,6 +42,13 @@ def track_for(user: User, pk: int, code: str) -> tuple[Track, object]:
 def _post_leaf(request: HttpRequest, user: User, track: Track, leaf: object, code: str) -> int:
     rule = getattr(leaf, "rule", "")
     participants = list(track.participants.all())
+    if request.POST.get("action") == "difficulty":
+        return services.set_difficulty(
+            track=track,
+            leaf_code=code,
+            actor=user,
+            values={p.pk: request.POST.get(f"d-{p.pk}", "") for p in participants},
+        )
     if rule in TARGET_RULES:
         return services.enter_actuals(
             track=track,
@@ -115,6 +122,7 @@ def leaf_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
                 "target": target,
                 "figure": figure,
                 "incidents": [i for i in p.incidents.all() if i.leaf == code],
+                "coefficient": (p.difficulty or {}).get(code, ""),
                 "post": request.POST.get(f"v-{p.pk}") if request.method == "POST" else None,
             }
         )
@@ -135,6 +143,9 @@ def leaf_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "rows": rows,
         "raters": raters,
         "editable": track.cycle.status == CycleStatus.OPEN,
+        "difficulty": services.difficulty_range(track)
+        if services.is_office(user) and rule not in rules.NO_DIFFICULTY_RULES
+        else None,
         "today": timezone.localdate(),
     }
     return render(
