@@ -23,6 +23,7 @@ INCIDENT_DELETE = "assessment.incident.delete"
 RANKINGS_ENTER = "assessment.rankings.enter"
 BALLOTS_CREATE = "assessment.ballots.create"
 DIFFICULTY_SET = "assessment.difficulty.set"
+PROGRESS_FILE = "assessment.target.file"
 COMPUTE = "assessment.compute"
 CORRECT = "assessment.correct"  # a computation after sealing, with its reason
 RESULT_EXPORT = "assessment.result.export"
@@ -51,6 +52,7 @@ EVENTS = {
     RANKINGS_ENTER: "录入领导评价名次",
     BALLOTS_CREATE: "创建考核民主测评投票",
     DIFFICULTY_SET: "设定难度系数",
+    PROGRESS_FILE: "上传目标进展材料",
     COMPUTE: "计算考核得分",
     CORRECT: "更正已封存的考核结果",
     RESULT_EXPORT: "导出考核结果",

@@ -176,6 +176,31 @@ class Target(models.Model):
         return self.adjusted if self.adjusted is not None else self.declared
 
 
+class ProgressFile(models.Model):
+    """An attachment of a unit's progress report on a target (a document, a photo, a table)."""
+
+    target = models.ForeignKey(
+        Target, verbose_name="目标事项", on_delete=models.CASCADE, related_name="files"
+    )
+    file = models.FileField("文件", upload_to="assessment/")
+    name = models.CharField("文件名", max_length=150)
+    size = models.PositiveIntegerField("大小")
+    sha256 = models.CharField("校验码", max_length=64)
+    content_type = models.CharField("类型", max_length=100)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "进展附件"
+        verbose_name_plural = "进展附件"
+        ordering = ["target", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Figure(models.Model):
     """The value one unit is scored on for one leaf that is not a target nor an event: a number
     (与最高值比, 名次线性, 区间分档), points with a note (评定), or the counts of a sealed 民主测评

@@ -25,6 +25,7 @@ from ganbu.assessment.services.cycles import (
     sign_targets,
 )
 from ganbu.assessment.services.difficulty import difficulty_range, set_difficulty
+from ganbu.assessment.services.files import attach_progress_file
 from ganbu.assessment.services.schemes import (
     copy_scheme,
     import_scheme,
@@ -41,6 +42,7 @@ __all__ = [
     "TrackSpec",
     "add_incident",
     "adjust_target",
+    "attach_progress_file",
     "compute",
     "copy_scheme",
     "create_ballots",

@@ -6,9 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db.models import Model
 
-from ganbu.assessment.models import Cycle, Participant, Scheme, Track
+from ganbu.assessment.models import Cycle, Participant, ProgressFile, Scheme, Target, Track
 from ganbu.testing.world import World
 
 MARKER = "越权标记"  # the scope walk looks for this text (home/tests/scope_fixtures.py)
@@ -52,6 +53,25 @@ SCOPE_FIXTURES: dict[type[Model], Callable[[World], tuple[Model, str]]] = {
 }
 
 
+def _with_file(world: World) -> tuple[Model, str]:
+    """A participant of 乙乡 with an attachment on a target (the download route)."""
+    participant = _participant(world)
+    target = Target.objects.create(participant=participant, leaf="A1")
+    item = ProgressFile(
+        target=target, name=f"{MARKER}.pdf", size=9, sha256="0" * 64, content_type="application/pdf"
+    )
+    item.file.save("scope.pdf", ContentFile(b"%PDF-1.4 " + MARKER.encode()), save=True)
+    return participant, MARKER
+
+
+ROUTE_FIXTURES: dict[str, Callable[[World], tuple[Model, str]]] = {"assessment:progress_file": _with_file}
+
+
+def _file_id(obj: Any) -> int:
+    item = ProgressFile.objects.filter(target__participant=obj).first()
+    return item.pk if item else 0
+
+
 def _leaf_code(obj: Any) -> str:
     return "A1"
 
@@ -60,4 +80,8 @@ def _action(obj: Any) -> str:
     return "compute"
 
 
-KWARG_FILLERS: dict[str, Callable[[Model], object]] = {"code": _leaf_code, "action": _action}
+KWARG_FILLERS: dict[str, Callable[[Model], object]] = {
+    "code": _leaf_code,
+    "action": _action,
+    "file_id": _file_id,
+}

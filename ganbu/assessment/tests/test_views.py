@@ -317,3 +317,36 @@ def test_the_office_sets_difficulty_coefficients_within_the_schemes_range(
     refused = dept.post(leaf_a1, {"action": "difficulty", f"d-{part['甲镇'].pk}": "1.2"})
     assert "难度系数由县委考核办设定" in _messages(refused)
     assert "A1" not in Participant.objects.get(pk=part["甲镇"].pk).difficulty
+
+
+def test_progress_is_reported_with_attachments_checked_by_content(
+    world: World, towns: dict[str, Unit]
+) -> None:
+    office = _client(world, "county")
+    cycle = _create_cycle(office, _import_scheme(office))
+    office.post(reverse("assessment:cycle_action", args=[cycle.pk, "open"]))
+    part = {p.unit.name: p for p in Participant.objects.filter(cycle=cycle).select_related("unit")}
+    url = reverse("assessment:participant_detail", args=[part["甲镇"].pk])
+    clerk_a = _client(world, "clerk_a")
+    clerk_a.post(url, {"action": "declare", "t-A1": "100"})
+    early = clerk_a.post(
+        url, {"action": "progress", "p-A1": "已完成 60%", "f-A1": SimpleUploadedFile("a.pdf", b"%PDF-1.4 x")}
+    )
+    assert "签订后才能报送" in _messages(early)
+    office.post(url, {"action": "sign"})
+    fake = SimpleUploadedFile("进展.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
+    refused = clerk_a.post(url, {"action": "progress", "p-A1": "已完成 60%", "f-A1": fake})
+    assert "「进展.pdf」不是 PDF、Word、Excel、JPG 或 PNG 文件" in _messages(refused)
+    pdf = SimpleUploadedFile("三季度进展.pdf", b"%PDF-1.4 progress", "application/pdf")
+    assert clerk_a.post(url, {"action": "progress", "p-A1": "已完成 75%", "f-A1": pdf}).status_code == 302
+    target = part["甲镇"].targets.get()
+    assert target.progress == "已完成 75%" and target.files.count() == 1
+    item = target.files.get()
+    download = clerk_a.get(reverse("assessment:progress_file", args=[part["甲镇"].pk, item.pk]))
+    assert download.status_code == 200 and download["Content-Disposition"].startswith("attachment")
+    assert b"".join(download) == b"%PDF-1.4 progress"
+    clerk_b = _client(world, "clerk_b")
+    assert (
+        clerk_b.get(reverse("assessment:progress_file", args=[part["甲镇"].pk, item.pk])).status_code == 404
+    )
+    assert AuditEvent.objects.filter(action="assessment.target.file").count() == 1

@@ -12,11 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ganbu.assessment import documents, events, rules, services
-from ganbu.assessment.models import CycleStatus, Participant, TargetStatus, Track
+from ganbu.assessment.models import CycleStatus, Participant, ProgressFile, TargetStatus, Track
 from ganbu.assessment.selectors import participants_in_scope, sealed_results_of_unit
+from ganbu.assessment.services import files
 from ganbu.assessment.services.cycles import EVENT_RULES, FIGURE_RULES, RANK_RULES, TARGET_RULES
 from ganbu.core.office import DOCX, audited_attachment
 from ganbu.org.access import request_user, requires
@@ -178,6 +180,12 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     text = request.POST.get(f"p-{t.leaf}")
                     if text is not None and text.strip() != t.progress:
                         services.report_progress(target=t, actor=user, text=text)
+                    for upload in request.FILES.getlist(f"f-{t.leaf}")[: files.MAX_FILES]:
+                        if upload.size is not None and upload.size > files.MAX_BYTES:
+                            raise ValidationError(f"「{upload.name}」超过 10MB，请压缩后上传")
+                        services.attach_progress_file(
+                            target=t, actor=user, name=upload.name or "", content=upload.read()
+                        )
                 messages.success(request, "进展情况已报送。")
             elif office and action == "adjust":
                 for t in participant.targets.all():
@@ -220,7 +228,7 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "participant": participant,
         "cycle": participant.cycle,
         "office": office,
-        "targets": [(t, names.get(t.leaf)) for t in participant.targets.all()],
+        "targets": [(t, names.get(t.leaf)) for t in participant.targets.prefetch_related("files")],
         "can_declare": participant.target_status == TargetStatus.OPEN
         and participant.cycle.status == CycleStatus.OPEN,
         "declared": participant.target_status == TargetStatus.DECLARED,
@@ -242,6 +250,21 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @requires("assessment.view", kind="export", model=Participant)
 @require_GET
+def progress_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
+    """An attachment, through the scope check, always as a download."""
+    participant = _participant_for(request_user(request), pk)
+    item = get_object_or_404(ProgressFile, pk=file_id, target__participant=participant)
+    with item.file.open("rb") as handle:
+        content = handle.read()
+    response = HttpResponse(content, content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, item.name) or "attachment"
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@requires("assessment.view", kind="export", model=Participant)
+@require_GET
 def targets_export(request: HttpRequest, pk: int) -> HttpResponse:
     participant = _participant_for(request_user(request), pk)
     return audited_attachment(
@@ -259,4 +282,5 @@ urlpatterns: list[URLPattern] = [
     path("tracks/<int:pk>/leaves/<str:code>/", leaf_entry, name="leaf_entry"),
     path("units/<int:pk>/", participant_detail, name="participant_detail"),
     path("units/<int:pk>/targets.docx", targets_export, name="targets_export"),
+    path("units/<int:pk>/files/<int:file_id>/", progress_file, name="progress_file"),
 ]
