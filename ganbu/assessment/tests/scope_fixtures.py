@@ -9,7 +9,7 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db.models import Model
 
-from ganbu.assessment.models import Cycle, Participant, ProgressFile, Scheme, Target, Track
+from ganbu.assessment.models import Computation, Cycle, Participant, ProgressFile, Scheme, Target, Track
 from ganbu.testing.world import World
 
 MARKER = "越权标记"  # the scope walk looks for this text (home/tests/scope_fixtures.py)
@@ -64,7 +64,36 @@ def _with_file(world: World) -> tuple[Model, str]:
     return participant, MARKER
 
 
-ROUTE_FIXTURES: dict[str, Callable[[World], tuple[Model, str]]] = {"assessment:progress_file": _with_file}
+def _run_id(obj: Any) -> int:
+    run = Computation.objects.filter(cycle=obj).first()
+    return run.pk if run else 0
+
+
+def _with_run(world: World) -> tuple[Model, str]:
+    """A cycle of 乙乡 with one computation (the route that shows it)."""
+    participant = _participant(world)
+    output = {
+        "scheme": {"name": "x", "total": "100.00"},
+        "units": [
+            {
+                "code": "TB",
+                "name": f"{MARKER}乙乡",
+                "category": "c",
+                "total": "1.00",
+                "bonus": "0.00",
+                "rank": 1,
+                "grade": None,
+                "vetoed": False,
+                "veto_reasons": [],
+                "subtotals": {},
+                "indicators": {},
+            }
+        ],
+    }
+    Computation.objects.create(
+        cycle=participant.cycle, track=participant.track, inputs={}, output=output, digest="0" * 64
+    )
+    return participant.cycle, MARKER
 
 
 def _file_id(obj: Any) -> int:
@@ -84,4 +113,10 @@ KWARG_FILLERS: dict[str, Callable[[Model], object]] = {
     "code": _leaf_code,
     "action": _action,
     "file_id": _file_id,
+    "run_id": _run_id,
+}
+
+ROUTE_FIXTURES: dict[str, Callable[[World], tuple[Model, str]]] = {
+    "assessment:progress_file": _with_file,
+    "assessment:run_detail": _with_run,
 }

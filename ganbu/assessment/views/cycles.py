@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from ganbu.assessment import documents, events, selectors, services
 from ganbu.assessment.forms import CycleForm
-from ganbu.assessment.models import Cycle, CycleStatus, Scheme
+from ganbu.assessment.models import Computation, Cycle, CycleStatus, Scheme
 from ganbu.core.office import DOCX, XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.selectors import unit_categories, units_of_category
@@ -156,6 +156,19 @@ def results_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("assessment.manage", kind="detail", model=Cycle, county_wide=True)
+@require_GET
+def run_detail(request: HttpRequest, pk: int, run_id: int) -> HttpResponse:
+    """One computation as it was (a sealed one stays visible after a correction)."""
+    cycle = get_object_or_404(Cycle, pk=pk)
+    run = get_object_or_404(
+        Computation.objects.select_related("track", "computed_by"), pk=run_id, cycle=cycle
+    )
+    current = services.current(run.track)
+    context = {"cycle": cycle, "run": run, "is_current": current is not None and current.pk == run.pk}
+    return render(request, "assessment/run_detail.html", context)
+
+
 @requires("assessment.manage", kind="export", model=Cycle, county_wide=True)
 @require_GET
 def bulletin_export(request: HttpRequest, pk: int) -> HttpResponse:
@@ -175,5 +188,6 @@ urlpatterns: list[URLPattern] = [
     path("cycles/<int:pk>/", cycle_detail, name="cycle_detail"),
     path("cycles/<int:pk>/results.xlsx", results_export, name="results_export"),
     path("cycles/<int:pk>/bulletin.docx", bulletin_export, name="bulletin_export"),
+    path("cycles/<int:pk>/runs/<int:run_id>/", run_detail, name="run_detail"),
     path("cycles/<int:pk>/<str:action>/", cycle_action, name="cycle_action"),
 ]
