@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -104,6 +105,35 @@ def _read_counts(leaf: Leaf, raw: Any) -> dict[str, dict[str, int]]:
     return counts
 
 
+@dataclass(frozen=True)
+class _Shares:
+    """A 测评 value given as the ballot engine's weighted shares of the options."""
+
+    shares: dict[str, Fraction]
+
+
+def _read_ballot(leaf: Leaf, raw: Any) -> dict[str, dict[str, int]] | _Shares:
+    """Option counts per rater group, or `{"shares": {option: share}}`: the ballot engine's weighted
+    shares when its result does not break out every group (a scheme group named "shares" is read
+    as a group)."""
+    if not (isinstance(raw, dict) and set(raw) == {"shares"} and "shares" not in leaf.groups):
+        return _read_counts(leaf, raw)
+    given = raw["shares"]
+    if not isinstance(given, dict) or not given:
+        raise _Invalid('加权占比 shares 应为以选项为键、占比为值的对象，如 {"优秀": "3/5"}')
+    shares: dict[str, Fraction] = {}
+    problems = []
+    for option, value in given.items():
+        share = rules.to_share(value)
+        if share is None:
+            problems.append(f"「{option}」的加权占比应为数字或分数，不是「{value}」")
+        else:
+            shares[str(option)] = share
+    if problems:
+        raise _Invalid("；".join(problems))
+    return _Shares(shares)
+
+
 def _read_bracket(leaf: Leaf, raw: Any) -> Decimal | dict[str, dict[str, int]]:
     if leaf.share_of is None:
         return _number(raw, "数值")
@@ -165,8 +195,8 @@ READERS: dict[str, Callable[[Leaf, Any], Any]] = {
     "bracket": _read_bracket,
     "deduct": _read_events,
     "bonus": _read_events,
-    "ballot": _read_counts,
-    "satisfaction": _read_counts,
+    "ballot": _read_ballot,
+    "satisfaction": _read_ballot,
     "manual": _read_manual,
     "veto": _read_events,
 }
@@ -342,6 +372,8 @@ def _score(leaf: Leaf, arg: Any, context: Any) -> Score:
         return rules.deduct(weight=leaf.weight, events=arg)
     if rule == "bonus":
         return rules.bonus(events=arg, levels=leaf.levels, cap=leaf.max)
+    if rule in ("ballot", "satisfaction") and isinstance(arg, _Shares):
+        return rules.ballot_shares(weight=leaf.weight, shares=arg.shares, values=leaf.values)
     if rule in ("ballot", "satisfaction"):
         return rules.ballot(weight=leaf.weight, counts=arg, groups=leaf.groups, values=leaf.values)
     if rule == "manual":

@@ -356,6 +356,39 @@ def ballot(
     return Score(points, f"{'；'.join(parts)}；加权平均 {mean_shown} × {num(weight)} ÷ 100 = {points}")
 
 
+def ballot_shares(
+    *,
+    weight: Decimal,
+    shares: Mapping[str, Fraction],
+    values: Mapping[str, Decimal] = BALLOT_VALUES,
+) -> Score:
+    """测评 from the ballot engine's weighted shares of the options (Σ group weight × the option's
+    share of the group's valid ballots ÷ Σ weights over the groups with valid ballots): the form of
+    a result that does not break out every group (a group below the minimum size is counted only in
+    the weighted shares, so its votes cannot be read off). The mean is Σ value × share, rounded to
+    2 decimals as shown, and points = weight × that mean ÷ 100, rounded (as `ballot`). Shares below
+    1 in total leave the rest without points (ballots that marked no option)."""
+    unknown = sorted(o for o in shares if o not in values)
+    if unknown:
+        raise refuse(f"选项「{'、'.join(unknown)}」不在方案中（可选：{'、'.join(values)}）")
+    bad = [o for o, share in shares.items() if not 0 <= share <= 1]
+    if bad:
+        raise refuse(f"选项「{'、'.join(bad)}」的加权占比应在 0 到 1 之间")
+    summed = sum(shares.values(), Fraction(0))
+    if summed > 1:
+        raise refuse(f"各选项加权占比合计 {exact_q2([summed.numerator * 100], [summed.denominator])}%，超过 100%")
+    if summed == 0:
+        raise refuse("没有有效票")
+    mean = sum((Fraction(values[o]) * share for o, share in shares.items()), Fraction(0))
+    mean_shown = exact_q2([mean.numerator], [mean.denominator])
+    points = exact_q2([weight, mean_shown], [100])
+    listed = "、".join(f"{o} {exact_q2([s.numerator * 100], [s.denominator])}%" for o, s in shares.items())
+    return Score(
+        points,
+        f"加权占比 {listed}（各评议人类别按权重合并）；加权平均 {mean_shown} × {num(weight)} ÷ 100 = {points}",
+    )
+
+
 def satisfaction(
     *,
     weight: Decimal,

@@ -162,10 +162,12 @@ def test_a_cycle_runs_end_to_end_through_the_pages(world: World, towns: dict[str
     detail = office.get(reverse("assessment:cycle_detail", args=[cycle.pk]))
     results = {
         r.participant.unit.name: (str(r.total), r.rank, r.grade)
-        for r in detail.context["tracks"][0]["results"]
+        for r, _ in detail.context["tracks"][0]["results"]
     }
     assert results == {"乙乡": ("95.00", 1, "好"), "甲镇": ("89.00", 2, "好"), "丙镇": ("80.00", 3, "一般")}
     assert "89.00" not in clerk_a.get(url_a).content.decode()  # nobody outside the office before sealing
+    html = detail.content.decode()  # the ranking shows each first-level indicator's points
+    assert '<th class="text-end">目标责任</th>' in html and '<td class="text-end">54.00</td>' in html
     [chart] = detail.context["charts"]["compositions"]  # stacked bars: first-level indicators, bonus apart
     assert chart["units"] == ["乙乡", "甲镇", "丙镇"]
     assert [(s["name"], s["data"]) for s in chart["series"]] == [

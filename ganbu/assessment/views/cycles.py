@@ -89,14 +89,24 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
     compositions = []
     for track in cycle.tracks.select_related("scheme"):
         run = services.current(track)
+        columns: list[str] = []
+        lines: dict[str, list[str]] = {}
         if run is not None:
-            compositions.append(selectors.composition_chart(track, run.output, f"chart-track-{track.pk}"))
+            chart = selectors.composition_chart(track, run.output, f"chart-track-{track.pk}")
+            compositions.append(chart)
+            columns = [s["name"] for s in chart["series"] if s["name"] != "加分"]
+            for i, name in enumerate(chart["units"]):
+                lines[name] = [f"{s['data'][i]:.2f}" for s in chart["series"] if s["name"] != "加分"]
         tracks.append(
             {
                 "track": track,
                 "participants": list(track.participants.select_related("unit")),
                 "run": run,
-                "results": list(run.results.select_related("participant__unit")) if run else [],
+                "results": [
+                    (r, lines.get(r.participant.unit.name, []))
+                    for r in (run.results.select_related("participant__unit") if run else [])
+                ],
+                "columns": columns,
                 "runs": list(track.computations.order_by("-id")),
             }
         )
