@@ -8,7 +8,8 @@ indicator; nothing is returned then. Numbers in the output are strings with two 
 
 The cycle (later) calls the same function with the figures it read from the database: actual
 values, rankings entered per rater, and for 测评 the option counts of the ballot engine's sealed
-result (`ballots.selectors.session_result`), never recounted here.
+result (`ballots.selectors.session_result`), or its weighted shares when it does not break out every
+group, never recounted here. The 驻村 evaluation (`villagework.scoring`) calls it too.
 """
 
 from __future__ import annotations

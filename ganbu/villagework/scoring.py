@@ -19,27 +19,43 @@ copied into the evaluation from the settings (default 评议 50 + 捆绑考核 3
    the visit quota was met, capped at 100) + 20 % resolution rate (requests resolved ÷ requests
    raised × 100; 100 when none was raised).
 
-Total = Σ part weight × part score / 100, computed from the part scores as rounded and shown, so the
-explanation on the page ("评议 86.40 × 50% + …") adds up exactly. Suggested grade (ZB18 code): the
-first threshold (highest first) the total reaches — ≥ 优秀 min → "1", ≥ 称职 min → "2", ≥ 基本称职
-min → "3", otherwise "4" (不称职). A 不胜任现职预警 caps the suggestion at 基本称职 ("3",
-`rules.UNFIT_CAP_GRADE`): a cadre the raters flagged as unfit is not suggested as 优秀 or 称职
-whatever the other parts say; the township may still decide otherwise, with a stated reason.
+**The combination is the assessment engine's** (`ganbu.assessment.engine.compute`, one engine for
+the county): `evaluation_scheme` turns the evaluation's frozen rules into a scheme of its JSON
+contract — a leaf per part of nonzero weight (评议 the engine's `ballot` rule with `OPTION_POINTS`
+and the rater groups' weights, fed with the ballot engine's counts per group, or its weighted
+shares when it keeps a small group to them; 捆绑 and 实绩 `manual` points noted
+「捆绑 87.50 × 30%」), a `veto` leaf capping the grade at 基本称职 (`rules.UNFIT_CAP_GRADE`) with an
+event when the ballot engine flags 不胜任现职 (read, never recomputed), and the grade lines as its
+grades (不称职 below the last). `combine` takes the total, each part's points and derivation, the
+grade and the veto from the engine's output.
+
+Total = Σ part weight × part score / 100 from the part scores as rounded and shown, rounded once
+to 0.01, so the explanation on the page ("评议 86.40 × 50% + …") adds up exactly. The engine rounds
+each leaf to 0.01 and sums the rounded leaves; a part's points (score to 0.01 × weight %) have up to
+four decimals (89.99 × 50% = 44.995), so the scheme counts in 1/`scale` of a point (`point_scale`:
+100 for whole-number weights, total 10000): every part's points are then whole hundredths of a
+scheme point, the engine's sum is exact, and the total is that sum ÷ scale rounded half up. The
+grade is that of the rounded total: each line sits half a cent (× scale) below its threshold
+(`grade_line`: 90 → 8999.5, since 89.995 rounds to 90.00). Grades (ZB18 code): ≥ 优秀 min → "1",
+≥ 称职 min → "2", ≥ 基本称职 min → "3", otherwise "4" (不称职). A 不胜任现职预警 caps the suggestion
+at 基本称职: a cadre the raters flagged as unfit is not suggested as 优秀 or 称职 whatever the other
+parts say; the township may still decide otherwise, with a stated reason.
 
 All arithmetic is exact (Fraction / Decimal); every score is rounded half up to two decimals.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 from fractions import Fraction
-from typing import Any
+from typing import Any, Protocol
 
 from django.core.exceptions import ValidationError
 
-from ganbu.core.numbers import q2, to_decimal
+from ganbu.assessment import engine
+from ganbu.core.numbers import plain, q2, to_decimal
 from ganbu.villagework.errors import BUNDLED_SCORES_INVALID
 from ganbu.villagework.rules import OPTION_POINTS, PARTS, UNFIT_CAP_GRADE, UNFIT_OPTION, WORK_WEIGHTS
 
@@ -53,14 +69,19 @@ __all__ = [
     "WORK_WEIGHTS",
     "BallotPart",
     "Combination",
+    "EvaluationRules",
+    "Rules",
     "WorkPart",
     "ballot_part",
     "bundled_score",
     "clean_bundled_scores",
     "combine",
+    "evaluation_inputs",
+    "evaluation_scheme",
+    "grade_line",
+    "point_scale",
     "points",
     "q2",
-    "suggest_grade",
     "to_decimal",
     "to_fraction",
     "work_part",
@@ -74,11 +95,18 @@ WORK_LABELS: dict[str, str] = {
 PART_LABELS: dict[str, str] = {"ballot": "评议", "bundled": "捆绑", "work": "实绩"}
 # ZB18 考核结果 codes used by the suggestion
 GRADE_LABELS: dict[str, str] = {"1": "优秀", "2": "称职", "3": "基本称职", "4": "不称职"}
+GRADE_CODES: dict[str, str] = {label: code for code, label in GRADE_LABELS.items()}
 LOWEST_GRADE = "4"
 UNFIT_FLAG = "不胜任现职预警"
+# the scheme: its default name, leaf names (codes are PARTS), the veto leaf, the one category
+SCHEME_NAME = "驻村干部年度考核"
+PART_NAMES: dict[str, str] = {"ballot": "评议", "bundled": "捆绑考核", "work": "工作实绩"}
+UNFIT_CODE = "unfit"
+UNIT_CATEGORY = "驻村干部"
 
 HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
+HALF_CENT = Decimal("0.005")
 
 
 def to_fraction(value: Any) -> Fraction:
@@ -102,6 +130,8 @@ class BallotPart:
     group_scores: dict[str, Decimal | None]  # the groups the engine shows; None: no valid ballot
     unfit_share: Decimal | None  # percent: the engine's weighted 不称职 share
     unfit_warning: bool  # the engine's 不胜任现职 warning
+    # the assessment engine's `ballot` value: the counts per group, or {"shares": …} (None: no ballot)
+    value: dict[str, Any] | None = None
 
 
 def points(shares: Shares) -> Fraction | None:
@@ -112,16 +142,33 @@ def points(shares: Shares) -> Fraction | None:
     return sum((OPTION_POINTS.get(o, 0) * s for o, s in shares.items() if s is not None), Fraction(0))
 
 
-def ballot_part(*, shares: Shares, group_shares: Mapping[str, Shares], unfit_warning: bool) -> BallotPart:
+def ballot_part(
+    *,
+    shares: Shares,
+    group_shares: Mapping[str, Shares],
+    unfit_warning: bool,
+    counts: Mapping[str, Mapping[str, int]] | None = None,
+) -> BallotPart:
     """The ballot part from the engine's result for one subject: its weighted shares per option,
-    the shares of each group it shows, and its 不胜任现职 warning."""
+    the shares of each group it shows, and its 不胜任现职 warning. `counts` are its option counts
+    per group (`SubjectResult.by_group`) when they hold every group it counted with all the group's
+    valid ballots; the assessment engine's `ballot` rule then reads them, else it reads the weighted
+    shares (`{"shares": …}`, exact fractions as "n/d"): the same weighted mean either way."""
     group_scores = {name: _rounded(points(group)) for name, group in group_shares.items()}
     score = points(shares)
     if score is None:
         return BallotPart(score=None, group_scores=group_scores, unfit_share=None, unfit_warning=False)
     unfit = shares.get(UNFIT_OPTION) or Fraction(0)
+    if counts is not None:
+        value: dict[str, Any] = {group: dict(options) for group, options in counts.items()}
+    else:
+        value = {"shares": {o: f"{s.numerator}/{s.denominator}" for o, s in shares.items() if s is not None}}
     return BallotPart(
-        score=q2(score), group_scores=group_scores, unfit_share=q2(unfit * 100), unfit_warning=unfit_warning
+        score=q2(score),
+        group_scores=group_scores,
+        unfit_share=q2(unfit * 100),
+        unfit_warning=unfit_warning,
+        value=value,
     )
 
 
@@ -207,6 +254,123 @@ def work_part(
 
 
 # --------------------------------------------------------------------------------------------------
+# the scheme: the evaluation's rules as an assessment scheme, scored by the assessment engine
+# --------------------------------------------------------------------------------------------------
+
+
+class EvaluationRules(Protocol):
+    """What the scheme is built from: an `Evaluation` (its frozen copy of the rules) or the
+    `VillageWorkSettings` in force, or `Rules` in tests."""
+
+    @property
+    def rater_groups(self) -> Any: ...
+    @property
+    def part_weights(self) -> Any: ...
+    @property
+    def grade_thresholds(self) -> Any: ...
+
+
+@dataclass(frozen=True)
+class Rules:
+    rater_groups: Sequence[Mapping[str, Any]]
+    part_weights: Mapping[str, Any]
+    grade_thresholds: Sequence[Mapping[str, Any]]
+
+
+def _weights(rules: EvaluationRules) -> dict[str, Decimal]:
+    return {part: to_decimal(rules.part_weights.get(part, 0)) or Decimal(0) for part in PARTS}
+
+
+def point_scale(weights: Iterable[Decimal]) -> int:
+    """How many scheme points make one point of the total: 100 × 10^k, k the most decimals of a part
+    weight. A part's points (score to 0.01 × weight %) are then whole hundredths of a scheme point,
+    exact under the engine's rounding of each leaf to 0.01 (see the module's docstring)."""
+    places = max((max(0, -int(w.normalize().as_tuple().exponent)) for w in weights), default=0)
+    return 100 * 10**places
+
+
+def grade_line(minimum: Any, scale: int) -> Decimal:
+    """The scheme's `min_score` of a threshold: the lowest scaled total that reaches the threshold
+    once rounded half up to 0.01 (threshold rounded up to cents, less half a cent), at least 0."""
+    value = to_decimal(minimum)
+    if value is None:
+        raise ValueError(f"not a number: {minimum!r}")
+    line = (value.quantize(CENT, rounding=ROUND_CEILING) - HALF_CENT) * scale
+    return max(line, Decimal(0)).normalize()
+
+
+def evaluation_scheme(rules: EvaluationRules, *, name: str = "") -> dict[str, Any]:
+    """The evaluation's rules (an evaluation's frozen copy, or the settings in force) as a scheme of
+    the assessment engine (`ganbu/assessment/README.md`): a leaf per part of nonzero weight — 评议 the
+    engine's `ballot` rule (`OPTION_POINTS`, the rater groups and their weights), 捆绑 and 实绩
+    `manual` points —, the 不胜任现职预警 as a `veto` capping the grade at 基本称职, and the grade
+    lines as its grades (不称职 below the last line). Points count in 1/`scale` of a point of the
+    total (`point_scale`); `scale` is kept in the scheme, the engine ignores it."""
+    weights = _weights(rules)
+    scale = point_scale(weights.values())
+    indicators: list[dict[str, Any]] = []
+    for part in PARTS:
+        if not weights[part]:
+            continue
+        leaf: dict[str, Any] = {
+            "code": part,
+            "name": PART_NAMES[part],
+            "weight": plain(weights[part] * scale),
+        }
+        if part == "ballot":
+            leaf["rule"] = "ballot"
+            leaf["groups"] = {
+                str(g["name"]): plain(to_decimal(g["weight"]) or Decimal(0)) for g in rules.rater_groups
+            }
+            leaf["values"] = dict(OPTION_POINTS)
+        else:
+            leaf["rule"] = "manual"
+        indicators.append(leaf)
+    indicators.append(
+        {"code": UNFIT_CODE, "name": UNFIT_FLAG, "rule": "veto", "grade": GRADE_LABELS[UNFIT_CAP_GRADE]}
+    )
+    thresholds = sorted(rules.grade_thresholds, key=lambda t: to_fraction(t["min"]), reverse=True)
+    grades = [
+        {"name": GRADE_LABELS[str(t["grade"])], "min_score": plain(grade_line(t["min"], scale))}
+        for t in thresholds
+    ]
+    if not grades or Decimal(str(grades[-1]["min_score"])) > 0:
+        grades.append({"name": GRADE_LABELS[LOWEST_GRADE], "min_score": 0})
+    return {
+        "name": name or getattr(rules, "title", "") or SCHEME_NAME,
+        "total": plain(Decimal(100) * scale),
+        "scale": scale,
+        "indicators": indicators,
+        "grades": grades,
+    }
+
+
+def _manual(part: str, score: Decimal, weight: Decimal, scale: int) -> dict[str, str]:
+    """A part as `manual` points: score × weight % in scheme points, noted as the explanation shows it."""
+    points = score * weight * scale / 100
+    return {"points": str(points), "note": f"{PART_LABELS[part]} {score} × {_pct(weight)}%"}
+
+
+def evaluation_inputs(
+    scheme: Mapping[str, Any], *, ballot: BallotPart | None, bundled: Decimal | None, work: Decimal | None
+) -> dict[str, Any]:
+    """The engine's inputs for one entry: the ballot engine's counts (or weighted shares) for the
+    ballot leaf, the points of the other parts, and the veto event when the ballot engine warned."""
+    scale = int(scheme["scale"])
+    values: dict[str, Any] = {}
+    scores = {"bundled": bundled, "work": work}
+    for leaf in scheme["indicators"]:
+        code, score = leaf["code"], scores.get(leaf["code"])
+        if code == "ballot" and ballot is not None:
+            values[code] = ballot.value
+        elif score is not None:
+            values[code] = _manual(code, score, Decimal(str(leaf["weight"])) / scale, scale)
+    if ballot is not None and ballot.unfit_warning:
+        values[UNFIT_CODE] = [{"reason": UNFIT_FLAG}]
+    return {"units": [{"code": "1", "name": "考核对象", "category": UNIT_CATEGORY, "values": values}]}
+
+
+# --------------------------------------------------------------------------------------------------
 # combination
 # --------------------------------------------------------------------------------------------------
 
@@ -220,11 +384,15 @@ class Term:
 
 @dataclass(frozen=True)
 class Combination:
+    """The engine's result for one entry, on the scale of the total (0–100)."""
+
     total: Decimal
     terms: list[Term]
     suggested_grade: str
-    capped: bool  # the 不胜任现职预警 lowered the suggestion
+    capped: bool  # the 不胜任现职预警 (the engine's veto) lowered the suggestion
     flags: list[str] = field(default_factory=list)
+    points: dict[str, Decimal] = field(default_factory=dict)  # each weighted part's points, exact
+    derivations: dict[str, str] = field(default_factory=dict)  # the engine's text, per leaf code
 
     def explain(self) -> str:
         """ "评议 86.40 × 50% + 捆绑 90.00 × 30% + 实绩 75.50 × 20% = 85.30"."""
@@ -237,38 +405,45 @@ def _pct(weight: Decimal) -> str:
     return str(weight.normalize()) if weight != weight.to_integral() else str(int(weight))
 
 
-def suggest_grade(total: Decimal, thresholds: Sequence[Mapping[str, Any]]) -> str:
-    """The first threshold (highest first) the total reaches; below all → "4" (不称职)."""
-    ordered = sorted(thresholds, key=lambda t: to_fraction(t["min"]), reverse=True)
-    for threshold in ordered:
-        if Fraction(total) >= to_fraction(threshold["min"]):
-            return str(threshold["grade"])
-    return LOWEST_GRADE
+def _reaches_above(scheme: Mapping[str, Any], total: Decimal, cap: str) -> bool:
+    """Whether the total reaches the line of a grade above `cap` (the veto then lowered it)."""
+    for grade in scheme["grades"]:
+        if grade["name"] == cap:
+            return False
+        if total >= Decimal(str(grade["min_score"])):
+            return True
+    return False
 
 
 def combine(
-    *,
-    parts: Mapping[str, Decimal | None],
-    part_weights: Mapping[str, Any],
-    thresholds: Sequence[Mapping[str, Any]],
-    unfit_warning: bool = False,
+    *, rules: EvaluationRules, ballot: BallotPart | None, bundled: Decimal | None, work: Decimal | None
 ) -> Combination:
-    """Total = Σ part weight × part score / 100 (weights sum to 100; a part of weight 0 may be
-    missing). The suggested grade follows the thresholds, capped at 基本称职 by an unfit warning."""
+    """Score one entry with the assessment engine (`evaluation_scheme`, `evaluation_inputs`): the
+    total, each part's points and derivation, the grade and the veto are the engine's output. A
+    part of weight 0 may be missing; a weighted part without a score is a programming error."""
+    weights = _weights(rules)
+    scores = {"ballot": ballot.score if ballot is not None else None, "bundled": bundled, "work": work}
     terms: list[Term] = []
-    total = Fraction(0)
     for part in PARTS:
-        weight = to_decimal(part_weights.get(part, 0)) or Decimal(0)
-        score = parts.get(part)
-        if weight and score is None:
-            raise ValueError(f"part {part} has weight {weight} but no score")
-        terms.append(Term(part=part, score=score, weight=weight))
-        if weight and score is not None:
-            total += Fraction(weight) * Fraction(score)
-    rounded = q2(total / 100)
-    grade = suggest_grade(rounded, thresholds)
-    flags = [UNFIT_FLAG] if unfit_warning else []
-    capped = unfit_warning and grade < UNFIT_CAP_GRADE  # "1"/"2" → "3"
-    if capped:
-        grade = UNFIT_CAP_GRADE
-    return Combination(total=rounded, terms=terms, suggested_grade=grade, capped=capped, flags=flags)
+        if weights[part] and scores[part] is None:
+            raise ValueError(f"part {part} has weight {weights[part]} but no score")
+        terms.append(Term(part=part, score=scores[part], weight=weights[part]))
+    scheme = evaluation_scheme(rules)
+    output = engine.compute(scheme, evaluation_inputs(scheme, ballot=ballot, bundled=bundled, work=work))
+    unit = output["units"][0]
+    scale = Decimal(scheme["scale"])
+    total = Decimal(unit["total"])
+    cap = GRADE_LABELS[UNFIT_CAP_GRADE]
+    return Combination(
+        total=q2(total / scale),
+        terms=terms,
+        suggested_grade=GRADE_CODES.get(unit["grade"], LOWEST_GRADE),
+        capped=bool(unit["vetoed"]) and _reaches_above(scheme, total, cap),
+        flags=list(unit["veto_reasons"]),
+        points={
+            code: Decimal(found["points"]) / scale
+            for code, found in unit["indicators"].items()
+            if code in PARTS
+        },
+        derivations={code: found["derivation"] for code, found in unit["indicators"].items()},
+    )

@@ -376,7 +376,9 @@ def ballot_shares(
         raise refuse(f"选项「{'、'.join(bad)}」的加权占比应在 0 到 1 之间")
     summed = sum(shares.values(), Fraction(0))
     if summed > 1:
-        raise refuse(f"各选项加权占比合计 {exact_q2([summed.numerator * 100], [summed.denominator])}%，超过 100%")
+        raise refuse(
+            f"各选项加权占比合计 {exact_q2([summed.numerator * 100], [summed.denominator])}%，超过 100%"
+        )
     if summed == 0:
         raise refuse("没有有效票")
     mean = sum((Fraction(values[o]) * share for o, share in shares.items()), Fraction(0))

@@ -233,3 +233,52 @@ def test_equal_totals_share_the_better_rank() -> None:
     }
     ranked = [(u["code"], u["total"], u["rank"]) for u in compute(SCHEME, data)["units"]]
     assert ranked == [("A", "84.50", 1), ("D", "84.50", 1), ("B", "62.00", 3)]
+
+
+def test_a_ballot_value_may_be_the_ballot_engines_weighted_shares() -> None:
+    """When the ballot engine keeps a small group to its weighted shares (anonymity), the 测评 value
+    is `{"shares": {option: share}}`, exact fractions as "n/d" or decimals."""
+    scheme: dict[str, Any] = {
+        "name": "测评",
+        "total": 100,
+        "indicators": [
+            {
+                "code": "M",
+                "name": "民主测评",
+                "weight": 100,
+                "rule": "ballot",
+                "groups": {"干部群众": 60, "县领导": 40},
+            }
+        ],
+    }
+    data: dict[str, Any] = {
+        "units": [
+            {
+                "code": "1",
+                "name": "甲",
+                "category": "乡镇",
+                "values": {"M": {"shares": {"优秀": "2/3", "称职": "1/3"}}},
+            },
+            {
+                "code": "2",
+                "name": "乙",
+                "category": "乡镇",
+                "values": {"M": {"shares": {"优秀": "0.5", "称职": 0.5}}},
+            },
+        ]
+    }
+    output = compute(scheme, data)
+    # 100 × 2/3 + 80 × 1/3 = 93.333… → 93.33; 100 × 0.5 + 80 × 0.5 = 90
+    assert [u["total"] for u in output["units"]] == ["93.33", "90.00"]
+    assert output["units"][0]["indicators"]["M"]["derivation"].startswith("加权占比 优秀 66.67%、称职 33.33%")
+    bad = copy.deepcopy(data)
+    bad["units"][0]["values"]["M"] = {"shares": {"优秀": "三分之二"}}
+    bad["units"][1]["values"]["M"] = {"shares": {"优秀": "1/2", "良好": "1/2"}}
+    assert problems(bad, scheme) == [
+        "单位 1（甲），指标 M（民主测评）：「优秀」的加权占比应为数字或分数，不是「三分之二」",
+        "单位 2（乙），指标 M（民主测评）：选项「良好」不在方案中（可选：优秀、称职、基本称职、不称职）",
+    ]
+    # a scheme group named "shares" is read as a group
+    scheme["indicators"][0]["groups"] = {"shares": 1}
+    counted = compute(scheme, {"units": [{**data["units"][0], "values": {"M": {"shares": {"优秀": 1}}}}]})
+    assert counted["units"][0]["total"] == "100.00"

@@ -279,6 +279,49 @@ def test_ballot_refuses_unknown_groups_and_options_and_no_ballots() -> None:
         rules.ballot(weight=D(100), counts={}, groups=GROUPS)
 
 
+def test_ballot_from_weighted_shares_is_the_same_mean() -> None:
+    # the ballot engine's weighted shares of the counts above: 优秀 (60 × 30/50 + 40 × 6/10) / 100
+    # = 0.6, 称职 (60 × 15/50 + 40 × 4/10) / 100 = 0.34, 基本称职 60 × 5/50 / 100 = 0.06
+    # → 100 × 0.6 + 80 × 0.34 + 60 × 0.06 = 90.80, as from the counts; × 200 ÷ 100 = 181.60
+    shares = {
+        "优秀": Fraction(3, 5),
+        "称职": Fraction(17, 50),
+        "基本称职": Fraction(3, 50),
+        "不称职": Fraction(0),
+    }
+    score = rules.ballot_shares(weight=D(200), shares=shares)
+    assert score == Score(
+        D("181.60"),
+        "加权占比 优秀 60.00%、称职 34.00%、基本称职 6.00%、不称职 0.00%（各评议人类别按权重合并）；"
+        "加权平均 90.80 × 200 ÷ 100 = 181.60",
+    )
+
+
+def test_ballot_from_weighted_shares_rounds_the_mean_as_shown_and_leaves_blanks_without_points() -> None:
+    # 100 × 1/3 + 80 × 1/3 = 60 exactly; with 称职 2/7 instead: 33.333… + 22.857… = 56.190… → 56.19
+    # (the rest of the ballots marked no option: no points) → × 50 ÷ 100 = 28.095 → 28.10
+    shares = {"优秀": Fraction(1, 3), "称职": Fraction(2, 7)}
+    score = rules.ballot_shares(weight=D(50), shares=shares)
+    assert score.points == D("28.10")
+    assert score.derivation.endswith("加权平均 56.19 × 50 ÷ 100 = 28.10")
+
+
+def test_ballot_from_weighted_shares_refuses_what_is_no_share() -> None:
+    for shares, message in (
+        ({"良好": Fraction(1)}, "选项「良好」不在方案中（可选：优秀、称职、基本称职、不称职）"),
+        ({"优秀": Fraction(3, 2)}, "选项「优秀」的加权占比应在 0 到 1 之间"),
+        ({"优秀": Fraction(2, 3), "称职": Fraction(1, 2)}, "各选项加权占比合计 116.67%，超过 100%"),
+        ({"优秀": Fraction(0)}, "没有有效票"),
+    ):
+        with pytest.raises(ValidationError) as caught:
+            rules.ballot_shares(weight=D(100), shares=shares)
+        assert caught.value.messages == [message]
+    # exactly 100 % is fine
+    assert rules.ballot_shares(
+        weight=D(100), shares={"优秀": Fraction(1, 3), "称职": Fraction(2, 3)}
+    ).points == D("86.67")
+
+
 def test_satisfaction_values() -> None:
     # (2×100 + 1×80 + 1×60 + 1×30 + 1×0) / 6 = 370 / 6 = 61.666… → 61.67 → × 50 ÷ 100 = 30.835 → 30.84
     counts = {"群众": {"很满意": 2, "满意": 1, "基本满意": 1, "不太满意": 1, "不满意": 1}}

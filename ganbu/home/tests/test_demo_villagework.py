@@ -30,6 +30,7 @@ from ganbu.home.demo import seed_demo
 from ganbu.org.demo import COUNTY_CODE
 from ganbu.org.models import TOWNSHIP_KINDS, VILLAGE_KINDS, Role, Unit, UnitKind, User
 from ganbu.villagework.demo import (
+    DEMO_DEPARTMENT_CLERK,
     DEMO_TOWNSHIP_CLERK,
     DEMO_VILLAGE_CADRE,
     LOG_WINDOW_START,
@@ -375,21 +376,24 @@ def test_demo_accounts_are_created_once_linked_and_stored_privately(
 
     clerk = User.objects.get(username=DEMO_TOWNSHIP_CLERK)
     assert clerk.role == Role.TOWNSHIP and clerk.scope_unit == township
+    lead = User.objects.get(username=DEMO_DEPARTMENT_CLERK)  # the 综合考核 leading group 县财政局
+    assert lead.role == Role.DEPARTMENT and lead.scope_unit is not None
+    assert lead.scope_unit.name == "县财政局"
 
     passwords = {}
-    for username in (DEMO_VILLAGE_CADRE, DEMO_TOWNSHIP_CLERK):
+    for username in (DEMO_VILLAGE_CADRE, DEMO_TOWNSHIP_CLERK, DEMO_DEPARTMENT_CLERK):
         path = tmp_path / f"{username}_password.txt"
         assert os.stat(path).st_mode & 0o777 == 0o600
         passwords[username] = path.read_text()
         assert f"{username}  密码：{passwords[username]}" in out.getvalue()
         assert User.objects.get(username=username).check_password(passwords[username])
-    assert AuditEvent.objects.filter(action="user.create").count() == 2
+    assert AuditEvent.objects.filter(action="user.create").count() == 3
     assert AuditEvent.objects.filter(action="cadre.account", object_id=str(cadre.pk)).exists()
     assert verify_chain().ok
 
     again = io.StringIO()
     call_command("ensure_demo_accounts", stdout=again)
-    assert User.objects.filter(username__in=passwords).count() == 2
+    assert User.objects.filter(username__in=passwords).count() == 3
     for username, password in passwords.items():
         assert f"{username}  密码：{password}" in again.getvalue()
 

@@ -17,8 +17,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def _registry_only(monkeypatch: pytest.MonkeyPatch) -> None:
     """These tests are about units and cadres: skip the 驻村 part of the demo (about 185,000 rows
-    whatever the cadre count), which has its own tests in villagework/tests/test_demo.py."""
+    whatever the cadre count), which has its own tests in villagework/tests/test_demo.py, and the
+    综合考核 part (its units are protected by its cycles; tested in home/tests/test_demo_assessment.py)."""
     monkeypatch.setattr("ganbu.villagework.demo.seed_villagework", lambda **kwargs: 0)
+    monkeypatch.setattr("ganbu.assessment.demo.seed_assessment", lambda **kwargs: 0)
 
 
 def _snapshot() -> list[tuple[str, str | None, str, str]]:

@@ -23,6 +23,7 @@ accounts), `texts` (vocabulary and proportions), `seed` (the order), `common` (t
 
 from ganbu.villagework.demo.common import LOG_WINDOW_START
 from ganbu.villagework.demo.logins import (
+    DEMO_DEPARTMENT_CLERK,
     DEMO_TOWNSHIP,
     DEMO_TOWNSHIP_CLERK,
     DEMO_VILLAGE_CADRE,
@@ -32,6 +33,7 @@ from ganbu.villagework.demo.logins import (
 from ganbu.villagework.demo.seed import seed_villagework
 
 __all__ = [
+    "DEMO_DEPARTMENT_CLERK",
     "DEMO_TOWNSHIP",
     "DEMO_TOWNSHIP_CLERK",
     "DEMO_VILLAGE_CADRE",

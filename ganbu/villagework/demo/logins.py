@@ -127,6 +127,7 @@ def demo_accounts_ensure(*, var_dir: Path) -> tuple[list[DemoLogin], list[str]]:
             _store_password(var_dir, DEMO_TOWNSHIP_CLERK, password)
         logins.append(DemoLogin(DEMO_TOWNSHIP_CLERK, "乡镇", password, DEMO_TOWNSHIP))
 
+    assert county is not None  # a township was found under it
     department = units_in_subtree(county).filter(parent=county, name=DEMO_DEPARTMENT).first()
     if user_by_username(DEMO_DEPARTMENT_CLERK) is not None:
         logins.append(

@@ -77,18 +77,34 @@ def unfit_warning(subject: Any) -> bool:
     return bool(warning)
 
 
+def _counts_complete(result: ballot_selectors.Result, subject: Any) -> bool:
+    """Whether the subject's counts per group (`by_group`) hold every group the engine counted (valid
+    ballots and a weight) with all of the group's valid ballots: then the assessment engine's
+    `ballot` rule reads the counts. Not when the engine keeps a small group to the weighted shares
+    (anonymity), nor when a paper count leaves ballots without a mark for the subject."""
+    for group in result.groups:
+        if group.valid > 0 and group.weight > 0:
+            counts = subject.by_group.get(group.name)
+            if counts is None or sum(counts.values()) != group.valid:
+                return False
+    return True
+
+
 def ballot_from_result(
     result: ballot_selectors.Result, cadre_id: int
 ) -> tuple[scoring.BallotPart, dict[str, Any]]:
     """The ballot part from the engine's result for the cadre: its weighted shares, the groups it
-    shows and its warning. Groups the engine does not break out (fewer valid ballots than its
+    shows, its counts per group (when complete) and its warning. Groups the engine does not break out (fewer valid ballots than its
     minimum group size, for anonymity) count through the weighted shares; their own score is never
     computed or shown, only their names ("merged")."""
     subject = next((s for s in result.subjects if s.cadre_id == cadre_id), None)
     if subject is None:
         raise ValueError("subject not found")
     part = scoring.ballot_part(
-        shares=subject.shares, group_shares=subject.group_shares, unfit_warning=unfit_warning(subject)
+        shares=subject.shares,
+        group_shares=subject.group_shares,
+        unfit_warning=unfit_warning(subject),
+        counts=subject.by_group if _counts_complete(result, subject) else None,
     )
     detail = {
         "groups": [

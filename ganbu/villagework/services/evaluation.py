@@ -3,7 +3,8 @@
 Flow: `evaluation_create` (rules copied from the settings, one entry per cadre × village) →
 `ballots_create` (one anonymous 民主测评 session per entry in the ballot engine; organisers issue
 codes, open, close and seal it on the ballot pages) → `bundled_scores_enter` per entry →
-`evaluation_compute` (ballot, bundled and work parts combined by villagework.scoring) →
+`evaluation_compute` (ballot, bundled and work parts scored by the assessment engine on the
+evaluation's scheme, villagework.scoring) →
 `evaluation_finalize` (grades confirmed or overridden with a reason, written into each cadre's
 record as a 专项考核). Every function is atomic, checks the actor's scope and writes an audit event.
 """
@@ -346,7 +347,7 @@ def _score(
     who = f"{entry.cadre.name}（{entry.village.name}）"
     detail: dict[str, Any] = {}
     parts: dict[str, Decimal | None] = {"ballot": None, "bundled": None, "work": None}
-    unfit = False
+    ballot: scoring.BallotPart | None = None
     if entry.ballot_session is not None and entry.ballot_session.status in RESULT_STATUSES:
         result = ballot_selectors.session_result(entry.ballot_session)
         if needs["ballot"] and not result.valid:
@@ -358,7 +359,6 @@ def _score(
         if needs["ballot"] and ballot.score is None:
             raise ValidationError(f"{who}：评议投票没有有效票", code=errors.EVALUATION_BALLOT_EMPTY)
         parts["ballot"] = ballot.score
-        unfit = ballot.unfit_warning
         detail["ballot"] = {"session": entry.ballot_session_id, **ballot_detail}
     if entry.bundled_scores and all(str(i["name"]) in entry.bundled_scores for i in evaluation.bundled_items):
         parts["bundled"] = scoring.bundled_score(evaluation.bundled_items, entry.bundled_scores)
@@ -371,15 +371,13 @@ def _score(
     )
     parts["work"] = work.score
     detail["work"] = {"components": work.components, "weights": dict(scoring.WORK_WEIGHTS)}
-    combination = scoring.combine(
-        parts=parts,
-        part_weights=evaluation.part_weights,
-        thresholds=evaluation.grade_thresholds,
-        unfit_warning=unfit,
-    )
+    # the assessment engine scores the evaluation's scheme (villagework.scoring.evaluation_scheme)
+    combination = scoring.combine(rules=evaluation, ballot=ballot, bundled=parts["bundled"], work=work.score)
     detail["flags"] = combination.flags
     detail["capped"] = combination.capped
     detail["explain"] = combination.explain()
+    detail["points"] = combination.points
+    detail["derivations"] = combination.derivations
     detail["numbers"] = {**dataclasses.asdict(numbers), "resolution_rate": numbers.resolution_rate}
     entry.ballot_score = parts["ballot"]
     entry.bundled_score = parts["bundled"]

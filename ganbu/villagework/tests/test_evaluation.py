@@ -215,6 +215,15 @@ def test_the_whole_flow_matches_a_hand_computation(v: VillageWorld) -> None:
     assert entry.work_numbers["explain"] == "评议 91.20 × 50% + 捆绑 87.50 × 30% + 实绩 65.00 × 20% = 84.85"
     assert [g["score"] for g in entry.work_numbers["ballot"]["groups"]] == ["84.00", "92.00", "100.00"]
     assert entry.work_numbers["flags"] == []
+    # scored by the assessment engine: the ballot engine's counts per group, its points and texts
+    assert entry.work_numbers["points"] == {"ballot": "45.60", "bundled": "26.25", "work": "13.00"}
+    assert entry.work_numbers["derivations"] == {
+        "ballot": "村民代表 10 票平均 84.00（权重 40）；乡镇干部 5 票平均 92.00（权重 30）；"
+        "乡镇领导 5 票平均 100.00（权重 30）；加权平均 91.20 × 5000 ÷ 100 = 4560.00",
+        "bundled": "评定 2625.00：捆绑 87.50 × 30%",
+        "work": "评定 1300.00：实绩 65.00 × 20%",
+        "unfit": "无一票否决事项",
+    }
     computed = AuditEvent.objects.get(action="villagework.evaluation_computed")
     assert computed.payload["entries"][str(entry.pk)]["total"] == "84.85"
     assert computed.payload["entries"][str(entry.pk)]["parts"]["ballot"] == "91.20"
@@ -321,6 +330,12 @@ def test_a_small_group_hidden_by_the_ballot_engine_still_counts_exactly(v: Villa
     assert entry.ballot_score == Decimal("86.70")
     assert entry.work_numbers["ballot"]["merged"] == ["乡镇领导"]
     assert [g["name"] for g in entry.work_numbers["ballot"]["groups"]] == ["村民代表", "乡镇干部"]
+    # the assessment engine reads the ballot engine's weighted shares: 乡镇领导's counts are not shown
+    assert entry.work_numbers["derivations"]["ballot"] == (
+        "加权占比 优秀 49.00%、称职 35.50%、基本称职 15.50%、不称职 0.00%（各评议人类别按权重合并）；"
+        "加权平均 86.70 × 5000 ÷ 100 = 4335.00"
+    )
+    assert entry.work_numbers["points"]["ballot"] == "43.35"
 
 
 def test_unfit_votes_raise_the_warning_and_cap_the_grade(v: VillageWorld) -> None:
@@ -348,6 +363,8 @@ def test_unfit_votes_raise_the_warning_and_cap_the_grade(v: VillageWorld) -> Non
     assert entry.suggested_grade == "3"
     assert entry.work_numbers["flags"] == ["不胜任现职预警"] and entry.work_numbers["capped"] is True
     assert entry.work_numbers["ballot"]["unfit_share"] == "40.00"
+    # the cap is the assessment engine's veto
+    assert entry.work_numbers["derivations"]["unfit"] == "一票否决：不胜任现职预警；等次最高为「基本称职」"
 
 
 @pytest.mark.parametrize(("unfit", "warned"), [((3, 1, 2), True), ((2, 1, 2), False)])

@@ -27,8 +27,9 @@ OPTIONS = ("优秀", "称职", "基本称职", "不称职")
 
 def engine_result(groups: dict[str, tuple[int, Counts]], *, shown: set[str] | None = None) -> dict[str, Any]:
     """What the ballot engine's SubjectResult carries for one subject, from (weight, counts) per
-    group: the shares of each group it shows, and the weighted shares over the groups that returned
-    valid ballots (Σ weight × count / valid ÷ Σ weight). The scoring consumes these as given."""
+    group: the shares of each group it shows, the weighted shares over the groups that returned
+    valid ballots (Σ weight × count / valid ÷ Σ weight) and, when it shows every group, the counts
+    per group. The scoring consumes these as given."""
     group_shares = {}
     weighted = dict.fromkeys(OPTIONS, Fraction(0))
     weights = 0
@@ -43,7 +44,10 @@ def engine_result(groups: dict[str, tuple[int, Counts]], *, shown: set[str] | No
             for option, n in zip(OPTIONS, counts, strict=True):
                 weighted[option] += Fraction(weight * n, valid)
     shares = {o: weighted[o] / weights if weights else None for o in OPTIONS}
-    return {"shares": shares, "group_shares": group_shares}
+    result: dict[str, Any] = {"shares": shares, "group_shares": group_shares}
+    if shown is None:  # every group broken out: its counts per group are complete
+        result["counts"] = {name: dict(zip(OPTIONS, c, strict=True)) for name, (_w, c) in groups.items()}
+    return result
 
 
 THREE_GROUPS: dict[str, tuple[int, Counts]] = {
@@ -191,11 +195,25 @@ def test_work_score_caps_and_no_requests() -> None:
 # --- combination -----------------------------------------------------------------------------------
 
 
+def rules_with(weights: dict[str, Any], thresholds: list[dict[str, Any]] = THRESHOLDS) -> scoring.Rules:
+    return scoring.Rules(rater_groups=RATER_GROUPS, part_weights=weights, grade_thresholds=thresholds)
+
+
+RATER_GROUPS = [{"name": name, "weight": weight} for name, (weight, _counts) in THREE_GROUPS.items()]
+RULES = rules_with(WEIGHTS)
+
+
+def rated(score: str, *, unfit_warning: bool = False) -> scoring.BallotPart:
+    """A ballot part whose weighted mean is exactly `score`: the ballot engine's result of one rater
+    group voting 优秀 (100) and 不称职 (0) in the proportion score : 100 − score."""
+    hundredths = int(Decimal(score) * 100)
+    counts = {"村民代表": (40, (hundredths, 0, 0, 10000 - hundredths))}
+    return scoring.ballot_part(**engine_result(counts), unfit_warning=unfit_warning)
+
+
 def test_total_and_explanation() -> None:
     combination = scoring.combine(
-        parts={"ballot": Decimal("86.40"), "bundled": Decimal("90.00"), "work": Decimal("75.50")},
-        part_weights=WEIGHTS,
-        thresholds=THRESHOLDS,
+        rules=RULES, ballot=rated("86.40"), bundled=Decimal("90.00"), work=Decimal("75.50")
     )
     # 43.20 + 27.00 + 15.10
     assert combination.total == Decimal("85.30")
@@ -217,23 +235,22 @@ def test_total_and_explanation() -> None:
 )
 def test_grade_boundaries_are_inclusive(score: str, grade: str) -> None:
     value = Decimal(score)
-    combination = scoring.combine(
-        parts={"ballot": value, "bundled": value, "work": value}, part_weights=WEIGHTS, thresholds=THRESHOLDS
-    )
+    combination = scoring.combine(rules=RULES, ballot=rated(score), bundled=value, work=value)
     assert combination.total == value.quantize(Decimal("0.01"))
     assert combination.suggested_grade == grade
 
 
 def test_decimal_thresholds_and_part_weights() -> None:
-    thresholds: list[dict[str, object]] = [
+    thresholds: list[dict[str, Any]] = [
         {"grade": "1", "min": "85.5"},
         {"grade": "2", "min": 70},
         {"grade": "3", "min": 55},
     ]
     combination = scoring.combine(
-        parts={"ballot": Decimal("85.50"), "bundled": Decimal("85.50"), "work": Decimal("85.50")},
-        part_weights={"ballot": "33.5", "bundled": "33.5", "work": 33},
-        thresholds=thresholds,
+        rules=rules_with({"ballot": "33.5", "bundled": "33.5", "work": 33}, thresholds),
+        ballot=rated("85.50"),
+        bundled=Decimal("85.50"),
+        work=Decimal("85.50"),
     )
     assert combination.total == Decimal("85.50") and combination.suggested_grade == "1"
     assert combination.explain().startswith("评议 85.50 × 33.5% + ")
@@ -241,26 +258,23 @@ def test_decimal_thresholds_and_part_weights() -> None:
 
 def test_a_zero_weight_part_may_be_missing() -> None:
     combination = scoring.combine(
-        parts={"ballot": Decimal("80.00"), "bundled": Decimal("90.00"), "work": None},
-        part_weights={"ballot": 70, "bundled": 30, "work": 0},
-        thresholds=THRESHOLDS,
+        rules=rules_with({"ballot": 70, "bundled": 30, "work": 0}),
+        ballot=rated("80.00"),
+        bundled=Decimal("90.00"),
+        work=None,
     )
     # 56 + 27
     assert combination.total == Decimal("83.00")
     assert combination.explain() == "评议 80.00 × 70% + 捆绑 90.00 × 30% = 83.00"
     with pytest.raises(ValueError, match="work"):
-        scoring.combine(
-            parts={"ballot": Decimal(80), "bundled": Decimal(90), "work": None},
-            part_weights=WEIGHTS,
-            thresholds=THRESHOLDS,
-        )
+        scoring.combine(rules=RULES, ballot=rated("80"), bundled=Decimal(90), work=None)
 
 
 def test_unfit_warning_caps_the_suggestion_at_basic() -> None:
-    high = {"ballot": Decimal("92"), "bundled": Decimal("92"), "work": Decimal("92")}
-    capped = scoring.combine(parts=high, part_weights=WEIGHTS, thresholds=THRESHOLDS, unfit_warning=True)
+    high = Decimal("92")
+    capped = scoring.combine(rules=RULES, ballot=rated("92", unfit_warning=True), bundled=high, work=high)
     assert capped.suggested_grade == "3" and capped.capped is True
     assert capped.flags == ["不胜任现职预警"]
-    low = {"ballot": Decimal("50"), "bundled": Decimal("50"), "work": Decimal("50")}
-    below = scoring.combine(parts=low, part_weights=WEIGHTS, thresholds=THRESHOLDS, unfit_warning=True)
+    low = Decimal("50")
+    below = scoring.combine(rules=RULES, ballot=rated("50", unfit_warning=True), bundled=low, work=low)
     assert below.suggested_grade == "4" and below.capped is False
