@@ -24,7 +24,7 @@ def _pairs(text: str, what: str) -> dict[str, str]:
         if not part:
             continue
         name, _, number = part.rpartition(" ")
-        name = name.strip().rstrip(":：")
+        name = name.strip().rstrip("：").rstrip(":")
         if not name or not number:
             raise forms.ValidationError(f"{what}「{part}」应写成「名称 分值」，如「省级 20」")
         out[name] = number

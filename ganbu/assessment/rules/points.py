@@ -162,9 +162,11 @@ def rank_linear(
 
 def rank_step(*, weight: Decimal, ranks: Sequence[int], step: Decimal) -> Score:
     """名次递减: each rater's rank r gives weight × (1 − step × (r − 1)), floor 0; the points are the
-    mean over the raters (exact, rounded once)."""
+    mean over the raters (exact, rounded once). The derivation lists the ranks from the best, never
+    in the raters' order: a unit reading it must not tell which leader ranked it where."""
     if not ranks:
         raise refuse("没有评议人的名次")
+    ranks = sorted(ranks)
     # rank r: weight × (1 − step × (r − 1)) = wn × (sd − sn × (r − 1)) ÷ (wd × sd), floor 0
     (wn, wd), (sn, sd) = weight.as_integer_ratio(), step.as_integer_ratio()
     summed = sum(wn * max(0, sd - sn * (r - 1)) for r in ranks)

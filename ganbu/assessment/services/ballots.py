@@ -16,11 +16,12 @@ from django.db import transaction
 
 from ganbu.assessment import errors, events
 from ganbu.assessment.models import Figure, Track
-from ganbu.assessment.services.cycles import leaf_of, refuse_unless_entering, refuse_unless_open
+from ganbu.assessment.services.cycles import is_office, leaf_of, refuse_unless_entering, refuse_unless_open
 from ganbu.assessment.services.schemes import refusal
 from ganbu.audit.services import record_event
 from ganbu.ballots import services as ballot_services
 from ganbu.org.models import User
+from ganbu.org.selectors import county_root
 
 EXPECTED_MAX = 2000
 
@@ -39,13 +40,27 @@ def team_label(unit_name: str) -> str:
 
 @transaction.atomic
 def create_ballots(
-    *, track: Track, leaf_code: str, expected: Mapping[str, Any], actor: User | None
+    *,
+    track: Track,
+    leaf_code: str,
+    expected: Mapping[str, Any],
+    actor: User | None,
+    mode: str = "electronic",
 ) -> list[Figure]:
     """A rating session for every team of the category that has none yet for this indicator;
-    `expected` is the number of raters per group (应到). Returns the figures linked."""
+    `expected` is the number of raters per group (应到), `mode` electronic (codes, phones) or paper
+    (hand count entered). The sessions belong to the county (the 考核办 runs them): a team never
+    manages the vote on itself. Returns the figures linked."""
     refuse_unless_open(track.cycle)
     leaf = leaf_of(track, leaf_code)
     refuse_unless_entering(actor, leaf)
+    if actor is not None and not is_office(actor):
+        raise ValidationError("考核民主测评由县委考核办组织", code=errors.NOT_LEAD)
+    if mode not in ("electronic", "paper"):
+        raise ValidationError("投票方式应为扫码投票或纸质票", code=errors.FIGURE_INVALID)
+    county = county_root()
+    if county is None:
+        raise ValidationError("系统中还没有单位", code=errors.FIGURE_INVALID)
     if leaf.rule not in ("ballot", "satisfaction"):
         raise ValidationError(f"{leaf.label}不是测评或满意度指标", code=errors.FIGURE_INVALID)
     names = list(leaf.groups)
@@ -75,8 +90,9 @@ def create_ballots(
             continue
         label = team_label(participant.unit.name)
         session = ballot_services.session_create(
-            unit=participant.unit,
+            unit=county,
             title=f"{track.cycle.year}年度{leaf.name} · {label}",
+            mode=mode,
             kind="rating",
             subjects=[ballot_services.SubjectSpec(label=label, note=track.category)],
             groups=groups,

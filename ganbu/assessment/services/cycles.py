@@ -92,6 +92,16 @@ def refuse_unless_entering(user: User | None, leaf: Leaf) -> None:
         raise ValidationError(f"{leaf.label}由{who}填报，您的账号不能填报", code=errors.NOT_LEAD)
 
 
+def refuse_unless_editable(cycle: Cycle, actor: User | None) -> None:
+    """The figures of a cycle change while it is 考核中; after sealing only the county office may
+    change them, for a correction (a new computation with its reason; the sealed one stays)."""
+    status = Cycle.objects.filter(pk=cycle.pk).values_list("status", flat=True).get()
+    if status == CycleStatus.SEALED and (actor is None or is_office(actor)):
+        cycle.status = status
+        return
+    refuse_unless_open(cycle)
+
+
 def refuse_unless_open(cycle: Cycle) -> None:
     """Read from the database, not the object handed in: a cycle sealed meanwhile takes nothing."""
     cycle.status = Cycle.objects.filter(pk=cycle.pk).values_list("status", flat=True).get()
@@ -299,7 +309,7 @@ def report_progress(*, target: Target, actor: User | None, text: str) -> Target:
 def enter_actuals(*, track: Track, leaf_code: str, actor: User | None, values: Mapping[int, Any]) -> int:
     """The verified actual values of one 完成率 indicator (单项考核) by participant id; blank leaves a
     value as it was. All or nothing: one bad value and nothing is stored. Returns how many changed."""
-    refuse_unless_open(track.cycle)
+    refuse_unless_editable(track.cycle, actor)
     leaf = leaf_of(track, leaf_code)
     refuse_unless_entering(actor, leaf)
     targets = {
@@ -353,7 +363,7 @@ def enter_figures(
     *, track: Track, leaf_code: str, actor: User | None, values: Mapping[int, tuple[Any, str]]
 ) -> int:
     """Numbers (or points with a note, for 评定) of one leaf by participant id; all or nothing."""
-    refuse_unless_open(track.cycle)
+    refuse_unless_editable(track.cycle, actor)
     leaf = leaf_of(track, leaf_code)
     refuse_unless_entering(actor, leaf)
     if leaf.rule not in FIGURE_RULES - {"ballot", "satisfaction"} and not (
@@ -416,7 +426,7 @@ def link_ballot(
     """A 测评 / 满意度 leaf reads the counts of a ballots-engine session (for this unit's team, the
     subject's label); the counts are read when computing, and only from a sealed session."""
     track = participant.track
-    refuse_unless_open(track.cycle)
+    refuse_unless_editable(track.cycle, actor)
     leaf = leaf_of(track, leaf_code)
     refuse_unless_entering(actor, leaf)
     if leaf.rule not in ("ballot", "satisfaction") and not (leaf.rule == "bracket" and leaf.share_of):
@@ -449,7 +459,7 @@ def add_incident(
 ) -> Incident:
     """An event of a 扣分 (points), 加分 (level) or 一票否决 (reason) leaf."""
     track = participant.track
-    refuse_unless_open(track.cycle)
+    refuse_unless_editable(track.cycle, actor)
     leaf = leaf_of(track, leaf_code)
     refuse_unless_entering(actor, leaf)
     if leaf.rule not in EVENT_RULES:
@@ -495,7 +505,7 @@ def add_incident(
 @transaction.atomic
 def delete_incident(*, incident: Incident, actor: User | None) -> None:
     participant = incident.participant
-    refuse_unless_open(participant.cycle)
+    refuse_unless_editable(participant.cycle, actor)
     refuse_unless_entering(actor, leaf_of(participant.track, incident.leaf))
     record_event(
         actor=actor,
@@ -514,7 +524,7 @@ def enter_rankings(
     """One county leader's ranking of every unit of the category (领导评价): each rank from 1 to the
     number of units, every unit ranked, no rank given twice (the engine refuses a tie from one
     rater, README "Validation", so it is refused here, not only when computing)."""
-    refuse_unless_open(track.cycle)
+    refuse_unless_editable(track.cycle, actor)
     leaf = leaf_of(track, leaf_code)
     refuse_unless_entering(actor, leaf)
     if leaf.rule not in RANK_RULES:

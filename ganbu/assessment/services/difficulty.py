@@ -12,7 +12,7 @@ from django.db import transaction
 
 from ganbu.assessment import errors, events, rules
 from ganbu.assessment.models import Participant, Track
-from ganbu.assessment.services.cycles import is_office, leaf_of, refuse_unless_open
+from ganbu.assessment.services.cycles import is_office, leaf_of, refuse_unless_editable
 from ganbu.assessment.services.schemes import refusal
 from ganbu.audit.services import record_event
 from ganbu.org.models import User
@@ -25,7 +25,7 @@ def difficulty_range(track: Track) -> tuple[Decimal, Decimal] | None:
 @transaction.atomic
 def set_difficulty(*, track: Track, leaf_code: str, actor: User | None, values: Mapping[int, Any]) -> int:
     """Coefficients of one leaf by participant id; all or nothing. Returns how many changed."""
-    refuse_unless_open(track.cycle)
+    refuse_unless_editable(track.cycle, actor)
     if actor is not None and not is_office(actor):
         raise ValidationError("难度系数由县委考核办设定", code=errors.NOT_LEAD)
     leaf = leaf_of(track, leaf_code)

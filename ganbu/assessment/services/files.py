@@ -34,11 +34,11 @@ def sniff(content: bytes) -> str | None:
     """The kind of a file from its first bytes (and, for Office files, its parts)."""
     if content.startswith(b"%PDF-"):
         return "pdf"
-    if content.startswith(b"\\xff\\xd8\\xff"):
+    if content.startswith(b"\xff\xd8\xff"):
         return "jpg"
-    if content.startswith(b"\\x89PNG\\r\\n\\x1a\\n"):
+    if content.startswith(b"\x89PNG\r\n\x1a\n"):
         return "png"
-    if content.startswith(b"PK\\x03\\x04"):
+    if content.startswith(b"PK\x03\x04"):
         try:
             with zipfile.ZipFile(io.BytesIO(content)) as archive:
                 names = set(archive.namelist())
@@ -67,7 +67,7 @@ def attach_progress_file(*, target: Target, actor: User | None, name: str, conte
     if target.files.count() >= MAX_FILES:
         raise ValidationError(f"每项目标最多上传 {MAX_FILES} 个附件", code=errors.FIGURE_INVALID)
     digest = hashlib.sha256(content).hexdigest()
-    shown = (name or f"附件.{kind}").replace("/", "_").replace("\\\\", "_")[-150:]
+    shown = (name or f"附件.{kind}").replace("/", "_").replace("\\", "_")[-150:]
     item = ProgressFile(
         target=target,
         name=shown,

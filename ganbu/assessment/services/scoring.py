@@ -44,7 +44,7 @@ def _text(value: Decimal | None) -> str | None:
     return None if value is None else format(value.normalize(), "f")
 
 
-def _ballot_counts(figure: Figure, label: str) -> dict[str, dict[str, int]]:
+def _ballot_counts(figure: Figure, label: str) -> dict[str, Any]:
     session = figure.ballot_session
     assert session is not None
     if session.status != "sealed":
@@ -54,7 +54,20 @@ def _ballot_counts(figure: Figure, label: str) -> dict[str, dict[str, int]]:
     result = ballot_selectors.session_result(session)
     for subject in result.subjects:
         if subject.label == figure.ballot_subject:
-            return {group: dict(counts) for group, counts in subject.by_group.items()}
+            complete = all(
+                sum(subject.by_group.get(g.name, {}).values()) == g.valid
+                for g in result.groups
+                if g.valid > 0 and g.weight > 0
+            )
+            if complete:
+                return {group: dict(counts) for group, counts in subject.by_group.items()}
+            # a small group kept out of the counts (anonymity), or ballots without a mark for the
+            # subject: the ballots engine's weighted shares, never a recount
+            return {
+                "shares": {
+                    o: f"{v.numerator}/{v.denominator}" for o, v in subject.shares.items() if v is not None
+                }
+            }
     raise ValidationError(
         f"{label}：测评投票「{session.title}」中没有对象「{figure.ballot_subject}」",
         code=errors.FIGURE_INVALID,
@@ -95,6 +108,8 @@ def cycle_inputs(track: Track) -> dict[str, Any]:
         if i.level:
             event["level"] = i.level
         values[i.participant_id].setdefault(i.leaf, []).append(event)
+    # one list per unit in the raters' order (the engine checks each rater's ranks); the derivation
+    # shows them sorted (rules.rank_step), so a unit cannot tell which leader ranked it where
     for r in Ranking.objects.filter(track=track).order_by("leaf", "rater", "id"):
         values[r.participant_id].setdefault(r.leaf, []).append(r.rank)
     if problems:

@@ -332,16 +332,20 @@ def test_seal_needs_a_current_computation_then_seals_and_a_correction_keeps_the_
     assert event.payload["digest"] == cycle.seal_digest
     assert event.payload["categories"] == {CATEGORY: run.digest}
 
-    # after sealing: figures are closed, and a computation is a correction with a reason
+    # after sealing: only the office changes a figure (a leading group no longer can), and a
+    # computation is then a correction with a reason; the sealed run stays as it was
     a = participant(cycle, "甲镇")  # fresh, as a request loads it
     with pytest.raises(ValidationError, match="已封存"):
-        services.enter_figures(track=a.track, leaf_code="C", actor=office, values={a.pk: ("100", "x")})
+        services.enter_actuals(track=a.track, leaf_code="A1", actor=world.users["dept"], values={a.pk: "1"})
+    services.enter_figures(track=a.track, leaf_code="C", actor=office, values={a.pk: ("175", "复核后下调")})
     with pytest.raises(ValidationError) as caught:
         services.compute(cycle=cycle, actor=office, reason="  ")
     assert codes(caught.value) == {errors.CYCLE_STATE} and "更正须写明理由" in caught.value.messages[0]
     assert Computation.objects.filter(track=run.track).count() == 2
     [fix] = services.compute(cycle=cycle, actor=office, reason="复核更正")
     assert fix.sealed and fix.reason == "复核更正" and fix.pk != run.pk
+    assert by_name(fix)["甲镇"]["total"] == "930.00"  # 940.00 − (185 − 175)
+    assert by_name(run)["甲镇"]["total"] == "940.00"
     assert Computation.objects.filter(track=run.track).count() == 3
     assert Computation.objects.filter(track=run.track, sealed=True).count() == 2
     assert services.current(run.track) == fix

@@ -108,7 +108,7 @@ def test_rank_step_is_the_mean_over_raters() -> None:
     # step 0.1 of 200 = 20 per rank: ranks 1, 3, 2 → 200, 160, 180 → 540 / 3 = 180
     score = rules.rank_step(weight=D(200), ranks=[1, 3, 2], step=D("0.1"))
     assert score == Score(
-        D("180.00"), "名次 1、3、2（每低一名减 20）→ 200、160、180；平均 = (200 + 160 + 180) ÷ 3 = 180.00"
+        D("180.00"), "名次 1、2、3（每低一名减 20）→ 200、180、160；平均 = (200 + 180 + 160) ÷ 3 = 180.00"
     )
 
 

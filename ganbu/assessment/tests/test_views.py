@@ -15,6 +15,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from PIL import Image
 
 from ganbu.assessment.models import Cycle, CycleStatus, Participant, Scheme
 from ganbu.audit.models import AuditEvent
@@ -339,6 +340,17 @@ def test_progress_is_reported_with_attachments_checked_by_content(
     fake = SimpleUploadedFile("进展.pdf", b"<html><script>alert(1)</script></html>", "application/pdf")
     refused = clerk_a.post(url, {"action": "progress", "p-A1": "已完成 60%", "f-A1": fake})
     assert "「进展.pdf」不是 PDF、Word、Excel、JPG 或 PNG 文件" in _messages(refused)
+    assert part["甲镇"].targets.get().progress == ""  # the text of a refused report is not kept either
+    photo = io.BytesIO()
+    Image.new("RGB", (8, 8), (200, 0, 0)).save(photo, "PNG")
+    book = io.BytesIO()
+    docx.Document().save(book)
+    for name, content in (("现场.png", photo.getvalue()), ("说明.docx", book.getvalue())):
+        ok = clerk_a.post(
+            url, {"action": "progress", "p-A1": "已完成 60%", "f-A1": SimpleUploadedFile(name, content)}
+        )
+        assert ok.status_code == 302, _messages(ok)
+    part["甲镇"].targets.get().files.all().delete()
     pdf = SimpleUploadedFile("三季度进展.pdf", b"%PDF-1.4 progress", "application/pdf")
     assert clerk_a.post(url, {"action": "progress", "p-A1": "已完成 75%", "f-A1": pdf}).status_code == 302
     target = part["甲镇"].targets.get()
@@ -351,4 +363,22 @@ def test_progress_is_reported_with_attachments_checked_by_content(
     assert (
         clerk_b.get(reverse("assessment:progress_file", args=[part["甲镇"].pk, item.pk])).status_code == 404
     )
-    assert AuditEvent.objects.filter(action="assessment.target.file").count() == 1
+    assert AuditEvent.objects.filter(action="assessment.target.file").count() == 3  # png, docx, pdf
+
+
+def test_an_event_entered_by_mistake_is_deleted_on_the_page(world: World, towns: dict[str, Unit]) -> None:
+    office = _client(world, "county")
+    cycle = _create_cycle(office, _import_scheme(office))
+    office.post(reverse("assessment:cycle_action", args=[cycle.pk, "open"]))
+    part = {p.unit.name: p for p in Participant.objects.filter(cycle=cycle).select_related("unit")}
+    url = reverse("assessment:leaf_entry", args=[part["甲镇"].track_id, "D"])
+    office.post(
+        url, {"participant": part["甲镇"].pk, "date": "2026-10-12", "reason": "误登记", "level": "市级"}
+    )
+    incident = part["甲镇"].incidents.get()
+    assert "删除这条事项（误登记）" in office.get(url).content.decode()
+    clerk = _client(world, "clerk_a")
+    assert clerk.post(url, {"action": "delete", "incident": incident.pk}).status_code == 403
+    assert office.post(url, {"action": "delete", "incident": incident.pk}).status_code == 302
+    assert not part["甲镇"].incidents.exists()
+    assert AuditEvent.objects.filter(action="assessment.incident.delete").exists()

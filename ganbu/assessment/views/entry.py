@@ -8,6 +8,7 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -16,7 +17,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ganbu.assessment import documents, events, rules, services
-from ganbu.assessment.models import CycleStatus, Participant, ProgressFile, TargetStatus, Track
+from ganbu.assessment.models import CycleStatus, Incident, Participant, ProgressFile, TargetStatus, Track
 from ganbu.assessment.selectors import participants_in_scope, sealed_results_of_unit
 from ganbu.assessment.services import files
 from ganbu.assessment.services.cycles import EVENT_RULES, FIGURE_RULES, RANK_RULES, TARGET_RULES
@@ -66,6 +67,12 @@ def _post_leaf(request: HttpRequest, user: User, track: Track, leaf: object, cod
             rater=request.POST.get("rater", ""),
             ranks={p.pk: request.POST.get(f"v-{p.pk}", "") for p in participants},
         )
+    if rule in EVENT_RULES and request.POST.get("action") == "delete":
+        incident = get_object_or_404(
+            Incident, pk=request.POST.get("incident") or 0, participant__track=track, leaf=code
+        )
+        services.delete_incident(incident=incident, actor=user)
+        return 1
     if rule in EVENT_RULES:
         participant = get_object_or_404(Participant, pk=request.POST.get("participant") or 0, track=track)
         try:
@@ -84,7 +91,10 @@ def _post_leaf(request: HttpRequest, user: User, track: Track, leaf: object, cod
         return 1
     if rule in ("ballot", "satisfaction"):
         expected = {name: request.POST.get(f"e-{name}", "") for name in getattr(leaf, "groups", {})}
-        return len(services.create_ballots(track=track, leaf_code=code, expected=expected, actor=user))
+        mode = request.POST.get("mode", "electronic")
+        return len(
+            services.create_ballots(track=track, leaf_code=code, expected=expected, actor=user, mode=mode)
+        )
     return services.enter_figures(
         track=track,
         leaf_code=code,
@@ -144,7 +154,9 @@ def leaf_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         "ballot_rule": rule in FIGURE_RULES and rule in ("ballot", "satisfaction"),
         "rows": rows,
         "raters": raters,
-        "editable": track.cycle.status == CycleStatus.OPEN,
+        "editable": track.cycle.status == CycleStatus.OPEN
+        or (track.cycle.status == CycleStatus.SEALED and services.is_office(user)),
+        "correcting": track.cycle.status == CycleStatus.SEALED and services.is_office(user),
         "difficulty": services.difficulty_range(track)
         if services.is_office(user) and rule not in rules.NO_DIFFICULTY_RULES
         else None,
@@ -153,6 +165,18 @@ def leaf_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     return render(
         request, "assessment/leaf_entry.html", context, status=400 if request.method == "POST" else 200
     )
+
+
+def _report(request: HttpRequest, user: User, participant: Participant) -> None:
+    """The progress texts and attachments of every target, all or nothing."""
+    for t in participant.targets.all():
+        text = request.POST.get(f"p-{t.leaf}")
+        if text is not None and text.strip() != t.progress:
+            services.report_progress(target=t, actor=user, text=text)
+        for upload in request.FILES.getlist(f"f-{t.leaf}")[: files.MAX_FILES]:
+            if upload.size is not None and upload.size > files.MAX_BYTES:
+                raise ValidationError(f"「{upload.name}」超过 10MB，请压缩后上传")
+            services.attach_progress_file(target=t, actor=user, name=upload.name or "", content=upload.read())
 
 
 def _participant_for(user: User, pk: int) -> Participant:
@@ -168,43 +192,37 @@ def participant_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
-            if action == "declare":
-                services.declare_targets(
-                    participant=participant,
-                    actor=user,
-                    values={t.leaf: request.POST.get(f"t-{t.leaf}", "") for t in participant.targets.all()},
-                )
-                messages.success(request, "目标责任书已申报，等待考核办审核。")
-            elif action == "progress":
-                for t in participant.targets.all():
-                    text = request.POST.get(f"p-{t.leaf}")
-                    if text is not None and text.strip() != t.progress:
-                        services.report_progress(target=t, actor=user, text=text)
-                    for upload in request.FILES.getlist(f"f-{t.leaf}")[: files.MAX_FILES]:
-                        if upload.size is not None and upload.size > files.MAX_BYTES:
-                            raise ValidationError(f"「{upload.name}」超过 10MB，请压缩后上传")
-                        services.attach_progress_file(
-                            target=t, actor=user, name=upload.name or "", content=upload.read()
-                        )
-                messages.success(request, "进展情况已报送。")
-            elif office and action == "adjust":
-                for t in participant.targets.all():
-                    value = request.POST.get(f"a-{t.leaf}", "")
-                    if value.strip():
-                        services.adjust_target(
-                            target=t, actor=user, value=value, reason=request.POST.get(f"r-{t.leaf}", "")
-                        )
-                messages.success(request, "审定目标值已保存。")
-            elif office and action == "sign":
-                services.sign_targets(participant=participant, actor=user)
-                messages.success(request, "目标责任书已签订，不能再修改。")
-            elif office and action == "return":
-                services.return_targets(
-                    participant=participant, actor=user, reason=request.POST.get("reason", "")
-                )
-                messages.success(request, "目标责任书已退回单位修改。")
-            else:
-                raise PermissionDenied("没有这个操作")
+            with transaction.atomic():  # every change of the form, or none
+                if action == "declare":
+                    services.declare_targets(
+                        participant=participant,
+                        actor=user,
+                        values={
+                            t.leaf: request.POST.get(f"t-{t.leaf}", "") for t in participant.targets.all()
+                        },
+                    )
+                    messages.success(request, "目标责任书已申报，等待考核办审核。")
+                elif action == "progress":
+                    _report(request, user, participant)
+                    messages.success(request, "进展情况已报送。")
+                elif office and action == "adjust":
+                    for t in participant.targets.all():
+                        value = request.POST.get(f"a-{t.leaf}", "")
+                        if value.strip():
+                            services.adjust_target(
+                                target=t, actor=user, value=value, reason=request.POST.get(f"r-{t.leaf}", "")
+                            )
+                    messages.success(request, "审定目标值已保存。")
+                elif office and action == "sign":
+                    services.sign_targets(participant=participant, actor=user)
+                    messages.success(request, "目标责任书已签订，不能再修改。")
+                elif office and action == "return":
+                    services.return_targets(
+                        participant=participant, actor=user, reason=request.POST.get("reason", "")
+                    )
+                    messages.success(request, "目标责任书已退回单位修改。")
+                else:
+                    raise PermissionDenied("没有这个操作")
         except ValidationError as exc:
             _errors(request, exc)
         else:

@@ -45,6 +45,41 @@ def scheme_list(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/scheme_list.html", {"form": form, "schemes": schemes}, status=status)
 
 
+PARAMETER_LABELS = {
+    "cap": "完成率上限",
+    "top": "第一名得分",
+    "bottom": "最后一名得分",
+    "step": "每低一名扣减比例",
+    "raters": "评价人数",
+    "share_of": "按得票率分档的选项",
+    "max": "加分上限",
+    "grade": "否决后最高等次",
+}
+
+
+def parameters_text(node: dict[str, object]) -> str:
+    """A leaf's rule parameters in words (「完成率上限 1.1；…」), for a frozen scheme too."""
+    parts = [
+        f"{label} {node[key]}" for key, label in PARAMETER_LABELS.items() if node.get(key) not in (None, "")
+    ]
+    for key, label in (("levels", "加分级别"), ("values", "选项分值"), ("groups", "评议人类别及权重")):
+        value = node.get(key)
+        if isinstance(value, dict) and value:
+            parts.append(f"{label}：" + "、".join(f"{k} {v}" for k, v in value.items()))
+    brackets = node.get("brackets")
+    if isinstance(brackets, list) and brackets:
+        parts.append(
+            "区间分档："
+            + "、".join(f"≥{b[0]} 得 {b[1]}" for b in brackets if isinstance(b, list) and len(b) == 2)
+        )
+    override = node.get("override")
+    if isinstance(override, dict):
+        parts.append(
+            f"{'、'.join(map(str, override.get('options', [])))}合计达 {override.get('share')} 得 {override.get('points')}"
+        )
+    return "；".join(parts)
+
+
 def _tree(scheme: Scheme) -> list[dict[str, object]]:
     rows = []
     for depth, node, parent in walk(scheme.definition):
@@ -55,6 +90,7 @@ def _tree(scheme: Scheme) -> list[dict[str, object]]:
                 "node": node,
                 "parent": parent,
                 "rule_label": rules.RULE_LABELS.get(str(node.get("rule", "")), ""),
+                "params": parameters_text(node),
                 "form": IndicatorForm(initial=initial_of(node, parent), prefix=f"i-{node.get('code', '')}"),
             }
         )

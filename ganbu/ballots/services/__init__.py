@@ -2,7 +2,7 @@
 `ganbu.ballots.selectors.session_result`; never the tables."""
 
 from ganbu.ballots.services.casting import ballot_cast, ballot_form
-from ganbu.ballots.services.drafts import session_copy, session_delete, session_update
+from ganbu.ballots.services.drafts import owner_module, session_copy, session_delete, session_update
 from ganbu.ballots.services.issuing import codes_issue, member_code_claim, member_slots_create
 from ganbu.ballots.services.lifecycle import (
     session_close,
@@ -31,6 +31,7 @@ __all__ = [
     "codes_issue",
     "member_code_claim",
     "member_slots_create",
+    "owner_module",
     "paper_count_enter",
     "session_close",
     "session_copy",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from django.apps import apps
 from django.db import transaction
 from django.db.models import PROTECT, ForeignObjectRel, ProtectedError
 from django.forms.models import model_to_dict
@@ -44,10 +45,10 @@ EDITABLE_FIELDS = (
 )
 
 
-def _owned_elsewhere(row: BallotSession) -> bool:
-    """Whether another module created the session and keeps a protected reference to it (a 述职评议
-    of 驻村 builds its rater groups and subjects itself): found through the model's relations, so
-    the engine names no module above it."""
+def owner_module(row: BallotSession) -> str:
+    """The Chinese name of the module that created the session and keeps a protected reference to it
+    (a 述职评议 of 驻村, a 民主测评 of 综合考核 build their rater groups and subjects themselves), or
+    "": found through the model's relations, so the engine names no module above it."""
     for relation in row._meta.get_fields(include_hidden=True):  # hidden: related_name="+"
         if not isinstance(relation, ForeignObjectRel) or relation.on_delete is not PROTECT:
             continue  # reverse relations that protect the session only
@@ -55,8 +56,12 @@ def _owned_elsewhere(row: BallotSession) -> bool:
         if not isinstance(model, type) or model._meta.app_label == "ballots":
             continue
         if model._default_manager.filter(**{relation.field.name: row}).exists():
-            return True
-    return False
+            return str(apps.get_app_config(model._meta.app_label).verbose_name)
+    return ""
+
+
+def _owned_elsewhere(row: BallotSession) -> bool:
+    return bool(owner_module(row))
 
 
 def _locked_draft(session: BallotSession, refusal: str) -> BallotSession:
@@ -133,8 +138,9 @@ def session_update(
     check_actor_scope(actor, session.unit)
     check_actor_scope(actor, unit)
     row = _locked_draft(session, "不能修改")
-    if _owned_elsewhere(row):
-        raise spec_error("该投票由其他模块（如驻村干部述职评议）创建，请在该模块中修改", errors.IN_USE)
+    owner = owner_module(row)
+    if owner:
+        raise spec_error(f"该投票由「{owner}」模块创建，对象和评议人类别请在该模块中修改", errors.IN_USE)
     prepared = prepare_session(
         title=title,
         kind=kind,
@@ -214,4 +220,6 @@ def session_delete(*, session: BallotSession, actor: User | None) -> None:
         with transaction.atomic():
             row.delete()
     except ProtectedError as exc:
-        raise spec_error("该投票由其他模块（如驻村干部述职评议）创建并引用，不能删除", errors.IN_USE) from exc
+        raise spec_error(
+            f"该投票由「{owner_module(session) or '其他'}」模块创建并引用，不能删除", errors.IN_USE
+        ) from exc

@@ -194,6 +194,7 @@ def session_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "voters": selectors.session_voters(session),
         "seal": selectors.seal_check(session),
         "electronic": session.mode == SessionMode.ELECTRONIC,
+        "owner": services.owner_module(session) if session.status == "draft" else "",
     }
     return render(request, "ballots/session_detail.html", context)
 

@@ -623,7 +623,7 @@ def test_its_ballot_sessions_are_edited_here_not_in_the_ballot_module(v: Village
     services.ballots_create(evaluation=evaluation, expected=EXPECTED, actor=clerk)
     session = EvaluationEntry.objects.get(evaluation=evaluation).ballot_session
     assert session is not None and session.status == "draft"
-    with pytest.raises(ValidationError, match="由其他模块（如驻村干部述职评议）创建"):
+    with pytest.raises(ValidationError, match="由「驻村工作」模块创建"):
         ballot_services.session_update(
             session=session,
             unit=session.unit,

@@ -16,7 +16,7 @@
       legend: { top: 0, type: "scroll" },
       grid: { left: GanbuCharts.labelRoom(el, c.units), right: 16, top: 36, bottom: 24 },
       xAxis: { type: "value", name: "分", max: function (v) { return Math.ceil(v.max / 100) * 100; } },
-      yAxis: { type: "category", data: c.units, inverse: true, axisLabel: { width: GanbuCharts.labelRoom(el, c.units) - 12, overflow: "truncate" } },
+      yAxis: { type: "category", data: c.units, inverse: true },
       series: c.series.map(function (s) {
         return { name: s.name, type: "bar", stack: "total", data: s.data };
       })
@@ -30,7 +30,10 @@
       tooltip: { trigger: "axis" },
       grid: { left: 48, right: 24, top: 24, bottom: 32 },
       xAxis: { type: "category", data: trend.years },
-      yAxis: { type: "value", name: "名次", inverse: true, min: 1, minInterval: 1 },
+      yAxis: {
+        type: "value", name: "名次", inverse: true, min: 1, max: Math.max.apply(null, trend.ranks.concat([2])),
+        minInterval: 1, axisLabel: { formatter: function (v) { return Number.isInteger(v) ? String(v) : ""; } }
+      },
       series: [{ name: "名次", type: "line", data: trend.ranks, label: { show: true } }]
     });
   }
