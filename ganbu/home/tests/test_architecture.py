@@ -139,3 +139,19 @@ def test_the_checks_catch_what_they_look_for() -> None:
     assert _matches("villagework.{kind}.export", {"villagework.log.export": "导出"})
     assert not _matches("cadre.delete", {"cadre.create": "新增干部"})
     assert _ACTION.findall('record_event(actor=a, action="cadre.create", obj=c)') == ["cadre.create"]
+
+
+INLINE_STYLE = re.compile(r"""\sstyle\s*=\s*["']""")
+
+
+def test_no_template_writes_an_inline_style() -> None:
+    """The Content-Security-Policy (style-src 'self') refuses style="…" markup: the browser drops it
+    and logs an error. Layout goes through classes (Bootstrap or the app's stylesheet)."""
+    found = [
+        f"{path.relative_to(ROOT.parent)}:{n}"
+        for path in ROOT.rglob("*.html")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if INLINE_STYLE.search(line)
+    ]
+    assert not found, "inline styles (refused by the CSP):\n" + "\n".join(found)
+    assert INLINE_STYLE.search('<div style="width:6rem">') and not INLINE_STYLE.search('<div class="x">')
