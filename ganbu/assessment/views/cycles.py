@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from ganbu.assessment import documents, events, selectors, services
+from ganbu.assessment import documents, events, rules, selectors, services
 from ganbu.assessment.forms import CycleForm
 from ganbu.assessment.models import Computation, Cycle, CycleStatus, Scheme
 from ganbu.core.office import DOCX, XLSX, audited_attachment
@@ -97,9 +97,21 @@ def cycle_detail(request: HttpRequest, pk: int) -> HttpResponse:
             columns = [s["name"] for s in chart["series"] if s["name"] != "加分"]
             for i, name in enumerate(chart["units"]):
                 lines[name] = [f"{s['data'][i]:.2f}" for s in chart["series"] if s["name"] != "加分"]
+        n = track.participants.count()
+        scheme = (
+            rules.parse_scheme(track.scheme.definition)
+            if not services.problems(track.scheme.definition)
+            else None
+        )
+        places = [
+            f"{g.name}（{g.min_score} 分以上）最多 {g.places(n)} 个"
+            for g in (scheme.grades if scheme else ())
+            if g.places(n) is not None
+        ]
         tracks.append(
             {
                 "track": track,
+                "places": "；".join(places),
                 "participants": list(track.participants.select_related("unit")),
                 "run": run,
                 "results": [
