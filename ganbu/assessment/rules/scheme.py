@@ -212,7 +212,9 @@ class _Parser:
         unknown = sorted(set(node) - COMMON_KEYS - RULE_PARAMS[rule])
         if unknown:
             allowed = "、".join(sorted(RULE_PARAMS[rule])) or "无"
-            self.error(where, f"不认识的参数：{'、'.join(unknown)}（{rule} 的参数：{allowed}）")
+            self.error(
+                where, f"不认识的参数：{'、'.join(unknown)}（{RULE_LABELS[rule]}（{rule}）的参数：{allowed}）"
+            )
         weight = self.leaf_weight(node, rule, where)
         if weight is None:
             return None, [code]

@@ -113,7 +113,7 @@ def test_an_unknown_rule_and_a_missing_rule() -> None:
 def test_unknown_parameters_are_refused() -> None:
     data = scheme()
     data["indicators"][0]["children"][0]["cpa"] = 1.2
-    assert messages(data) == ["指标 A1（财政收入）：不认识的参数：cpa（completion 的参数：cap）"]
+    assert messages(data) == ["指标 A1（财政收入）：不认识的参数：cpa（完成率（completion）的参数：cap）"]
 
 
 def test_grades_must_descend() -> None:
