@@ -14,6 +14,10 @@ assessment result --cycle ID [--format json|xlsx] [--output F]
                                              the current results in the output shape of simulate
                                              (one object per category under "categories"), or the
                                              ranking table as Excel (to --output)
+assessment simulate-grades --inputs FILE.json [--format json|text]
+                                             年度考核等次: a unit's proposals through the quota, the
+                                             eligibility rules and the consequences, from a file,
+                                             without the database (README.md, "年度考核等次")
 Each is a sub-parser in `add_arguments` and a `do_<name>`; the writes go through the services and
 are audited as done by the system (no user).
 """
@@ -128,6 +132,11 @@ class Command(BaseCommand):
         computed = sub.add_parser("compute", help="计算考核年度各类别得分")
         computed.add_argument("--cycle", type=int, required=True)
         computed.add_argument("--reason", default="", help="已封存的考核年度更正须写明理由")
+        grades = sub.add_parser(
+            "simulate-grades", help="模拟年度考核等次：名额、资格条件和奖惩建议（不读写数据库）"
+        )
+        grades.add_argument("--inputs", required=True, help="单位及人员数据 JSON 文件")
+        grades.add_argument("--format", choices=["json", "text"], default="json")
         result = sub.add_parser("result", help="输出考核结果")
         result.add_argument("--cycle", type=int, required=True)
         result.add_argument("--format", choices=["json", "xlsx"], default="json")
@@ -148,6 +157,31 @@ class Command(BaseCommand):
             self.stdout.write(text_table(output))
         else:
             self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
+
+    def do_simulate_grades(self, options: dict[str, Any]) -> None:
+        from ganbu.assessment.grading import grade_unit
+
+        inputs = read_json(options["inputs"], "数据")
+        try:
+            output = grade_unit(json.loads(json.dumps(inputs, default=str)))
+        except ValidationError as exc:
+            raise CommandError(problems_text(exc)) from exc
+        if options["format"] == "json":
+            self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
+            return
+        quota = output["quota"]
+        pools = "；".join(f"{k} {v}" for k, v in quota["total"].items())
+        lines = [
+            f"{output['year']}年度考核：优秀比例 {quota['share']}，名额 {pools}（含机动指标 {quota['bonus'] or '无'}）"
+        ]
+        for p in output["participants"]:
+            notes = [r["message"] for r in p["refused"]] + [f["message"] for f in p["flags"]]
+            notes += [f"建议：{x['message']}" for x in p["proposals"]]
+            lines.append(
+                f"{p['id']} {p['name']}：拟{p['proposed']} → {p['final']}"
+                + ("；" + "；".join(notes) if notes else "")
+            )
+        self.stdout.write("\n".join(lines))
 
     def do_import_scheme(self, options: dict[str, Any]) -> None:
         from ganbu.assessment import services
