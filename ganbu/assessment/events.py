@@ -24,6 +24,15 @@ RANKINGS_ENTER = "assessment.rankings.enter"
 BALLOTS_CREATE = "assessment.ballots.create"
 DIFFICULTY_SET = "assessment.difficulty.set"
 PROGRESS_FILE = "assessment.target.file"
+QUARTER_GRADES = "assessment.quarter.enter"
+REVIEW_OPEN = "assessment.annual.open"
+REVIEW_PROPOSE = "assessment.annual.propose"  # transition 填报中 → 已提出
+REVIEW_CONFIRM = "assessment.annual.confirm"  # → 主管已审核
+REVIEW_RETURN = "assessment.annual.return"  # → 填报中
+REVIEW_APPROVE = "assessment.annual.approve"  # → 组织部已审批
+REVIEW_PUBLICITY = "assessment.annual.publicity"  # → 公示中
+REVIEW_FINAL = "assessment.annual.final"  # → 已确定
+CONSEQUENCE_DECIDE = "assessment.consequence.decide"
 COMPUTE = "assessment.compute"
 CORRECT = "assessment.correct"  # a computation after sealing, with its reason
 RESULT_EXPORT = "assessment.result.export"
@@ -53,6 +62,15 @@ EVENTS = {
     BALLOTS_CREATE: "创建考核民主测评投票",
     DIFFICULTY_SET: "设定难度系数",
     PROGRESS_FILE: "上传目标进展材料",
+    QUARTER_GRADES: "填报平时考核等次",
+    REVIEW_OPEN: "建立单位年度考核",
+    REVIEW_PROPOSE: "提出年度考核等次",
+    REVIEW_CONFIRM: "主管单位审核年度考核",
+    REVIEW_RETURN: "退回年度考核",
+    REVIEW_APPROVE: "组织部审批年度考核",
+    REVIEW_PUBLICITY: "年度考核优秀等次公示",
+    REVIEW_FINAL: "确定年度考核等次",
+    CONSEQUENCE_DECIDE: "确认考核奖惩建议",
     COMPUTE: "计算考核得分",
     CORRECT: "更正已封存的考核结果",
     RESULT_EXPORT: "导出考核结果",
@@ -61,6 +79,13 @@ EVENTS = {
 }
 
 MODELS = {
+    REVIEW_OPEN: "assessment.AnnualReview",
+    REVIEW_PROPOSE: "assessment.AnnualReview",
+    REVIEW_CONFIRM: "assessment.AnnualReview",
+    REVIEW_RETURN: "assessment.AnnualReview",
+    REVIEW_APPROVE: "assessment.AnnualReview",
+    REVIEW_PUBLICITY: "assessment.AnnualReview",
+    REVIEW_FINAL: "assessment.AnnualReview",
     SCHEME_IMPORT: "assessment.Scheme",
     SCHEME_UPDATE: "assessment.Scheme",
     SCHEME_COPY: "assessment.Scheme",

@@ -342,3 +342,133 @@ class Result(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant_id}:{self.total}"
+
+
+# --- 平时考核 and 年度考核 of cadres (issue 15) ------------------------------------------------------
+
+
+class QuarterGrade(models.Model):
+    """平时考核: a cadre's grade for a quarter, entered by the unit (or derived from a score)."""
+
+    GRADES = [("好", "好"), ("较好", "较好"), ("一般", "一般"), ("较差", "较差")]
+
+    cadre = models.ForeignKey("cadres.Cadre", verbose_name="干部", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    quarter = models.PositiveSmallIntegerField("季度")
+    grade = models.CharField("等次", max_length=4, choices=GRADES)
+    score = models.DecimalField("得分", max_digits=5, decimal_places=2, null=True, blank=True)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="填报人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    entered_at = models.DateTimeField("填报时间", auto_now=True)
+
+    class Meta:
+        verbose_name = "平时考核"
+        verbose_name_plural = "平时考核"
+        ordering = ["unit", "year", "quarter", "cadre"]
+        constraints = [
+            models.UniqueConstraint(fields=["cadre", "year", "quarter"], name="quarter_grade_unique"),
+            models.CheckConstraint(condition=Q(quarter__gte=1, quarter__lte=4), name="quarter_in_1_4"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}Q{self.quarter} {self.grade}"
+
+
+class ReviewStatus(models.TextChoices):
+    DRAFT = "draft", "单位填报中"
+    PROPOSED = "proposed", "单位已提出，待主管审核"
+    CONFIRMED = "confirmed", "主管已审核，待组织部审批"
+    APPROVED = "approved", "组织部已审批，待公示"
+    PUBLICITY = "publicity", "公示中"
+    FINAL = "final", "已确定"
+
+
+class AnnualReview(TimeStampedModel):
+    """年度考核 of one unit for one year: its participants, their proposed and final grades, the
+    quota applied, and the steps unit → 主管 → 组织部 → 公示 → final."""
+
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    status = models.CharField("状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
+    pools = models.CharField(
+        "优秀名额",
+        max_length=14,
+        choices=[("single", "全单位统一计算"), ("leaders_staff", "领导干部和一般工作人员分别计算")],
+        default="single",
+    )
+    cap_approved = models.BooleanField("经批准优秀比例提高到 25%", default=False)
+    result = models.JSONField("计算结果", default=dict, blank=True)
+    publicity_start = models.DateField("公示开始", null=True, blank=True)
+    publicity_end = models.DateField("公示结束", null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    TRANSITIONS = {
+        ReviewStatus.DRAFT: {ReviewStatus.PROPOSED: None},
+        ReviewStatus.PROPOSED: {ReviewStatus.CONFIRMED: None, ReviewStatus.DRAFT: None},
+        ReviewStatus.CONFIRMED: {ReviewStatus.APPROVED: None, ReviewStatus.DRAFT: None},
+        ReviewStatus.APPROVED: {ReviewStatus.PUBLICITY: None},
+        ReviewStatus.PUBLICITY: {ReviewStatus.FINAL: None},
+    }
+
+    class Meta:
+        verbose_name = "年度考核"
+        verbose_name_plural = "年度考核"
+        ordering = ["-year", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="annual_review_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}{self.year}年度考核"
+
+
+class AnnualEntry(models.Model):
+    review = models.ForeignKey(
+        AnnualReview, verbose_name="年度考核", on_delete=models.CASCADE, related_name="entries"
+    )
+    cadre = models.ForeignKey("cadres.Cadre", verbose_name="干部", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField("类别", max_length=6, choices=[("leader", "领导干部"), ("staff", "一般工作人员")])
+    proposed = models.CharField("拟定等次", max_length=6, blank=True)
+    unfit_reason = models.CharField("不胜任票达线仍定称职以上的理由", max_length=300, blank=True)
+    final = models.CharField("确定等次", max_length=6, blank=True)
+
+    class Meta:
+        verbose_name = "年度考核人员"
+        verbose_name_plural = "年度考核人员"
+        ordering = ["review", "id"]
+        constraints = [models.UniqueConstraint(fields=["review", "cadre"], name="annual_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.review_id}:{self.cadre_id}"
+
+
+class ConsequenceProposal(models.Model):
+    """A consequence the rules propose (嘉奖, 记三等功, 不得晋升, 降职, 辞退, 提醒谈话): staff confirm or
+    decline it, audited; a confirmed 嘉奖 or 三等功 is written into the cadre's 奖惩."""
+
+    entry = models.ForeignKey(
+        AnnualEntry, verbose_name="人员", on_delete=models.CASCADE, related_name="consequences"
+    )
+    code = models.CharField("类别", max_length=30)
+    message = models.CharField("内容", max_length=300)
+    status = models.CharField(
+        "状态",
+        max_length=10,
+        choices=[("pending", "待确认"), ("confirmed", "已确认"), ("declined", "不采纳")],
+        default="pending",
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="确认人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("确认时间", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "奖惩建议"
+        verbose_name_plural = "奖惩建议"
+        ordering = ["entry", "id"]
+
+    def __str__(self) -> str:
+        return self.message

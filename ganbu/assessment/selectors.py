@@ -20,6 +20,7 @@ __all__ = [
     "cycle_leaf_status",
     "participants_in_scope",
     "sealed_results_of_unit",
+    "targets_missed",
     "unit_grade",
 ]
 
@@ -111,3 +112,19 @@ def composition_chart(track: Track, output: dict[str, Any], chart_id: str) -> di
     if any(float(u.get("bonus", 0)) for u in units):
         series.append({"name": "加分", "data": [float(u.get("bonus", 0)) for u in units]})
     return {"id": chart_id, "units": [u["name"] for u in units], "series": series}
+
+
+def targets_missed(unit: Unit, year: int) -> bool | None:
+    """Whether the unit missed an annual target of the year's sealed 综合考核 (a verified actual
+    below the target the county set); None when it took part in no sealed cycle that year."""
+    participant = (
+        Participant.objects.filter(unit=unit, cycle__year=year, cycle__status=CycleStatus.SEALED)
+        .prefetch_related("targets")
+        .first()
+    )
+    if participant is None:
+        return None
+    return any(
+        t.actual is not None and t.target is not None and t.actual < t.target
+        for t in participant.targets.all()
+    )

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ganbu.assessment.views import cycles, entry, imports, schemes
+from ganbu.assessment.views import annual, cycles, entry, imports, schemes
 
 app_name = "assessment"
 
@@ -11,5 +11,6 @@ urlpatterns = [
     *schemes.urlpatterns,
     *entry.urlpatterns,
     *imports.urlpatterns,
+    *annual.urlpatterns,
     *cycles.urlpatterns,
 ]

@@ -9,7 +9,16 @@ from typing import Any
 from django.core.files.base import ContentFile
 from django.db.models import Model
 
-from ganbu.assessment.models import Computation, Cycle, Participant, ProgressFile, Scheme, Target, Track
+from ganbu.assessment.models import (
+    AnnualReview,
+    Computation,
+    Cycle,
+    Participant,
+    ProgressFile,
+    Scheme,
+    Target,
+    Track,
+)
 from ganbu.testing.world import World
 
 MARKER = "越权标记"  # the scope walk looks for this text (home/tests/scope_fixtures.py)
@@ -45,7 +54,14 @@ def _in_b(world: World) -> tuple[Model, str]:
     return _participant(world), MARKER
 
 
+def _review(world: World) -> tuple[Model, str]:
+    return AnnualReview.objects.create(
+        unit=world.town_b, year=2026, result={"participants": [], "marker": MARKER}
+    ), MARKER
+
+
 SCOPE_FIXTURES: dict[type[Model], Callable[[World], tuple[Model, str]]] = {
+    AnnualReview: _review,
     Scheme: _scheme,
     Cycle: _cycle,
     Track: _track,

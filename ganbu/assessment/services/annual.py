@@ -1,0 +1,381 @@
+"""平时考核 and 年度考核 of a unit's cadres (issue 15), on the pure rules of `assessment.grading`.
+
+- 平时考核: a unit enters each cadre's quarter grade (好 / 较好 / 一般 / 较差) or a score it is
+  derived from (≥ 90 好, ≥ 80 较好, ≥ 60 一般, else 较差); 好 goes to at most 40 % of the quarter's
+  participants (rounded down): a submission over it is refused naming the count allowed.
+- 年度考核: the unit opens the year (participants: its active cadres, leaders apart), proposes a grade
+  for each; the rules (sanctions, the 平时 record, the 民主测评, the quota by the unit's sealed 综合考核
+  grade) refuse what they must, naming the numbers; then 主管 confirms, 组织部 approves, 公示 runs for
+  five working days (the holiday calendar), and the final grades are written into the registry's
+  年度考核 records; the consequences become proposals for staff to confirm (嘉奖 and 记三等功 land in the
+  cadre's 奖惩 once confirmed).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from math import floor
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ganbu.assessment import errors, events
+from ganbu.assessment.grading import grade_unit
+from ganbu.assessment.models import (
+    AnnualEntry,
+    AnnualReview,
+    ConsequenceProposal,
+    QuarterGrade,
+    ReviewStatus,
+)
+from ganbu.assessment.services.cycles import is_office
+from ganbu.assessment.services.schemes import refusal
+from ganbu.audit.services import record_event
+from ganbu.cadres import record_selectors
+from ganbu.cadres import selectors as cadre_selectors
+from ganbu.cadres import services as cadre_services
+from ganbu.core.workflow import transition
+from ganbu.org.models import Unit, User
+from ganbu.org.scoping import scope_path
+from ganbu.org.selectors import work_calendar
+
+QUARTER_GOOD_SHARE = Fraction(40, 100)  # 好 at most this share of a quarter's participants (rounded down)
+SCORE_LINES = ((Decimal(90), "好"), (Decimal(80), "较好"), (Decimal(60), "一般"))  # else 较差
+PUBLICITY_DAYS = 5  # working days of the 优秀 公示
+GRADE_CODES = {"优秀": "1", "称职": "2", "基本称职": "3", "不称职": "4", "不定等次": "5"}  # ZB18
+AWARDS = {"COMMENDATION": "嘉奖", "MERIT_THIRD_CLASS": "记三等功"}
+# 《行政机关公务员处分条例》第六条: the time a sanction is in effect, in months
+SANCTION_MONTHS = {"警告": 6, "记过": 12, "记大过": 18, "降级": 24, "撤职": 24}
+
+
+def grade_for_score(score: Decimal) -> str:
+    return next((grade for line, grade in SCORE_LINES if score >= line), "较差")
+
+
+def _may_manage(user: User | None, unit: Unit) -> None:
+    """The unit's own account, a supervising township/department, or the county office."""
+    if user is None or is_office(user):
+        return
+    prefix = scope_path(user)
+    if prefix is not None and not unit.path.startswith(prefix):
+        raise PermissionDenied("该单位不在您的数据范围内")
+
+
+@transaction.atomic
+def enter_quarter_grades(
+    *, unit: Unit, year: int, quarter: int, actor: User | None, values: Mapping[int, tuple[str, str]]
+) -> int:
+    """One quarter's grades of the unit's cadres by cadre id: (grade, score); a blank pair leaves the
+    cadre as it was. All or nothing; the 好 share is checked on the quarter as it will stand."""
+    _may_manage(actor, unit)
+    if quarter not in (1, 2, 3, 4):
+        raise ValidationError("季度应为 1 到 4", code=errors.FIGURE_INVALID)
+    cadres = {c.pk: c for c in cadre_selectors.active_cadres_in_units([unit.pk])}
+    existing = {
+        q.cadre_id: q
+        for q in QuarterGrade.objects.select_for_update().filter(unit=unit, year=year, quarter=quarter)
+    }
+    found: list[str] = []
+    planned: dict[int, tuple[str, Decimal | None]] = {}
+    for cid, (grade, score) in values.items():
+        cadre = cadres.get(cid)
+        if cadre is None:
+            found.append(f"第 {cid} 号干部不在{unit.name}的在职干部中")
+            continue
+        grade, score = (grade or "").strip(), (score or "").strip()
+        number: Decimal | None = None
+        if score:
+            try:
+                number = Decimal(score)
+            except InvalidOperation:
+                found.append(f"{cadre.name}：得分应为数字，不是「{score}」")
+                continue
+            if not 0 <= number <= 100:
+                found.append(f"{cadre.name}：得分应在 0 到 100 之间")
+                continue
+            grade = grade or grade_for_score(number)
+        if not grade:
+            continue
+        if grade not in dict(QuarterGrade.GRADES):
+            found.append(f"{cadre.name}：等次应为好、较好、一般或较差，不是「{grade}」")
+            continue
+        planned[cid] = (grade, number)
+    standing = {cid: q.grade for cid, q in existing.items()} | {cid: g for cid, (g, _) in planned.items()}
+    good, n = sum(g == "好" for g in standing.values()), len(standing)
+    allowed = floor(n * QUARTER_GOOD_SHARE)
+    if good > allowed:
+        found.append(
+            f"{unit.name}{year}年第{quarter}季度「好」最多 {allowed} 人（参加 {n} 人 × 40%，向下取整），现为 {good} 人"
+        )
+    if found:
+        raise refusal(found, errors.FIGURE_INVALID)
+    for cid, (grade, number) in planned.items():
+        QuarterGrade.objects.update_or_create(
+            cadre_id=cid,
+            year=year,
+            quarter=quarter,
+            defaults={"unit": unit, "grade": grade, "score": number, "entered_by": actor},
+        )
+    if planned:
+        record_event(
+            actor=actor,
+            action=events.QUARTER_GRADES,
+            object_label=f"{unit.name}{year}年第{quarter}季度平时考核",
+            unit_path=unit.path,
+            payload={"grades": {cadres[c].name: g for c, (g, _) in planned.items()}},
+        )
+    return len(planned)
+
+
+# --- 年度考核 ---------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def open_review(*, unit: Unit, year: int, actor: User | None, pools: str = "single") -> AnnualReview:
+    """The year's assessment of the unit: every active cadre of the unit takes part (leaders apart
+    when the places are counted per pool)."""
+    _may_manage(actor, unit)
+    if AnnualReview.objects.filter(unit=unit, year=year).exists():
+        raise ValidationError(f"{unit.name}{year}年度考核已建立", code=errors.CYCLE_STATE)
+    cadres = list(cadre_selectors.active_cadres_in_units([unit.pk]).order_by("stroke_key", "id"))
+    if not cadres:
+        raise ValidationError(f"{unit.name}没有在职干部", code=errors.CYCLE_STATE)
+    review = AnnualReview.objects.create(unit=unit, year=year, pools=pools, created_by=actor)
+    AnnualEntry.objects.bulk_create(
+        AnnualEntry(review=review, cadre=c, role="leader" if c.is_leader else "staff") for c in cadres
+    )
+    record_event(
+        actor=actor,
+        action=events.REVIEW_OPEN,
+        obj=review,
+        object_label=str(review),
+        unit_path=unit.path,
+        payload={"participants": len(cadres)},
+    )
+    return review
+
+
+def review_inputs(review: AnnualReview) -> dict[str, Any]:
+    """The grading rules' inputs from the stored figures: the 平时 grades, the registry's sanctions
+    and earlier grades, the unit's sealed 综合考核 grade."""
+    from ganbu.assessment.selectors import targets_missed, unit_grade
+
+    entries = list(review.entries.select_related("cadre"))
+    ids = [e.cadre_id for e in entries]
+    quarters: dict[int, list[str]] = {}
+    for q in QuarterGrade.objects.filter(cadre_id__in=ids, year=review.year).order_by("quarter"):
+        quarters.setdefault(q.cadre_id, []).append(q.grade)
+    history = record_selectors.annual_grades_of(ids)
+    punished = record_selectors.punishments_of(ids)
+    names = {code: name for name, code in GRADE_CODES.items()}
+    missed = {y: targets_missed(review.unit, y) for y in (review.year, review.year - 1)}
+    return {
+        "year": review.year,
+        "unit": {
+            "name": review.unit.name,
+            "grade": unit_grade(review.unit, review.year),
+            "pools": review.pools,
+            "cap_approved": review.cap_approved,
+        },
+        "participants": [
+            {
+                "id": str(e.pk),
+                "name": e.cadre.name,
+                "role": e.role,
+                "proposed": e.proposed or "称职",
+                "quarters": quarters.get(e.cadre_id, []),
+                "sanctions": [
+                    {
+                        "kind": kind,
+                        "from": on.isoformat(),
+                        "to": _months_after(on, SANCTION_MONTHS.get(kind, 24)).isoformat(),
+                    }
+                    for kind, on in punished.get(e.cadre_id, [])
+                ],
+                "history": {
+                    str(y): names.get(g, g) for y, g in history.get(e.cadre_id, {}).items() if g in names
+                },
+                "unit_targets_missed": {str(y): bool(v) for y, v in missed.items() if v},
+                "unfit_reason": e.unfit_reason,
+            }
+            for e in entries
+        ],
+    }
+
+
+def _months_after(day: date, months: int) -> date:
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    for d in (day.day, 30, 29, 28):
+        try:
+            return date(year, month, d)
+        except ValueError:
+            continue
+    return date(year, month, 28)
+
+
+@transaction.atomic
+def save_proposals(
+    *, review: AnnualReview, actor: User | None, proposals: Mapping[int, tuple[str, str]], submit: bool
+) -> dict[str, Any]:
+    """The unit's proposed grades (entry id → (grade, reason when 不胜任 votes reach the line)),
+    checked by the rules. Saved as a draft always; with `submit`, refused when a rule refuses any
+    proposal (every refusal named), else 填报中 → 已提出."""
+    _may_manage(actor, review.unit)
+    if review.status != ReviewStatus.DRAFT:
+        raise ValidationError("只有填报中的年度考核可以修改拟定等次", code=errors.CYCLE_STATE)
+    entries = {e.pk: e for e in review.entries.select_for_update()}
+    for eid, (grade, reason) in proposals.items():
+        entry = entries.get(eid)
+        if entry is None:
+            continue
+        entry.proposed, entry.unfit_reason = grade, reason.strip()[:300]
+    AnnualEntry.objects.bulk_update(entries.values(), ["proposed", "unfit_reason"])
+    output = grade_unit(review_inputs(review))
+    review.result = output
+    review.save(update_fields=["result", "updated_at"])
+    if submit:
+        refused = [r["message"] for p in output["participants"] for r in p["refused"]]
+        if refused:
+            raise refusal(refused, errors.FIGURE_INVALID)
+        transition(
+            review,
+            to=ReviewStatus.PROPOSED,
+            actor=actor,
+            action=events.REVIEW_PROPOSE,
+            unit_path=review.unit.path,
+        )
+    return output
+
+
+def _step(review: AnnualReview, to: str, actor: User | None, action: str, **fields: Any) -> AnnualReview:
+    return transition(
+        review, to=to, actor=actor, action=action, unit_path=review.unit.path, fields=fields or None
+    )
+
+
+@transaction.atomic
+def confirm_review(*, review: AnnualReview, actor: User | None) -> AnnualReview:
+    """主管 (the township of a unit under it, or the county for a township or department)."""
+    if actor is not None and not is_office(actor) and actor.scope_unit_id == review.unit_id:
+        raise PermissionDenied("本单位的年度考核由主管单位审核")
+    _may_manage(actor, review.unit)
+    return _step(review, ReviewStatus.CONFIRMED, actor, events.REVIEW_CONFIRM)
+
+
+@transaction.atomic
+def return_review(*, review: AnnualReview, actor: User | None, reason: str) -> AnnualReview:
+    if not reason.strip():
+        raise ValidationError("退回须写明理由", code=errors.FIGURE_INVALID)
+    _may_manage(actor, review.unit)
+    return transition(
+        review,
+        to=ReviewStatus.DRAFT,
+        actor=actor,
+        action=events.REVIEW_RETURN,
+        reason=reason.strip(),
+        unit_path=review.unit.path,
+    )
+
+
+def _office_only(actor: User | None) -> None:
+    if actor is not None and not is_office(actor):
+        raise PermissionDenied("由县委组织部办理")
+
+
+@transaction.atomic
+def approve_review(*, review: AnnualReview, actor: User | None) -> AnnualReview:
+    _office_only(actor)
+    return _step(review, ReviewStatus.APPROVED, actor, events.REVIEW_APPROVE)
+
+
+@transaction.atomic
+def start_publicity(*, review: AnnualReview, actor: User | None, start: date) -> AnnualReview:
+    """公示 of the 优秀 for five working days from `start` (the holiday calendar, make-up days too)."""
+    _office_only(actor)
+    end = work_calendar().working_days_after(start, PUBLICITY_DAYS)
+    return _step(
+        review,
+        ReviewStatus.PUBLICITY,
+        actor,
+        events.REVIEW_PUBLICITY,
+        publicity_start=start,
+        publicity_end=end,
+    )
+
+
+@transaction.atomic
+def finalize_review(*, review: AnnualReview, actor: User | None, today: date | None = None) -> AnnualReview:
+    """After the 公示: the final grades into the registry's 年度考核, the consequences as proposals."""
+    _office_only(actor)
+    today = today or timezone.localdate()
+    if review.publicity_end is None or today <= review.publicity_end:
+        raise ValidationError(
+            f"公示期至 {review.publicity_end} 结束，期满后才能确定等次", code=errors.CYCLE_STATE
+        )
+    output = grade_unit(review_inputs(review))
+    finals = {int(p["id"]): p for p in output["participants"]}
+    existing = record_selectors.annual_grades_of([e.cadre_id for e in review.entries.all()])
+    for entry in review.entries.select_related("cadre__unit"):
+        person = finals[entry.pk]
+        entry.final = person["final"]
+        entry.save(update_fields=["final"])
+        if review.year not in existing.get(entry.cadre_id, {}):
+            cadre_services.record_save(
+                cadre=entry.cadre,
+                kind="assessment",
+                actor=actor,
+                data={
+                    "year": review.year,
+                    "grade": GRADE_CODES[entry.final],
+                    "note": f"{review.unit.name}年度考核",
+                },
+            )
+        ConsequenceProposal.objects.bulk_create(
+            ConsequenceProposal(entry=entry, code=x["code"], message=x["message"][:300])
+            for x in person["proposals"]
+        )
+    review.result = output
+    review.save(update_fields=["result", "updated_at"])
+    return _step(review, ReviewStatus.FINAL, actor, events.REVIEW_FINAL)
+
+
+@transaction.atomic
+def decide_consequence(
+    *, proposal: ConsequenceProposal, actor: User | None, confirm: bool, note: str = ""
+) -> ConsequenceProposal:
+    """Staff confirm or decline a proposed consequence; a confirmed 嘉奖 / 三等功 goes to the 奖惩."""
+    _office_only(actor)
+    if proposal.status != "pending":
+        raise ValidationError("该建议已处理", code=errors.CYCLE_STATE)
+    proposal.status = "confirmed" if confirm else "declined"
+    proposal.decided_by, proposal.decided_at, proposal.note = actor, timezone.now(), note.strip()[:300]
+    proposal.save()
+    entry = proposal.entry
+    if confirm and proposal.code in AWARDS:
+        cadre_services.record_save(
+            cadre=entry.cadre,
+            kind="reward",
+            actor=actor,
+            data={
+                "kind": "reward",
+                "name": AWARDS[proposal.code],
+                "granted_on": timezone.localdate(),
+                "authority": "",
+                "document_number": "",
+                "note": proposal.message,
+            },
+        )
+    record_event(
+        actor=actor,
+        action=events.CONSEQUENCE_DECIDE,
+        object_label=proposal.message,
+        unit_path=entry.review.unit.path,
+        payload={"code": proposal.code, "confirmed": confirm, "note": proposal.note},
+    )
+    return proposal

@@ -1,0 +1,128 @@
+"""平时考核 and 年度考核 of one township through the pages: four quarters (the 40 % 好 limit), the
+year's proposals (over the quota refused, naming the numbers), 主管 and 组织部, the 公示 across the
+National Day holiday, the grades in the registry, and the 三等功 proposal confirmed into the 奖惩."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from django.test import Client
+from django.urls import reverse
+
+from ganbu.assessment.models import AnnualReview, ConsequenceProposal, QuarterGrade
+from ganbu.cadres.models import AnnualAssessment, Cadre, RewardPunishment
+from ganbu.testing.registry import make_cadre
+from ganbu.testing.world import World
+
+
+def _client(world: World, who: str) -> Client:
+    client = Client()
+    client.force_login(world.users[who])
+    return client
+
+
+def _messages(response: Any) -> str:
+    return "；".join(str(m) for m in response.context["messages"]) if response.context else ""
+
+
+def _staff(world: World) -> list[Cadre]:
+    names = ["丁一", "王二", "张三", "李四", "赵五", "钱六", "孙七", "周八", "吴九", "郑十"]
+    return [make_cadre(world.town_a, name) for name in names]
+
+
+def test_a_year_of_one_township(world: World) -> None:
+    people = _staff(world)
+    for year in (2024, 2025):  # 丁一 was 优秀 the two years before
+        AnnualAssessment.objects.create(cadre=people[0], year=year, grade="1")
+    clerk, county = _client(world, "clerk_a"), _client(world, "county")
+    url = reverse("assessment:quarters")
+
+    # 平时考核: 10 people → 好 at most floor(10 × 40 %) = 4
+    def quarter(q: int, good: list[int]) -> Any:
+        form = {f"g-{c.pk}": ("好" if i in good else "较好") for i, c in enumerate(people)}
+        return clerk.post(f"{url}?unit={world.town_a.pk}&year=2026&quarter={q}", form)
+
+    refused = quarter(1, [0, 1, 2, 3, 4])
+    assert "第1季度「好」最多 4 人（参加 10 人 × 40%，向下取整），现为 5 人" in _messages(refused)
+    assert not QuarterGrade.objects.exists()
+    for q in (1, 2, 3, 4):
+        assert quarter(q, [0, 1, 2, 3]).status_code == 302
+    by_score = clerk.post(f"{url}?unit={world.town_a.pk}&year=2026&quarter=4", {f"s-{people[9].pk}": "59.5"})
+    assert by_score.status_code == 302
+    assert QuarterGrade.objects.get(cadre=people[9], quarter=4).grade == "较差"  # a score < 60
+    assert QuarterGrade.objects.filter(year=2026).count() == 40
+
+    # the year: no sealed 综合考核 grade → 15 %: 10 × 15 % = 1.5 → 1 place
+    assert (
+        clerk.post(reverse("assessment:reviews"), {"unit": world.town_a.pk, "year": 2026}).status_code == 302
+    )
+    review = AnnualReview.objects.get(unit=world.town_a, year=2026)
+    detail = reverse("assessment:review_detail", args=[review.pk])
+    entries = {e.cadre.name: e for e in review.entries.select_related("cadre")}
+    proposals = {f"p-{e.pk}": "称职" for e in entries.values()} | {
+        f"p-{entries['丁一'].pk}": "优秀",
+        f"p-{entries['王二'].pk}": "优秀",
+    }
+    over = clerk.post(detail, {"action": "submit", **proposals})
+    assert "优秀名额 1 个已用完" in _messages(over)
+    review.refresh_from_db()
+    assert review.status == "draft"
+    proposals[f"p-{entries['王二'].pk}"] = "称职"
+    proposals[f"p-{entries['郑十'].pk}"] = "优秀"  # a 较差 quarter: refused by the 平时 rule
+    not_met = clerk.post(detail, {"action": "submit", **proposals})
+    assert "郑十：平时考核 4 个季度中「好」0 个，有「较差」，不能确定为优秀" in _messages(not_met)
+    proposals[f"p-{entries['郑十'].pk}"] = "基本称职"
+    assert clerk.post(detail, {"action": "submit", **proposals}).status_code == 302
+    review.refresh_from_db()
+    assert review.status == "proposed"
+
+    assert clerk.post(detail, {"action": "confirm"}).status_code == 400  # the unit does not confirm itself
+    for action in ("confirm", "approve"):
+        assert county.post(detail, {"action": action}).status_code == 302
+    # 公示 of 5 working days from Tuesday 29 September 2026: 29, 30 September, then the National Day
+    # holiday (1–7 October), 8, 9 October and Saturday 10 October (a make-up working day)
+    assert county.post(detail, {"action": "publicity", "start": "2026-09-29"}).status_code == 302
+    review.refresh_from_db()
+    assert (review.publicity_start, review.publicity_end) == (date(2026, 9, 29), date(2026, 10, 10))
+    assert county.post(detail, {"action": "final"}).status_code == 302  # the suite's today: 2026-11-16
+    review.refresh_from_db()
+    assert review.status == "final"
+    grades = dict(AnnualAssessment.objects.filter(year=2026).values_list("cadre__name", "grade"))
+    assert grades["丁一"] == "1" and grades["王二"] == "2" and grades["郑十"] == "3"
+    merit = ConsequenceProposal.objects.get(code="MERIT_THIRD_CLASS")
+    assert merit.entry.cadre == people[0] and "1500 元" in merit.message
+    assert ConsequenceProposal.objects.filter(code="NO_PROMOTION", entry__cadre=people[9]).exists()
+    assert (
+        clerk.post(detail, {"action": "accept", "proposal": merit.pk}).status_code == 400
+    )  # the county decides
+    assert county.post(detail, {"action": "accept", "proposal": merit.pk}).status_code == 302
+    reward = RewardPunishment.objects.get(cadre=people[0])
+    assert reward.name == "记三等功"
+    page = county.get(detail).content.decode()
+    assert "已确认" in page
+
+
+def test_the_final_grades_wait_for_the_end_of_the_publicity(world: World) -> None:
+    _staff(world)
+    county = _client(world, "county")
+    county.post(reverse("assessment:reviews"), {"unit": world.town_a.pk, "year": 2026})
+    review = AnnualReview.objects.get()
+    detail = reverse("assessment:review_detail", args=[review.pk])
+    county.post(detail, {"action": "submit"})
+    for action in ("confirm", "approve"):
+        county.post(detail, {"action": action})
+    county.post(detail, {"action": "publicity", "start": "2026-11-16"})  # ends Friday 20 November
+    early = county.post(detail, {"action": "final"})
+    assert "公示期至 2026-11-20 结束，期满后才能确定等次" in _messages(early)
+    assert not AnnualAssessment.objects.exists()
+
+
+def test_another_township_sees_nothing(world: World) -> None:
+    _staff(world)
+    _client(world, "clerk_a").post(reverse("assessment:reviews"), {"unit": world.town_a.pk, "year": 2026})
+    review = AnnualReview.objects.get()
+    clerk_b = _client(world, "clerk_b")
+    assert clerk_b.get(reverse("assessment:review_detail", args=[review.pk])).status_code == 404
+    page = clerk_b.get(f"{reverse('assessment:quarters')}?unit={world.town_a.pk}").content.decode()
+    assert "丁一" not in page

@@ -1,0 +1,209 @@
+"""平时考核 and 年度考核 pages: a unit enters its quarter grades (a phone page: one card per cadre),
+opens the year, proposes grades (checked by the rules as it saves), and the review moves through
+主管, 组织部, 公示 and the final grades; the consequences are confirmed there."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import URLPattern, path
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from ganbu.assessment import services
+from ganbu.assessment.grading import GRADES
+from ganbu.assessment.models import AnnualReview, ConsequenceProposal, QuarterGrade, ReviewStatus
+from ganbu.assessment.services import annual
+from ganbu.cadres import selectors as cadre_selectors
+from ganbu.org.access import request_user, requires
+from ganbu.org.models import Unit
+from ganbu.org.scoping import units_in_scope
+
+
+def _units(request: HttpRequest) -> list[Unit]:
+    user = request_user(request)
+    return list(units_in_scope(user).exclude(kind__in=["village", "community"]).order_by("path"))
+
+
+def _errors(request: HttpRequest, exc: ValidationError) -> None:
+    for message in exc.messages[:30]:
+        messages.error(request, message)
+
+
+@requires("assessment.view", kind="page")
+@require_http_methods(["GET", "POST"])
+def quarters(request: HttpRequest) -> HttpResponse:
+    """平时考核 of one unit and quarter (?unit=&year=&quarter=)."""
+    user = request_user(request)
+    units = _units(request)
+    today = timezone.localdate()
+    try:
+        unit_id = int(request.GET.get("unit") or (units[0].pk if units else 0))
+        year = int(request.GET.get("year") or today.year)
+        quarter = int(request.GET.get("quarter") or (today.month - 1) // 3 + 1)
+    except ValueError:
+        unit_id, year, quarter = 0, today.year, 1
+    unit = next((u for u in units if u.pk == unit_id), None)
+    if unit is None and units:
+        unit = units[0]
+    if not 1 <= quarter <= 4 or not 2000 <= year <= 2100:
+        quarter, year = 1, today.year
+    cadres = (
+        list(cadre_selectors.active_cadres_in_units([unit.pk]).order_by("stroke_key", "id")) if unit else []
+    )
+    if request.method == "POST" and unit is not None:
+        values = {
+            c.pk: (request.POST.get(f"g-{c.pk}", ""), request.POST.get(f"s-{c.pk}", "")) for c in cadres
+        }
+        try:
+            n = annual.enter_quarter_grades(unit=unit, year=year, quarter=quarter, actor=user, values=values)
+        except ValidationError as exc:
+            _errors(request, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, f"已保存 {n} 人的平时考核等次。")
+            return redirect(f"{request.path}?unit={unit.pk}&year={year}&quarter={quarter}")
+    stored = (
+        {q.cadre_id: q for q in QuarterGrade.objects.filter(unit=unit, year=year, quarter=quarter)}
+        if unit
+        else {}
+    )
+    rows = [{"cadre": c, "grade": stored.get(c.pk)} for c in cadres]
+    good = sum(1 for q in stored.values() if q.grade == "好")
+    context = {
+        "units": units,
+        "unit": unit,
+        "year": year,
+        "quarter": quarter,
+        "rows": rows,
+        "grades": [g for g, _ in QuarterGrade.GRADES],
+        "allowed": int(len(stored) * annual.QUARTER_GOOD_SHARE) if stored else None,
+        "good": good,
+        "office": services.is_office(user),
+    }
+    return render(
+        request, "assessment/quarters.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+@requires("assessment.view", kind="page")
+@require_http_methods(["GET", "POST"])
+def reviews(request: HttpRequest) -> HttpResponse:
+    """The year's reviews in scope, and opening one for a unit."""
+    user = request_user(request)
+    units = _units(request)
+    if request.method == "POST":
+        unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
+        try:
+            year = int(request.POST.get("year") or 0)
+            if unit is None or not 2000 <= year <= 2100:
+                raise ValidationError("请选择单位并填写年度")
+            review = annual.open_review(
+                unit=unit, year=year, actor=user, pools=request.POST.get("pools", "single")
+            )
+        except ValidationError as exc:
+            _errors(request, exc)
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("assessment:review_detail", pk=review.pk)
+    found = AnnualReview.objects.filter(unit__in=units_in_scope(user)).select_related("unit")
+    context = {
+        "reviews": found,
+        "units": units,
+        "year": timezone.localdate().year,
+        "office": services.is_office(user),
+    }
+    return render(request, "assessment/reviews.html", context)
+
+
+def _review_for(request: HttpRequest, pk: int) -> AnnualReview:
+    return get_object_or_404(
+        AnnualReview.objects.filter(unit__in=units_in_scope(request_user(request))).select_related("unit"),
+        pk=pk,
+    )
+
+
+@requires("assessment.view", kind="detail", model=AnnualReview)
+@require_http_methods(["GET", "POST"])
+def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = request_user(request)
+    review = _review_for(request, pk)
+    entries = list(review.entries.select_related("cadre").order_by("-role", "id"))
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action in ("save", "submit"):
+                proposals = {
+                    e.pk: (request.POST.get(f"p-{e.pk}", ""), request.POST.get(f"r-{e.pk}", ""))
+                    for e in entries
+                }
+                annual.save_proposals(
+                    review=review, actor=user, proposals=proposals, submit=action == "submit"
+                )
+                messages.success(
+                    request, "已提交主管单位审核。" if action == "submit" else "已保存，并按规则核对。"
+                )
+            elif action == "confirm":
+                annual.confirm_review(review=review, actor=user)
+            elif action == "return":
+                annual.return_review(review=review, actor=user, reason=request.POST.get("reason", ""))
+            elif action == "approve":
+                annual.approve_review(review=review, actor=user)
+            elif action == "publicity":
+                annual.start_publicity(
+                    review=review, actor=user, start=date.fromisoformat(request.POST.get("start", ""))
+                )
+            elif action == "final":
+                annual.finalize_review(review=review, actor=user)
+            elif action in ("accept", "decline"):
+                proposal = get_object_or_404(
+                    ConsequenceProposal, pk=request.POST.get("proposal") or 0, entry__review=review
+                )
+                annual.decide_consequence(
+                    proposal=proposal,
+                    actor=user,
+                    confirm=action == "accept",
+                    note=request.POST.get("note", ""),
+                )
+            else:
+                raise PermissionDenied("没有这个操作")
+        except ValidationError as exc:
+            _errors(request, exc)
+        except ValueError:
+            messages.error(request, "公示开始日期格式应为 2026-01-31")
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        else:
+            return redirect("assessment:review_detail", pk=review.pk)
+        review.refresh_from_db()
+    people = {p["id"]: p for p in (review.result or {}).get("participants", [])}
+    rows = [
+        {"entry": e, "result": people.get(str(e.pk), {}), "consequences": list(e.consequences.all())}
+        for e in entries
+    ]
+    context = {
+        "review": review,
+        "rows": rows,
+        "grades": GRADES,
+        "quota": (review.result or {}).get("quota"),
+        "office": services.is_office(user),
+        "own": user.scope_unit_id == review.unit_id,
+        "draft": review.status == ReviewStatus.DRAFT,
+        "today": timezone.localdate(),
+    }
+    return render(
+        request, "assessment/review_detail.html", context, status=400 if request.method == "POST" else 200
+    )
+
+
+urlpatterns: list[URLPattern] = [
+    path("quarters/", quarters, name="quarters"),
+    path("annual/", reviews, name="reviews"),
+    path("annual/<int:pk>/", review_detail, name="review_detail"),
+]
