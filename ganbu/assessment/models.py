@@ -402,6 +402,14 @@ class AnnualReview(TimeStampedModel):
     result = models.JSONField("计算结果", default=dict, blank=True)
     publicity_start = models.DateField("公示开始", null=True, blank=True)
     publicity_end = models.DateField("公示结束", null=True, blank=True)
+    ballot_session = models.ForeignKey(
+        "ballots.BallotSession",
+        verbose_name="民主测评",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="创建人", on_delete=models.PROTECT, null=True, related_name="+"
     )

@@ -36,6 +36,8 @@ from ganbu.assessment.models import (
 from ganbu.assessment.services.cycles import is_office
 from ganbu.assessment.services.schemes import refusal
 from ganbu.audit.services import record_event
+from ganbu.ballots import selectors as ballot_selectors
+from ganbu.ballots import services as ballot_services
 from ganbu.cadres import record_selectors
 from ganbu.cadres import selectors as cadre_selectors
 from ganbu.cadres import services as cadre_services
@@ -160,6 +162,60 @@ def open_review(*, unit: Unit, year: int, actor: User | None, pools: str = "sing
     return review
 
 
+RATER_GROUPS = (("上级领导", 30), ("本单位干部", 50), ("服务对象", 20))  # default 民主测评 groups and weights
+
+
+@transaction.atomic
+def create_review_ballot(
+    *, review: AnnualReview, actor: User | None, expected: Mapping[str, Any], mode: str = "paper"
+) -> Any:
+    """The year's 民主测评 of the unit's cadres through the ballots engine: one rating session, a
+    subject per participant (linked to the registry), the rater groups with their weights. Its
+    counts are read once it is sealed (never recounted here)."""
+    _may_manage(actor, review.unit)
+    if review.status != ReviewStatus.DRAFT:
+        raise ValidationError("只有填报中的年度考核可以组织民主测评", code=errors.CYCLE_STATE)
+    if review.ballot_session_id is not None:
+        raise ValidationError("本年度民主测评已创建", code=errors.CYCLE_STATE)
+    groups = []
+    found = []
+    for name, weight in RATER_GROUPS:
+        raw = str(expected.get(name, "")).strip()
+        if not raw:
+            continue  # a group the unit does not use
+        if not raw.isdigit() or not 1 <= int(raw) <= 2000:
+            found.append(f"「{name}」的应到人数应为 1 到 2000 的整数")
+        else:
+            groups.append(ballot_services.GroupSpec(name, expected=int(raw), weight=weight))
+    if not groups and not found:
+        found.append("请至少填写一类评议人的应到人数")
+    if found:
+        raise refusal(found, errors.FIGURE_INVALID)
+    entries = list(review.entries.select_related("cadre"))
+    session = ballot_services.session_create(
+        unit=review.unit,
+        title=f"{review.unit.name}{review.year}年度考核民主测评",
+        kind="rating",
+        mode=mode if mode in ("paper", "electronic") else "paper",
+        subjects=[ballot_services.SubjectSpec(label=e.cadre.name, cadre_id=e.cadre_id) for e in entries],
+        groups=groups,
+        description=f"{review}：优秀、称职、基本称职、不称职（无记名）",
+        actor=actor,
+    )
+    review.ballot_session = session
+    review.save(update_fields=["ballot_session", "updated_at"])
+    return session
+
+
+def _ballots(review: AnnualReview) -> dict[int, dict[str, int]]:
+    """cadre id → the sealed 民主测评's counts of the options (all rater groups added)."""
+    session = review.ballot_session
+    if session is None or session.status != "sealed":
+        return {}
+    result = ballot_selectors.session_result(session)
+    return {s.cadre_id: dict(s.counts) for s in result.subjects if s.cadre_id is not None}
+
+
 def review_inputs(review: AnnualReview) -> dict[str, Any]:
     """The grading rules' inputs from the stored figures: the 平时 grades, the registry's sanctions
     and earlier grades, the unit's sealed 综合考核 grade."""
@@ -174,6 +230,7 @@ def review_inputs(review: AnnualReview) -> dict[str, Any]:
     punished = record_selectors.punishments_of(ids)
     names = {code: name for name, code in GRADE_CODES.items()}
     missed = {y: targets_missed(review.unit, y) for y in (review.year, review.year - 1)}
+    ballots = _ballots(review)
     return {
         "year": review.year,
         "unit": {
@@ -189,6 +246,7 @@ def review_inputs(review: AnnualReview) -> dict[str, Any]:
                 "role": e.role,
                 "proposed": e.proposed or "称职",
                 "quarters": quarters.get(e.cadre_id, []),
+                **({"ballot": ballots[e.cadre_id]} if e.cadre_id in ballots else {}),
                 "sanctions": [
                     {
                         "kind": kind,
@@ -240,6 +298,8 @@ def save_proposals(
     review.result = output
     review.save(update_fields=["result", "updated_at"])
     if submit:
+        if review.ballot_session_id is not None and not _ballots(review):
+            raise ValidationError("民主测评尚未封存，封存后才能提交", code=errors.FIGURE_INVALID)
         refused = [r["message"] for p in output["participants"] for r in p["refused"]]
         if refused:
             raise refusal(refused, errors.FIGURE_INVALID)

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from ganbu.assessment.models import AnnualReview, ConsequenceProposal, QuarterGrade
+from ganbu.ballots import services as ballot_services
 from ganbu.cadres.models import AnnualAssessment, Cadre, RewardPunishment
 from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
@@ -126,3 +127,58 @@ def test_another_township_sees_nothing(world: World) -> None:
     assert clerk_b.get(reverse("assessment:review_detail", args=[review.pk])).status_code == 404
     page = clerk_b.get(f"{reverse('assessment:quarters')}?unit={world.town_a.pk}").content.decode()
     assert "丁一" not in page
+
+
+def test_the_years_ballot_decides_the_place_and_flags_the_unfit(world: World) -> None:
+    people = _staff(world)
+    clerk = _client(world, "clerk_a")
+    for q in (1, 2, 3, 4):  # 丁一 and 王二 好 every quarter
+        form = {f"g-{c.pk}": ("好" if i < 2 else "较好") for i, c in enumerate(people)}
+        clerk.post(f"{reverse('assessment:quarters')}?unit={world.town_a.pk}&year=2026&quarter={q}", form)
+    clerk.post(reverse("assessment:reviews"), {"unit": world.town_a.pk, "year": 2026})
+    review = AnnualReview.objects.get()
+    detail = reverse("assessment:review_detail", args=[review.pk])
+    made = clerk.post(detail, {"action": "ballot", "mode": "paper", "e-本单位干部": "20"})
+    assert made.status_code == 302
+    review.refresh_from_db()
+    session = review.ballot_session
+    assert session is not None and session.unit == world.town_a
+    assert {s.cadre_id for s in session.subjects.all()} == {c.pk for c in people}
+    entries = {e.cadre.name: e for e in review.entries.select_related("cadre")}
+    proposals = {f"p-{e.pk}": "称职" for e in entries.values()} | {
+        f"p-{entries['丁一'].pk}": "优秀",
+        f"p-{entries['王二'].pk}": "优秀",
+    }
+    unsealed = clerk.post(detail, {"action": "submit", **proposals})
+    assert "民主测评尚未封存" in _messages(unsealed)
+
+    ballot_services.session_open(session=session, actor=None)
+    session.refresh_from_db()
+    votes = {c.name: {"优秀": 5, "称职": 15} for c in people}
+    votes["王二"] = {"优秀": 12, "称职": 8}  # 60 % 优秀: the one place (丁一 25 %)
+    votes["张三"] = {"称职": 14, "不称职": 6}  # 6 of 20 = 30 %: 不胜任现职
+    ballot_services.paper_count_enter(
+        session=session,
+        group=session.groups.get(),
+        present=20,
+        returned=20,
+        invalid=0,
+        votes=votes,
+        actor=None,
+    )
+    session.refresh_from_db()
+    ballot_services.session_close(session=session, actor=None)
+    session.refresh_from_db()
+    ballot_services.session_seal(session=session, actor=None)
+
+    flagged = clerk.post(detail, {"action": "submit", **proposals})
+    text = _messages(flagged)
+    assert "丁一：本单位优秀名额 1 个已用完" in text
+    assert "张三民主测评不称职票 6/20，确定为称职须写明理由" in text
+    proposals[f"p-{entries['丁一'].pk}"] = "称职"
+    ok = clerk.post(
+        detail, {"action": "submit", **proposals, f"r-{entries['张三'].pk}": "经核实系个别矛盾，工作实绩突出"}
+    )
+    assert ok.status_code == 302
+    review.refresh_from_db()
+    assert review.status == "proposed"

@@ -149,6 +149,12 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, "已提交主管单位审核。" if action == "submit" else "已保存，并按规则核对。"
                 )
+            elif action == "ballot":
+                expected = {name: request.POST.get(f"e-{name}", "") for name, _ in annual.RATER_GROUPS}
+                annual.create_review_ballot(
+                    review=review, actor=user, expected=expected, mode=request.POST.get("mode", "paper")
+                )
+                messages.success(request, "已创建民主测评，请在「测评投票」中组织投票并封存。")
             elif action == "confirm":
                 annual.confirm_review(review=review, actor=user)
             elif action == "return":
@@ -196,6 +202,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "own": user.scope_unit_id == review.unit_id,
         "draft": review.status == ReviewStatus.DRAFT,
         "today": timezone.localdate(),
+        "rater_groups": annual.RATER_GROUPS,
     }
     return render(
         request, "assessment/review_detail.html", context, status=400 if request.method == "POST" else 200
