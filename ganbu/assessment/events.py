@@ -33,6 +33,7 @@ REVIEW_APPROVE = "assessment.annual.approve"  # → 组织部已审批
 REVIEW_PUBLICITY = "assessment.annual.publicity"  # → 公示中
 REVIEW_FINAL = "assessment.annual.final"  # → 已确定
 CONSEQUENCE_DECIDE = "assessment.consequence.decide"
+REVIEW_EXPORT = "assessment.annual.export"
 COMPUTE = "assessment.compute"
 CORRECT = "assessment.correct"  # a computation after sealing, with its reason
 RESULT_EXPORT = "assessment.result.export"
@@ -71,6 +72,7 @@ EVENTS = {
     REVIEW_PUBLICITY: "年度考核优秀等次公示",
     REVIEW_FINAL: "确定年度考核等次",
     CONSEQUENCE_DECIDE: "确认考核奖惩建议",
+    REVIEW_EXPORT: "导出年度考核材料",
     COMPUTE: "计算考核得分",
     CORRECT: "更正已封存的考核结果",
     RESULT_EXPORT: "导出考核结果",

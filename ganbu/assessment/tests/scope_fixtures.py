@@ -130,6 +130,7 @@ KWARG_FILLERS: dict[str, Callable[[Model], object]] = {
     "action": _action,
     "file_id": _file_id,
     "run_id": _run_id,
+    "name": lambda obj: "summary.xlsx",
 }
 
 ROUTE_FIXTURES: dict[str, Callable[[World], tuple[Model, str]]] = {

@@ -4,9 +4,13 @@ National Day holiday, the grades in the registry, and the 三等功 proposal con
 
 from __future__ import annotations
 
+import io
+import zipfile
 from datetime import date
 from typing import Any
 
+import docx
+import openpyxl
 from django.test import Client
 from django.urls import reverse
 
@@ -103,6 +107,27 @@ def test_a_year_of_one_township(world: World) -> None:
     page = county.get(detail).content.decode()
     assert "已确认" in page
 
+    summary = county.get(reverse("assessment:review_download", args=[review.pk, "summary.xlsx"]))
+    sheet = openpyxl.load_workbook(io.BytesIO(summary.content)).active
+    assert sheet is not None
+    rows = {r[0].value: [c.value for c in r] for r in sheet.iter_rows(min_row=3)}
+    assert rows["丁一"][3:9] == ["好", "好", "好", "好", "优秀", "优秀"]
+    notice = docx.Document(
+        io.BytesIO(
+            county.get(reverse("assessment:review_download", args=[review.pk, "publicity.docx"])).content
+        )
+    )
+    text = "\n".join(p.text for p in notice.paragraphs)
+    assert "1．丁一" in text and "2026年09月29日至2026年10月10日（5 个工作日）" in text
+    bundle = clerk.get(reverse("assessment:review_download", args=[review.pk, "registers.zip"]))
+    assert len(zipfile.ZipFile(io.BytesIO(bundle.content)).namelist()) == 10
+    assert (
+        _client(world, "clerk_b")
+        .get(reverse("assessment:review_download", args=[review.pk, "registers.zip"]))
+        .status_code
+        == 404
+    )
+
 
 def test_the_final_grades_wait_for_the_end_of_the_publicity(world: World) -> None:
     _staff(world)
@@ -182,3 +207,17 @@ def test_the_years_ballot_decides_the_place_and_flags_the_unfit(world: World) ->
     assert ok.status_code == 302
     review.refresh_from_db()
     assert review.status == "proposed"
+
+
+def test_grades_command(world: World) -> None:
+    import json
+
+    from django.core.management import call_command
+
+    _staff(world)
+    _client(world, "clerk_a").post(reverse("assessment:reviews"), {"unit": world.town_a.pk, "year": 2026})
+    out = io.StringIO()
+    call_command("assessment", "grades", "--unit", "TA", "--year", "2026", stdout=out)
+    data = json.loads(out.getvalue())
+    assert data["unit"] == "甲镇" and data["quota"]["total"] == {"all": 1}
+    assert len(data["participants"]) == 10

@@ -8,17 +8,18 @@ from datetime import date
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from ganbu.assessment import services
+from ganbu.assessment import annual_documents, events, services
 from ganbu.assessment.grading import GRADES
 from ganbu.assessment.models import AnnualReview, ConsequenceProposal, QuarterGrade, ReviewStatus
 from ganbu.assessment.services import annual
 from ganbu.cadres import selectors as cadre_selectors
+from ganbu.core.office import DOCX, XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit
 from ganbu.org.scoping import units_in_scope
@@ -209,8 +210,35 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+DOWNLOADS = {
+    "summary.xlsx": ("年度考核结果汇总表.xlsx", XLSX, annual_documents.summary_xlsx),
+    "publicity.docx": ("年度考核优秀等次公示.docx", DOCX, annual_documents.publicity_docx),
+    "registers.zip": ("年度考核登记表.zip", "application/zip", annual_documents.registers_zip),
+}
+
+
+@requires("assessment.view", kind="export", model=AnnualReview)
+@require_http_methods(["GET"])
+def review_download(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    review = _review_for(request, pk)
+    if name not in DOWNLOADS:
+        raise Http404("没有这个文件")
+    filename, content_type, make = DOWNLOADS[name]
+    return audited_attachment(
+        make(review),
+        f"{review.unit.name}{review.year}{filename}",
+        content_type,
+        actor=request_user(request),
+        action=events.REVIEW_EXPORT,
+        obj=review,
+        unit_path=review.unit.path,
+        payload={"file": name},
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("quarters/", quarters, name="quarters"),
     path("annual/", reviews, name="reviews"),
     path("annual/<int:pk>/", review_detail, name="review_detail"),
+    path("annual/<int:pk>/<str:name>", review_download, name="review_download"),
 ]

@@ -137,6 +137,11 @@ class Command(BaseCommand):
         )
         grades.add_argument("--inputs", required=True, help="单位及人员数据 JSON 文件")
         grades.add_argument("--format", choices=["json", "text"], default="json")
+        graded = sub.add_parser("grades", help="输出单位年度考核等次")
+        graded.add_argument("--unit", required=True, help="单位代码")
+        graded.add_argument("--year", type=int, required=True)
+        graded.add_argument("--format", choices=["json", "xlsx"], default="json")
+        graded.add_argument("--output", default="")
         result = sub.add_parser("result", help="输出考核结果")
         result.add_argument("--cycle", type=int, required=True)
         result.add_argument("--format", choices=["json", "xlsx"], default="json")
@@ -182,6 +187,36 @@ class Command(BaseCommand):
                 + ("；" + "；".join(notes) if notes else "")
             )
         self.stdout.write("\n".join(lines))
+
+    def do_grades(self, options: dict[str, Any]) -> None:
+        from ganbu.assessment import annual_documents
+        from ganbu.assessment.models import AnnualReview
+        from ganbu.assessment.services.annual import review_inputs
+        from ganbu.org.selectors import unit_by_code
+
+        unit = unit_by_code(options["unit"])
+        if unit is None:
+            raise CommandError(f"未找到单位代码为 {options['unit']} 的单位")
+        review = AnnualReview.objects.filter(unit=unit, year=options["year"]).first()
+        if review is None:
+            raise CommandError(f"{unit.name}没有{options['year']}年度考核")
+        if options["format"] == "xlsx":
+            if not options["output"]:
+                raise CommandError("Excel 格式须用 --output 指定文件")
+            self._write(options["output"], annual_documents.summary_xlsx(review))
+            return
+        from ganbu.assessment.grading import grade_unit
+
+        data = {
+            "unit": unit.name,
+            "year": review.year,
+            "status": review.get_status_display(),
+            **grade_unit(review_inputs(review)),
+        }
+        finals = {str(e.pk): e.final for e in review.entries.all()}
+        for person in data["participants"]:
+            person["final"] = finals.get(person["id"]) or person["final"]
+        self._write(options["output"], json.dumps(data, ensure_ascii=False, indent=2).encode())
 
     def do_import_scheme(self, options: dict[str, Any]) -> None:
         from ganbu.assessment import services
