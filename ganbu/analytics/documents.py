@@ -227,7 +227,8 @@ def forecast_xlsx(forecast: Forecast, codes: dict[str, dict[str, str]]) -> bytes
     assert ws is not None
     ws.title = "到龄预测"
     _put(ws, 1, 1, f"{forecast.unit.name}领导干部到龄预测").font = Font(bold=True, size=14)
-    _put(ws, 2, 1, f"起算日期 {forecast.as_of:%Y-%m-%d}；领导干部总数 {forecast.leaders_total} 人")
+    until = f"；到龄名单为 {forecast.until:%Y-%m-%d} 前到龄（含已到龄）" if forecast.until else ""
+    _put(ws, 2, 1, f"起算日期 {forecast.as_of:%Y-%m-%d}；领导干部总数 {forecast.leaders_total} 人{until}")
     headers = (
         "年度",
         "当年到龄",

@@ -30,6 +30,7 @@ from ganbu.analytics.selectors.state import (
 )
 from ganbu.cadres.forms import CadreFilterForm
 from ganbu.cadres.selectors import CadreFilters
+from ganbu.core.dates import months_after
 from ganbu.org.models import TeamKind, User
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -178,9 +179,22 @@ class AsOfForm(forms.Form):
 
 class ForecastForm(AsOfForm):
     years = forms.IntegerField(label="预测年数", required=False, min_value=1, max_value=15, initial=5)
+    # the home page's 到龄提醒 links here with ?months=6: the list then holds exactly its people
+    months = forms.IntegerField(
+        label="名单只列几个月内到龄",
+        required=False,
+        min_value=1,
+        max_value=60,
+        help_text="不填则列预测期内全部",
+    )
 
     def years_value(self) -> int:
         return self.cleaned_data.get("years") or 5
+
+    def until_date(self) -> date | None:
+        """The last cap date of the list: `months` months after the start date (含已到龄)."""
+        months = self.cleaned_data.get("months")
+        return months_after(self.as_of_date(), months) if months else None
 
 
 class RuleForm(forms.Form):

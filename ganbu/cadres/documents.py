@@ -154,7 +154,8 @@ def write_cadres_xlsx(
     queryset: models.QuerySet[Cadre], target: Any, *, reveal_id_numbers: bool = True
 ) -> int:
     """Stream `queryset` (already scoped by the caller) into `target` (a path or binary file) as
-    an .xlsx in stroke order with the template columns (so it re-imports) plus 现任职务 and 年龄.
+    an .xlsx with the template columns (so it re-imports) plus 现任职务 and 年龄, in the queryset's
+    explicit order (the list's chosen sort), else in stroke order.
     Text goes through `core.spreadsheet.text_cells`, so a value starting with "=" stays text.
     `reveal_id_numbers=False` (a reader without `cadres.view_sensitive`) masks the 身份证号 column
     (the file then does not re-import). Returns the number of rows."""
@@ -190,30 +191,27 @@ def write_cadres_xlsx(
         header_cells.append(cell)
     ws.append(header_cells)
 
-    rows = (
-        queryset.order_by("stroke_key", "id")
-        .annotate(main_title=_main_title_subquery(today))
-        .values_list(
-            "name",
-            "gender",
-            "ethnicity",
-            "birth_date",
-            "id_number",
-            "political_status",
-            "party_joined_on",
-            "work_started_on",
-            "fulltime_education",
-            "fulltime_degree",
-            "highest_education",
-            "highest_degree",
-            "unit__code",
-            "main_title",
-            "current_level",
-            "current_post_since",
-            "current_rank",
-            "personnel_category",
-            "current_title",
-        )
+    ordered = queryset if queryset.query.order_by else queryset.order_by("stroke_key", "id")
+    rows = ordered.annotate(main_title=_main_title_subquery(today)).values_list(
+        "name",
+        "gender",
+        "ethnicity",
+        "birth_date",
+        "id_number",
+        "political_status",
+        "party_joined_on",
+        "work_started_on",
+        "fulltime_education",
+        "fulltime_degree",
+        "highest_education",
+        "highest_degree",
+        "unit__code",
+        "main_title",
+        "current_level",
+        "current_post_since",
+        "current_rank",
+        "personnel_category",
+        "current_title",
     )
     count = 0
     for (

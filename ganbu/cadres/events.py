@@ -38,6 +38,7 @@ EVENTS = {
     "cadre.import": "导入干部信息",
     "cadre.export": "导出干部信息",
     "cadre.forms_batch": "批量生成任免审批表",  # batches.py (the download is a cadre.export)
+    "cadre.lrmx_import": "导入 LRMX 任免审批表文件",  # lrmx_views.py: one batch, its files and hashes
     # searches by 身份证号 (services/lookups.py; the number itself is never stored)
     "cadre.lookup_id_number": "按身份证号查询干部",
 }
@@ -68,3 +69,12 @@ CODE_FIELDS = {
     "cadres.AnnualAssessment": {"grade": "assessment_result"},
     "cadres.FamilyMember": {"relation": "family_relation", "political_status": "political_status"},
 }
+
+# The filter form of each export (audit.catalogue: the 筛选条件 in words).
+FILTER_FORMS = {
+    "cadre.export": "ganbu.cadres.forms.CadreFilterForm",
+    "cadre.forms_batch": "ganbu.cadres.forms.CadreFilterForm",
+}
+
+# Payloads whose before/after are ids, not a record: what they are and what kind of id.
+BEFORE_AFTER = {"cadre.account": ("登录账号", "user")}

@@ -16,7 +16,7 @@ from django.db.models import Count, Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from ganbu.audit.catalogue import EventView, describe
+from ganbu.audit.catalogue import EventView, describe, referenced
 from ganbu.audit.selectors import events_for_object
 from ganbu.cadres import rules
 from ganbu.cadres.models import Appointment, Cadre, CadreStatus, StatePeriod
@@ -34,7 +34,7 @@ from ganbu.org.scoping import (
     scope_path,
     units_in_subtree,
 )
-from ganbu.org.selectors import all_code_names, group_codes, user_labels
+from ganbu.org.selectors import all_code_names, audit_names, group_codes, user_labels
 
 if TYPE_CHECKING:
     from ganbu.audit.models import AuditEvent
@@ -345,15 +345,22 @@ def history_rows(user: User, events: Iterable[AuditEvent], *, full: bool = False
     events = list(events)
     actors = user_labels(e.actor_id for e in events if e.actor_id)
     codes = all_code_names()
+    payloads = [visible_payload(user, e.action, e.payload) for e in events]
+    # the units, accounts and cadres the payloads name by id or code: the 记实 shows no bare id
+    wanted = set().union(*(referenced(e, payload=p) for e, p in zip(events, payloads, strict=True)))
+    names = audit_names(wanted)
+    cadres = Cadre.objects.filter(pk__in=[int(k) for kind, k in wanted if kind == "cadre" and k.isdigit()])
+    names.update((("cadre", str(pk)), name) for pk, name in cadres.values_list("pk", "name"))
     return [
         describe(
             e,
-            payload=visible_payload(user, e.action, e.payload),
+            payload=payload,
             actor=actors.get(e.actor_id, e.actor_label) if e.actor_id else "系统",
             codes=codes,
+            names=lambda kind, key: names.get((kind, key)),
             full=full,
         )
-        for e in events
+        for e, payload in zip(events, payloads, strict=True)
     ]
 
 

@@ -107,9 +107,12 @@ def cadre_export(request: HttpRequest) -> HttpResponse:
     qs, refused = _searched(request, user, form)
     if refused:
         return redirect(f"{reverse('cadres:list')}?{request.GET.urlencode()}")
+    # the list's order: a declared sort key of the request, else the default (stroke order)
+    sort = selectors.LIST_SORTS.accepted(request.GET.get("sort", ""))
     return audited_attachment(
         documents.export_cadres(
-            qs.order_by("stroke_key", "id"), reveal_id_numbers=selectors.sees_sensitive(user)
+            qs.order_by(*selectors.LIST_SORTS.order_by(sort)),
+            reveal_id_numbers=selectors.sees_sensitive(user),
         ),
         documents.registry_name(timezone.localdate()),
         XLSX,

@@ -10,6 +10,7 @@ date) moves it to 28 February; both agree with `age_on` at every boundary.
 
 from __future__ import annotations
 
+import calendar
 from datetime import date, timedelta
 
 WEEK = timedelta(days=7)
@@ -41,6 +42,12 @@ def years_before(on: date, years: int) -> date:
         return on.replace(year=on.year - years)
     except ValueError:
         return date(on.year - years, 2, 28)
+
+
+def months_after(day: date, months: int) -> date:
+    """The same day `months` months later (the last day of a shorter month)."""
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def stay_years(since: date, on: date) -> float:

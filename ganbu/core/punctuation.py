@@ -3,7 +3,8 @@ digits and Latin only. One rule for the check that guards the source (`home/test
 and for `to_full_width`, which turns half-width marks next to Chinese characters into full-width.
 
 A mark counts as "inside Chinese text" when a Chinese character stands right before or after it
-(white space skipped), or, for a parenthesis, when the text it encloses holds a Chinese character.
+(white space skipped), or, for a parenthesis, when the text it encloses holds a Chinese character
+or its partner is full-width (「（72 人)」).
 Parsers accept both widths; `normalise` makes input half-width-insensitive where a parser compares.
 """
 
@@ -43,12 +44,13 @@ def _touches_chinese(text: str, i: int) -> bool:
 
 
 def _paren_pairs(text: str) -> dict[int, int]:
+    """Matching parentheses of either width: 「（72 人)」 pairs a full-width with a half-width one."""
     pairs: dict[int, int] = {}
     stack: list[int] = []
     for i, ch in enumerate(text):
-        if ch == "(":
+        if ch in "(（":  # half-width and full-width openers
             stack.append(i)
-        elif ch == ")" and stack:
+        elif ch in ")）" and stack:  # half-width and full-width closers
             j = stack.pop()
             pairs[i] = j
             pairs[j] = i
@@ -66,6 +68,8 @@ def half_width_marks(text: str) -> list[int]:
             # "1,000", "a:b", "10:30" and English "a, b" stay; a mark touching Chinese does not
             if _touches_chinese(text, i):
                 found.add(i)
+        elif i in pairs and text[pairs[i]] not in "()":
+            found.add(i)  # half of a pair whose other half is full-width
         elif i in pairs:
             j = pairs[i]
             a, b = min(i, j), max(i, j)

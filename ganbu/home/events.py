@@ -4,5 +4,4 @@ from __future__ import annotations
 
 EVENTS = {
     "demo.seed": "生成示范县数据",  # demo.py (the seed_demo command)
-    "records.export": "导出记实",  # views/records.py
 }

@@ -87,13 +87,16 @@ class AccountForm(forms.Form):
     )
     unlink = forms.BooleanField(label="解除与干部档案的关联", required=False)
 
-    def __init__(self, *args: Any, units: Any, creating: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any, creating: bool, linked: bool = False, **kwargs: Any) -> None:
+        """`linked`: the account is linked to a cadre record (only then is 解除关联 offered)."""
         super().__init__(*args, **kwargs)
         scope = self.fields["scope_unit"]
         assert isinstance(scope, forms.ModelChoiceField)
         scope.queryset = units
         if not creating:
             del self.fields["username"]
+        if creating or not linked:
+            del self.fields["unlink"]
         for field in self.fields.values():
             if isinstance(field, forms.BooleanField):
                 field.widget.attrs.setdefault("class", "form-check-input")

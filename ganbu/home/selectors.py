@@ -6,7 +6,6 @@ statutory retirement from `cadres`, 轮岗 and overdue requests from `villagewor
 
 from __future__ import annotations
 
-import calendar
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -26,6 +25,7 @@ from ganbu.cadres.selectors import (
     import_jobs_to_watch,
     retiring_by,
 )
+from ganbu.core.dates import months_after
 from ganbu.org.models import VILLAGE_KINDS, Role, Unit, UnitKind, User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import scope_path, units_in_scope
@@ -82,12 +82,6 @@ def scope_root(user: User) -> Unit | None:
     if user.scope_unit is None and user.is_superuser:
         return county_root()
     return user.scope_unit
-
-
-def months_after(day: date, months: int) -> date:
-    """The same day `months` months later (the last day of a shorter month)."""
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 def dashboard_figures(*, user: User) -> dict[str, Any]:
@@ -178,6 +172,7 @@ class Todos:
     """The to-dos of a home page; None: not for this role (the panel leaves the item out)."""
 
     horizon: date
+    months: int = TODO_MONTHS  # the horizon in months (the 到龄 link: the forecast page's ?months=)
     age_cap: list[ForecastPerson] | None = None  # leaders reaching their post's age cap (已到龄 too)
     age_cap_unit: Unit | None = None  # the unit of the forecast page the item links to
     retiring: list[tuple[Cadre, Retirement, bool]] | None = None  # bool: the month has passed
@@ -212,10 +207,9 @@ def home_todos(*, user: User, today: date) -> Todos:
     root = scope_root(user)
     if has_capability(user, "cadres.edit"):
         if root is not None and has_capability(user, "analytics.view"):
-            forecast = age_cap_forecast(
-                unit=root, as_of=today, years=todos.horizon.year - today.year + 1, today=today
-            )
-            todos.age_cap = [p for p in forecast.people if p.cap_date <= todos.horizon]
+            # the list of the forecast page the item links to (?months=TODO_MONTHS), not a copy of it
+            forecast = age_cap_forecast(unit=root, as_of=today, years=1, today=today, until=todos.horizon)
+            todos.age_cap = list(forecast.people)
             todos.age_cap_unit = root
         this_month = (today.year, today.month)
         todos.retiring = [

@@ -14,4 +14,5 @@ urlpatterns = [
     path("users/<int:pk>/", accounts.account_edit, name="account_edit"),
     path("users/<int:pk>/toggle/", accounts.account_toggle, name="account_toggle"),
     path("users/<int:pk>/reset/", accounts.account_reset, name="account_reset"),
+    path("users/<int:pk>/password/", accounts.account_password, name="account_password"),
 ]

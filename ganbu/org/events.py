@@ -25,4 +25,6 @@ EVENTS = {
 }
 
 # The model whose fields the payloads of these actions name (audit.catalogue).
-MODELS = {"user.": "org.User", "unit.": "org.Unit"}
+MODELS = {"user.": "org.User", "unit.": "org.Unit", "team.": "org.Team", "post.": "org.Post"}
+# Fields holding codes, shown by their names (「职务层次：乡科级副职」, not 1A42).
+CODE_FIELDS = {"org.Post": {"level": "leadership_level"}}

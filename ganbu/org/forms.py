@@ -27,3 +27,24 @@ class CalendarDayForm(forms.Form):
 
 class CalendarYearForm(forms.Form):
     year = forms.IntegerField(label="年度", min_value=2000, max_value=2100)
+
+
+class UnitListFilterForm(forms.Form):
+    """The 单位与班子 list's filter (`selectors.UNIT_LIST_KINDS`): the home figures link here."""
+
+    kind = forms.ChoiceField(
+        label="单位类型",
+        required=False,
+        choices=[
+            ("", "全部单位"),
+            ("township", "乡镇"),
+            ("village", "村（社区）"),
+            ("department", "县直部门"),
+            ("leadership", "设领导班子或职数的单位"),
+        ],
+    )
+
+    def kind_value(self) -> str:
+        if not self.is_valid():  # an unknown ?kind= lists every unit
+            return ""
+        return str(self.cleaned_data.get("kind") or "")

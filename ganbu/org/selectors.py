@@ -6,18 +6,36 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from ganbu.core.calendar import WorkCalendar
-from ganbu.org.models import CalendarDay, CodeItem, Post, Team, Unit, User
-from ganbu.org.scoping import filter_by_scope, filter_in_subtree, get_in_scope_or_404, units_in_scope
+from ganbu.org.models import (
+    TOWNSHIP_KINDS,
+    VILLAGE_KINDS,
+    CalendarDay,
+    CodeItem,
+    Post,
+    Team,
+    Unit,
+    UnitKind,
+    User,
+)
+from ganbu.org.scoping import (
+    filter_by_scope,
+    filter_in_subtree,
+    get_in_scope_or_404,
+    units_in_scope,
+    units_under,
+)
 
 __all__ = [
     "account_for_admin",
     "accounts_in_scope",
     "active_code_choices",
     "all_code_names",
+    "audit_names",
     "calendar_day_by_pk",
     "calendar_days",
     "code_choices",
@@ -40,6 +58,7 @@ __all__ = [
     "unit_categories",
     "unit_children",
     "unit_list",
+    "unit_list_rows",
     "unit_names",
     "unit_posts",
     "unit_teams",
@@ -63,6 +82,39 @@ def unit_list(*, user: User, kind: str | None = None, parent: Unit | None = None
     if parent is not None:
         qs = qs.filter(parent=parent)
     return qs.order_by("path")
+
+
+# the 单位与班子 list's `?kind=` filters, each the set of units a home figure counts
+# (home.selectors.dashboard_figures): 乡镇, 村（社区）, 县直部门, and the units with a 领导班子 or
+# 核定职数 (the figures 领导班子 and 核定职数 are the totals of that list's columns)
+UNIT_LIST_KINDS: dict[str, Q] = {
+    "township": Q(kind__in=TOWNSHIP_KINDS),
+    "village": Q(kind__in=VILLAGE_KINDS),
+    "department": Q(kind=UnitKind.DEPARTMENT),
+    "leadership": Q(team_count__gt=0) | Q(post_quota__gt=0),
+}
+
+
+def unit_list_rows(*, prefix: str | None, kind: str = "") -> QuerySet[Unit]:
+    """The units of a scope already computed (`scope_path(user)`), in tree order, each with its
+    number of teams (`team_count`) and the sum of its posts' quotas (`post_quota`); `kind` is a key
+    of UNIT_LIST_KINDS ("" or an unknown key: every unit)."""
+
+    def per_unit(queryset: QuerySet[Team] | QuerySet[Post], total: Count | Sum) -> Coalesce:
+        rows = queryset.filter(unit=OuterRef("pk")).order_by().values("unit").annotate(n=total).values("n")
+        return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
+
+    qs = (
+        units_under(prefix)
+        .annotate(
+            team_count=per_unit(Team.objects.all(), Count("id")),
+            post_quota=per_unit(Post.objects.all(), Sum("quota")),
+        )
+        .order_by("path")
+        .only("id", "name", "kind", "code", "category", "depth", "households", "path")
+    )
+    condition = UNIT_LIST_KINDS.get(kind)
+    return qs.filter(condition) if condition is not None else qs
 
 
 def get_unit_for_user(user: User, pk: int) -> Unit:
@@ -214,6 +266,25 @@ def units_by_path(paths: Iterable[str]) -> dict[str, Unit]:
 
 def unit_names(pks: Iterable[int]) -> dict[int, str]:
     return dict(Unit.objects.filter(pk__in=list(pks)).values_list("pk", "name"))
+
+
+def audit_names(wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]:
+    """The names of the units ("unit": pk, "unit_code": code) and accounts ("user": pk) audit
+    events name (`audit.catalogue.referenced`), one query per kind: {(kind, key): name}."""
+    keys: dict[str, set[str]] = {}
+    for kind, key in wanted:
+        keys.setdefault(kind, set()).add(key)
+    units = [int(k) for k in keys.get("unit", ()) if k.isdigit()]
+    users = [int(k) for k in keys.get("user", ()) if k.isdigit()]
+    found: dict[tuple[str, str], str] = {}
+    if units:
+        found.update((("unit", str(pk)), name) for pk, name in unit_names(units).items())
+    if keys.get("unit_code"):
+        rows = Unit.objects.filter(code__in=keys["unit_code"]).values_list("code", "name")
+        found.update((("unit_code", code), name) for code, name in rows)
+    if users:
+        found.update((("user", str(pk)), label) for pk, label in user_labels(users).items())
+    return found
 
 
 def units_by_pk(pks: Iterable[int]) -> QuerySet[Unit]:

@@ -14,10 +14,10 @@ from ganbu.core.calendar import known_by_package
 from ganbu.core.forms import add_errors
 from ganbu.org import selectors, services
 from ganbu.org.access import request_user, requires
-from ganbu.org.forms import CalendarDayForm, CalendarYearForm, UnitEditForm
+from ganbu.org.forms import CalendarDayForm, CalendarYearForm, UnitEditForm, UnitListFilterForm
 from ganbu.org.models import CalendarDay, Unit, User
 from ganbu.org.permissions import has_capability
-from ganbu.org.scoping import scope_path, units_under
+from ganbu.org.scoping import scope_path
 
 
 def _get_unit(user: User, pk: int) -> Unit:
@@ -29,13 +29,18 @@ def _get_unit(user: User, pk: int) -> Unit:
 def unit_list(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     prefix = scope_path(user)  # asked once: the list and the calendar link both depend on it
-    units = list(
-        units_under(prefix)
-        .order_by("path")
-        .only("id", "name", "kind", "code", "category", "depth", "households", "path")
-    )
+    form = UnitListFilterForm(request.GET or None)
+    kind = form.kind_value()
+    units = list(selectors.unit_list_rows(prefix=prefix, kind=kind))
     context = {
+        "form": form,
+        "kind": kind,
         "units": units,
+        "totals": {
+            "teams": sum(u.team_count for u in units),  # type: ignore[attr-defined]
+            "posts": sum(u.post_quota for u in units),  # type: ignore[attr-defined]
+            "households": sum(u.households or 0 for u in units),
+        },
         # what `requires("org.manage", county_wide=True)` on the calendar page lets through
         "can_manage_calendar": prefix is None and has_capability(user, "org.manage"),
     }

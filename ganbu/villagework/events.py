@@ -73,3 +73,14 @@ MODELS = {
     "villagework.request.": "villagework.VillagerRequest",
     "villagework.evaluation": "villagework.Evaluation",
 }
+
+# The filter form of each list export (audit.catalogue: the 筛选条件 in words).
+FILTER_FORMS = {
+    HOUSEHOLD_LIST_EXPORT: "ganbu.villagework.forms.villages.HouseholdFilterForm",
+    REQUEST_LIST_EXPORT: "ganbu.villagework.forms.logs.RequestFilterForm",
+    ASSIGNMENT_LIST_EXPORT: "ganbu.villagework.forms.villages.AssignmentFilterForm",
+    LOG_LIST_EXPORT: "ganbu.villagework.forms.logs.LogFilterForm",
+}
+
+# Payloads whose before/after are ids, not a record: what they are and what kind of id.
+BEFORE_AFTER = {ASSIGNMENT_ACCOUNT: ("登录账号", "user")}

@@ -112,6 +112,7 @@ class Forecast:
     leaders_total: int
     people: tuple[ForecastPerson, ...]
     caps: tuple[AgeCap, ...]
+    until: date | None = None  # the list (`people`) stops at this cap date; None: the whole horizon
 
     def sentence(self, year: ForecastYear | None = None) -> str:
         """「到2011年,…领导干部中,将有256人年龄到杠(其中妇女干部33人,党外干部25人,少数民族干部3人),约占领导干部总数的37.98%。」"""
@@ -154,8 +155,16 @@ def _reaching_by(caps: list[AgeCap], on: date) -> Sql:
     return join(" OR ", parts).wrap("(", ")") if parts else Sql("1 = 0")
 
 
-def age_cap_forecast(*, unit: Unit, as_of: date, years: int, today: date) -> Forecast:
+def age_cap_forecast(
+    *, unit: Unit, as_of: date, years: int, today: date, until: date | None = None
+) -> Forecast:
+    """The forecast of `years` calendar years from `as_of`; with `until`, the list of people
+    (not the year table) keeps only those reaching their cap on or before it, those already over
+    included (the home page's 到龄提醒 and the page it links to read the same list). The horizon
+    is stretched to cover `until`."""
     caps = age_caps()
+    if until is not None:
+        years = max(years, until.year - as_of.year + 1)
     last_year = as_of.year + years - 1
     horizon = date(last_year, 12, 31)
     state = state_source(
@@ -211,6 +220,8 @@ def age_cap_forecast(*, unit: Unit, as_of: date, years: int, today: date) -> For
         running = running + this
         rows.append(ForecastYear(year, this, running, leaders_total))
     people = _people(source, reaching, caps, as_of, parallel=not state.from_history)
+    if until is not None:
+        people = [p for p in people if p.cap_date <= until]
     return Forecast(
         unit=unit,
         as_of=as_of,
@@ -219,6 +230,7 @@ def age_cap_forecast(*, unit: Unit, as_of: date, years: int, today: date) -> For
         leaders_total=leaders_total,
         people=tuple(people),
         caps=tuple(caps),
+        until=until,
     )
 
 

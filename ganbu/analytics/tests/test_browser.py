@@ -32,8 +32,10 @@ def driver() -> Iterator[Any]:
 @pytest.fixture
 def demo() -> Any:
     from ganbu.org.models import Role, Unit
+    from ganbu.org.services import code_tables_ensure
     from ganbu.testing.registry import seed_registry_demo
 
+    code_tables_ensure()  # a transactional test run before this one flushed the migration's rows
     seed_registry_demo(cadres=900, seed=3)
     county = Unit.objects.get(parent__isnull=True)
     make_user("zuzhibu", Role.COUNTY, county)

@@ -285,7 +285,11 @@ def composition(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _forecast(form: ForecastForm, unit: Unit) -> Any:
     return age_cap_forecast(
-        unit=unit, as_of=form.as_of_date(), years=form.years_value(), today=timezone.localdate()
+        unit=unit,
+        as_of=form.as_of_date(),
+        years=form.years_value(),
+        today=timezone.localdate(),
+        until=form.until_date(),
     )
 
 

@@ -52,11 +52,27 @@ def python_offences(source: str) -> list[tuple[int, str]]:
 
 
 _TOKEN = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}|<[^>]*>")
+_VALUE = "\ue002"
+# a mark between two printed values, tags between them skipped: 「{{ rule.name }}:{{ text }}」 and
+# 「<strong>{{ name }}</strong>:{{ text }}」 join two Chinese texts (a line with no literal Chinese)
+_BETWEEN_VALUES = re.compile(rf"{_VALUE}\s*[,:;!?]\s*{_VALUE}")
+
+
+def _mixed_pair(text: str) -> bool:
+    """A parenthesis closed by one of the other width, across tags too: 「（<span>72</span> 人)」."""
+    stack: list[str] = []
+    for ch in text:
+        if ch in "(（":  # half-width and full-width openers
+            stack.append(ch)
+        elif ch in ")）" and stack and (stack.pop() == "(") != (ch == ")"):  # half-width closer
+            return True
+    return False
 
 
 def template_offences(source: str) -> list[tuple[int, str]]:
     """Text between HTML tags, line by line, on lines with Chinese text: a `{{ value }}` counts as
-    Chinese (it prints a name or a number inside a Chinese sentence), `{% tag %}` as nothing."""
+    Chinese (it prints a name or a number inside a Chinese sentence), `{% tag %}` as nothing. On
+    any line, a mark between two values (tags skipped) joins two texts, so it is Chinese too."""
     found = []
     in_code = False
     for number, line in enumerate(source.split("\n"), start=1):
@@ -71,6 +87,10 @@ def template_offences(source: str) -> list[tuple[int, str]]:
             ),
             line,
         )
+        values = _TOKEN.sub(lambda m: _VALUE if m.group(0).startswith("{{") else "", line)
+        if _BETWEEN_VALUES.search(values) or _mixed_pair(values):
+            found.append((number, line.strip()[:80]))
+            continue
         literal = _TOKEN.sub("", line)
         if not any(is_cjk(c) for c in literal):
             continue
@@ -135,3 +155,41 @@ def test_the_check_catches_a_half_width_message() -> None:
     assert template_offences("<p>{{ a }} 修改{% if r %}:{{ r }}{% endif %}</p>")
     assert not template_offences("<p>{{ a }} 修改{% if r %}：{{ r }}{% endif %}</p>")
     assert script_offences("alert('保存失败:' + e);")
+    # tour 13: a pair of mixed widths, and a mark between two printed values
+    assert python_offences('x = f"到龄名单（{n} 人)"\n')
+    assert template_offences("<div>到龄名单（{{ n }} 人{% if t %}，完整名单请导出 Excel{% endif %})</div>")
+    assert not template_offences(
+        "<div>到龄名单（{{ n }} 人{% if t %}，完整名单请导出 Excel{% endif %}）</div>"
+    )
+    assert template_offences("<div>名单（<span>{{ n }}</span> 人)</div>")
+    assert template_offences("<div>✗ {{ f.rule.name }}:{{ f.text }}</div>")
+    assert template_offences("<li><strong>{{ name }}</strong>:{{ text }}</li>")
+    assert not template_offences("<li><strong>{{ name }}</strong>：{{ text }}</li>")
+    assert not template_offences('<a href="{{ url }}?a={{ b }}">{{ n }}</a>')
+
+
+CODE_LISTS = ROOT / "org" / "data" / "code-lists-2018.tsv"
+
+
+def test_the_shown_data_files_use_full_width_punctuation() -> None:
+    """Data the pages show as it is stored: the code-table values (the first column names the
+    national table and is not shown). Data kept in Python (the 驻村干部's «六大员») is a string
+    literal, checked above; what joins it on a page is a template, checked above too."""
+    shown = [
+        line.split("\t")[1]
+        for line in CODE_LISTS.read_text(encoding="utf-8").split("\n")
+        if line and not line.startswith("#") and "\t" in line
+    ]
+    assert len(shown) > 10
+    assert not [text for text in shown if half_width_marks(text)]
+
+
+def test_a_filter_form_is_reset_with_one_word() -> None:
+    """Every filter form resets with 「清空」 (tour 13: 干部档案 said 清空, 记实 and 账号管理 清除)."""
+    offences = [
+        f"{path.relative_to(ROOT.parent)}:{number}"
+        for path in _files("*.html")
+        for number, line in enumerate(path.read_text(encoding="utf-8").split("\n"), start=1)
+        if re.search(r">\s*(清除|重置)(筛选|条件)?\s*</a>", line)
+    ]
+    assert not offences, "reset a filter with 「清空」:\n" + "\n".join(offences)

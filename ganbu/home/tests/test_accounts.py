@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from ganbu.audit.models import AuditEvent
 from ganbu.cadres.models import Cadre
+from ganbu.home.views.accounts import ONE_TIME_PASSWORD
 from ganbu.org import services
 from ganbu.org.models import Role, User
 from ganbu.testing.registry import make_cadre
@@ -41,8 +42,11 @@ def _can_log_in(username: str, password: str) -> bool:
 
 
 def test_creating_an_account_shows_its_password_once(world: World) -> None:
+    """Post/redirect/get (tour 13): the POST redirects to the page that shows the password, which
+    shows it on the first visit only; a reload (F5) neither resubmits the form nor shows it again."""
     admin = world.users["county"]
-    response = _client(admin).post(
+    client = _client(admin)
+    response = client.post(
         reverse("home:account_create"),
         {
             "username": "zhangsan",
@@ -51,14 +55,26 @@ def test_creating_an_account_shows_its_password_once(world: World) -> None:
             "scope_unit": world.town_a.pk,
         },
     )
+    account = User.objects.get(username="zhangsan")
+    shown_at = reverse("home:account_password", args=[account.pk])
+    assert response.status_code == 302 and response["Location"] == shown_at
+    response = client.get(shown_at)
     assert response.status_code == 200
     password = _password(response)
     assert "此密码只显示这一次" in response.content.decode()
-    account = User.objects.get(username="zhangsan")
+    assert ONE_TIME_PASSWORD not in client.session  # popped: kept nowhere once shown
+    reload = client.get(shown_at)
+    assert reload.status_code == 200 and 'id="password-gone"' in reload.content.decode()
+    assert password not in reload.content.decode()
+    assert User.objects.filter(username="zhangsan").count() == 1
     assert (account.display_name, account.role, account.scope_unit) == ("张三", Role.TOWNSHIP, world.town_a)
     assert password not in account.password and _can_log_in("zhangsan", password)
     event = AuditEvent.objects.get(action="user.create", object_id=str(account.pk))
     assert password not in str(event.payload)
+    # a password kept for one account is not shown on another's page
+    client.post(reverse("home:account_reset", args=[account.pk]))
+    other = world.users["clerk_b"].pk
+    assert 'id="password-gone"' in client.get(reverse("home:account_password", args=[other])).content.decode()
 
 
 @pytest.mark.parametrize(
@@ -129,7 +145,9 @@ def test_a_disabled_account_cannot_log_in_and_its_session_ends(world: World) -> 
 def test_a_reset_password_works_once_shown_and_the_old_one_and_sessions_do_not(world: World) -> None:
     account = world.users["clerk_a"]
     session = _client(account)
-    response = _client(world.users["county"]).post(reverse("home:account_reset", args=[account.pk]))
+    response = _client(world.users["county"]).post(
+        reverse("home:account_reset", args=[account.pk]), follow=True
+    )
     password = _password(response)
     assert _can_log_in("clerk_a", password) and not _can_log_in("clerk_a", PASSWORD)
     assert session.get(reverse("cadres:list")).status_code == 302
@@ -149,6 +167,7 @@ def test_a_village_cadres_account_is_linked_to_their_record(world: World) -> Non
             "scope_unit": world.village_a.pk,
             "cadre_id_number": (cadre.id_number or "").lower(),
         },
+        follow=True,
     )
     _password(response)
     account = User.objects.get(username="zhucun1")
@@ -167,6 +186,21 @@ def test_a_village_cadres_account_is_linked_to_their_record(world: World) -> Non
         },
     )
     assert not Cadre.objects.filter(account=account).exists()
+
+
+def test_disabling_asks_first_and_unlinking_is_offered_only_for_a_linked_account(world: World) -> None:
+    """Tour 13: 停用账号 took effect on one click; 「解除与干部档案的关联」 showed on the new-account
+    form and on accounts linked to no cadre."""
+    client = _client(world.users["county"])
+    page = client.get(reverse("home:account_edit", args=[world.users["clerk_a"].pk])).content.decode()
+    toggle = re.search(r'<form method="post" action="[^"]*/toggle/"([^>]*)>', page)
+    assert toggle and 'data-confirm="停用后「clerk_a」' in toggle.group(1)
+    assert 'name="unlink"' not in page
+    assert 'name="unlink"' not in client.get(reverse("home:account_create")).content.decode()
+    account = world.users["village_cadre"]
+    make_cadre(world.village_a, "驻村乙", political_status="13", account=account)
+    page = client.get(reverse("home:account_edit", args=[account.pk])).content.decode()
+    assert 'name="unlink"' in page and "解除与干部档案的关联" in page
 
 
 @pytest.mark.parametrize(

@@ -80,3 +80,30 @@ def test_township_user_on_a_phone_sees_only_their_township(live_server: Any, wor
         save_screenshot(phone, "dashboard-phone")
     finally:
         phone.quit()
+
+
+def test_the_record_filter_shows_whole_dates_and_the_date_error_under_the_dates(
+    live_server: Any, world: World
+) -> None:
+    """记实 at 1366 px (tour 13): 起始日期 was a one-twelfth column showing 「12/07/2」, and the
+    date-order error sat under 模块 at the far left."""
+    from django.urls import reverse
+
+    desktop = make_driver(1366, 900)
+    try:
+        _login(desktop, live_server.url, "county")
+        desktop.get(f"{live_server.url}{reverse('home:event_list')}?start=2026-12-07&end=2026-01-01")
+        boxes = desktop.execute_script(
+            "const r = s => document.querySelector(s).getBoundingClientRect();"
+            "return [r('#id_start'), r('#id_end'), r('[data-error-for=end]')]"
+            ".map(b => [b.left, b.right, b.top, b.width]);"
+        )
+        (_, _, _, start_width), (end_left, end_right, end_top, end_width), error = boxes
+        assert min(start_width, end_width) >= 150, f"date inputs {start_width}px / {end_width}px wide"
+        assert end_left - 1 <= error[0] < end_right and error[2] > end_top, (
+            boxes,
+            "error not under 截止日期",
+        )
+        save_screenshot(desktop, "records-bad-dates")
+    finally:
+        desktop.quit()

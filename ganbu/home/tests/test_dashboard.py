@@ -29,7 +29,8 @@ from ganbu.ballots.tests.factories import recommendation_session
 from ganbu.cadres.models import Cadre
 from ganbu.core.models import Job, JobStatus
 from ganbu.home.selectors import home_todos, months_after
-from ganbu.org.models import Unit, User
+from ganbu.org.models import TeamKind, Unit, User
+from ganbu.org.services import post_create, team_create
 from ganbu.testing.world import PASSWORD, World
 from ganbu.villagework.models import RequestCategory, VillagerRequest
 from ganbu.villagework.tests.factories import VillageWorld, vw
@@ -196,11 +197,47 @@ def test_the_county_figures_link_to_their_lists(home: Home) -> None:
     cadres = reverse("cadres:list")
     for query in ("?status=active", "?status=active&leaders_only=on", "?status=active&gender=2"):
         assert f'href="{cadres}{query.replace("&", "&amp;")}"' in html
-    assert f'href="{reverse("org:unit_list")}"' in html
+    assert f'href="{reverse("org:unit_list")}?kind=township"' in html
     # the table of townships and departments, each count a filtered list
     assert f"{cadres}?status=active&amp;unit={w.town_a.pk}" in html
     assert f"{cadres}?status=active&amp;unit={w.dept.pk}&amp;leaders_only=on" in html
     assert 'data-unit="甲村"' not in html  # villages are counted in their township
+
+
+# figure → the total of the linked unit list that must equal it
+UNIT_FIGURES = {
+    "乡镇": "units",
+    "县直部门": "units",
+    "领导班子": "teams",
+    "核定职数": "posts",
+    "农户": "households",
+}
+
+
+def test_the_unit_figures_open_a_list_whose_total_is_the_figure(home: Home) -> None:
+    """乡镇, 县直部门, 领导班子, 核定职数 and 农户 open the unit list filtered to what they count
+    (tour 13: they opened the whole tree of units, where no number could be checked)."""
+    w = home.world
+    party = team_create(unit=w.town_a, kind=TeamKind.PARTY_COMMITTEE, name="甲镇党委", actor=None)
+    government = team_create(unit=w.town_a, kind=TeamKind.GOVERNMENT, name="甲镇政府", actor=None)
+    bureau = team_create(unit=w.dept, kind=TeamKind.PARTY_GROUP, name="局党组", actor=None)
+    for team, quota in ((party, 3), (government, 2), (bureau, 1)):
+        post_create(unit=team.unit, team=team, name=f"{team.name}副职", level="1A42", quota=quota, actor=None)
+    post_create(unit=w.town_b, team=None, name="武装部长", level="1A42", quota=2, actor=None)  # no team
+    for username, expected in (
+        ("county", {"乡镇": 2, "县直部门": 1, "领导班子": 3, "核定职数": 8, "农户": 200}),
+        ("clerk_a", {"领导班子": 2, "核定职数": 5, "农户": 120}),
+    ):
+        html = _page(username)
+        shown = {label: int(_stat(html, label).replace(",", "")) for label in expected}
+        assert shown == expected, username
+        figure_links = re.findall(r'href="([^"]*)" data-link="\w+">.*?data-stat="([^"]+)"', html, re.S)
+        by_label = {label: url for url, label in figure_links}
+        for label, figure in shown.items():
+            response = _client(username).get(by_label[label].replace("&amp;", "&"))
+            assert response.status_code == 200
+            total = re.search(rf'data-total="{UNIT_FIGURES[label]}">(\d+)<', response.content.decode())
+            assert total and int(total.group(1)) == figure, (username, label)
 
 
 def test_no_home_page_draws_a_chart(home: Home) -> None:
@@ -322,6 +359,25 @@ def test_to_dos_look_six_months_ahead(world: World) -> None:
     assert [(c.name, r.label, past) for c, r, past in todos.retiring or []] == [
         ("五月退", "2027年5月", False)
     ]
+
+
+def test_the_age_cap_to_do_links_to_a_list_of_exactly_its_people(home: Home) -> None:
+    """「查看全部…人」 and 到龄提醒 open the forecast page with the to-do's window (tour 13): its list
+    counts the same people, not everyone of the five-year forecast."""
+    w = home.world
+    _person("已过界", date(1970, 1, 1), w.town_a, leader=True)  # 55 in 2025: 已到龄
+    _person("明年底", date(1972, 10, 1), w.town_a, leader=True)  # 55 on 2027-10-01: after the window
+    for username, unit in (("county", w.county), ("clerk_a", w.town_a)):
+        todo = _todo(_page(username), "age_cap")
+        hrefs = set(re.findall(r'href="([^"]*forecast[^"]*)"', todo))
+        assert hrefs == {reverse("analytics:forecast", args=[unit.pk]) + "?months=6"}, hrefs
+        response = _client(username).get(hrefs.pop())
+        assert response.status_code == 200
+        html = response.content.decode()
+        shown = re.search(r"<span data-people-count>(\d+)</span>", html)
+        assert shown and int(shown.group(1)) == _count(_page(username), "age_cap")
+        assert "明年底" not in html and "已过界" in html
+        assert "2027年5月16日前到龄" in html
 
 
 def test_a_cadre_past_statutory_retirement_still_in_post_is_flagged(world: World) -> None:

@@ -36,6 +36,16 @@ ACCOUNT_SORTS = Sorts(
 )
 
 
+# the password of an account just created or reset, kept in the session between the POST and the
+# page that shows it (post/redirect/get: F5 on that page never resubmits the form); popped when shown
+ONE_TIME_PASSWORD = "home.one_time_password"  # noqa: S105 - a session key, not a password
+
+
+def _show_password_once(request: HttpRequest, account: User, password: str, *, new: bool) -> HttpResponse:
+    request.session[ONE_TIME_PASSWORD] = {"account": account.pk, "password": password, "new": new}
+    return redirect("home:account_password", pk=account.pk)
+
+
 def _units(user: User) -> Any:
     return units_in_scope(user).order_by("path").only("id", "name", "depth", "path")
 
@@ -97,11 +107,7 @@ def account_create(request: HttpRequest) -> HttpResponse:
         except ValidationError as exc:
             add_errors(form, exc)
         else:
-            return render(
-                request,
-                "home/accounts/password.html",
-                {"account": account, "password": password, "new": True},
-            )
+            return _show_password_once(request, account, password, new=True)
     return render(request, "home/accounts/form.html", {"form": form, "account": None})
 
 
@@ -112,7 +118,9 @@ def account_edit(request: HttpRequest, pk: int) -> HttpResponse:
     account = selectors.account_for_admin(user, pk)
     linked = cadre_of_account(account)
     initial = {"display_name": account.display_name, "role": account.role, "scope_unit": account.scope_unit}
-    form = AccountForm(request.POST or None, initial=initial, units=_units(user), creating=False)
+    form = AccountForm(
+        request.POST or None, initial=initial, units=_units(user), creating=False, linked=linked is not None
+    )
     if request.method == "POST" and form.is_valid():
         try:
             with transaction.atomic():
@@ -159,9 +167,23 @@ def account_reset(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("home:account_edit", pk=account.pk)
-    return render(
-        request, "home/accounts/password.html", {"account": account, "password": password, "new": False}
-    )
+    return _show_password_once(request, account, password, new=False)
+
+
+@requires("org.accounts", kind="detail", model=User, county_wide=True)
+@require_GET
+def account_password(request: HttpRequest, pk: int) -> HttpResponse:
+    """The password `_show_password_once` kept, shown on the first visit only: a reload finds
+    nothing and says so (no-store: nor does the browser's cache keep it, core.http.NoStore)."""
+    user = request_user(request)
+    account = selectors.account_for_admin(user, pk)
+    kept = request.session.get(ONE_TIME_PASSWORD)
+    if kept and kept.get("account") == account.pk:
+        del request.session[ONE_TIME_PASSWORD]
+        context = {"account": account, "password": kept["password"], "new": kept["new"]}
+    else:
+        context = {"account": account, "password": None}
+    return render(request, "home/accounts/password.html", context)
 
 
 @requires("org.accounts", kind="page", county_wide=True)

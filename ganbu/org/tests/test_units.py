@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
@@ -103,3 +105,30 @@ def test_unit_list_query_count_is_constant(world: World, django_assert_max_num_q
         )
     with django_assert_max_num_queries(8):  # type: ignore[operator]
         assert client.get(reverse("org:unit_list")).status_code == 200
+
+
+def test_unit_list_filters_by_kind_and_totals_teams_and_quotas(world: World) -> None:
+    """?kind= keeps the units a home figure counts, and the totals line adds up what is listed;
+    an unknown kind lists every unit, and a township clerk sees only the township's units."""
+    party = services.team_create(unit=world.town_a, kind="party_committee", name="甲镇党委", actor=None)
+    services.post_create(unit=world.town_a, team=party, name="副书记", level="1A42", quota=3, actor=None)
+    services.post_create(unit=world.dept, team=None, name="副局长", level="1A42", quota=2, actor=None)
+
+    def listed(who: str, query: str) -> tuple[list[str], dict[str, int]]:
+        client = Client()
+        client.force_login(world.users[who])
+        response = client.get(reverse("org:unit_list") + query)
+        assert response.status_code == 200
+        units = response.context["units"]
+        html = response.content.decode()
+        totals = {k: int(v) for k, v in re.findall(r'data-total="(\w+)">(\d+)<', html)}
+        return [u.name for u in units], totals
+
+    assert set(listed("county", "?kind=township")[0]) == {"甲镇", "乙乡"}
+    assert set(listed("county", "?kind=village")[0]) == {"甲村", "乙村"}
+    assert listed("county", "?kind=village")[1]["households"] == 200
+    names, totals = listed("county", "?kind=leadership")
+    assert set(names) == {"甲镇", world.dept.name}
+    assert (totals["units"], totals["teams"], totals["posts"]) == (2, 1, 5)
+    assert len(listed("county", "?kind=nonsense")[0]) == Unit.objects.count()
+    assert set(listed("clerk_a", "?kind=village")[0]) == {"甲村"}
