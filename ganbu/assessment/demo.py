@@ -356,6 +356,44 @@ def _rating_session(rng: random.Random, cycle: Cycle, tracks: list[Track], offic
         )
 
 
+def _quarter_grades(rng: random.Random, year: int, quarters: int) -> int:
+    """平时考核 of every township's and department's cadres for the year's first quarters: a stable
+    standing per cadre with some noise; 好 for about a third (never above the 40 % limit), 一般 for a
+    few, 较差 rarely."""
+    from ganbu.assessment.services import annual
+    from ganbu.cadres import selectors as cadre_selectors
+
+    written = 0
+    units = [
+        u
+        for category, _ in unit_categories()
+        for u in units_of_category(category)
+        if u.kind != UnitKind.COUNTY
+    ]
+    for unit in units:
+        cadres = list(cadre_selectors.active_cadres_in_units([unit.pk]).order_by("id"))
+        if not cadres:
+            continue
+        standing = {c.pk: rng.random() for c in cadres}
+        for quarter in range(1, quarters + 1):
+            order = sorted(cadres, key=lambda c: standing[c.pk] + rng.uniform(-0.15, 0.15), reverse=True)
+            good = int(len(order) * 0.35)
+            values = {}
+            for i, c in enumerate(order):
+                grade = (
+                    "好"
+                    if i < good
+                    else "较好"
+                    if i < len(order) * 0.85
+                    else ("较差" if rng.random() < 0.05 else "一般")
+                )
+                values[c.pk] = (grade, "")
+            written += annual.enter_quarter_grades(
+                unit=unit, year=year, quarter=quarter, actor=None, values=values
+            )
+    return written
+
+
 def seed_assessment(*, seed: int, progress: Callable[[str], None] | None = None) -> int:
     """Both cycles; returns the rows written (about)."""
     say = progress or (lambda m: None)
@@ -396,4 +434,6 @@ def seed_assessment(*, seed: int, progress: Callable[[str], None] | None = None)
     for track in this.tracks.select_related("scheme", "cycle"):
         _targets(rng, track, office, sign=0.8, adjust=0.1)
         _figures(rng, track, office, complete=False)
-    return Participant.objects.count() * 12
+    say("综合考核：2026 年平时考核（前三季度）")
+    quarters = _quarter_grades(rng, 2026, 3)
+    return Participant.objects.count() * 12 + quarters

@@ -80,7 +80,9 @@ def enter_quarter_grades(
     cadres = {c.pk: c for c in cadre_selectors.active_cadres_in_units([unit.pk])}
     existing = {
         q.cadre_id: q
-        for q in QuarterGrade.objects.select_for_update().filter(unit=unit, year=year, quarter=quarter)
+        for q in QuarterGrade.objects.select_for_update().filter(
+            cadre_id__in=list(cadres), year=year, quarter=quarter
+        )
     }
     found: list[str] = []
     planned: dict[int, tuple[str, Decimal | None]] = {}
@@ -116,13 +118,20 @@ def enter_quarter_grades(
         )
     if found:
         raise refusal(found, errors.FIGURE_INVALID)
+    changed = []
     for cid, (grade, number) in planned.items():
-        QuarterGrade.objects.update_or_create(
-            cadre_id=cid,
-            year=year,
-            quarter=quarter,
-            defaults={"unit": unit, "grade": grade, "score": number, "entered_by": actor},
-        )
+        row = existing.get(cid)
+        if row is not None:
+            row.grade, row.score, row.entered_by, row.unit = grade, number, actor, unit
+            row.entered_at = timezone.now()
+            changed.append(row)
+    if changed:
+        QuarterGrade.objects.bulk_update(changed, ["grade", "score", "entered_by", "entered_at", "unit"])
+    QuarterGrade.objects.bulk_create(
+        QuarterGrade(cadre_id=cid, unit=unit, year=year, quarter=quarter, grade=g, score=n, entered_by=actor)
+        for cid, (g, n) in planned.items()
+        if cid not in existing
+    )
     if planned:
         record_event(
             actor=actor,
