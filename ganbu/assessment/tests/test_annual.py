@@ -221,3 +221,15 @@ def test_grades_command(world: World) -> None:
     data = json.loads(out.getvalue())
     assert data["unit"] == "甲镇" and data["quota"]["total"] == {"all": 1}
     assert len(data["participants"]) == 10
+
+
+def test_the_county_overview_counts_grades_places_and_warnings(world: World) -> None:
+    _staff(world)
+    clerk, county = _client(world, "clerk_a"), _client(world, "county")
+    clerk.post(reverse("assessment:reviews"), {"unit": world.town_a.pk, "year": 2026})
+    review = AnnualReview.objects.get()
+    clerk.post(reverse("assessment:review_detail", args=[review.pk]), {"action": "save"})
+    page = county.get(reverse("assessment:annual_overview"), {"year": 2026})
+    [row] = page.context["rows"]
+    assert (row["n"], row["places"], row["counts"]["称职"], row["warnings"]) == (10, 1, 10, 0)
+    assert clerk.get(reverse("assessment:annual_overview")).status_code == 403

@@ -210,6 +210,42 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("assessment.manage", kind="page", county_wide=True)
+@require_http_methods(["GET"])
+def overview(request: HttpRequest) -> HttpResponse:
+    """The county's year: every unit's review with its places, the grades given, the warnings, and
+    how many places of the county's 机动指标 went to outstanding units."""
+    try:
+        year = int(request.GET.get("year") or timezone.localdate().year)
+    except ValueError:
+        year = timezone.localdate().year
+    rows = []
+    bonus_given = 0
+    for review in (
+        AnnualReview.objects.filter(year=year).select_related("unit").order_by("unit__category", "unit__path")
+    ):
+        result = review.result or {}
+        quota = result.get("quota") or {}
+        people = result.get("participants", [])
+        finals = [e.final or "" for e in review.entries.all()]
+        shown = finals if any(finals) else [p.get("final", "") for p in people]
+        counts = {g: shown.count(g) for g in GRADES}
+        bonus = sum((quota.get("bonus") or {}).values())
+        bonus_given += bonus
+        rows.append(
+            {
+                "review": review,
+                "n": len(shown),
+                "places": sum((quota.get("total") or {}).values()),
+                "bonus": bonus,
+                "counts": counts,
+                "warnings": sum(len(p.get("flags", [])) for p in people),
+            }
+        )
+    context = {"year": year, "rows": rows, "bonus_given": bonus_given, "grades": GRADES, "office": True}
+    return render(request, "assessment/overview.html", context)
+
+
 DOWNLOADS = {
     "summary.xlsx": ("年度考核结果汇总表.xlsx", XLSX, annual_documents.summary_xlsx),
     "publicity.docx": ("年度考核优秀等次公示.docx", DOCX, annual_documents.publicity_docx),
@@ -239,6 +275,7 @@ def review_download(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 urlpatterns: list[URLPattern] = [
     path("quarters/", quarters, name="quarters"),
     path("annual/", reviews, name="reviews"),
+    path("annual/overview/", overview, name="annual_overview"),
     path("annual/<int:pk>/", review_detail, name="review_detail"),
     path("annual/<int:pk>/<str:name>", review_download, name="review_download"),
 ]
