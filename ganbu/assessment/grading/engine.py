@@ -29,14 +29,20 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
 from ganbu.assessment.grading.quota import Quota, compute_quota
-from ganbu.assessment.grading.settings import GRADES, QUARTER_GRADES, GradingSettings, with_overrides
+from ganbu.assessment.grading.settings import (
+    GRADES,
+    NOT_ASSESSED,
+    QUARTER_GRADES,
+    GradingSettings,
+    with_overrides,
+)
 
 RANK = {g: i for i, g in enumerate(("优秀", "称职", "基本称职", "不称职"))}
 
@@ -55,6 +61,8 @@ class _Person:
     history: dict[int, str]
     targets_missed: dict[int, bool]
     unfit_reason: str
+    joined: date | None = None
+    absence_days: int = 0
     final: str = ""
     refused: list[dict[str, str]] = field(default_factory=list)
     flags: list[dict[str, str]] = field(default_factory=list)
@@ -124,7 +132,17 @@ def _read(index: int, raw: Any, pools: str, problems: list[str]) -> _Person | No
         else:
             history[int(year)] = str(grade)
     missed = {int(y): bool(v) for y, v in (raw.get("unit_targets_missed") or {}).items() if str(y).isdigit()}
-    return _Person(
+    joined: date | None = None
+    if raw.get("joined"):
+        try:
+            joined = _day(raw["joined"], where)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    absence = raw.get("absence_days", 0)
+    if type(absence) is not int or not 0 <= absence <= 366:
+        problems.append(f"{where}：病、事假天数应为 0 到 366 的整数，不是「{absence}」")
+        absence = 0
+    person = _Person(
         index,
         pid,
         name,
@@ -138,6 +156,8 @@ def _read(index: int, raw: Any, pools: str, problems: list[str]) -> _Person | No
         missed,
         str(raw.get("unfit_reason") or "").strip(),
     )
+    person.joined, person.absence_days = joined, absence
+    return person
 
 
 def _refuse(p: _Person, code: str, message: str, final: str) -> None:
@@ -148,6 +168,24 @@ def _refuse(p: _Person, code: str, message: str, final: str) -> None:
 def _eligibility(p: _Person, year: int, s: GradingSettings) -> None:
     p.final = p.proposed
     start, end = date(year, 1, 1), date(year, 12, 31)
+    if p.absence_days >= s.absence_days:
+        p.flags.append(
+            {
+                "code": "NOT_ASSESSED",
+                "message": f"{p.label}病、事假累计 {p.absence_days} 天，超过考核年度半年，不进行考核",
+            }
+        )
+        p.final = NOT_ASSESSED
+        return
+    if p.joined is not None and p.joined > _months_before(end, s.newcomer_months) + timedelta(days=1):
+        p.flags.append(
+            {
+                "code": "NEWCOMER",
+                "message": f"{p.label}{p.joined:%Y年%m月}参加工作，不满 {s.newcomer_months} 个月，年度考核不确定等次",
+            }
+        )
+        p.final = "不定等次"
+        return
     caps = [
         (kind, s.sanction_caps[kind])
         for kind, frm, to in p.sanctions
@@ -192,6 +230,12 @@ def _eligibility(p: _Person, year: int, s: GradingSettings) -> None:
             _refuse(
                 p, "UNFIT_SHARE", f"{p.label}民主测评不称职票 {share}，确定为{p.final}须写明理由", "基本称职"
             )
+
+
+def _months_before(day: date, months: int) -> date:
+    month = day.month - 1 - months
+    year, month = day.year + month // 12, month % 12 + 1
+    return date(year, month, min(day.day, 28 if month == 2 else 30))
 
 
 def _percent(value: Fraction) -> str:

@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 GRADES = ("优秀", "称职", "基本称职", "不称职", "不定等次")
+NOT_ASSESSED = "不进行考核"  # a final outcome, never a proposal (ZB18 6A: 病、事假累计超过考核年度半年)
 QUARTER_GRADES = ("好", "较好", "一般", "较差")
 SANCTIONS = ("警告", "记过", "记大过", "降级", "撤职", "开除")
 
@@ -59,6 +60,8 @@ class GradingSettings:
             "开除": "不定等次",
         }
     )
+    newcomer_months: int = 6  # started work less than this before 31 December: 不定等次 (试用期, ZB18 5A)
+    absence_days: int = 183  # 病、事假 more than half the year: 不进行考核 (ZB18 6A)
     commendation_amount: int = 800  # 嘉奖 (seed 004's county)
     merit_amount: int = 1500  # 记三等功 (seed 004's county)
     merit_years: int = 3  # consecutive 优秀 years for 记三等功

@@ -49,7 +49,14 @@ from ganbu.org.selectors import work_calendar
 QUARTER_GOOD_SHARE = Fraction(40, 100)  # 好 at most this share of a quarter's participants (rounded down)
 SCORE_LINES = ((Decimal(90), "好"), (Decimal(80), "较好"), (Decimal(60), "一般"))  # else 较差
 PUBLICITY_DAYS = 5  # working days of the 优秀 公示
-GRADE_CODES = {"优秀": "1", "称职": "2", "基本称职": "3", "不称职": "4", "不定等次": "5"}  # ZB18
+GRADE_CODES = {
+    "优秀": "1",
+    "称职": "2",
+    "基本称职": "3",
+    "不称职": "4",
+    "不定等次": "5",
+    "不进行考核": "6A",
+}  # ZB18
 AWARDS = {"COMMENDATION": "嘉奖", "MERIT_THIRD_CLASS": "记三等功"}
 # 《行政机关公务员处分条例》第六条: the time a sanction is in effect, in months
 SANCTION_MONTHS = {"警告": 6, "记过": 12, "记大过": 18, "降级": 24, "撤职": 24}
@@ -269,6 +276,7 @@ def review_inputs(review: AnnualReview) -> dict[str, Any]:
                 },
                 "unit_targets_missed": {str(y): bool(v) for y, v in missed.items() if v},
                 "unfit_reason": e.unfit_reason,
+                **({"joined": e.cadre.work_started_on.isoformat()} if e.cadre.work_started_on else {}),
             }
             for e in entries
         ],

@@ -253,3 +253,15 @@ def test_simulate_grades_command(tmp_path: Path) -> None:
     path.write_text('{"year": 1}', encoding="utf-8")
     with pytest.raises(CommandError, match="year 应为年份"):
         call_command("assessment", "simulate-grades", "--inputs", str(path), stdout=io.StringIO())
+
+
+def test_newcomers_and_long_absences() -> None:
+    result = run(
+        person("new", proposed="称职", joined="2026-07-01"),  # 6 months before 31 Dec: not a newcomer
+        person("newer", proposed="称职", joined="2026-07-02"),  # less than 6 months
+        person("ill", proposed="称职", absence_days=183),  # more than half the year
+        person("ill2", proposed="称职", absence_days=182),
+    )
+    assert result["new"]["final"] == "称职" and result["ill2"]["final"] == "称职"
+    assert (result["newer"]["final"], codes(result["newer"], "flags")) == ("不定等次", ["NEWCOMER"])
+    assert (result["ill"]["final"], codes(result["ill"], "flags")) == ("不进行考核", ["NOT_ASSESSED"])
