@@ -1,6 +1,6 @@
 from django.urls import path
 
-from ganbu.cadres import views
+from ganbu.cadres import lrmx_views, views
 
 app_name = "cadres"
 urlpatterns = [
@@ -14,6 +14,8 @@ urlpatterns = [
     path("appointment-forms/<int:pk>/", views.forms_job, name="forms_job"),
     path("appointment-forms/<int:pk>/download/", views.forms_job_download, name="forms_job_download"),
     path("import/<int:pk>/errors.xlsx", views.import_errors, name="import_errors"),
+    path("import/lrmx/", lrmx_views.lrmx_import_page, name="lrmx_import"),
+    path("import/lrmx/<int:pk>/", lrmx_views.lrmx_import_job, name="lrmx_import_job"),
     path("to-complete/", views.to_complete, name="to_complete"),
     path("<int:pk>/", views.cadre_detail, name="detail"),
     path("<int:pk>/edit/", views.cadre_edit, name="edit"),
