@@ -34,6 +34,8 @@ def summary_xlsx(review: AnnualReview) -> bytes:
     for e in review.entries.select_related("cadre").order_by("-role", "id"):
         p = people.get(str(e.pk), {})
         notes = [x["message"] for x in p.get("refused", []) + p.get("flags", [])]
+        if e.unfit_reason:
+            notes.append(f"定为{e.proposed}的理由：{e.unfit_reason}")
         rows.append(
             [
                 e.cadre.name,

@@ -79,8 +79,9 @@ def _may_manage(user: User | None, unit: Unit) -> None:
 def enter_quarter_grades(
     *, unit: Unit, year: int, quarter: int, actor: User | None, values: Mapping[int, tuple[str, str]]
 ) -> int:
-    """One quarter's grades of the unit's cadres by cadre id: (grade, score); a blank pair leaves the
-    cadre as it was. All or nothing; the 好 share is checked on the quarter as it will stand."""
+    """One quarter's grades of the unit's cadres by cadre id: (grade, score); a score decides the
+    grade (≥ 90 好 …); a blank pair leaves the cadre as it was; an unchanged pair writes nothing.
+    All or nothing; the 好 share is of the unit's participants (its active cadres)."""
     _may_manage(actor, unit)
     if quarter not in (1, 2, 3, 4):
         raise ValidationError("季度应为 1 到 4", code=errors.FIGURE_INVALID)
@@ -109,15 +110,21 @@ def enter_quarter_grades(
             if not 0 <= number <= 100:
                 found.append(f"{cadre.name}：得分应在 0 到 100 之间")
                 continue
-            grade = grade or grade_for_score(number)
+            grade = grade_for_score(number)  # the score decides, whatever the list still shows
         if not grade:
             continue
         if grade not in dict(QuarterGrade.GRADES):
             found.append(f"{cadre.name}：等次应为好、较好、一般或较差，不是「{grade}」")
             continue
-        planned[cid] = (grade, number)
+        row = existing.get(cid)
+        if row is not None and row.grade == grade and (number is None or row.score == number):
+            continue  # unchanged: nothing to write or record
+        planned[cid] = (
+            grade,
+            number if number is not None else (row.score if row and row.grade == grade else None),
+        )
     standing = {cid: q.grade for cid, q in existing.items()} | {cid: g for cid, (g, _) in planned.items()}
-    good, n = sum(g == "好" for g in standing.values()), len(standing)
+    good, n = sum(g == "好" for g in standing.values()), len(cadres)
     allowed = floor(n * QUARTER_GOOD_SHARE)
     if good > allowed:
         found.append(
@@ -294,39 +301,42 @@ def _months_after(day: date, months: int) -> date:
     return date(year, month, 28)
 
 
-@transaction.atomic
 def save_proposals(
     *, review: AnnualReview, actor: User | None, proposals: Mapping[int, tuple[str, str]], submit: bool
 ) -> dict[str, Any]:
     """The unit's proposed grades (entry id → (grade, reason when 不胜任 votes reach the line)),
-    checked by the rules. Saved as a draft always; with `submit`, refused when a rule refuses any
-    proposal (every refusal named), else 填报中 → 已提出."""
+    checked by the rules and saved as a draft in any case (a refused submission keeps what was
+    proposed); with `submit`, refused when a rule refuses any proposal (every refusal named), else
+    填报中 → 已提出."""
     _may_manage(actor, review.unit)
-    if review.status != ReviewStatus.DRAFT:
-        raise ValidationError("只有填报中的年度考核可以修改拟定等次", code=errors.CYCLE_STATE)
-    entries = {e.pk: e for e in review.entries.select_for_update()}
-    for eid, (grade, reason) in proposals.items():
-        entry = entries.get(eid)
-        if entry is None:
-            continue
-        entry.proposed, entry.unfit_reason = grade, reason.strip()[:300]
-    AnnualEntry.objects.bulk_update(entries.values(), ["proposed", "unfit_reason"])
-    output = grade_unit(review_inputs(review))
-    review.result = output
-    review.save(update_fields=["result", "updated_at"])
+    with transaction.atomic():
+        locked = AnnualReview.objects.select_for_update().get(pk=review.pk)
+        if locked.status != ReviewStatus.DRAFT:
+            raise ValidationError("只有填报中的年度考核可以修改拟定等次", code=errors.CYCLE_STATE)
+        entries = {e.pk: e for e in review.entries.select_for_update()}
+        for eid, (grade, reason) in proposals.items():
+            entry = entries.get(eid)
+            if entry is None:
+                continue
+            entry.proposed, entry.unfit_reason = grade, reason.strip()[:300]
+        AnnualEntry.objects.bulk_update(entries.values(), ["proposed", "unfit_reason"])
+        output = grade_unit(review_inputs(review))
+        review.result = output
+        review.save(update_fields=["result", "updated_at"])
     if submit:
         if review.ballot_session_id is not None and not _ballots(review):
             raise ValidationError("民主测评尚未封存，封存后才能提交", code=errors.FIGURE_INVALID)
         refused = [r["message"] for p in output["participants"] for r in p["refused"]]
         if refused:
             raise refusal(refused, errors.FIGURE_INVALID)
-        transition(
-            review,
-            to=ReviewStatus.PROPOSED,
-            actor=actor,
-            action=events.REVIEW_PROPOSE,
-            unit_path=review.unit.path,
-        )
+        with transaction.atomic():
+            transition(
+                review,
+                to=ReviewStatus.PROPOSED,
+                actor=actor,
+                action=events.REVIEW_PROPOSE,
+                unit_path=review.unit.path,
+            )
     return output
 
 

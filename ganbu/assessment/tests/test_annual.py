@@ -233,3 +233,37 @@ def test_the_county_overview_counts_grades_places_and_warnings(world: World) -> 
     [row] = page.context["rows"]
     assert (row["n"], row["places"], row["counts"]["称职"], row["warnings"]) == (10, 1, 10, 0)
     assert clerk.get(reverse("assessment:annual_overview")).status_code == 403
+
+
+def test_quarter_entry_keeps_what_was_typed_and_the_score_decides(world: World) -> None:
+    people = _staff(world)
+    clerk = _client(world, "clerk_a")
+    url = f"{reverse('assessment:quarters')}?unit={world.town_a.pk}&year=2026&quarter=1"
+    # one 好 first: the limit is of the unit's 10 participants (4), not of those graded so far
+    assert clerk.post(url, {f"g-{people[0].pk}": "好"}).status_code == 302
+    refused = clerk.post(url, {f"g-{people[1].pk}": "较好", f"s-{people[2].pk}": "九十"})
+    html = refused.content.decode()
+    assert refused.status_code == 400 and "得分应为数字" in _messages(refused)
+    assert 'value="九十"' in html  # what was typed comes back
+    assert f'name="g-{people[1].pk}"' in html and '<option value="较好" selected>' in html
+    assert QuarterGrade.objects.count() == 1
+    # a saved 较差 with 58, then 75 typed while the list still shows 较差: the score decides (一般)
+    clerk.post(url, {f"s-{people[3].pk}": "58"})
+    clerk.post(url, {f"g-{people[3].pk}": "较差", f"s-{people[3].pk}": "75"})
+    row = QuarterGrade.objects.get(cadre=people[3], quarter=1)
+    assert (row.grade, str(row.score)) == ("一般", "75.00")
+
+
+def test_a_refused_submission_keeps_the_proposals(world: World) -> None:
+    _staff(world)
+    clerk = _client(world, "clerk_a")
+    clerk.post(reverse("assessment:reviews"), {"unit": world.town_a.pk, "year": 2026})
+    review = AnnualReview.objects.get()
+    entries = list(review.entries.all())
+    form = {f"p-{e.pk}": "优秀" for e in entries[:3]}  # no 平时 record: refused
+    refused = clerk.post(reverse("assessment:review_detail", args=[review.pk]), {"action": "submit", **form})
+    assert "不能确定为优秀" in _messages(refused)
+    review.refresh_from_db()
+    assert review.status == "draft"
+    assert [e.proposed for e in review.entries.order_by("id")][:3] == ["优秀", "优秀", "优秀"]
+    assert review.result["participants"]

@@ -17,12 +17,19 @@ from django.views.decorators.http import require_http_methods
 from ganbu.assessment import annual_documents, events, services
 from ganbu.assessment.grading import GRADES
 from ganbu.assessment.models import AnnualReview, ConsequenceProposal, QuarterGrade, ReviewStatus
+from ganbu.assessment.selectors import unit_grade
 from ganbu.assessment.services import annual
 from ganbu.cadres import selectors as cadre_selectors
 from ganbu.core.office import DOCX, XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit
 from ganbu.org.scoping import units_in_scope
+
+
+def plain_number(value: object) -> str:
+    from decimal import Decimal
+
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else ""
 
 
 def _units(request: HttpRequest) -> list[Unit]:
@@ -74,7 +81,21 @@ def quarters(request: HttpRequest) -> HttpResponse:
         if unit
         else {}
     )
-    rows = [{"cadre": c, "grade": stored.get(c.pk)} for c in cadres]
+    posted = request.method == "POST"
+    rows = []
+    for c in cadres:
+        row = stored.get(c.pk)
+        rows.append(
+            {
+                "cadre": c,
+                "grade": row,
+                # what the clerk typed comes back after a refusal; otherwise what is stored
+                "g": request.POST.get(f"g-{c.pk}", "") if posted else (row.grade if row else ""),
+                "s": request.POST.get(f"s-{c.pk}", "")
+                if posted
+                else (plain_number(row.score) if row else ""),
+            }
+        )
     good = sum(1 for q in stored.values() if q.grade == "好")
     context = {
         "units": units,
@@ -204,6 +225,8 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "draft": review.status == ReviewStatus.DRAFT,
         "today": timezone.localdate(),
         "rater_groups": annual.RATER_GROUPS,
+        "share_percent": _percent((review.result or {}).get("quota", {}).get("share")),
+        "unit_grade": unit_grade(review.unit, review.year),
     }
     return render(
         request, "assessment/review_detail.html", context, status=400 if request.method == "POST" else 200
@@ -270,6 +293,13 @@ def review_download(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         unit_path=review.unit.path,
         payload={"file": name},
     )
+
+
+def _percent(share: object) -> str:
+    try:
+        return f"{float(str(share)) * 100:g}%"
+    except ValueError:
+        return ""
 
 
 urlpatterns: list[URLPattern] = [
