@@ -34,6 +34,8 @@ REVIEW_PUBLICITY = "assessment.annual.publicity"  # → 公示中
 REVIEW_FINAL = "assessment.annual.final"  # → 已确定
 CONSEQUENCE_DECIDE = "assessment.consequence.decide"
 REVIEW_EXPORT = "assessment.annual.export"
+BOTTOM_LIST = "assessment.bottom.list"
+BOTTOM_MEASURE = "assessment.bottom.measure"
 COMPUTE = "assessment.compute"
 CORRECT = "assessment.correct"  # a computation after sealing, with its reason
 RESULT_EXPORT = "assessment.result.export"
@@ -73,6 +75,8 @@ EVENTS = {
     REVIEW_FINAL: "确定年度考核等次",
     CONSEQUENCE_DECIDE: "确认考核奖惩建议",
     REVIEW_EXPORT: "导出年度考核材料",
+    BOTTOM_LIST: "列出末位单位",
+    BOTTOM_MEASURE: "决定末位单位措施",
     COMPUTE: "计算考核得分",
     CORRECT: "更正已封存的考核结果",
     RESULT_EXPORT: "导出考核结果",

@@ -480,3 +480,30 @@ class ConsequenceProposal(models.Model):
 
     def __str__(self) -> str:
         return self.message
+
+
+class BottomEntry(models.Model):
+    """末位: a unit last in its category in two consecutive sealed 综合考核 years (or at 届中/届末),
+    with the measure the county decides for its team (提醒谈话 / 诫勉 / 组织调整), audited."""
+
+    MEASURES = [("提醒谈话", "提醒谈话"), ("诫勉", "诫勉"), ("组织调整", "组织调整")]
+
+    unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField("年度")
+    category = models.CharField("类别", max_length=32)
+    reason = models.CharField("列入理由", max_length=300)
+    measure = models.CharField("措施", max_length=10, choices=MEASURES, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="决定人", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("决定时间", null=True, blank=True)
+    note = models.CharField("说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "末位单位"
+        verbose_name_plural = "末位单位"
+        ordering = ["-year", "category", "unit__path"]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="bottom_entry_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.unit_id}"

@@ -205,8 +205,52 @@ def bulletin_export(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@requires("assessment.manage", kind="page", county_wide=True)
+@require_http_methods(["GET", "POST"])
+def bottom_list(request: HttpRequest) -> HttpResponse:
+    """末位名单 of a year: units last in their category two sealed years running, and the measure."""
+    from ganbu.assessment.models import BottomEntry
+    from ganbu.assessment.services import bottom
+
+    user = request_user(request)
+    try:
+        year = int(
+            request.GET.get("year")
+            or request.POST.get("year")
+            or Cycle.objects.filter(status=CycleStatus.SEALED).values_list("year", flat=True).first()
+            or 0
+        )
+    except ValueError:
+        year = 0
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "refresh":
+                made = bottom.refresh_bottom_list(year=year, actor=user)
+                messages.success(request, f"已列出 {len(made)} 个新的末位单位。")
+            else:
+                entry = get_object_or_404(BottomEntry, pk=request.POST.get("entry") or 0)
+                bottom.decide_measure(
+                    entry=entry,
+                    actor=user,
+                    measure=request.POST.get("measure", ""),
+                    note=request.POST.get("note", ""),
+                )
+                messages.success(request, "措施已记录。")
+        except ValidationError as exc:
+            for message in exc.messages:
+                messages.error(request, message)
+        return redirect(f"{request.path}?year={year}")
+    entries = BottomEntry.objects.filter(year=year).select_related("unit", "decided_by")
+    return render(
+        request,
+        "assessment/bottom_list.html",
+        {"year": year, "entries": entries, "measures": BottomEntry.MEASURES},
+    )
+
+
 urlpatterns: list[URLPattern] = [
     path("cycles/new/", cycle_create, name="cycle_create"),
+    path("bottom/", bottom_list, name="bottom_list"),
     path("cycles/<int:pk>/", cycle_detail, name="cycle_detail"),
     path("cycles/<int:pk>/results.xlsx", results_export, name="results_export"),
     path("cycles/<int:pk>/bulletin.docx", bulletin_export, name="bulletin_export"),
