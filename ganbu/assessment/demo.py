@@ -394,6 +394,85 @@ def _quarter_grades(rng: random.Random, year: int, quarters: int) -> int:
     return written
 
 
+def _past_years(rng: random.Random, years: range) -> int:
+    """Three past years of 年度考核 consistent with the rules: in each unit, the registry's 优秀 kept
+    within the unit's places (the rest corrected to 称职 through the registry's services), 平时
+    grades that support them (好 in every quarter for an 优秀, within the 40 % limit), and the
+    unit's review recorded as final with the rules' result."""
+    from ganbu.assessment.grading import grade_unit
+    from ganbu.assessment.models import AnnualEntry, AnnualReview, QuarterGrade, ReviewStatus
+    from ganbu.assessment.selectors import unit_grade
+    from ganbu.cadres import record_selectors
+    from ganbu.cadres import selectors as cadre_selectors
+    from ganbu.cadres import services as cadre_services
+
+    names = {"1": "优秀", "2": "称职", "3": "基本称职", "4": "不称职"}
+    written = 0
+    units = [
+        u
+        for category, _ in unit_categories()
+        for u in units_of_category(category)
+        if u.kind != UnitKind.COUNTY
+    ]
+    for unit in units:
+        cadres = list(cadre_selectors.active_cadres_in_units([unit.pk]).order_by("id"))
+        if not cadres:
+            continue
+        ids = [c.pk for c in cadres]
+        for year in years:
+            records = record_selectors.annual_assessment_records(ids, year)
+            grade = unit_grade(unit, year)
+            share = {"实绩突出": 20, "好": 15, "一般": 12, "较差": 8}.get(grade or "", 15)
+            good_limit = len(ids) * 40 // 100
+            places = min(len(records) * share // 100 + (1 if grade == "实绩突出" else 0), good_limit)
+            excellent = [cid for cid, r in records.items() if r.grade == "1"]
+            rng.shuffle(excellent)
+            for cid in excellent[places:]:
+                record = records[cid]
+                cadre_services.record_save(
+                    cadre=record.cadre,
+                    kind="assessment",
+                    actor=None,
+                    instance=record,
+                    data={"year": year, "grade": "2", "note": "按优秀名额确定为称职"},
+                )
+                record.grade = "2"
+            quarters: list[QuarterGrade] = []
+            codes = {cid: (records[cid].grade if cid in records else "") for cid in ids}
+            for q in (1, 2, 3, 4):
+                good = sum(code == "1" for code in codes.values())  # every 优秀: 好 in each quarter
+                for cid in ids:
+                    code = codes[cid]
+                    if code == "1":
+                        g = "好"
+                    elif code in ("3", "4"):
+                        g = "一般"
+                    elif code == "2" and good < good_limit and rng.random() < 0.2:
+                        g, good = "好", good + 1
+                    else:
+                        g = "较好"
+                    quarters.append(QuarterGrade(cadre_id=cid, unit=unit, year=year, quarter=q, grade=g))
+            QuarterGrade.objects.bulk_create(quarters, ignore_conflicts=True)
+            written += len(quarters)
+            review = AnnualReview.objects.create(unit=unit, year=year, status=ReviewStatus.FINAL)
+            entries = AnnualEntry.objects.bulk_create(
+                AnnualEntry(
+                    review=review,
+                    cadre=c,
+                    role="leader" if c.is_leader else "staff",
+                    proposed=names.get(records[c.pk].grade, "不定等次") if c.pk in records else "不定等次",
+                    final=names.get(records[c.pk].grade, "不定等次") if c.pk in records else "不定等次",
+                )
+                for c in cadres
+            )
+            from ganbu.assessment.services.annual import review_inputs
+
+            review.result = grade_unit(review_inputs(review))
+            review.save(update_fields=["result"])
+            written += len(entries) + 1
+    return written
+
+
 def seed_assessment(*, seed: int, progress: Callable[[str], None] | None = None) -> int:
     """Both cycles; returns the rows written (about)."""
     say = progress or (lambda m: None)
@@ -436,4 +515,6 @@ def seed_assessment(*, seed: int, progress: Callable[[str], None] | None = None)
         _figures(rng, track, office, complete=False)
     say("综合考核：2026 年平时考核（前三季度）")
     quarters = _quarter_grades(rng, 2026, 3)
-    return Participant.objects.count() * 12 + quarters
+    say("年度考核：2023—2025 年（与优秀名额和平时考核一致）")
+    past = _past_years(rng, range(2023, 2026))
+    return Participant.objects.count() * 12 + quarters + past

@@ -9,7 +9,7 @@ from datetime import date
 
 from ganbu.cadres.models import AnnualAssessment, RewardKind, RewardPunishment
 
-__all__ = ["SANCTION_KINDS", "annual_grades_of", "punishments_of"]
+__all__ = ["SANCTION_KINDS", "annual_assessment_records", "annual_grades_of", "punishments_of"]
 
 # the kinds of a 处分 as its name writes them, the longer first (记大过 before 记过)
 SANCTION_KINDS = ("开除", "撤职", "降级", "记大过", "记过", "警告")
@@ -35,3 +35,11 @@ def punishments_of(cadre_ids: Iterable[int]) -> dict[int, list[tuple[str, date]]
         if kind is not None:
             out.setdefault(cid, []).append((kind, granted))
     return out
+
+
+def annual_assessment_records(cadre_ids: Iterable[int], year: int) -> dict[int, AnnualAssessment]:
+    """cadre id → its 年度考核 record of `year` (to correct it through services.record_save)."""
+    rows = AnnualAssessment.objects.filter(cadre_id__in=list(cadre_ids), year=year).select_related(
+        "cadre__unit"
+    )
+    return {a.cadre_id: a for a in rows}
