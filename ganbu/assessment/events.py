@@ -35,6 +35,7 @@ REVIEW_FINAL = "assessment.annual.final"  # → 已确定
 CONSEQUENCE_DECIDE = "assessment.consequence.decide"
 REVIEW_EXPORT = "assessment.annual.export"
 BOTTOM_LIST = "assessment.bottom.list"
+REVIEW_REPORT = "assessment.annual.report"
 BOTTOM_MEASURE = "assessment.bottom.measure"
 COMPUTE = "assessment.compute"
 CORRECT = "assessment.correct"  # a computation after sealing, with its reason
@@ -76,6 +77,7 @@ EVENTS = {
     CONSEQUENCE_DECIDE: "确认考核奖惩建议",
     REVIEW_EXPORT: "导出年度考核材料",
     BOTTOM_LIST: "列出末位单位",
+    REVIEW_REPORT: "上传述职报告",
     BOTTOM_MEASURE: "决定末位单位措施",
     COMPUTE: "计算考核得分",
     CORRECT: "更正已封存的考核结果",

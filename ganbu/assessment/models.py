@@ -441,6 +441,8 @@ class AnnualEntry(models.Model):
     proposed = models.CharField("拟定等次", max_length=6, blank=True)
     unfit_reason = models.CharField("不胜任票达线仍定称职以上的理由", max_length=300, blank=True)
     final = models.CharField("确定等次", max_length=6, blank=True)
+    report = models.FileField("述职报告", upload_to="assessment/reports/", blank=True)
+    report_name = models.CharField("述职报告文件名", max_length=150, blank=True)
 
     class Meta:
         verbose_name = "年度考核人员"

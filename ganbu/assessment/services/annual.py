@@ -466,3 +466,35 @@ def decide_consequence(
         payload={"code": proposal.code, "confirmed": confirm, "note": proposal.note},
     )
     return proposal
+
+
+@transaction.atomic
+def attach_report(*, entry: AnnualEntry, actor: User | None, name: str, content: bytes) -> AnnualEntry:
+    """A participant's 述职报告 (PDF, Word or a photo of it), checked by its content; replaces an
+    earlier one while the unit is still proposing."""
+    from ganbu.assessment.services.files import MAX_BYTES, sniff
+
+    review = entry.review
+    _may_manage(actor, review.unit)
+    if review.status != ReviewStatus.DRAFT:
+        raise ValidationError("只有填报中的年度考核可以上传述职报告", code=errors.CYCLE_STATE)
+    if len(content) > MAX_BYTES:
+        raise ValidationError(f"「{name}」超过 10MB，请压缩后上传", code=errors.FIGURE_INVALID)
+    kind = sniff(content)
+    if kind is None:
+        raise ValidationError(f"「{name}」不是 PDF、Word、Excel、JPG 或 PNG 文件", code=errors.FIGURE_INVALID)
+    import secrets
+
+    from django.core.files.base import ContentFile
+
+    entry.report.save(f"r{entry.pk}_{secrets.token_hex(8)}.{kind}", ContentFile(content), save=False)
+    entry.report_name = (name or f"述职报告.{kind}").replace("/", "_").replace("\\", "_")[-150:]
+    entry.save(update_fields=["report", "report_name"])
+    record_event(
+        actor=actor,
+        action=events.REVIEW_REPORT,
+        object_label=f"{entry.cadre.name} {review}",
+        unit_path=review.unit.path,
+        payload={"size": len(content)},
+    )
+    return entry

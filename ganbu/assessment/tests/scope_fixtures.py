@@ -10,6 +10,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Model
 
 from ganbu.assessment.models import (
+    AnnualEntry,
     AnnualReview,
     Computation,
     Cycle,
@@ -19,6 +20,7 @@ from ganbu.assessment.models import (
     Target,
     Track,
 )
+from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
 
 MARKER = "越权标记"  # the scope walk looks for this text (home/tests/scope_fixtures.py)
@@ -52,6 +54,23 @@ def _track(world: World) -> tuple[Model, str]:
 
 def _in_b(world: World) -> tuple[Model, str]:
     return _participant(world), MARKER
+
+
+def _review_with_report(world: World) -> tuple[Model, str]:
+    """A review of 乙乡 whose participant has a 述职报告 (the download route)."""
+    review = AnnualReview.objects.create(unit=world.town_b, year=2026, result={"participants": []})
+    entry = AnnualEntry.objects.create(
+        review=review, cadre=make_cadre(world.town_b, f"{MARKER}述职人"), role="staff"
+    )
+    entry.report.save("r.pdf", ContentFile(b"%PDF-1.4 " + MARKER.encode()), save=False)
+    entry.report_name = f"{MARKER}.pdf"
+    entry.save()
+    return review, MARKER
+
+
+def _entry_id(obj: Any) -> int:
+    entry = AnnualEntry.objects.filter(review_id=obj.pk).first()
+    return entry.pk if entry else 0
 
 
 def _review(world: World) -> tuple[Model, str]:
@@ -131,9 +150,11 @@ KWARG_FILLERS: dict[str, Callable[[Model], object]] = {
     "file_id": _file_id,
     "run_id": _run_id,
     "name": lambda obj: "summary.xlsx",
+    "entry_id": _entry_id,
 }
 
 ROUTE_FIXTURES: dict[str, Callable[[World], tuple[Model, str]]] = {
     "assessment:progress_file": _with_file,
     "assessment:run_detail": _with_run,
+    "assessment:report_file": _review_with_report,
 }

@@ -267,3 +267,32 @@ def test_a_refused_submission_keeps_the_proposals(world: World) -> None:
     assert review.status == "draft"
     assert [e.proposed for e in review.entries.order_by("id")][:3] == ["优秀", "优秀", "优秀"]
     assert review.result["participants"]
+
+
+def test_a_report_is_uploaded_checked_and_downloaded_in_scope(world: World) -> None:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    _staff(world)
+    clerk = _client(world, "clerk_a")
+    clerk.post(reverse("assessment:reviews"), {"unit": world.town_a.pk, "year": 2026})
+    review = AnnualReview.objects.get()
+    entry = review.entries.select_related("cadre").first()
+    assert entry is not None
+    detail = reverse("assessment:review_detail", args=[review.pk])
+    fake = clerk.post(
+        detail, {"action": "report", "entry": entry.pk, "file": SimpleUploadedFile("述职.pdf", b"MZ\x90\x00")}
+    )
+    assert "不是 PDF、Word、Excel、JPG 或 PNG 文件" in _messages(fake)
+    ok = clerk.post(
+        detail,
+        {"action": "report", "entry": entry.pk, "file": SimpleUploadedFile("述职.pdf", b"%PDF-1.4 report")},
+    )
+    assert ok.status_code == 302
+    url = reverse("assessment:report_file", args=[review.pk, entry.pk])
+    got = clerk.get(url)
+    assert (
+        got.status_code == 200
+        and got["Content-Disposition"].startswith("attachment")
+        and b"".join(got) == b"%PDF-1.4 report"
+    )
+    assert _client(world, "clerk_b").get(url).status_code == 404

@@ -12,6 +12,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from ganbu.assessment import annual_documents, events, services
@@ -171,6 +172,15 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(
                     request, "已提交主管单位审核。" if action == "submit" else "已保存，并按规则核对。"
                 )
+            elif action == "report":
+                entry = get_object_or_404(
+                    review.entries.select_related("cadre"), pk=request.POST.get("entry") or 0
+                )
+                upload = request.FILES.get("file")
+                if upload is None:
+                    raise ValidationError("请选择述职报告文件")
+                annual.attach_report(entry=entry, actor=user, name=upload.name or "", content=upload.read())
+                messages.success(request, f"{entry.cadre.name}的述职报告已上传。")
             elif action == "ballot":
                 expected = {name: request.POST.get(f"e-{name}", "") for name, _ in annual.RATER_GROUPS}
                 annual.create_review_ballot(
@@ -269,6 +279,24 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(request, "assessment/overview.html", context)
 
 
+@requires("assessment.view", kind="export", model=AnnualReview)
+@require_http_methods(["GET"])
+def report_file(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
+    review = _review_for(request, pk)
+    entry = get_object_or_404(review.entries, pk=entry_id)
+    if not entry.report:
+        raise Http404("没有述职报告")
+    with entry.report.open("rb") as handle:
+        content = handle.read()
+    response = HttpResponse(content, content_type="application/octet-stream")
+    response["Content-Disposition"] = (
+        content_disposition_header(True, entry.report_name or "述职报告") or "attachment"
+    )
+    response["Cache-Control"] = "no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
 DOWNLOADS = {
     "summary.xlsx": ("年度考核结果汇总表.xlsx", XLSX, annual_documents.summary_xlsx),
     "publicity.docx": ("年度考核优秀等次公示.docx", DOCX, annual_documents.publicity_docx),
@@ -307,5 +335,6 @@ urlpatterns: list[URLPattern] = [
     path("annual/", reviews, name="reviews"),
     path("annual/overview/", overview, name="annual_overview"),
     path("annual/<int:pk>/", review_detail, name="review_detail"),
+    path("annual/<int:pk>/reports/<int:entry_id>/", report_file, name="report_file"),
     path("annual/<int:pk>/<str:name>", review_download, name="review_download"),
 ]
