@@ -458,13 +458,9 @@ def filters_text(
     left out; a parameter no form names is not shown (nobody chose it on the page)."""
     fields = getattr(_filter_form(action), "base_fields", {})
     parts = []
-    # in the form's order, then the others by name, the sort last: the same words whatever order
-    # the database keeps a JSON object's keys in (PostgreSQL's jsonb reorders them)
-    position = {key: i for i, key in enumerate(fields)}
-    ordered = sorted(filters, key=lambda k: (k == "sort", position.get(k, len(position)), k))
-    for key in ordered:
-        raw = filters[key]
-        value = "" if raw is None else str(raw).strip()
+    position = {key: i for i, key in enumerate(fields)}  # the form's order (jsonb reorders keys)
+    for key in sorted(filters, key=lambda k: (k == "sort", position.get(k, len(position)), k)):
+        value = "" if filters[key] is None else str(filters[key]).strip()
         if not value or key in HIDDEN_FILTERS:
             continue
         if key == "sort":
