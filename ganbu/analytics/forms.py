@@ -146,7 +146,7 @@ class RegistryFilterForm(CadreFilterForm):
         return CadreFilters(**{**base.__dict__, "q": "", "unit": None, "status": ""})
 
     def label(self) -> str:
-        """「性别:女;政治面貌:党外」 for the chosen filters."""
+        """「性别：女；政治面貌：党外」 for the chosen filters."""
         if not self.is_valid():
             return ""
         parts = []

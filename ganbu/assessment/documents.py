@@ -10,6 +10,7 @@ from typing import Any
 
 from ganbu.assessment.models import Cycle, CycleStatus, Participant, TargetStatus
 from ganbu.assessment.services import current, leaves
+from ganbu.core.numbers import written
 from ganbu.core.office import body_paragraph, docx_bytes, heading, new_document, word_table
 from ganbu.core.spreadsheet import table_xlsx
 
@@ -88,8 +89,8 @@ def targets_docx(participant: Participant) -> bytes:
             [
                 i,
                 f"{t.leaf} {leaf.name if leaf else ''}",
-                _number(t.declared),
-                _number(t.target),
+                written(t.declared),
+                written(t.target),
                 t.adjust_reason or "",
                 leaf.lead if leaf and leaf.lead else "县委考核办",
             ]
@@ -107,10 +108,6 @@ def targets_docx(participant: Participant) -> bytes:
     body_paragraph(document, state)
     body_paragraph(document, "县委考核办（盖章）：　　　　　　　　　责任单位（盖章）：", indent=False)
     return docx_bytes(document)
-
-
-def _number(value: Decimal | None) -> str:
-    return "" if value is None else format(value.normalize(), "f")
 
 
 def bulletin_docx(cycle: Cycle) -> bytes:

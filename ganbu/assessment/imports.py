@@ -21,6 +21,7 @@ from ganbu.assessment import events
 from ganbu.assessment.models import Target, Track
 from ganbu.assessment.services import enter_actuals, leaf_of
 from ganbu.audit.services import record_event
+from ganbu.core.numbers import written
 from ganbu.core.spreadsheet import (
     ImportFileError,
     ImportResultBase,
@@ -157,7 +158,7 @@ def template(track: Track, leaf_code: str) -> bytes:
     rows = []
     for p in track.participants.select_related("unit").order_by("unit__path"):
         target = targets.get(p.pk)
-        shown = "" if target is None or target.target is None else format(target.target.normalize(), "f")
+        shown = "" if target is None else written(target.target)
         rows.append([p.unit.name, shown, "", ""])
     return template_xlsx(
         sheet=SHEET,

@@ -191,3 +191,13 @@ def percent(value: Fraction | None) -> str:
 def normalise_name(raw: str) -> str:
     """A written-in name as it is counted: NFKC (full-width → half-width), no whitespace."""
     return "".join(unicodedata.normalize("NFKC", raw).split())
+
+
+def integer_weights(weights: Iterable[Fraction | int | str]) -> list[int]:
+    """Rater-group weights as the engine stores them (integers, at least 1): decimal weights of
+    another module (60.5 / 39.5) scaled by a power of ten, the ratios kept."""
+    exact = [Fraction(str(w)) for w in weights]
+    scale = 1
+    while any((w * scale).denominator != 1 for w in exact) and scale < 10**6:
+        scale *= 10
+    return [max(1, round(w * scale)) for w in exact]

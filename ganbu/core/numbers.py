@@ -119,3 +119,8 @@ def to_decimal(value: Any) -> Decimal | None:
 def plain(value: Decimal) -> int | str:
     """A Decimal for JSON: an int when whole, else its exact string ("12.5")."""
     return int(value) if value == value.to_integral_value() else str(value)
+
+
+def written(value: Decimal | None) -> str:
+    """A Decimal as people write it: 400.0000 → "400", 420.5000 → "420.5"; "" for None."""
+    return "" if value is None else format(value.normalize(), "f")

@@ -43,6 +43,7 @@ from ganbu.assessment.grading.settings import (
     GradingSettings,
     with_overrides,
 )
+from ganbu.core.dates import months_after
 
 RANK = {g: i for i, g in enumerate(("优秀", "称职", "基本称职", "不称职"))}
 
@@ -177,7 +178,7 @@ def _eligibility(p: _Person, year: int, s: GradingSettings) -> None:
         )
         p.final = NOT_ASSESSED
         return
-    if p.joined is not None and p.joined > _months_before(end, s.newcomer_months) + timedelta(days=1):
+    if p.joined is not None and p.joined > months_after(end, -s.newcomer_months) + timedelta(days=1):
         p.flags.append(
             {
                 "code": "NEWCOMER",
@@ -230,12 +231,6 @@ def _eligibility(p: _Person, year: int, s: GradingSettings) -> None:
             _refuse(
                 p, "UNFIT_SHARE", f"{p.label}民主测评不称职票 {share}，确定为{p.final}须写明理由", "基本称职"
             )
-
-
-def _months_before(day: date, months: int) -> date:
-    month = day.month - 1 - months
-    year, month = day.year + month // 12, month % 12 + 1
-    return date(year, month, min(day.day, 28 if month == 2 else 30))
 
 
 def _percent(value: Fraction) -> str:

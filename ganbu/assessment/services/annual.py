@@ -41,6 +41,7 @@ from ganbu.ballots import services as ballot_services
 from ganbu.cadres import record_selectors
 from ganbu.cadres import selectors as cadre_selectors
 from ganbu.cadres import services as cadre_services
+from ganbu.core.dates import months_after
 from ganbu.core.workflow import transition
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import scope_path
@@ -274,7 +275,7 @@ def review_inputs(review: AnnualReview) -> dict[str, Any]:
                     {
                         "kind": kind,
                         "from": on.isoformat(),
-                        "to": _months_after(on, SANCTION_MONTHS.get(kind, 24)).isoformat(),
+                        "to": months_after(on, SANCTION_MONTHS.get(kind, 24)).isoformat(),
                     }
                     for kind, on in punished.get(e.cadre_id, [])
                 ],
@@ -288,17 +289,6 @@ def review_inputs(review: AnnualReview) -> dict[str, Any]:
             for e in entries
         ],
     }
-
-
-def _months_after(day: date, months: int) -> date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    for d in (day.day, 30, 29, 28):
-        try:
-            return date(year, month, d)
-        except ValueError:
-            continue
-    return date(year, month, 28)
 
 
 def save_proposals(

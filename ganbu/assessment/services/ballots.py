@@ -8,7 +8,6 @@ as for any session. The counts are read when computing, from the sealed result o
 from __future__ import annotations
 
 from collections.abc import Mapping
-from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -19,19 +18,12 @@ from ganbu.assessment.models import Figure, Track
 from ganbu.assessment.services.cycles import is_office, leaf_of, refuse_unless_entering, refuse_unless_open
 from ganbu.assessment.services.schemes import refusal
 from ganbu.audit.services import record_event
+from ganbu.ballots import rules as ballot_rules
 from ganbu.ballots import services as ballot_services
 from ganbu.org.models import User
 from ganbu.org.selectors import county_root
 
 EXPECTED_MAX = 2000
-
-
-def _integer_weights(weights: list[Decimal]) -> list[int]:
-    """The ballot engine takes integer weights: scale decimal ones (same ratios)."""
-    scale = 1
-    while any((w * scale) % 1 for w in weights) and scale < 10**6:
-        scale *= 10
-    return [max(1, int(w * scale)) for w in weights]
 
 
 def team_label(unit_name: str) -> str:
@@ -74,7 +66,7 @@ def create_ballots(
             counts[name] = int(raw)
     if found:
         raise refusal(found, errors.FIGURE_INVALID)
-    weights = _integer_weights([Decimal(leaf.groups[n]) for n in names])
+    weights = ballot_rules.integer_weights([str(leaf.groups[n]) for n in names])
     groups = [
         ballot_services.GroupSpec(n, expected=counts[n], weight=w)
         for n, w in zip(names, weights, strict=True)

@@ -35,6 +35,7 @@ from ganbu.assessment.models import (
 from ganbu.assessment.rules import Leaf
 from ganbu.assessment.services.schemes import problems, refusal
 from ganbu.audit.services import record_event
+from ganbu.core.numbers import to_decimal
 from ganbu.core.workflow import transition
 from ganbu.org.models import Unit, User
 from ganbu.org.permissions import has_capability
@@ -182,11 +183,9 @@ def open_cycle(*, cycle: Cycle, actor: User | None) -> Cycle:
 
 
 def _decimal(value: Any, what: str) -> Decimal:
-    try:
-        number = Decimal(str(value).strip().replace("，", "").replace(",", ""))
-    except ArithmeticError:
-        raise ValidationError(f"{what}应为数字，不是「{value}」", code=errors.FIGURE_INVALID) from None
-    if not number.is_finite():
+    """A typed number (thousands separators of either width allowed), or a Chinese refusal."""
+    number = to_decimal(str(value).replace("，", "").replace(",", ""))
+    if number is None:
         raise ValidationError(f"{what}应为数字，不是「{value}」", code=errors.FIGURE_INVALID)
     return number
 

@@ -36,12 +36,13 @@ from ganbu.assessment.services.cycles import leaves
 from ganbu.assessment.services.schemes import refusal
 from ganbu.audit.services import anchor_on_commit, record_event
 from ganbu.ballots import selectors as ballot_selectors
+from ganbu.core.numbers import written
 from ganbu.core.workflow import transition
 from ganbu.org.models import User
 
 
 def _text(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.normalize(), "f")
+    return None if value is None else written(value)
 
 
 def _ballot_counts(figure: Figure, label: str) -> dict[str, Any]:

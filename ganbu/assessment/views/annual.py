@@ -12,7 +12,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_http_methods
 
 from ganbu.assessment import annual_documents, events, services
@@ -21,16 +20,12 @@ from ganbu.assessment.models import AnnualReview, ConsequenceProposal, QuarterGr
 from ganbu.assessment.selectors import unit_grade
 from ganbu.assessment.services import annual
 from ganbu.cadres import selectors as cadre_selectors
+from ganbu.core.downloads import attachment
+from ganbu.core.numbers import written
 from ganbu.core.office import DOCX, XLSX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import Unit
 from ganbu.org.scoping import units_in_scope
-
-
-def plain_number(value: object) -> str:
-    from decimal import Decimal
-
-    return format(value.normalize(), "f") if isinstance(value, Decimal) else ""
 
 
 def _units(request: HttpRequest) -> list[Unit]:
@@ -92,9 +87,7 @@ def quarters(request: HttpRequest) -> HttpResponse:
                 "grade": row,
                 # what the clerk typed comes back after a refusal; otherwise what is stored
                 "g": request.POST.get(f"g-{c.pk}", "") if posted else (row.grade if row else ""),
-                "s": request.POST.get(f"s-{c.pk}", "")
-                if posted
-                else (plain_number(row.score) if row else ""),
+                "s": request.POST.get(f"s-{c.pk}", "") if posted else (written(row.score) if row else ""),
             }
         )
     good = sum(1 for q in stored.values() if q.grade == "好")
@@ -287,14 +280,7 @@ def report_file(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
     if not entry.report:
         raise Http404("没有述职报告")
     with entry.report.open("rb") as handle:
-        content = handle.read()
-    response = HttpResponse(content, content_type="application/octet-stream")
-    response["Content-Disposition"] = (
-        content_disposition_header(True, entry.report_name or "述职报告") or "attachment"
-    )
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        return attachment(handle.read(), entry.report_name or "述职报告", "application/octet-stream")
 
 
 DOWNLOADS = {

@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from ganbu.assessment import documents, events, rules, services
@@ -21,6 +20,7 @@ from ganbu.assessment.models import CycleStatus, Incident, Participant, Progress
 from ganbu.assessment.selectors import participants_in_scope, sealed_results_of_unit
 from ganbu.assessment.services import files
 from ganbu.assessment.services.cycles import EVENT_RULES, FIGURE_RULES, RANK_RULES, TARGET_RULES
+from ganbu.core.downloads import attachment
 from ganbu.core.office import DOCX, audited_attachment
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import User
@@ -273,12 +273,7 @@ def progress_file(request: HttpRequest, pk: int, file_id: int) -> HttpResponse:
     participant = _participant_for(request_user(request), pk)
     item = get_object_or_404(ProgressFile, pk=file_id, target__participant=participant)
     with item.file.open("rb") as handle:
-        content = handle.read()
-    response = HttpResponse(content, content_type=item.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, item.name) or "attachment"
-    response["Cache-Control"] = "no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+        return attachment(handle.read(), item.name, item.content_type)
 
 
 @requires("assessment.view", kind="export", model=Participant)

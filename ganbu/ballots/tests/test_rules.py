@@ -397,3 +397,12 @@ def test_consultation_shares_are_of_the_base_the_header_names(world: World) -> N
     assert result.basis_label == "百分比按应到人数 10 人计算"
     assert result.subjects[0].shares["不同意"] == Fraction(4, 10)  # of 应到, not of the 8 returned
     assert result.subjects[0].verdict == "可继续作为提名人选"
+
+
+def test_integer_weights_keep_the_ratios_of_decimal_weights() -> None:
+    from ganbu.ballots.rules import integer_weights
+
+    assert integer_weights([60, 40]) == [60, 40]
+    assert integer_weights(["60.5", "39.5"]) == [605, 395]
+    assert integer_weights(["0.25", "0.75"]) == [25, 75]
+    assert integer_weights(["0"]) == [1]  # a group always weighs something

@@ -6,6 +6,7 @@ from typing import Any
 from django import template
 
 from ganbu.core.dates import age_on
+from ganbu.core.numbers import written
 
 register = template.Library()
 
@@ -39,7 +40,7 @@ def ym(value: Any) -> str:
 def plain(value: Any) -> Any:
     """A Decimal as people write it: 400.0000 → 400, 420.5000 → 420.5 (other values unchanged)."""
     if isinstance(value, Decimal) and value.is_finite():
-        return format(value.normalize(), "f")
+        return written(value)
     return value
 
 

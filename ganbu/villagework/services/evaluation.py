@@ -15,7 +15,6 @@ import dataclasses
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from ganbu.audit.services import record_event
+from ganbu.ballots import rules as ballot_rules
 from ganbu.ballots import selectors as ballot_selectors
 from ganbu.ballots import services as ballot_services
 from ganbu.cadres.services import evaluation_record_write
@@ -176,15 +176,6 @@ def evaluation_create(
 # --------------------------------------------------------------------------------------------------
 
 
-def _integer_weights(groups: list[dict[str, Any]]) -> list[int]:
-    """The ballot engine takes integer weights; scale decimal weights (same ratios)."""
-    weights = [Fraction(scoring.to_fraction(g["weight"])) for g in groups]
-    scale = 1
-    while any((w * scale).denominator != 1 for w in weights) and scale < 10**6:
-        scale *= 10
-    return [max(1, round(w * scale)) for w in weights]
-
-
 def _role_note(entry: EvaluationEntry) -> str:
     assignment = latest_assignment(entry.cadre_id, entry.village_id)
     role = assignment.get_role_display() if assignment else "驻村干部"
@@ -219,7 +210,7 @@ def ballots_create(
             counts[name] = value
     if problems:
         raise ValidationError(problems, code=errors.EVALUATION_BAD_EXPECTED)
-    weights = _integer_weights(groups)
+    weights = ballot_rules.integer_weights([scoring.to_fraction(g["weight"]) for g in groups])
     specs = [
         ballot_services.GroupSpec(str(g["name"]), expected=counts[str(g["name"])], weight=w)
         for g, w in zip(groups, weights, strict=True)
