@@ -247,6 +247,7 @@ def test_quarter_entry_keeps_what_was_typed_and_the_score_decides(world: World) 
     assert 'value="九十"' in html  # what was typed comes back
     assert f'name="g-{people[1].pk}"' in html and '<option value="较好" selected>' in html
     assert QuarterGrade.objects.count() == 1
+    assert "「好」最多 4 人" in clerk.get(url).content.decode()  # 10 participants × 40 %
     # a saved 较差 with 58, then 75 typed while the list still shows 较差: the score decides (一般)
     clerk.post(url, {f"s-{people[3].pk}": "58"})
     clerk.post(url, {f"g-{people[3].pk}": "较差", f"s-{people[3].pk}": "75"})
@@ -266,6 +267,8 @@ def test_a_refused_submission_keeps_the_proposals(world: World) -> None:
     review.refresh_from_db()
     assert review.status == "draft"
     assert [e.proposed for e in review.entries.order_by("id")][:3] == ["优秀", "优秀", "优秀"]
+    shown = refused.content.decode()  # the refusal page shows what was just proposed
+    assert shown.count("<option selected>优秀</option>") == 3
     assert review.result["participants"]
 
 

@@ -98,7 +98,7 @@ def quarters(request: HttpRequest) -> HttpResponse:
         "quarter": quarter,
         "rows": rows,
         "grades": [g for g, _ in QuarterGrade.GRADES],
-        "allowed": int(len(stored) * annual.QUARTER_GOOD_SHARE) if stored else None,
+        "allowed": int(len(cadres) * annual.QUARTER_GOOD_SHARE),  # of the unit's participants
         "good": good,
         "office": services.is_office(user),
     }
@@ -213,6 +213,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("assessment:review_detail", pk=review.pk)
         review.refresh_from_db()
+        entries = list(review.entries.select_related("cadre").order_by("-role", "id"))  # as now saved
     people = {p["id"]: p for p in (review.result or {}).get("participants", [])}
     rows = [
         {"entry": e, "result": people.get(str(e.pk), {}), "consequences": list(e.consequences.all())}
