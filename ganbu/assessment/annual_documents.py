@@ -31,7 +31,7 @@ def summary_xlsx(review: AnnualReview) -> bytes:
     quarters = _quarters(review)
     people = _people(review)
     rows = []
-    for e in review.entries.select_related("cadre").order_by("-role", "id"):
+    for e in review.entries.select_related("cadre").order_by("role", "id"):
         p = people.get(str(e.pk), {})
         notes = [x["message"] for x in p.get("refused", []) + p.get("flags", [])]
         if e.unfit_reason:
@@ -49,7 +49,7 @@ def summary_xlsx(review: AnnualReview) -> bytes:
         )
     return table_xlsx(
         sheet="年度考核结果",
-        title=f"{review.unit.name}{review.year}年度考核结果汇总表（{review.get_status_display()}）",
+        title=f"{review}结果汇总表（{review.get_status_display()}）",
         headers=[
             "姓名",
             "职务",

@@ -385,12 +385,21 @@ class ReviewStatus(models.TextChoices):
     FINAL = "final", "已确定"
 
 
+class ReviewKind(models.TextChoices):
+    ANNUAL = "annual", "年度考核"
+    MIDTERM = "midterm", "届中考核"
+    ENDTERM = "endterm", "届末考核"
+
+
 class AnnualReview(TimeStampedModel):
-    """年度考核 of one unit for one year: its participants, their proposed and final grades, the
-    quota applied, and the steps unit → 主管 → 组织部 → 公示 → final."""
+    """年度考核 of one unit for one year — or the 届中/届末考核 of its leading team over a term (seed
+    003: 「以平时考核、年度考核为基础，以届中、届末考核为重点」): its participants, their proposed and
+    final grades, the quota applied, and the steps unit → 主管 → 组织部 → 公示 → final."""
 
     unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年度")
+    kind = models.CharField("考核类别", max_length=8, choices=ReviewKind.choices, default=ReviewKind.ANNUAL)
+    term_start = models.PositiveSmallIntegerField("任期起始年度", null=True, blank=True)
     status = models.CharField("状态", max_length=10, choices=ReviewStatus.choices, default=ReviewStatus.DRAFT)
     pools = models.CharField(
         "优秀名额",
@@ -425,10 +434,26 @@ class AnnualReview(TimeStampedModel):
     class Meta:
         verbose_name = "年度考核"
         verbose_name_plural = "年度考核"
-        ordering = ["-year", "unit__path"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="annual_review_unique")]
+        ordering = ["-year", "unit__path", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year", "kind"], name="annual_review_unique"),
+            models.CheckConstraint(
+                condition=Q(kind="annual") | Q(term_start__isnull=False), name="term_review_has_term"
+            ),
+        ]
+
+    @property
+    def is_term(self) -> bool:
+        return self.kind != ReviewKind.ANNUAL
+
+    @property
+    def period(self) -> str:
+        """「2026年度」, or the term 「2022—2026年」 of a 届中/届末考核."""
+        return f"{self.term_start}—{self.year}年" if self.is_term else f"{self.year}年度"
 
     def __str__(self) -> str:
+        if self.is_term:
+            return f"{self.unit.name}领导班子{self.period}{self.get_kind_display()}"
         return f"{self.unit.name}{self.year}年度考核"
 
 
@@ -493,6 +518,12 @@ class BottomEntry(models.Model):
     unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")
     year = models.PositiveSmallIntegerField("年度")
     category = models.CharField("类别", max_length=32)
+    source = models.CharField(
+        "依据",
+        max_length=8,
+        choices=[("annual", "年度综合考核"), ("midterm", "届中考核"), ("endterm", "届末考核")],
+        default="annual",
+    )
     reason = models.CharField("列入理由", max_length=300)
     measure = models.CharField("措施", max_length=10, choices=MEASURES, blank=True)
     decided_by = models.ForeignKey(
@@ -505,7 +536,7 @@ class BottomEntry(models.Model):
         verbose_name = "末位单位"
         verbose_name_plural = "末位单位"
         ordering = ["-year", "category", "unit__path"]
-        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="bottom_entry_unique")]
+        constraints = [models.UniqueConstraint(fields=["unit", "year", "source"], name="bottom_entry_unique")]
 
     def __str__(self) -> str:
         return f"{self.year} {self.unit_id}"

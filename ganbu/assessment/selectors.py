@@ -5,12 +5,22 @@ cycle is sealed."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from django.db.models import QuerySet
 
-from ganbu.assessment.models import Cycle, CycleStatus, Participant, Result, Track
+from ganbu.assessment.models import (
+    AnnualReview,
+    Cycle,
+    CycleStatus,
+    Participant,
+    Result,
+    ReviewStatus,
+    Track,
+)
 from ganbu.assessment.services.cycles import FIGURE_RULES, RANK_RULES, TARGET_RULES, leaves
+from ganbu.ballots import selectors as ballot_selectors
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import units_in_scope
 
@@ -19,8 +29,11 @@ __all__ = [
     "composition_chart",
     "cycle_leaf_status",
     "participants_in_scope",
+    "review_ballots",
     "sealed_results_of_unit",
     "targets_missed",
+    "term_ranking",
+    "term_summary",
     "unit_grade",
 ]
 
@@ -128,3 +141,83 @@ def targets_missed(unit: Unit, year: int) -> bool | None:
         t.actual is not None and t.target is not None and t.actual < t.target
         for t in participant.targets.all()
     )
+
+
+def review_ballots(review: AnnualReview) -> dict[int, dict[str, Any]]:
+    """cadre id → the sealed 民主测评's figures of a 年度/届中/届末考核: the counts of the options (all
+    rater groups added), and, with more than one rater group, the shares with the groups' weights
+    applied as the ballot engine computes them (上级领导 30 % …), which the rules read instead of the
+    counts. Empty before the session is sealed (never counted here)."""
+    session = review.ballot_session
+    if session is None or session.status != "sealed":
+        return {}
+    result = ballot_selectors.session_result(session)
+    weighted = len(result.groups) > 1
+    return {
+        s.cadre_id: {
+            "ballot": dict(s.counts),
+            **(
+                {"ballot_weighted": {o: v for o, v in s.shares.items() if v is not None}}
+                if weighted and s.shares
+                else {}
+            ),
+        }
+        for s in result.subjects
+        if s.cadre_id is not None
+    }
+
+
+SATISFIED = ("优秀", "称职")  # a member's 满意度: the (weighted) share of 优秀 and 称职 votes
+
+
+def _satisfaction(figures: dict[str, Any]) -> Fraction | None:
+    shares = figures.get("ballot_weighted")
+    if shares:
+        return sum((Fraction(shares.get(o, 0)) for o in SATISFIED), Fraction(0))
+    counts = figures.get("ballot") or {}
+    valid = sum(counts.values())
+    return Fraction(sum(counts.get(o, 0) for o in SATISFIED), valid) if valid else None
+
+
+def term_summary(review: AnnualReview) -> dict[str, Any]:
+    """The per-team summary of a 届中/届末考核: each member's grade and 满意度 (优秀 + 称职 share of
+    the 民主测评, the rater groups weighted), the team's 满意度 (the members' average), and the unit's
+    综合考核 grade in every year of the term."""
+    figures = review_ballots(review)
+    people = {p["id"]: p for p in (review.result or {}).get("participants", [])}
+    members: list[dict[str, Any]] = []
+    rated: list[Fraction] = []
+    for entry in review.entries.select_related("cadre").order_by("id"):
+        f = figures.get(entry.cadre_id, {})
+        members.append(
+            {
+                "entry": entry,
+                "grade": entry.final or people.get(str(entry.pk), {}).get("final", ""),
+                "satisfaction": _satisfaction(f),
+                "unfit": (f.get("ballot_weighted") or {}).get("不称职"),
+            }
+        )
+        if members[-1]["satisfaction"] is not None:
+            rated.append(members[-1]["satisfaction"])
+    start = review.term_start or review.year
+    return {
+        "members": members,
+        "satisfaction": sum(rated, Fraction(0)) / len(rated) if rated else None,
+        "unit_grades": [(y, unit_grade(review.unit, y)) for y in range(start, review.year + 1)],
+        "grades": {g: sum(m["grade"] == g for m in members) for g in ("优秀", "称职", "基本称职", "不称职")},
+    }
+
+
+def term_ranking(year: int, kind: str) -> dict[str, list[tuple[AnnualReview, Fraction]]]:
+    """Unit category → the final 届中/届末考核 of the year with the team's 满意度, lowest first (the
+    末位 is the first of a category with at least two teams)."""
+    out: dict[str, list[tuple[AnnualReview, Fraction]]] = {}
+    for review in AnnualReview.objects.filter(year=year, kind=kind, status=ReviewStatus.FINAL).select_related(
+        "unit"
+    ):
+        value = term_summary(review)["satisfaction"]
+        if value is not None and review.unit.category:
+            out.setdefault(review.unit.category, []).append((review, value))
+    for rows in out.values():
+        rows.sort(key=lambda r: (r[1], r[0].unit.path))
+    return out

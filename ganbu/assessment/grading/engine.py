@@ -64,6 +64,9 @@ class _Person:
     unfit_reason: str
     joined: date | None = None
     absence_days: int = 0
+    # the 民主测评's shares with the rater groups' weights applied (上级领导 30 …), as the ballot
+    # engine computes them; when given they decide instead of the plain counts
+    weighted: dict[str, Fraction] = field(default_factory=dict)
     final: str = ""
     refused: list[dict[str, str]] = field(default_factory=list)
     flags: list[dict[str, str]] = field(default_factory=list)
@@ -75,8 +78,15 @@ class _Person:
 
     @property
     def excellent_share(self) -> Fraction:
+        return self.share("优秀") or Fraction(0)
+
+    def share(self, option: str) -> Fraction | None:
+        """The option's share of the valid votes: weighted by rater group when the weights are
+        given, else counts over all groups; None without votes."""
+        if self.weighted:
+            return self.weighted.get(option, Fraction(0))
         valid = sum(self.ballot.values())
-        return Fraction(self.ballot.get("优秀", 0), valid) if valid else Fraction(0)
+        return Fraction(self.ballot.get(option, 0), valid) if valid else None
 
     @property
     def good_quarters(self) -> int:
@@ -116,6 +126,14 @@ def _read(index: int, raw: Any, pools: str, problems: list[str]) -> _Person | No
             problems.append(f"{where}：测评票数「{option}」应为不小于 0 的整数，不是「{n}」")
         else:
             ballot[str(option)] = n
+    weighted: dict[str, Fraction] = {}
+    for option, value in (raw.get("ballot_weighted") or {}).items():
+        try:
+            weighted[str(option)] = Fraction(str(value).strip())
+        except (ValueError, ZeroDivisionError):
+            weighted[str(option)] = Fraction(-1)
+        if not 0 <= weighted[str(option)] <= 1:
+            problems.append(f"{where}：加权测评比例「{option}」应为 0 到 1 之间的数，不是「{value}」")
     sanctions = []
     for s in raw.get("sanctions") or []:
         try:
@@ -157,7 +175,7 @@ def _read(index: int, raw: Any, pools: str, problems: list[str]) -> _Person | No
         missed,
         str(raw.get("unfit_reason") or "").strip(),
     )
-    person.joined, person.absence_days = joined, absence
+    person.joined, person.absence_days, person.weighted = joined, absence, weighted
     return person
 
 
@@ -204,7 +222,7 @@ def _eligibility(p: _Person, year: int, s: GradingSettings) -> None:
             return
         if cap in RANK and p.final in RANK and RANK[p.final] < RANK[cap]:
             _refuse(p, "SANCTION_CAP", f"{p.label}{year}年受{kind}处分，当年不得确定为{p.final}等次", cap)
-    if p.final == "优秀":
+    if p.final == "优秀" and s.quarters_required:
         quarters = len(p.quarters)
         forbidden = [q for q in p.quarters if q in s.quarters_forbidden]
         if not quarters or Fraction(p.good_quarters, quarters) <= s.quarters_good_more_than or forbidden:
@@ -217,19 +235,19 @@ def _eligibility(p: _Person, year: int, s: GradingSettings) -> None:
                 f"{p.label}：{detail}，不能确定为优秀（须「好」超过半数且无一般、较差）",
                 "称职",
             )
-    valid = sum(p.ballot.values())
-    unfit = p.ballot.get("不称职", 0)
-    if valid and Fraction(unfit, valid) >= s.unfit_share:
-        share = f"{unfit}/{valid}"
+    unfit_share = p.share("不称职")
+    if unfit_share is not None and unfit_share >= s.unfit_share:
+        valid = sum(p.ballot.values())
+        share = f"加权比例 {_percent(unfit_share)}" if p.weighted else f" {p.ballot.get('不称职', 0)}/{valid}"
         p.flags.append(
             {
                 "code": "UNFIT_SHARE",
-                "message": f"{p.label}民主测评不称职票 {share}，达到 {_percent(s.unfit_share)}，不胜任现职",
+                "message": f"{p.label}民主测评不称职票{share}，达到 {_percent(s.unfit_share)}，不胜任现职",
             }
         )
         if p.final in ("优秀", "称职") and not p.unfit_reason:
             _refuse(
-                p, "UNFIT_SHARE", f"{p.label}民主测评不称职票 {share}，确定为{p.final}须写明理由", "基本称职"
+                p, "UNFIT_SHARE", f"{p.label}民主测评不称职票{share}，确定为{p.final}须写明理由", "基本称职"
             )
 
 
@@ -240,7 +258,8 @@ def _percent(value: Fraction) -> str:
     )
 
 
-def _allocate(people: list[_Person], quota: Quota) -> dict[str, int]:
+def _allocate(people: list[_Person], quota: Quota, s: GradingSettings) -> dict[str, int]:
+    order = "按测评优秀票比例和平时考核排序" if s.quarters_required else "按测评优秀票比例排序"
     used: dict[str, int] = {}
     for pool, places in quota.total.items():
         standing = [p for p in people if p.final == "优秀" and p.pool == pool]
@@ -249,7 +268,7 @@ def _allocate(people: list[_Person], quota: Quota) -> dict[str, int]:
             _refuse(
                 p,
                 "QUOTA_EXCEEDED",
-                f"{p.label}：{quota.pool_label(pool)}优秀名额 {places} 个已用完（本单位拟优秀 {len(standing)} 人），按测评优秀票比例和平时考核排序未进入名额",
+                f"{p.label}：{quota.pool_label(pool)}优秀名额 {places} 个已用完（本单位拟优秀 {len(standing)} 人），{order}未进入名额",
                 "称职",
             )
         used[pool] = min(places, len(standing))
@@ -338,7 +357,7 @@ def grade_unit(inputs: Mapping[str, Any]) -> dict[str, Any]:
     )
     for p in people:
         _eligibility(p, year, settings)
-    used = _allocate(people, quota)
+    used = _allocate(people, quota, settings)
     for p in people:
         _consequences(p, year, settings)
     return {

@@ -31,12 +31,12 @@ from ganbu.assessment.models import (
     AnnualReview,
     ConsequenceProposal,
     QuarterGrade,
+    ReviewKind,
     ReviewStatus,
 )
 from ganbu.assessment.services.cycles import is_office
 from ganbu.assessment.services.schemes import refusal
 from ganbu.audit.services import record_event
-from ganbu.ballots import selectors as ballot_selectors
 from ganbu.ballots import services as ballot_services
 from ganbu.cadres import record_selectors
 from ganbu.cadres import selectors as cadre_selectors
@@ -161,17 +161,50 @@ def enter_quarter_grades(
 # --- 年度考核 ---------------------------------------------------------------------------------------
 
 
+TERM_YEARS = 5  # a township or department team's term (届): five years
+
+
 @transaction.atomic
-def open_review(*, unit: Unit, year: int, actor: User | None, pools: str = "single") -> AnnualReview:
+def open_review(
+    *,
+    unit: Unit,
+    year: int,
+    actor: User | None,
+    pools: str = "single",
+    kind: str = ReviewKind.ANNUAL,
+    term_start: int | None = None,
+) -> AnnualReview:
     """The year's assessment of the unit: every active cadre of the unit takes part (leaders apart
-    when the places are counted per pool)."""
+    when the places are counted per pool). A 届中/届末考核 (`kind`) is of the unit's leading team over
+    the term that began in `term_start`: its leaders (班子成员) take part."""
     _may_manage(actor, unit)
-    if AnnualReview.objects.filter(unit=unit, year=year).exists():
-        raise ValidationError(f"{unit.name}{year}年度考核已建立", code=errors.CYCLE_STATE)
+    if kind not in ReviewKind.values:
+        raise ValidationError("考核类别应为年度考核、届中考核或届末考核", code=errors.FIGURE_INVALID)
+    term = kind != ReviewKind.ANNUAL
+    if term and (term_start is None or not year - TERM_YEARS < term_start <= year):
+        raise ValidationError(
+            f"任期起始年度应在 {year - TERM_YEARS + 1} 到 {year} 之间（每届 {TERM_YEARS} 年）",
+            code=errors.FIGURE_INVALID,
+        )
+    label = ReviewKind(kind).label
+    if AnnualReview.objects.filter(unit=unit, year=year, kind=kind).exists():
+        raise ValidationError(f"{unit.name}{year}年{label}已建立", code=errors.CYCLE_STATE)
     cadres = list(cadre_selectors.active_cadres_in_units([unit.pk]).order_by("stroke_key", "id"))
+    if term:
+        cadres = [c for c in cadres if c.is_leader]
     if not cadres:
-        raise ValidationError(f"{unit.name}没有在职干部", code=errors.CYCLE_STATE)
-    review = AnnualReview.objects.create(unit=unit, year=year, pools=pools, created_by=actor)
+        what = "领导班子成员" if term else "在职干部"
+        raise ValidationError(f"{unit.name}没有{what}", code=errors.CYCLE_STATE)
+    review = AnnualReview.objects.create(
+        unit=unit,
+        year=year,
+        pools="single" if term else pools,
+        kind=kind,
+        term_start=term_start if term else None,
+        created_by=actor,
+    )
+    # leaders first (a unit's list reads 班子成员, then the staff), each in stroke order
+    cadres.sort(key=lambda c: not c.is_leader)
     AnnualEntry.objects.bulk_create(
         AnnualEntry(review=review, cadre=c, role="leader" if c.is_leader else "staff") for c in cadres
     )
@@ -187,6 +220,19 @@ def open_review(*, unit: Unit, year: int, actor: User | None, pools: str = "sing
 
 
 RATER_GROUPS = (("上级领导", 30), ("本单位干部", 50), ("服务对象", 20))  # default 民主测评 groups and weights
+# 届中/届末: the five sources of seed 003 (「上级评价、相关职能部门评价、党委考核评价、基层群众评价和社会评价
+# 有机相结合」); the weights are the county's defaults
+TERM_RATER_GROUPS = (
+    ("上级评价", 30),
+    ("相关职能部门评价", 15),
+    ("党委考核评价", 20),
+    ("基层群众评价", 20),
+    ("社会评价", 15),
+)
+
+
+def rater_groups(review: AnnualReview) -> tuple[tuple[str, int], ...]:
+    return TERM_RATER_GROUPS if review.is_term else RATER_GROUPS
 
 
 @transaction.atomic
@@ -200,10 +246,10 @@ def create_review_ballot(
     if review.status != ReviewStatus.DRAFT:
         raise ValidationError("只有填报中的年度考核可以组织民主测评", code=errors.CYCLE_STATE)
     if review.ballot_session_id is not None:
-        raise ValidationError("本年度民主测评已创建", code=errors.CYCLE_STATE)
+        raise ValidationError("本次考核的民主测评已创建", code=errors.CYCLE_STATE)
     groups = []
     found = []
-    for name, weight in RATER_GROUPS:
+    for name, weight in rater_groups(review):
         raw = str(expected.get(name, "")).strip()
         if not raw:
             continue  # a group the unit does not use
@@ -218,7 +264,7 @@ def create_review_ballot(
     entries = list(review.entries.select_related("cadre"))
     session = ballot_services.session_create(
         unit=review.unit,
-        title=f"{review.unit.name}{review.year}年度考核民主测评",
+        title=f"{review}民主测评",
         kind="rating",
         mode=mode if mode in ("paper", "electronic") else "paper",
         subjects=[ballot_services.SubjectSpec(label=e.cadre.name, cadre_id=e.cadre_id) for e in entries],
@@ -231,13 +277,10 @@ def create_review_ballot(
     return session
 
 
-def _ballots(review: AnnualReview) -> dict[int, dict[str, int]]:
-    """cadre id → the sealed 民主测评's counts of the options (all rater groups added)."""
-    session = review.ballot_session
-    if session is None or session.status != "sealed":
-        return {}
-    result = ballot_selectors.session_result(session)
-    return {s.cadre_id: dict(s.counts) for s in result.subjects if s.cadre_id is not None}
+def _ballots(review: AnnualReview) -> dict[int, dict[str, Any]]:
+    from ganbu.assessment.selectors import review_ballots
+
+    return review_ballots(review)
 
 
 def review_inputs(review: AnnualReview) -> dict[str, Any]:
@@ -255,8 +298,11 @@ def review_inputs(review: AnnualReview) -> dict[str, Any]:
     names = {code: name for name, code in GRADE_CODES.items()}
     missed = {y: targets_missed(review.unit, y) for y in (review.year, review.year - 1)}
     ballots = _ballots(review)
+    if review.is_term:  # a term's team: no 平时 rule, no annual history or targets behind it
+        quarters, history, missed = {}, {}, {}
     return {
         "year": review.year,
+        **({"settings": {"quarters_required": False}} if review.is_term else {}),
         "unit": {
             "name": review.unit.name,
             "grade": unit_grade(review.unit, review.year),
@@ -270,7 +316,7 @@ def review_inputs(review: AnnualReview) -> dict[str, Any]:
                 "role": e.role,
                 "proposed": e.proposed or "称职",
                 "quarters": quarters.get(e.cadre_id, []),
-                **({"ballot": ballots[e.cadre_id]} if e.cadre_id in ballots else {}),
+                **ballots.get(e.cadre_id, {}),
                 "sanctions": [
                     {
                         "kind": kind,
@@ -289,6 +335,16 @@ def review_inputs(review: AnnualReview) -> dict[str, Any]:
             for e in entries
         ],
     }
+
+
+def grade_review(review: AnnualReview) -> dict[str, Any]:
+    """The rules over the stored figures. A 届中/届末考核 proposes no reward or sanction of the year
+    (those follow the annual grades); its outcome is the team summary and the 末位 list."""
+    output = grade_unit(review_inputs(review))
+    if review.is_term:
+        for person in output["participants"]:
+            person["proposals"] = []
+    return output
 
 
 def save_proposals(
@@ -310,7 +366,7 @@ def save_proposals(
                 continue
             entry.proposed, entry.unfit_reason = grade, reason.strip()[:300]
         AnnualEntry.objects.bulk_update(entries.values(), ["proposed", "unfit_reason"])
-        output = grade_unit(review_inputs(review))
+        output = grade_review(review)
         review.result = output
         review.save(update_fields=["result", "updated_at"])
     if submit:
@@ -395,14 +451,26 @@ def finalize_review(*, review: AnnualReview, actor: User | None, today: date | N
         raise ValidationError(
             f"公示期至 {review.publicity_end} 结束，期满后才能确定等次", code=errors.CYCLE_STATE
         )
-    output = grade_unit(review_inputs(review))
+    output = grade_review(review)
     finals = {int(p["id"]): p for p in output["participants"]}
     existing = record_selectors.annual_grades_of([e.cadre_id for e in review.entries.all()])
     for entry in review.entries.select_related("cadre__unit"):
         person = finals[entry.pk]
         entry.final = person["final"]
         entry.save(update_fields=["final"])
-        if review.year not in existing.get(entry.cadre_id, {}):
+        if review.is_term:  # into the registry's 专项考核, beside 驻村考核
+            cadre_services.evaluation_record_write(
+                cadre=entry.cadre,
+                year=review.year,
+                kind=review.get_kind_display(),
+                score=None,
+                grade=GRADE_CODES[entry.final],
+                source=f"assessment.review:{review.pk}",
+                note=str(review),
+                actor=actor,
+                scope_unit=review.unit,
+            )
+        elif review.year not in existing.get(entry.cadre_id, {}):
             cadre_services.record_save(
                 cadre=entry.cadre,
                 kind="assessment",

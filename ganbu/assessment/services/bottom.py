@@ -1,5 +1,7 @@
 """末位: the units last in their category in two consecutive sealed 综合考核 years (seed 004: 「末位
-……进行调整」), listed for the county to decide a measure for the team (提醒谈话 / 诫勉 / 组织调整).
+……进行调整」), and the teams last in their category at a 届中/届末考核 (the lowest 满意度 of the
+民主测评, `selectors.term_ranking`), listed for the county to decide a measure for the team
+(提醒谈话 / 诫勉 / 组织调整).
 The system lists and proposes; staff decide, and the decision is audited. A unit vetoed (一票否决)
 ranks last by the engine's rule, so it is listed like any last place."""
 
@@ -11,8 +13,10 @@ from django.utils import timezone
 
 from ganbu.assessment import errors, events
 from ganbu.assessment.models import BottomEntry, CycleStatus, Result
+from ganbu.assessment.selectors import term_ranking
 from ganbu.assessment.services.cycles import is_office
 from ganbu.audit.services import record_event
+from ganbu.ballots import rules as ballot_rules
 from ganbu.org.models import User
 
 
@@ -55,9 +59,27 @@ def refresh_bottom_list(*, year: int, actor: User | None) -> list[BottomEntry]:
             entry, made = BottomEntry.objects.get_or_create(
                 unit_id=unit_id,
                 year=year,
+                source="annual",
                 defaults={
                     "category": category,
                     "reason": f"{year - 1}、{year}年度综合考核连续两年位列{category}末位",
+                },
+            )
+            if made:
+                created.append(entry)
+    for kind, label in (("midterm", "届中考核"), ("endterm", "届末考核")):
+        for category, rows in term_ranking(year, kind).items():
+            if len(rows) < 2:
+                continue  # a category of one team has no last place
+            review, value = rows[0]
+            entry, made = BottomEntry.objects.get_or_create(
+                unit_id=review.unit_id,
+                year=year,
+                source=kind,
+                defaults={
+                    "category": category,
+                    "reason": f"{review.period}{label}领导班子民主测评满意度 {ballot_rules.percent(value)}%，"
+                    f"在{category} {len(rows)} 个班子中最低",
                 },
             )
             if made:

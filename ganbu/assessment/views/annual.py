@@ -16,8 +16,14 @@ from django.views.decorators.http import require_http_methods
 
 from ganbu.assessment import annual_documents, events, services
 from ganbu.assessment.grading import GRADES
-from ganbu.assessment.models import AnnualReview, ConsequenceProposal, QuarterGrade, ReviewStatus
-from ganbu.assessment.selectors import unit_grade
+from ganbu.assessment.models import (
+    AnnualReview,
+    ConsequenceProposal,
+    QuarterGrade,
+    ReviewKind,
+    ReviewStatus,
+)
+from ganbu.assessment.selectors import term_summary, unit_grade
 from ganbu.assessment.services import annual
 from ganbu.cadres import selectors as cadre_selectors
 from ganbu.core.downloads import attachment
@@ -34,8 +40,14 @@ def _units(request: HttpRequest) -> list[Unit]:
 
 
 def _errors(request: HttpRequest, exc: ValidationError) -> None:
-    for message in exc.messages[:30]:
-        messages.error(request, message)
+    """One alert per problem; many refusals (a whole unit's list) read as one alert that counts them."""
+    found = exc.messages
+    if len(found) <= 3:
+        for message in found:
+            messages.error(request, message)
+        return
+    shown = "；".join(found[:30]) + ("；……" if len(found) > 30 else "")
+    messages.error(request, f"共 {len(found)} 处需要修改：{shown}")
 
 
 @requires("assessment.view", kind="page")
@@ -119,8 +131,17 @@ def reviews(request: HttpRequest) -> HttpResponse:
             year = int(request.POST.get("year") or 0)
             if unit is None or not 2000 <= year <= 2100:
                 raise ValidationError("请选择单位并填写年度")
+            kind = request.POST.get("kind") or ReviewKind.ANNUAL
+            term_text = (request.POST.get("term_start") or "").strip()
+            if kind != ReviewKind.ANNUAL and not term_text.isdigit():
+                raise ValidationError("届中、届末考核请填写本届任期的起始年度")
             review = annual.open_review(
-                unit=unit, year=year, actor=user, pools=request.POST.get("pools", "single")
+                unit=unit,
+                year=year,
+                actor=user,
+                pools=request.POST.get("pools", "single"),
+                kind=kind,
+                term_start=int(term_text) if term_text.isdigit() else None,
             )
         except ValidationError as exc:
             _errors(request, exc)
@@ -132,6 +153,7 @@ def reviews(request: HttpRequest) -> HttpResponse:
     context = {
         "reviews": found,
         "units": units,
+        "kinds": ReviewKind.choices,
         "year": timezone.localdate().year,
         "office": services.is_office(user),
     }
@@ -150,7 +172,7 @@ def _review_for(request: HttpRequest, pk: int) -> AnnualReview:
 def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = request_user(request)
     review = _review_for(request, pk)
-    entries = list(review.entries.select_related("cadre").order_by("-role", "id"))
+    entries = list(review.entries.select_related("cadre").order_by("role", "id"))
     if request.method == "POST":
         action = request.POST.get("action", "")
         try:
@@ -175,7 +197,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 annual.attach_report(entry=entry, actor=user, name=upload.name or "", content=upload.read())
                 messages.success(request, f"{entry.cadre.name}的述职报告已上传。")
             elif action == "ballot":
-                expected = {name: request.POST.get(f"e-{name}", "") for name, _ in annual.RATER_GROUPS}
+                expected = {
+                    name: request.POST.get(f"e-{name}", "") for name, _ in annual.rater_groups(review)
+                }
                 annual.create_review_ballot(
                     review=review, actor=user, expected=expected, mode=request.POST.get("mode", "paper")
                 )
@@ -213,7 +237,7 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return redirect("assessment:review_detail", pk=review.pk)
         review.refresh_from_db()
-        entries = list(review.entries.select_related("cadre").order_by("-role", "id"))  # as now saved
+        entries = list(review.entries.select_related("cadre").order_by("role", "id"))  # as now saved
     people = {p["id"]: p for p in (review.result or {}).get("participants", [])}
     rows = [
         {"entry": e, "result": people.get(str(e.pk), {}), "consequences": list(e.consequences.all())}
@@ -228,7 +252,9 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "own": user.scope_unit_id == review.unit_id,
         "draft": review.status == ReviewStatus.DRAFT,
         "today": timezone.localdate(),
-        "rater_groups": annual.RATER_GROUPS,
+        "rater_groups": annual.rater_groups(review),
+        "summary": term_summary(review) if review.is_term else None,
+        "downloads": [(k, v[0]) for k, v in DOWNLOADS.items() if not review.is_term or k in TERM_DOWNLOADS],
         "share_percent": _percent((review.result or {}).get("quota", {}).get("share")),
         "unit_grade": unit_grade(review.unit, review.year),
     }
@@ -249,7 +275,9 @@ def overview(request: HttpRequest) -> HttpResponse:
     rows = []
     bonus_given = 0
     for review in (
-        AnnualReview.objects.filter(year=year).select_related("unit").order_by("unit__category", "unit__path")
+        AnnualReview.objects.filter(year=year, kind=ReviewKind.ANNUAL)
+        .select_related("unit")
+        .order_by("unit__category", "unit__path")
     ):
         result = review.result or {}
         quota = result.get("quota") or {}
@@ -285,9 +313,15 @@ def report_file(request: HttpRequest, pk: int, entry_id: int) -> HttpResponse:
 
 
 DOWNLOADS = {
-    "summary.xlsx": ("年度考核结果汇总表.xlsx", XLSX, annual_documents.summary_xlsx),
-    "publicity.docx": ("年度考核优秀等次公示.docx", DOCX, annual_documents.publicity_docx),
-    "registers.zip": ("年度考核登记表.zip", "application/zip", annual_documents.registers_zip),
+    "summary.xlsx": ("结果汇总表（Excel）", XLSX, annual_documents.summary_xlsx),
+    "publicity.docx": ("优秀等次公示（Word）", DOCX, annual_documents.publicity_docx),
+    "registers.zip": ("年度考核登记表（Word，批量）", "application/zip", annual_documents.registers_zip),
+}
+TERM_DOWNLOADS = ("summary.xlsx",)  # the 登记表 and the 优秀 公示 are of the annual assessment
+FILENAMES = {
+    "summary.xlsx": "结果汇总表.xlsx",
+    "publicity.docx": "优秀等次公示.docx",
+    "registers.zip": "登记表.zip",
 }
 
 
@@ -295,12 +329,12 @@ DOWNLOADS = {
 @require_http_methods(["GET"])
 def review_download(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     review = _review_for(request, pk)
-    if name not in DOWNLOADS:
+    if name not in DOWNLOADS or (review.is_term and name not in TERM_DOWNLOADS):
         raise Http404("没有这个文件")
-    filename, content_type, make = DOWNLOADS[name]
+    _, content_type, make = DOWNLOADS[name]
     return audited_attachment(
         make(review),
-        f"{review.unit.name}{review.year}{filename}",
+        f"{review}{FILENAMES[name]}",
         content_type,
         actor=request_user(request),
         action=events.REVIEW_EXPORT,

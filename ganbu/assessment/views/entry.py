@@ -42,7 +42,8 @@ def track_for(user: User, pk: int, code: str) -> tuple[Track, object]:
     return track, leaf
 
 
-def _post_leaf(request: HttpRequest, user: User, track: Track, leaf: object, code: str) -> int:
+def _post_leaf(request: HttpRequest, user: User, track: Track, leaf: object, code: str) -> int | str:
+    """What was saved: a count, or the sentence naming the 民主测评 sessions created."""
     rule = getattr(leaf, "rule", "")
     participants = list(track.participants.all())
     if request.POST.get("action") == "difficulty":
@@ -92,9 +93,11 @@ def _post_leaf(request: HttpRequest, user: User, track: Track, leaf: object, cod
     if rule in ("ballot", "satisfaction"):
         expected = {name: request.POST.get(f"e-{name}", "") for name in getattr(leaf, "groups", {})}
         mode = request.POST.get("mode", "electronic")
-        return len(
-            services.create_ballots(track=track, leaf_code=code, expected=expected, actor=user, mode=mode)
+        figures = services.create_ballots(
+            track=track, leaf_code=code, expected=expected, actor=user, mode=mode
         )
+        titles = [f.ballot_session.title for f in figures if f.ballot_session is not None]
+        return f"已创建 {len(titles)} 个民主测评：{'、'.join(titles)}。" if titles else 0
     return services.enter_figures(
         track=track,
         leaf_code=code,
@@ -116,7 +119,7 @@ def leaf_entry(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         except ValidationError as exc:
             _errors(request, exc)
         else:
-            messages.success(request, f"已保存 {n} 项。")
+            messages.success(request, n if isinstance(n, str) else f"已保存 {n} 项。")
             return redirect("assessment:leaf_entry", pk=track.pk, code=code)
     rule = getattr(leaf, "rule", "")
     participants = list(
