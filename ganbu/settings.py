@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "ganbu.ballots",
     "ganbu.assessment",
     "ganbu.villagework",
+    "ganbu.selection",
     "ganbu.home",
 ]
 

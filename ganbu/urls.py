@@ -21,6 +21,7 @@ urlpatterns = [
     path("ballots/", include("ganbu.ballots.urls")),
     path("village/", include("ganbu.villagework.urls")),
     path("assessment/", include("ganbu.assessment.urls")),
+    path("selection/", include("ganbu.selection.urls")),
     path("v/", include("ganbu.ballots.public_urls")),
     path("api/", include("ganbu.ballots.api_urls")),
     path("admin/", admin.site.urls),

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ganbu.assessment.views import annual, cycles, entry, imports, schemes
+from ganbu.assessment.views import annual, cycles, entry, imports, record, schemes
 
 app_name = "assessment"
 
@@ -12,5 +12,6 @@ urlpatterns = [
     *entry.urlpatterns,
     *imports.urlpatterns,
     *annual.urlpatterns,
+    *record.urlpatterns,
     *cycles.urlpatterns,
 ]

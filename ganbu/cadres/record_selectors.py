@@ -7,9 +7,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from ganbu.cadres.models import AnnualAssessment, RewardKind, RewardPunishment
+from ganbu.cadres.models import AnnualAssessment, Appointment, RewardKind, RewardPunishment
 
-__all__ = ["SANCTION_KINDS", "annual_assessment_records", "annual_grades_of", "punishments_of"]
+__all__ = [
+    "SANCTION_KINDS",
+    "annual_assessment_records",
+    "annual_grades_of",
+    "level_since",
+    "open_appointments",
+    "punishments_of",
+]
 
 # the kinds of a 处分 as its name writes them, the longer first (记大过 before 记过)
 SANCTION_KINDS = ("开除", "撤职", "降级", "记大过", "记过", "警告")
@@ -43,3 +50,27 @@ def annual_assessment_records(cadre_ids: Iterable[int], year: int) -> dict[int, 
         "cadre__unit"
     )
     return {a.cadre_id: a for a in rows}
+
+
+def open_appointments(cadre_id: int, *, on: date) -> list[Appointment]:
+    """The cadre's appointments held on `on` (begun, not ended), the primary first: a new
+    appointment (选拔任用's 任职) ends the one it replaces through `services.record_save`."""
+    return list(
+        Appointment.objects.filter(cadre_id=cadre_id, started_on__lte=on)
+        .exclude(ended_on__lt=on)
+        .select_related("unit", "post")
+        .order_by("-is_primary", "-started_on", "id")
+    )
+
+
+def level_since(cadre_ids: Iterable[int], levels: dict[int, str]) -> dict[int, date]:
+    """cadre id → the first day of the cadre's earliest appointment at `levels[cadre id]` (their
+    current 职务层次): how long they have held that level, for the 资格审查 of 选拔任用."""
+    out: dict[int, date] = {}
+    rows = Appointment.objects.filter(cadre_id__in=list(cadre_ids)).values_list(
+        "cadre_id", "level", "started_on"
+    )
+    for cid, level, started in rows:
+        if level and level == levels.get(cid) and (cid not in out or started < out[cid]):
+            out[cid] = started
+    return out

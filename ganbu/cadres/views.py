@@ -30,6 +30,7 @@ from ganbu.cadres.models import Cadre
 from ganbu.core.downloads import attachment
 from ganbu.core.forms import add_errors
 from ganbu.core.jobs import run_in_background, stale_jobs_fail
+from ganbu.core.links import cadre_links
 from ganbu.core.listing import listing
 from ganbu.core.models import Job, JobStatus
 from ganbu.core.office import DOCX, XLSX, audited_attachment
@@ -234,6 +235,8 @@ def cadre_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "can_edit": has_capability(user, "cadres.edit"),
         "can_export": has_capability(user, "cadres.export"),
         "record_forms": RECORD_FORMS,
+        # buttons higher apps register (the 考核记录 …): the registry does not import them
+        "cadre_links": cadre_links(lambda capability: has_capability(user, capability)),
         **selectors.cadre_detail_context(user=user, cadre=cadre),
     }
     return render(request, "cadres/cadre_detail.html", context)

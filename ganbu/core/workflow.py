@@ -10,6 +10,9 @@ A workflow model declares (EvaP's declared state machine; healthchecks' conditio
             ...
         }
 
+A model with a second workflow field (the selection case's `stage` beside its `status`) declares
+that field's table in `FIELD_TRANSITIONS = {"stage": {...}}`; `field="stage"` reads it.
+
 `None` allows the move; a guard is `guard(obj) -> str | None`, returning the Chinese reason that
 refuses it. `transition(obj, to=..., actor=..., reason=..., action=...)`:
 1. refuses a move the table does not list (code `workflow_not_allowed`), naming both states;
@@ -44,6 +47,13 @@ STALE = "workflow_stale"
 STALE_MESSAGE = "状态已变化，请刷新页面后重试"
 
 
+def _table(obj: models.Model, field: str) -> Transitions:
+    by_field: Mapping[str, Transitions] = getattr(type(obj), "FIELD_TRANSITIONS", {})
+    if field in by_field:
+        return by_field[field]
+    return type(obj).TRANSITIONS  # type: ignore[attr-defined]
+
+
 def _label(obj: models.Model, field: str, value: str) -> str:
     choices = dict(getattr(obj._meta.get_field(field), "choices", None) or [])
     return str(choices.get(value, value))
@@ -51,15 +61,15 @@ def _label(obj: models.Model, field: str, value: str) -> str:
 
 def allowed(obj: models.Model, to: str, *, field: str = "status") -> bool:
     """Whether the table lists the move from the object's current state to `to` (guards not run)."""
-    table: Transitions = type(obj).TRANSITIONS  # type: ignore[attr-defined]
-    return to in table.get(getattr(obj, field), {})
+    return to in _table(obj, field).get(getattr(obj, field), {})
 
 
 def next_states(obj: models.Model, *, field: str = "status") -> list[str]:
     """The states the table allows from the current one and whose guard passes (for buttons)."""
-    table: Transitions = type(obj).TRANSITIONS  # type: ignore[attr-defined]
     return [
-        to for to, guard in table.get(getattr(obj, field), {}).items() if guard is None or guard(obj) is None
+        to
+        for to, guard in _table(obj, field).get(getattr(obj, field), {}).items()
+        if guard is None or guard(obj) is None
     ]
 
 
@@ -80,9 +90,8 @@ def transition(
     """Move `obj` to `to` (see the module docstring). `fields` are set in the same UPDATE (e.g.
     `closed_at`); `where` adds conditions on other columns that are part of the state (e.g. a
     ballot session's test mode). `not_allowed` replaces the generic refusal message."""
-    table: Transitions = type(obj).TRANSITIONS  # type: ignore[attr-defined]
     frm = getattr(obj, field)
-    moves = table.get(frm, {})
+    moves = _table(obj, field).get(frm, {})
     if to not in moves:
         raise ValidationError(
             not_allowed or f"「{_label(obj, field, frm)}」状态不能变为「{_label(obj, field, to)}」",

@@ -22,6 +22,7 @@ from ganbu.core.db import refresh_planner_statistics
 from ganbu.core.demo import DemoContext, SeedStats
 from ganbu.org import demo as org_demo
 from ganbu.org.selectors import county_root
+from ganbu.selection import demo as selection_demo
 from ganbu.villagework import demo as villagework_demo
 
 __all__ = ["SEEDERS", "Seeder", "seed_demo"]
@@ -53,10 +54,15 @@ def _assessment(ctx: DemoContext) -> int:
     return assessment_demo.seed_assessment(seed=ctx.seed, progress=ctx.progress)
 
 
+def _selection(ctx: DemoContext) -> int:
+    return selection_demo.seed_selection(seed=ctx.seed, progress=ctx.progress)
+
+
 # In dependency order; an app's seeder may read what the seeders before it wrote.
 SEEDERS: tuple[Seeder, ...] = (
     Seeder("structure", "单位、班子与职位", False, _structure),
     Seeder("cadres", "干部", True, _cadres),
+    Seeder("selection", "选拔任用", True, _selection),  # before 驻村: its moves precede the assignments
     Seeder("villagework", "驻村工作", True, _villagework),
     Seeder("assessment", "综合考核", False, _assessment),
 )

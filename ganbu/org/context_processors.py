@@ -14,6 +14,7 @@ NAVIGATION: list[tuple[str, str, str]] = [
     ("结构分析", "analytics:index", "analytics.view"),
     ("驻村工作", "villagework:index", "villagework.view"),
     ("综合考核", "assessment:index", "assessment.view"),
+    ("选拔任用", "selection:index", "selection.view"),
     ("测评投票", "ballots:session_list", "ballots.manage"),
     ("我的表决", "ballots:my_ballots", "ballots.vote"),
     ("单位与班子", "org:unit_list", "org.view"),

@@ -11,6 +11,11 @@ assignments, requests, late corrections of logs, the annual evaluation), `villag
 signing of targets, computing, sealing), `assessment.view` (a township or department sees its own
 目标责任书, declares and reports on it, and its own results once sealed), `assessment.enter` (a
 department that is a scheme's 牵头单位 enters the figures of the indicators it leads).
+
+选拔任用: `selection.view` (the pages), `selection.manage` (the 组织部: opens cases and records their
+steps; sees the cases it created or handles). 干部监督 has `selection.view` alone: every case in
+scope, read-only, candidates' personal data masked, and the 选人用人 check. A 常委 votes with a one-time code (`ballots.vote`) and sees no
+case.
 """
 
 from __future__ import annotations
@@ -37,6 +42,8 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "villagework.configure",
             "assessment.manage",
             "assessment.view",
+            "selection.view",
+            "selection.manage",
         }
     ),
     Role.TOWNSHIP: frozenset(
@@ -69,7 +76,7 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
     Role.VILLAGE_CADRE: frozenset({"org.view", "villagework.view", "villagework.log"}),
     Role.COMMITTEE: frozenset({"org.view", "cadres.view", "ballots.vote"}),
     Role.SUPERVISION: frozenset(
-        {"org.view", "cadres.view", "audit.view", "analytics.view", "villagework.view"}
+        {"org.view", "cadres.view", "audit.view", "analytics.view", "villagework.view", "selection.view"}
     ),
 }
 

@@ -49,7 +49,9 @@ __all__ = [
     "group_codes",
     "is_only_root",
     "lock_unit",
+    "posts_by_pk",
     "posts_in_scope",
+    "posts_of_unit_kinds",
     "teams_in_scope",
     "teams_in_subtree",
     "unit_by_code",
@@ -285,6 +287,19 @@ def audit_names(wanted: Iterable[tuple[str, str]]) -> dict[tuple[str, str], str]
     if users:
         found.update((("user", str(pk)), label) for pk, label in user_labels(users).items())
     return found
+
+
+def posts_by_pk(pks: Iterable[int]) -> QuerySet[Post]:
+    return Post.objects.filter(pk__in=list(pks)).select_related("unit")
+
+
+def posts_of_unit_kinds(kinds: Iterable[str]) -> QuerySet[Post]:
+    """Posts of active units of the kinds (乡镇: town, township), by unit then the posts' order."""
+    return (
+        Post.objects.filter(unit__kind__in=list(kinds), unit__is_active=True)
+        .select_related("unit")
+        .order_by("unit__path", "sort_order", "id")
+    )
 
 
 def units_by_pk(pks: Iterable[int]) -> QuerySet[Unit]:

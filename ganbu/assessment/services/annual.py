@@ -530,7 +530,8 @@ def decide_consequence(
 def attach_report(*, entry: AnnualEntry, actor: User | None, name: str, content: bytes) -> AnnualEntry:
     """A participant's 述职报告 (PDF, Word or a photo of it), checked by its content; replaces an
     earlier one while the unit is still proposing."""
-    from ganbu.assessment.services.files import MAX_BYTES, sniff
+    from ganbu.assessment.services.files import MAX_BYTES
+    from ganbu.core.files import sniff
 
     review = entry.review
     _may_manage(actor, review.unit)

@@ -5,9 +5,7 @@ random name and served only through the scope check as a download (never shown i
 from __future__ import annotations
 
 import hashlib
-import io
 import secrets
-import zipfile
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -17,38 +15,11 @@ from ganbu.assessment import errors, events
 from ganbu.assessment.models import ProgressFile, Target, TargetStatus
 from ganbu.assessment.services.cycles import refuse_unless_open
 from ganbu.audit.services import record_event
+from ganbu.core.files import TYPES, sniff
 from ganbu.org.models import User
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_FILES = 10
-TYPES = {
-    "pdf": "application/pdf",
-    "jpg": "image/jpeg",
-    "png": "image/png",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def sniff(content: bytes) -> str | None:
-    """The kind of a file from its first bytes (and, for Office files, its parts)."""
-    if content.startswith(b"%PDF-"):
-        return "pdf"
-    if content.startswith(b"\xff\xd8\xff"):
-        return "jpg"
-    if content.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "png"
-    if content.startswith(b"PK\x03\x04"):
-        try:
-            with zipfile.ZipFile(io.BytesIO(content)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError):
-            return None
-        if "word/document.xml" in names:
-            return "docx"
-        if "xl/workbook.xml" in names:
-            return "xlsx"
-    return None
 
 
 @transaction.atomic

@@ -5,11 +5,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from ganbu.audit.services import verify_chain
+from ganbu.ballots.models import BallotSession
 from ganbu.cadres.models import Appointment, Cadre, Education
 from ganbu.cadres.rules import parse_id_number
 from ganbu.core.dates import age_on
 from ganbu.core.demo import TODAY
 from ganbu.org.models import Post, Team, Unit, UnitKind
+from ganbu.selection.models import Case
 
 pytestmark = pytest.mark.django_db
 
@@ -41,6 +43,9 @@ def test_structure_only_matches_seed_001() -> None:
 
 
 def _wipe() -> None:
+    # the 选拔任用 cases and their votes name cadres (protected), so they go first
+    Case.objects.all().delete()
+    BallotSession.objects.filter(subjects__cadre__isnull=False).delete()
     Cadre.objects.all().delete()
     Post.objects.all().delete()
     Team.objects.all().delete()

@@ -5,7 +5,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ganbu.home.demo import seed_demo
+from ganbu.home.demo import SEEDERS, seed_demo
 from ganbu.org.selectors import units_exist
 
 
@@ -36,6 +36,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"示范县已生成：单位 {stats.units} 个，班子 {stats.teams} 个，职位 {stats.posts} 个，"
             f"干部 {stats.cadres} 名，写入 {stats.rows} 行，用时 {stats.seconds:.1f} 秒"
-            f"（结构 {stats.timings.get('structure', 0):.1f} 秒，干部 {stats.timings.get('cadres', 0):.1f} 秒，"
-            f"驻村工作 {stats.timings.get('villagework', 0):.1f} 秒，综合考核 {stats.timings.get('assessment', 0):.1f} 秒）。"
+            f"（{'，'.join(f'{s.label} {stats.timings[s.key]:.1f} 秒' for s in SEEDERS if s.key in stats.timings)}）。"
         )

@@ -1,0 +1,123 @@
+"""The numbers of 选拔任用 (selection and appointment), with the values in force as defaults. Each is a
+named value a county may override (`with_overrides`, the `--settings` file of `selection check`;
+later a settings row); messages print the value in force. Sources:
+
+- 差额推荐 at least 1:3 candidates per post, 差额考察 1:2 (`recommend_ratio`, `inspect_ratio`): seed 004
+  (「按1:3比例差额推荐、1:2比例差额考察」).
+- A second round of 民主推荐 when the top vote share is under 30 % of the valid ballots
+  (`second_round_below`): seed 004 (「如遇最高得票率在30%以下…可进行二轮推荐」). The seed's 「以下」
+  would by legal usage include 30 % itself; the brief of this rule reads it as strictly under, so
+  exactly 30 % needs no second round.
+- 民主推荐 results valid one year (`recommend_valid_months`): seed 004 (「推荐结果一年有效」) and the
+  《党政领导干部选拔任用工作条例》（2019）as ../shared/REFERENCE.md summarises it.
+- Individual talks of the 考察 cover at least half of the unit (`talks_share`): seed 000
+  (「個別談話面均達到50%以上」).
+- 全委会征求意见 for township Party and government heads (乡镇党政正职: `consult_level`,
+  `consult_titles`), a nominee dropped when more than half of the members disagree
+  (`consult_drop_share`): seed 002 (「委员超过半数不同意的建议人选将不再作为提名人选」).
+- 讨论决定: at least two thirds of the members present (`vote_quorum`); passes only with 同意 votes
+  more than half of the members who should attend (`vote_pass_share`): 条例（2019）as REFERENCE.md
+  summarises it, and seed 002 (「同意票超过应到会人员半数的予以任用，等于或低于半数的不予任用」).
+  Statutory; settings only so that a county's stricter rule can be tried.
+- 任前公示 at least 5 working days (`publicity_working_days`), counted with the holiday calendar
+  (make-up workdays count): 条例（2019）as REFERENCE.md summarises it.
+- 试用期 one year for posts not filled by election (`probation_months`): seed 002 (「对非选任方式
+  提拔担任副乡科级以上职务的干部，全部实行任职试用期，期限为一年」). `probation_notice_days`: how long
+  before its end the checker gives notice that the assessment is due (a house choice, 60 days).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields, replace
+from fractions import Fraction
+from typing import Any
+
+from django.core.exceptions import ValidationError
+
+from ganbu.selection import errors
+
+
+@dataclass(frozen=True)
+class SelectionSettings:
+    recommend_ratio: int = 3  # 差额推荐: at least this many listed per post
+    inspect_ratio: int = 2  # 差额考察: at least this many 考察对象 per post
+    second_round_below: Fraction = Fraction(30, 100)  # top share of valid ballots under this → round 2
+    recommend_valid_months: int = 12  # a 民主推荐 result is used at most this long after it
+    talks_share: Fraction = Fraction(1, 2)  # 个别谈话 cover at least this share of the unit's staff
+    consult_drop_share: Fraction = Fraction(1, 2)  # 不同意 more than this share of the members → dropped
+    consult_level: str = "乡镇"  # the unit level whose heads need 全委会征求意见 …
+    consult_titles: tuple[str, ...] = ("党委书记", "乡长", "镇长")  # … and the titles (never 副…)
+    vote_quorum: Fraction = Fraction(2, 3)  # members present at least this share of those expected
+    vote_pass_share: Fraction = Fraction(1, 2)  # passes when 同意 > this share of those expected
+    publicity_working_days: int = 5  # 任前公示 at least this many working days
+    probation_months: int = 12  # 试用期 (not for 选任)
+    probation_notice_days: int = 60  # notice that the probation ends within this many days
+
+    def needs_consultation(self, *, level: str, title: str) -> bool:
+        """乡镇党政正职: the unit's level is `consult_level` and the title holds one of `consult_titles`
+        not preceded by 副 (镇长 yes, 副镇长 no; 党委副书记 does not hold 党委书记)."""
+        if level != self.consult_level:
+            return False
+        return any(re.search(r"(?<!副)" + re.escape(t), title) for t in self.consult_titles if t)
+
+
+def share_text(value: Fraction) -> str:
+    """A share as the messages print it: 30 %, 50 % → "30%", "50%"; 2/3 → "2/3"."""
+    hundred = value * 100
+    if hundred.denominator == 1:
+        return f"{hundred.numerator}%"
+    return f"{value.numerator}/{value.denominator}"
+
+
+def _fraction(value: Any, name: str) -> Fraction:
+    if isinstance(value, bool):
+        raise ValidationError(f"设置 {name} 应为比例（如 0.3、3/10 或 30%），不是「{value}」")
+    try:
+        text = str(value).strip()
+        result = Fraction(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except (ValueError, ZeroDivisionError):
+        raise ValidationError(f"设置 {name} 应为比例（如 0.3、3/10 或 30%），不是「{value}」") from None
+    if not 0 <= result <= 1:
+        raise ValidationError(f"设置 {name} 应在 0 到 1 之间，不是「{value}」")
+    return result
+
+
+def _change(name: str, current: Any, value: Any) -> Any:
+    if isinstance(current, Fraction):
+        return _fraction(value, name)
+    if isinstance(current, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValidationError(f"设置 {name} 应为不小于 0 的整数，不是「{value}」")
+        return value
+    if isinstance(current, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            raise ValidationError(f"设置 {name} 应为不空的文字的列表")
+        return tuple(v.strip() for v in value)
+    if not isinstance(value, str) or not value.strip():
+        raise ValidationError(f"设置 {name} 应为文字，不是「{value}」")
+    return value.strip()
+
+
+def with_overrides(overrides: dict[str, Any] | None) -> SelectionSettings:
+    """The defaults with the named overrides (unknown names and bad values refused, every problem
+    listed)."""
+    base = SelectionSettings()
+    if not overrides:
+        return base
+    if not isinstance(overrides, dict):
+        raise ValidationError("settings 应为以设置名为键的对象", code=errors.SETTINGS_INVALID)
+    known = [f.name for f in fields(SelectionSettings)]
+    changes: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, value in overrides.items():
+        if name not in known:
+            problems.append(f"没有名为 {name} 的设置（可选：{'、'.join(known)}）")
+            continue
+        try:
+            changes[name] = _change(name, getattr(base, name), value)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise ValidationError([ValidationError(p, code=errors.SETTINGS_INVALID) for p in problems])
+    return replace(base, **changes)

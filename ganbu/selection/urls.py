@@ -1,0 +1,7 @@
+from __future__ import annotations
+
+from ganbu.selection.views import cadre, cases, check, documents
+
+app_name = "selection"
+
+urlpatterns = [*check.urlpatterns, *cadre.urlpatterns, *cases.urlpatterns, *documents.urlpatterns]
