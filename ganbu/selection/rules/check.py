@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
 
@@ -450,13 +450,25 @@ def _probation_steps(f: _Facts, name: str) -> list[ProbationEnd]:
 
 def probation(f: _Facts, s: SelectionSettings, calendar: WorkCalendar, as_of: date) -> list[Violation]:
     """PROBATION_NOT_ASSESSED: a 试用期满 without a result, or a probation over before `as_of` with
-    no 试用期满 step (not for 选任, nor for a lateral move)."""
+    no 试用期满 step (not for 选任, nor for a lateral move). PROBATION_EARLY: a 试用期满 dated more
+    than `probation_notice_days` before the probation's last day (the assessment is held as the
+    year ends, in the window the notice opens)."""
     if not f.case.has_probation:
         return []
     found = []
     for name, appointment in f.appointed.items():
         ends = probation_end(appointment, s)
         done = _probation_steps(f, name)
+        if done and done[-1].date < ends - timedelta(days=s.probation_notice_days):
+            found.append(
+                _v(
+                    "PROBATION_EARLY",
+                    done[-1],
+                    f"{name}的试用期至 {ends.isoformat()} 期满，试用期满考核（{done[-1].date.isoformat()}）"
+                    f"早于期满前 {s.probation_notice_days} 天",
+                    name,
+                )
+            )
         if done and not done[-1].result:
             found.append(_v("PROBATION_NOT_ASSESSED", done[-1], f"{name}试用期满，未记录考核结果", name))
         elif not done and ends < as_of:

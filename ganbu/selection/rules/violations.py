@@ -24,6 +24,7 @@ CODES = {
     "APPOINTED_BEFORE_PUBLICITY_END": "任前公示期满前任职",
     "COMPLAINT_UNRESOLVED": "公示期间的反映未查清即任职",
     "PROBATION_NOT_ASSESSED": "试用期满未考核",
+    "PROBATION_EARLY": "试用期未满即作期满考核",
 }
 
 # Notices: things to do soon, not violations (no exit status 1).

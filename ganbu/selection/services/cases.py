@@ -21,7 +21,7 @@ from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import unit_in_scope
 from ganbu.org.selectors import posts_by_pk
 from ganbu.selection import errors, events
-from ganbu.selection.models import Candidate, CandidateStatus, Case, CaseStatus, Method
+from ganbu.selection.models import Candidate, CandidateStatus, Case, CaseStatus, Method, StepKind
 from ganbu.selection.rules.settings import SelectionSettings
 
 
@@ -43,7 +43,10 @@ def refuse_unless_open(case: Case) -> None:
 def free_seats(post: Post, *, on: date, excluding: Case | None = None) -> tuple[int, int, int]:
     """(职数, holders on `on`, seats of the other open cases for the post)."""
     held = cadre_selectors.post_holder_counts(posts_by_pk([post.pk]), on=on).get(post.pk, 0)
-    pending = Case.objects.filter(post=post, status=CaseStatus.OPEN)
+    # an open case counts until its 任职: from then its appointees are among the holders
+    pending = Case.objects.filter(post=post, status=CaseStatus.OPEN).exclude(
+        stage__in=[StepKind.APPOINT, StepKind.PROBATION]
+    )
     if excluding is not None:
         pending = pending.exclude(pk=excluding.pk)
     return post.quota, held, pending.aggregate(n=Sum("seats"))["n"] or 0
@@ -79,7 +82,7 @@ def case_open(
     free = quota - held - pending
     if seats > free and not over_quota_reason.strip():
         found["over_quota_reason"] = (
-            f"「{post.name}」职数 {quota} 名，现任 {held} 名"
+            f"「{unit.name}{post.name}」职数 {quota} 名，现任 {held} 名"
             + (f"，其他在办选拔任用 {pending} 名" if pending else "")
             + f"，空缺 {max(free, 0)} 名，少于拟选配的 {seats} 名；超职数配备须写明批准理由"
         )

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ganbu.cadres import record_selectors
+from ganbu.cadres import selectors as cadre_selectors
 from ganbu.cadres import services as cadre_services
 from ganbu.core.workflow import allowed, transition
 from ganbu.org.models import User
@@ -132,6 +133,12 @@ def _figures(case: Case, kind: str, data: Mapping[str, Any], found: list[str]) -
                 found.append(
                     f"{c.name}的「三点一线」意见不一致（{'、'.join(against)}不同意），应暂缓提名，不能确定为考察对象"
                 )
+        figures["extra"] = {  # the 资格审查 as it stood that day, for the page and the 纪实表
+            "eligibility": {
+                c.name: [[x.label, x.required, x.actual, x.met] for x in eligibility.get(c.pk, [])]
+                for c in active
+            }
+        }
         figures |= {
             "chosen": [c.name for c in chosen],
             "two_recommendations_agree": {
@@ -175,6 +182,12 @@ def _figures(case: Case, kind: str, data: Mapping[str, Any], found: list[str]) -
         if not active:
             found.append("没有可以任职的人选")
         figures["doc_no"] = doc_no[:100]
+        holders = {h.cadre_id: h for h in cadre_selectors.post_holders([case.post_id], on=data["day"])}
+        relieve = [int(x) for x in data.get("relieve", []) if str(x).isdigit()]
+        unknown = [x for x in relieve if x not in holders]
+        if unknown:
+            found.append("所选免职人员不是该职位的现任人员")
+        figures["extra"] = {"relieved": {str(x): holders[x].name for x in relieve if x in holders}}
     elif kind == StepKind.PROBATION:
         result = str(data.get("result", "")).strip()
         if result not in PROBATION_RESULTS:
@@ -341,6 +354,8 @@ def _effects(case: Case, step: Step, link: Any, data: Mapping[str, Any], actor: 
             if not goes_on:
                 candidate_drop(candidate=c, at=kind, reason=f"{StepKind(kind).label}：{verdict}", actor=actor)
     elif kind == StepKind.APPOINT:
+        for cadre_id in (step.figures.get("extra") or {}).get("relieved", {}):
+            _relieve(case, int(cadre_id), step, actor)
         for c in _active(case):
             if c.cadre is not None:
                 _appoint(case, c, step, actor)
@@ -350,6 +365,17 @@ def _effects(case: Case, step: Step, link: Any, data: Mapping[str, Any], actor: 
             case_close(case=case, actor=actor)
     elif kind == StepKind.PROBATION:
         case_close(case=case, actor=actor)
+
+
+def _relieve(case: Case, cadre_id: int, step: Step, actor: User | None) -> None:
+    """免去: the former holder's appointment to the post ends the day of the 任职, same 文号."""
+    cadre = cadre_selectors.cadres_by_ids([cadre_id]).select_related("unit").get()
+    for held in record_selectors.open_appointments(cadre_id, on=step.day):
+        if held.post_id != case.post_id:
+            continue
+        fields = {f: getattr(held, f) for f in cadre_services.RECORD_KINDS["appointment"].fields}
+        fields |= {"ended_on": step.day, "end_document_number": step.figures.get("doc_no", "")}
+        cadre_services.record_save(cadre=cadre, kind="appointment", data=fields, actor=actor, instance=held)
 
 
 def _appoint(case: Case, candidate: Candidate, step: Step, actor: User | None) -> None:

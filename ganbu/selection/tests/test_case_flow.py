@@ -19,7 +19,7 @@ from ganbu.org import services as org_services
 from ganbu.org.models import Post
 from ganbu.selection import services
 from ganbu.selection.models import Case, CaseBallot, Complaint, StepKind
-from ganbu.selection.selectors import case_violations
+from ganbu.selection.selectors import case_violations, step_summary
 from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
 
@@ -160,7 +160,26 @@ def test_a_township_secretary_case(world: World) -> None:
         _record(case, StepKind.APPOINT, date(2026, 10, 12), data={"doc_no": "县委〔2026〕88号"})
     assert any("反映" in m for m in unresolved.value.messages)
     Complaint.objects.filter(case=case).update(finding="经核查，反映问题不属实", found_on=date(2026, 10, 9))
-    _record(case, StepKind.APPOINT, date(2026, 10, 12), data={"doc_no": "县委〔2026〕88号"})
+    former = make_cadre(world.town_a, "前任")  # still in the post: relieved by the same 文号
+    Appointment.objects.create(
+        cadre=former,
+        unit=world.town_a,
+        post=post,
+        title="甲镇党委书记",
+        level="1A41",
+        started_on=date(2021, 3, 1),
+    )
+    with pytest.raises(ValidationError, match="所选免职人员不是该职位的现任人员"):
+        _record(case, StepKind.APPOINT, date(2026, 10, 12), data={"doc_no": "x", "relieve": [people[1].pk]})
+    step = _record(
+        case,
+        StepKind.APPOINT,
+        date(2026, 10, 12),
+        data={"doc_no": "县委〔2026〕88号", "relieve": [former.pk]},
+    )
+    ended = Appointment.objects.get(cadre=former, post=post)
+    assert ended.ended_on == date(2026, 10, 12) and ended.end_document_number == "县委〔2026〕88号"
+    assert "同时免去前任的该职务" in step_summary(step)
 
     new = Appointment.objects.get(cadre=people[0], post=post)
     assert new.document_number == "县委〔2026〕88号" and new.started_on == date(2026, 10, 12)
@@ -192,7 +211,7 @@ def test_a_post_without_a_free_seat_needs_an_approved_reason(world: World) -> No
     )
     with pytest.raises(ValidationError) as refused:
         services.case_open(post=post, seats=1, method="民主推荐", day=TODAY, actor=None)
-    assert "「党委书记」职数 1 名，现任 1 名，空缺 0 名，少于拟选配的 1 名" in str(refused.value)
+    assert "「甲镇党委书记」职数 1 名，现任 1 名，空缺 0 名，少于拟选配的 1 名" in str(refused.value)
     case = services.case_open(
         post=post, seats=1, method="民主推荐", day=TODAY, actor=None, over_quota_reason="市委组织部批复同意"
     )

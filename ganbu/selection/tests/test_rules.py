@@ -656,6 +656,25 @@ def test_the_end_of_probation_records_a_result(result: str | None, expected: lis
     assert [(v.code, v.step) for v in found] == [(c, "试用期满") for c in expected]
 
 
+@pytest.mark.parametrize(
+    ("assessed", "expected"),
+    [
+        ("2027-08-13", []),  # 60 days before the last day 2027-10-12 (18 + 30 + 12)
+        ("2027-08-12", ["PROBATION_EARLY"]),  # 61 days before
+        ("2026-12-01", ["PROBATION_EARLY"]),  # seven weeks after 任职 (a tour finding)
+    ],
+)
+def test_the_probation_is_assessed_as_it_ends(assessed: str, expected: list[str]) -> None:
+    case = clean()
+    case["steps"].append({"step": "试用期满", "date": assessed, "result": "合格"})
+    found = check(case, as_of=date(2027, 10, 13))
+    assert [(v.code, v.step) for v in found] == [(c, "试用期满") for c in expected]
+    if found and assessed == "2027-08-12":
+        assert (
+            found[0].message == "张三的试用期至 2027-10-12 期满，试用期满考核（2027-08-12）早于期满前 60 天"
+        )
+
+
 def test_no_probation_for_elected_posts_nor_lateral_moves() -> None:
     case = clean()
     case["method"] = "选任"

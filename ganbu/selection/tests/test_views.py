@@ -148,3 +148,25 @@ def test_a_cadres_cases(world: World) -> None:
     assert clerk.get(own).status_code == 403
     other = make_user("county3", Role.COUNTY, world.county)  # 组织部, not a handler: no case listed
     assert case.title not in _client(other).get(own).content.decode()
+
+
+def test_a_refused_step_keeps_what_was_typed(world: World) -> None:
+    post = _post(world)
+    county = _client(world.users["county"])
+    _open(world, county, post)
+    case = Case.objects.get()
+    page = reverse("selection:case", args=[case.pk])
+    refused = county.post(
+        page,
+        {
+            "action": "step",
+            "kind": "任职",
+            "day": "2026-06-12",
+            "doc_no": "青委〔2026〕9号",
+            "decision": "县委常委会决定",
+        },
+    )
+    assert refused.status_code == 400
+    html = refused.content.decode()
+    assert 'value="青委〔2026〕9号"' in html and ">县委常委会决定</textarea>" in html
+    assert 'value="2026-06-12"' in html and '<option value="任职" selected>' in html

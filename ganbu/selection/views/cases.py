@@ -10,6 +10,7 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Min, Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import URLPattern, path
@@ -36,6 +37,7 @@ from ganbu.selection.models import (
     StepKind,
 )
 from ganbu.selection.rules import CODES
+from ganbu.selection.rules.eligibility import Condition
 from ganbu.selection.services import records
 from ganbu.selection.services.cases import EDUCATION_CHOICES
 from ganbu.selection.views.documents import documents_for
@@ -63,7 +65,11 @@ def _manager(user: User) -> bool:
 def index(request: HttpRequest) -> HttpResponse:
     user = request_user(request)
     status = request.GET.get("status", "")
-    cases = selectors.cases_for(user).prefetch_related("candidates")
+    cases = (
+        selectors.cases_for(user)
+        .prefetch_related("candidates")
+        .annotate(motion_day=Min("steps__day", filter=Q(steps__kind=StepKind.MOTION)))
+    )
     if status in CaseStatus.values:
         cases = cases.filter(status=status)
     today = timezone.localdate()
@@ -145,6 +151,7 @@ def _next_kinds(case: Case) -> list[tuple[str, str]]:
 def _step_data(request: HttpRequest, case: Case, kind: str) -> dict[str, Any]:
     data: dict[str, Any] = {key: request.POST.get(key, "") for key, _ in STEP_FIELDS.get(kind, [])}
     data["chosen"] = request.POST.getlist("chosen")
+    data["relieve"] = request.POST.getlist("relieve")
     for c in case.candidates.all():
         data[f"votes-{c.pk}"] = request.POST.get(f"votes-{c.pk}", "")
         data[f"score-{c.pk}"] = request.POST.get(f"score-{c.pk}", "")
@@ -279,6 +286,9 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             return redirect("selection:case", pk=case.pk)
         case.refresh_from_db()
     context = _case_context(user, case)
+    if request.method == "POST" and request.POST.get("action") == "step":
+        context["posted"] = request.POST  # a refused step keeps what was typed
+        context["posted_chosen"] = request.POST.getlist("chosen")
     return render(
         request, "selection/case_detail.html", context, status=400 if request.method == "POST" else 200
     )
@@ -294,6 +304,10 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
     ]
     candidates = list(case.candidates.select_related("cadre__unit"))
     eligibility = selectors.candidate_conditions(case, as_of=today)
+    shortlist = next((s for s in case.steps.all() if s.kind == StepKind.SHORTLIST), None)
+    if shortlist is not None:  # after 确定考察对象: the 资格审查 of that day, not today's registry
+        snapshot = (shortlist.figures.get("extra") or {}).get("eligibility", {})
+        eligibility = {c.pk: [Condition(*row) for row in snapshot.get(c.name, [])] for c in candidates}
     return {
         "case": case,
         "steps": steps,
@@ -304,6 +318,9 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
                 "title": c.cadre.current_title if c.cadre else "",
                 "points": [("群众", c.masses), ("单位党组织", c.party_org), ("分管领导", c.leader)],
                 "conditions": eligibility.get(c.pk, []),
+                "vote_key": f"votes-{c.pk}",
+                "score_key": f"score-{c.pk}",
+                "chosen_key": str(c.pk),
                 "failed": [x for x in eligibility.get(c.pk, []) if not x.met],
                 "current": {
                     name: "" if value is None else ("1" if value else "0")
@@ -330,11 +347,17 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
         "next_kinds": _next_kinds(case),
         "step_fields": STEP_FIELDS,
         # the next exam only (面试 needs the 笔试): one set of score fields on the form
+        "holders": [
+            h
+            for h in cadre_selectors.post_holders([case.post_id], on=today)
+            if h.cadre_id not in {c.cadre_id for c in candidates}
+        ],
         "exam_kinds": [k for k, _ in _next_kinds(case) if k in (StepKind.WRITTEN, StepKind.INTERVIEW)][:1],
         "manager": _manager(user) and case.is_open,
         "today": today,
         "opinions": ViewsForm().fields,
         "requirements": selectors.case_requirements(case),
+        "shortlisted": shortlist.day if shortlist is not None else None,
         "education_choices": EDUCATION_CHOICES,
     }
 

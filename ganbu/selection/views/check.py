@@ -29,12 +29,13 @@ def check(request: HttpRequest) -> HttpResponse:
     calendar = work_calendar()
     rows: list[dict[str, Any]] = []
     for case in selectors.cases_of_year(user, year):
-        violations, _ = selectors.case_violations(case, calendar=calendar, as_of=today)
+        violations, notices = selectors.case_violations(case, calendar=calendar, as_of=today)
         rows.append(
             {
                 "case": case,
                 "violations": [v for v in violations if not v.reason],
                 "excused": [v for v in violations if v.reason],
+                "notices": [n for n in notices if n.code != "CALENDAR_GUESSED"],
             }
         )
     context = {
