@@ -198,7 +198,8 @@ def step_summary(step: Step) -> str:
     if kind == StepKind.CONSULT:
         base = int(f.get("base") or 0)
         parts = "、".join(f"{name}不同意 {n} 票" for name, n in (f.get("disagree") or {}).items())
-        return f"全委会成员 {base} 人：{parts}"
+        present = (f.get("extra") or {}).get("present")
+        return f"全委会成员应到 {base} 人" + (f"，实到 {present} 人" if present else "") + f"：{parts}"
     if kind == StepKind.VOTE:
         parts = "、".join(f"{name}同意 {n} 票" for name, n in (f.get("agree") or {}).items())
         return f"应到 {f.get('expected', 0)} 人，实到 {f.get('present', 0)} 人：{parts}"

@@ -102,6 +102,7 @@ def figures_from(link: CaseBallot) -> dict[str, Any]:
         return {
             "base": result.denominator or result.total("expected"),
             "disagree": {s.label: s.counts.get(ballot_rules.DISAGREE, 0) for s in subjects},
+            "extra": {"present": result.total("present")},  # for the record; the rule reads 应到
         }
     if link.purpose == BallotPurpose.VOTE:
         return {
