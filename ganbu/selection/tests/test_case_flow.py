@@ -137,8 +137,7 @@ def test_a_township_secretary_case(world: World) -> None:
 
     # 征求意见 from the sealed vote only; 乙二 is dropped (不同意 16 × 2 > 30)
     with pytest.raises(ValidationError, match="须以封存的投票结果为准"):
-        consulted = _record(case, StepKind.CONSULT, date(2026, 7, 20))
-    assert step_summary(consulted).startswith("全委会成员应到 30 人，实到 30 人：甲一不同意 2 票")
+        _record(case, StepKind.CONSULT, date(2026, 7, 20))
     consult = services.ballot_create(case=case, purpose="征求意见", expected=30, actor=None)
     _seal(consult, 30, {"甲一": {"同意": 28, "不同意": 2}, "乙二": {"同意": 14, "不同意": 16}})
     consulted = _record(case, StepKind.CONSULT, date(2026, 7, 20))
