@@ -20,6 +20,7 @@ from ganbu.core.dates import add_years
 from ganbu.org.models import Post, UnitKind
 from ganbu.org.selectors import county_root, posts_of_unit_kinds, work_calendar
 from ganbu.selection import services
+from ganbu.selection.services.steps import registry_file_facts
 from ganbu.selection.models import Case, CaseBallot, StepKind
 from ganbu.selection.selectors import cadre_conditions, candidate_conditions, case_requirements
 
@@ -148,6 +149,7 @@ def _run(rng: random.Random, post: Post, start: date, last: str, outcome: str, t
             "talks": "26",
             "discipline": "县纪委监委回复：未发现影响使用的问题",
             "file_review": "出生日期、入党时间、参加工作时间、学历、履历经核对无误",
+            **registry_file_facts(case),
         },
     )
     if last == StepKind.INSPECT:

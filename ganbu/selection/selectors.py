@@ -194,6 +194,14 @@ def step_summary(step: Step) -> str:
             words += f"；征求纪检监察机关意见：{extra['discipline']}"
         if extra.get("file_review"):
             words += f"；档案审核：{extra['file_review']}"
+        for name, facts in (extra.get("files") or {}).items():
+            differ = [
+                f"{x['label']}档案为 {x['verified']}，系统为 {x['registry'] or '未录入'}"
+                for x in facts.values()
+                if "same" in x and not x["same"]
+            ]
+            if differ:
+                words += f"；{name}：{'，'.join(differ)}"
         return words
     if kind == StepKind.CONSULT:
         base = int(f.get("base") or 0)

@@ -8,6 +8,7 @@ closed."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import date, timedelta
 from decimal import Decimal
@@ -163,8 +164,8 @@ def _figures(case: Case, kind: str, data: Mapping[str, Any], found: list[str]) -
         if not extra["discipline"]:
             found.append("请填写征求纪检监察机关意见的情况")
         if not extra["file_review"]:
-            found.append("请填写档案审核（三龄二历）的结果")
-        figures["extra"] = extra
+            found.append("请填写档案审核（三龄二历）的结论")
+        figures["extra"] = extra | {"files": _file_review(active, data, found)}
     elif kind == StepKind.PUBLICITY:
         start = data["day"]
         end = work_calendar().working_days_after(start, SelectionSettings().publicity_working_days)
@@ -194,6 +195,68 @@ def _figures(case: Case, kind: str, data: Mapping[str, Any], found: list[str]) -
             found.append("试用期满考核结果应为合格或不合格")
         figures["result"] = result
     return figures
+
+
+# 档案审核 (三龄二历): the verified value of each fact beside the registry's
+FILE_FACTS = (
+    ("birth", "出生日期", "birth_date"),
+    ("party", "入党时间", "party_joined_on"),
+    ("work", "参加工作时间", "work_started_on"),
+)
+_MONTH = re.compile(r"^(\d{4})[-.年/](\d{1,2})(?:[-.月/](\d{1,2})日?)?月?$")
+
+
+def _month(text: str) -> str | None:
+    """「1985-03-04」, 「1985.03」, 「1985年3月」 → "1985-03" (三龄 are checked to the month)."""
+    m = _MONTH.match(text.strip())
+    if not m or not 1 <= int(m.group(2)) <= 12:
+        return None
+    return f"{m.group(1)}-{int(m.group(2)):02d}"
+
+
+def _file_review(active: list[Candidate], data: Mapping[str, Any], found: list[str]) -> dict[str, Any]:
+    """The 考察对象's 档案审核: for each fact the registry's value, the verified one typed from the
+    档案, and whether they agree (a disagreement is recorded and shown, for the 组织部 to correct the
+    registry or explain; it is not a refusal). 学历 and 履历 are the reviewer's words."""
+    out: dict[str, Any] = {}
+    for c in active:
+        if c.cadre is None:
+            continue
+        row: dict[str, Any] = {}
+        for key, label, attr in FILE_FACTS:
+            typed = str(data.get(f"file-{key}-{c.pk}", "")).strip()
+            registry = getattr(c.cadre, attr)
+            shown = f"{registry:%Y-%m}" if registry else ""
+            if not typed:
+                if key == "party" and not registry:
+                    continue  # not a party member: nothing to verify
+                found.append(f"请填写{c.name}档案中的{label}")
+                continue
+            verified = _month(typed)
+            if verified is None:
+                found.append(f"{c.name}的{label}应写成 1985-03 或 1985.03，不是「{typed}」")
+                continue
+            row[key] = {"label": label, "registry": shown, "verified": verified, "same": shown == verified}
+        for key, label in (("education", "学历"), ("resume", "履历")):
+            text = str(data.get(f"file-{key}-{c.pk}", "")).strip()[:200]
+            if text:
+                row[key] = {"label": label, "note": text}
+        out[c.name] = row
+    return out
+
+
+def registry_file_facts(case: Case) -> dict[str, str]:
+    """The 档案审核 fields of the active 考察对象 filled with the registry's own values (what the
+    demo records, and tests that are not about the review)."""
+    out: dict[str, str] = {}
+    for c in _active(case):
+        if c.cadre is None:
+            continue
+        for key, _, attr in FILE_FACTS:
+            value = getattr(c.cadre, attr)
+            if value:
+                out[f"file-{key}-{c.pk}"] = f"{value:%Y-%m}"
+    return out
 
 
 def _exam_figures(

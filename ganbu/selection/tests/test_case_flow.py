@@ -18,6 +18,7 @@ from ganbu.core.calendar import WorkCalendar
 from ganbu.org import services as org_services
 from ganbu.org.models import Post
 from ganbu.selection import services
+from ganbu.selection.services.steps import registry_file_facts
 from ganbu.selection.models import Case, CaseBallot, Complaint, StepKind
 from ganbu.selection.selectors import case_violations, step_summary
 from ganbu.testing.registry import make_cadre
@@ -129,10 +130,29 @@ def test_a_township_secretary_case(world: World) -> None:
     }
     with pytest.raises(ValidationError, match="跳过「考察预告」须写明理由"):
         _record(case, StepKind.INSPECT, date(2026, 7, 1), data=inspect)
+    inspect |= registry_file_facts(case)
     _record(case, StepKind.NOTICE, date(2026, 6, 20))
     with pytest.raises(ValidationError, match="个别谈话"):
         _record(case, StepKind.INSPECT, date(2026, 7, 1), data=inspect)
-    _record(case, StepKind.INSPECT, date(2026, 7, 1), data={**inspect, "talks": "20"})
+    jia = candidates["甲一"].pk
+    with pytest.raises(ValidationError, match="甲一的出生日期应写成 1985-03 或 1985.03，不是「八五年」"):
+        _record(
+            case,
+            StepKind.INSPECT,
+            date(2026, 7, 1),
+            data={**inspect, "talks": "20", f"file-birth-{jia}": "八五年"},
+        )
+    without = {k: v for k, v in inspect.items() if k != f"file-work-{jia}"}
+    with pytest.raises(ValidationError, match="请填写甲一档案中的参加工作时间"):
+        _record(case, StepKind.INSPECT, date(2026, 7, 1), data={**without, "talks": "20"})
+    # the 档案 says April 1985, the registry March: recorded beside each other, not refused
+    inspected = _record(
+        case,
+        StepKind.INSPECT,
+        date(2026, 7, 1),
+        data={**inspect, "talks": "20", f"file-birth-{jia}": "1985年4月"},
+    )
+    assert "甲一：出生日期档案为 1985-04，系统为 1985-03" in step_summary(inspected)
     _record(case, StepKind.DELIBERATE, date(2026, 7, 10))
 
     # 征求意见 from the sealed vote only; 乙二 is dropped (不同意 16 × 2 > 30)

@@ -23,6 +23,7 @@ from ganbu.cadres.models import AnnualAssessment, Appointment, Cadre, Education
 from ganbu.org import services as org_services
 from ganbu.org.models import Post, Role
 from ganbu.selection import services
+from ganbu.selection.services.steps import registry_file_facts
 from ganbu.selection.documents import one_line_bio
 from ganbu.selection.models import Case, CaseBallot, StepKind
 from ganbu.selection.services import records
@@ -169,7 +170,7 @@ def _build(world: World, *, until: str = StepKind.APPOINT) -> Built:
         "discipline": "县纪委监委回复无问题",
         "file_review": "三龄二历无误",
     }
-    _record(case, StepKind.INSPECT, date(2026, 7, 1), data=inspect)
+    _record(case, StepKind.INSPECT, date(2026, 7, 1), data=inspect | registry_file_facts(case))
     _record(case, StepKind.DELIBERATE, date(2026, 7, 10))
     consult = services.ballot_create(case=case, purpose="征求意见", expected=30, actor=None)
     _seal(consult, 30, {"甲一": {"同意": 28, "不同意": 2}, "乙二": {"同意": 14, "不同意": 16}})

@@ -40,6 +40,7 @@ from ganbu.selection.rules import CODES
 from ganbu.selection.rules.eligibility import Condition
 from ganbu.selection.services import records
 from ganbu.selection.services.cases import EDUCATION_CHOICES
+from ganbu.selection.services.steps import FILE_FACTS
 from ganbu.selection.views.documents import documents_for
 
 # the fields each step's form asks for (beyond the date, the decision and the reason)
@@ -152,6 +153,9 @@ def _step_data(request: HttpRequest, case: Case, kind: str) -> dict[str, Any]:
     data: dict[str, Any] = {key: request.POST.get(key, "") for key, _ in STEP_FIELDS.get(kind, [])}
     data["chosen"] = request.POST.getlist("chosen")
     data["relieve"] = request.POST.getlist("relieve")
+    for c in case.candidates.all():
+        for key in ("birth", "party", "work", "education", "resume"):
+            data[f"file-{key}-{c.pk}"] = request.POST.get(f"file-{key}-{c.pk}", "")
     for c in case.candidates.all():
         data[f"votes-{c.pk}"] = request.POST.get(f"votes-{c.pk}", "")
         data[f"score-{c.pk}"] = request.POST.get(f"score-{c.pk}", "")
@@ -318,6 +322,14 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
                 "title": c.cadre.current_title if c.cadre else "",
                 "points": [("群众", c.masses), ("单位党组织", c.party_org), ("分管领导", c.leader)],
                 "conditions": eligibility.get(c.pk, []),
+                "file_facts": [
+                    (
+                        f"file-{key}-{c.pk}",
+                        label,
+                        f"{getattr(c.cadre, attr):%Y-%m}" if c.cadre and getattr(c.cadre, attr) else "",
+                    )
+                    for key, label, attr in FILE_FACTS
+                ],
                 "vote_key": f"votes-{c.pk}",
                 "score_key": f"score-{c.pk}",
                 "chosen_key": str(c.pk),
