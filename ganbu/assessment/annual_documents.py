@@ -1,13 +1,17 @@
-"""The documents of a unit's 年度考核: the 年度考核结果汇总表 (Excel), the 优秀等次公示 (Word) and the
-公务员年度考核登记表 (Word, one per cadre; a zip for the unit), in the house style of core.office."""
+"""The documents of a unit's 年度考核: the 年度考核结果汇总表 (Excel; a team's 届中/届末考核 has its
+own, with the 满意度), the 优秀等次公示 (Word) and the 公务员年度考核登记表 (Word, one per cadre; a zip
+for the unit), in the house style of core.office."""
 
 from __future__ import annotations
 
 import io
 import zipfile
+from fractions import Fraction
 from typing import Any
 
 from ganbu.assessment.models import AnnualReview, QuarterGrade
+from ganbu.assessment.selectors import term_summary
+from ganbu.ballots import rules as ballot_rules
 from ganbu.core.office import body_paragraph, docx_bytes, heading, new_document, table_cell
 from ganbu.core.spreadsheet import table_xlsx
 
@@ -26,16 +30,61 @@ def _people(review: AnnualReview) -> dict[str, dict[str, Any]]:
     return {p["id"]: p for p in (review.result or {}).get("participants", [])}
 
 
+def _notes(entry: Any, person: dict[str, Any]) -> str:
+    notes = [x["message"] for x in person.get("refused", []) + person.get("flags", [])]
+    if entry.unfit_reason:
+        notes.append(f"定为{entry.proposed}的理由：{entry.unfit_reason}")
+    return "；".join(notes)
+
+
+def _percent(value: Fraction | None) -> str:
+    """「93.33%」: two decimals, half up (`ballots.rules.percent`), as the review page shows it."""
+    text = ballot_rules.percent(value)
+    return f"{text}%" if text else ""
+
+
+def term_summary_xlsx(review: AnnualReview) -> bytes:
+    """届中/届末考核结果汇总表: the team's members by 职务层次, each one's 满意度 and weighted 不称职
+    share of the 民主测评 (`selectors.term_summary`), the proposal, the grade and why; the last row
+    the team's 满意度. No 平时 grades: a team's review does not read them."""
+    summary = term_summary(review)
+    people = _people(review)
+    rows: list[list[Any]] = []
+    for member in summary["members"]:
+        e = member["entry"]
+        p = people.get(str(e.pk), {})
+        rows.append(
+            [
+                e.cadre.name,
+                e.cadre.current_title,
+                e.get_role_display(),
+                _percent(member["satisfaction"]),
+                _percent(member["unfit"]),
+                e.proposed,
+                e.final or p.get("final", ""),
+                _notes(e, p),
+            ]
+        )
+    rows.append(["班子满意度", "", "", _percent(summary["satisfaction"]), "", "", "", ""])
+    return table_xlsx(
+        sheet=f"{review.get_kind_display()}结果",
+        title=f"{review}结果汇总表（{review.get_status_display()}）",
+        headers=["姓名", "职务", "类别", "满意度", "不称职票（加权）", "拟定等次", "确定等次", "说明"],
+        rows=rows,
+        widths=(12, 30, 12, 10, 16, 10, 10, 60),
+    )
+
+
 def summary_xlsx(review: AnnualReview) -> bytes:
-    """年度考核结果汇总表: one row per participant, the 平时 grades, the proposal, the grade and why."""
+    """年度考核结果汇总表: one row per participant, the 平时 grades, the proposal, the grade and why
+    (a team's 届中/届末考核: `term_summary_xlsx`)."""
+    if review.is_term:
+        return term_summary_xlsx(review)
     quarters = _quarters(review)
     people = _people(review)
     rows = []
     for e in review.entries.select_related("cadre").order_by("role", "id"):
         p = people.get(str(e.pk), {})
-        notes = [x["message"] for x in p.get("refused", []) + p.get("flags", [])]
-        if e.unfit_reason:
-            notes.append(f"定为{e.proposed}的理由：{e.unfit_reason}")
         rows.append(
             [
                 e.cadre.name,
@@ -44,7 +93,7 @@ def summary_xlsx(review: AnnualReview) -> bytes:
                 *[quarters.get(e.cadre_id, {}).get(q, "") for q in (1, 2, 3, 4)],
                 e.proposed,
                 e.final or p.get("final", ""),
-                "；".join(notes),
+                _notes(e, p),
             ]
         )
     return table_xlsx(
@@ -134,4 +183,4 @@ def registers_zip(review: AnnualReview) -> bytes:
     return out.getvalue()
 
 
-__all__ = ["publicity_docx", "register_docx", "registers_zip", "summary_xlsx"]
+__all__ = ["publicity_docx", "register_docx", "registers_zip", "summary_xlsx", "term_summary_xlsx"]

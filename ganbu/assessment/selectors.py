@@ -182,12 +182,17 @@ def _satisfaction(figures: dict[str, Any]) -> Fraction | None:
 def term_summary(review: AnnualReview) -> dict[str, Any]:
     """The per-team summary of a 届中/届末考核: each member's grade and 满意度 (优秀 + 称职 share of
     the 民主测评, the rater groups weighted), the team's 满意度 (the members' average), and the unit's
-    综合考核 grade in every year of the term."""
+    综合考核 grade in every year of the term (None for a year without a sealed result). The members
+    are listed by 职务层次 (正职 1A41 before 副职 1A42, a cadre without one last), then as entered."""
     figures = review_ballots(review)
     people = {p["id"]: p for p in (review.result or {}).get("participants", [])}
     members: list[dict[str, Any]] = []
     rated: list[Fraction] = []
-    for entry in review.entries.select_related("cadre").order_by("id"):
+    entries = sorted(
+        review.entries.select_related("cadre").order_by("id"),
+        key=lambda e: (not e.cadre.current_level, e.cadre.current_level),
+    )
+    for entry in entries:
         f = figures.get(entry.cadre_id, {})
         members.append(
             {

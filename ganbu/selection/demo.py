@@ -20,9 +20,9 @@ from ganbu.core.dates import add_years
 from ganbu.org.models import Post, UnitKind
 from ganbu.org.selectors import county_root, posts_of_unit_kinds, work_calendar
 from ganbu.selection import services
-from ganbu.selection.services.steps import registry_file_facts
 from ganbu.selection.models import Case, CaseBallot, StepKind
 from ganbu.selection.selectors import cadre_conditions, candidate_conditions, case_requirements
+from ganbu.selection.services.steps import registry_file_facts
 
 __all__ = ["seed_selection"]
 

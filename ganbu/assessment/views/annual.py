@@ -119,12 +119,17 @@ def quarters(request: HttpRequest) -> HttpResponse:
     )
 
 
+ALL = "all"  # the reviews page's ?year=all: every year
+
+
 @requires("assessment.view", kind="page")
 @require_http_methods(["GET", "POST"])
 def reviews(request: HttpRequest) -> HttpResponse:
-    """The year's reviews in scope, and opening one for a unit."""
+    """The reviews in scope, filtered by 年度 (?year=, the current year unless 「all」) and 考核类别
+    (?kind=), and opening one for a unit."""
     user = request_user(request)
     units = _units(request)
+    today = timezone.localdate()
     if request.method == "POST":
         unit = next((u for u in units if str(u.pk) == request.POST.get("unit")), None)
         try:
@@ -148,13 +153,41 @@ def reviews(request: HttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         else:
+            what = "领导班子成员" if review.is_term else "干部"
+            messages.success(
+                request,
+                f"已建立{review}，参加考核的{what} {review.entries.count()} 人；请组织民主测评，并拟定等次。",
+            )
             return redirect("assessment:review_detail", pk=review.pk)
-    found = AnnualReview.objects.filter(unit__in=units_in_scope(user)).select_related("unit")
+    in_scope = AnnualReview.objects.filter(unit__in=units_in_scope(user))
+    chosen = request.GET.get("year", "")
+    year_filter: int | None = None if chosen == ALL else today.year
+    if chosen.isdigit() and 2000 <= int(chosen) <= 2100:
+        year_filter = int(chosen)
+    years = set(in_scope.values_list("year", flat=True)) | {today.year, year_filter or today.year}
+    kind_filter = request.GET.get("kind", "")
+    if kind_filter not in ReviewKind.values:
+        kind_filter = ""
+    found = in_scope.select_related("unit")
+    if year_filter is not None:
+        found = found.filter(year=year_filter)
+    if kind_filter:
+        found = found.filter(kind=kind_filter)
+    shown = list(found)
+    kind_label = ReviewKind(kind_filter).label if kind_filter else "考核"
     context = {
-        "reviews": found,
+        "reviews": shown,
+        "count": len(shown),
+        "empty": f"还没有{kind_label}。" if year_filter is None else f"该年度还没有{kind_label}。",
+        "caption": (f"{year_filter}年" if year_filter else "全部年度")
+        + (kind_label if kind_filter else "各类考核"),
+        "years": sorted(years, reverse=True),
+        "year_filter": year_filter,
+        "kind_filter": kind_filter,
         "units": units,
         "kinds": ReviewKind.choices,
-        "year": timezone.localdate().year,
+        "year": today.year,
+        "overview_year": year_filter or today.year,
         "office": services.is_office(user),
     }
     return render(request, "assessment/reviews.html", context)
@@ -206,16 +239,22 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 messages.success(request, "已创建民主测评，请在「测评投票」中组织投票并封存。")
             elif action == "confirm":
                 annual.confirm_review(review=review, actor=user)
+                messages.success(request, "已审核，报县委组织部审批。")
             elif action == "return":
-                annual.return_review(review=review, actor=user, reason=request.POST.get("reason", ""))
+                reason = request.POST.get("reason", "").strip()
+                annual.return_review(review=review, actor=user, reason=reason)
+                messages.success(request, f"已退回{review.unit.name}重新填报（理由：{reason}）。")
             elif action == "approve":
                 annual.approve_review(review=review, actor=user)
+                messages.success(request, "已审批，请安排公示。")
             elif action == "publicity":
                 annual.start_publicity(
                     review=review, actor=user, start=date.fromisoformat(request.POST.get("start", ""))
                 )
+                messages.success(request, f"公示期为 {_span(review)}（{annual.PUBLICITY_DAYS} 个工作日）。")
             elif action == "final":
                 annual.finalize_review(review=review, actor=user)
+                messages.success(request, _finalized(review))
             elif action in ("accept", "decline"):
                 proposal = get_object_or_404(
                     ConsequenceProposal, pk=request.POST.get("proposal") or 0, entry__review=review
@@ -226,6 +265,12 @@ def review_detail(request: HttpRequest, pk: int) -> HttpResponse:
                     confirm=action == "accept",
                     note=request.POST.get("note", ""),
                 )
+                if action == "decline":
+                    messages.success(request, f"已不采纳「{proposal.message}」。")
+                elif proposal.code in annual.AWARDS:
+                    messages.success(request, f"已确认「{proposal.message}」，并记入干部奖惩。")
+                else:
+                    messages.success(request, f"已确认「{proposal.message}」。")
             else:
                 raise PermissionDenied("没有这个操作")
         except ValidationError as exc:
@@ -342,6 +387,25 @@ def review_download(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         unit_path=review.unit.path,
         payload={"file": name},
     )
+
+
+def _span(review: AnnualReview) -> str:
+    """「2026年11月23日至11月27日」: the 公示 period as the notice writes it (the year once if shared)."""
+    start, end = review.publicity_start, review.publicity_end
+    if start is None or end is None:
+        return ""
+    until = f"{end.month}月{end.day}日" if end.year == start.year else f"{end.year}年{end.month}月{end.day}日"
+    return f"{start.year}年{start.month}月{start.day}日至{until}"
+
+
+def _finalized(review: AnnualReview) -> str:
+    """What finalizing wrote: a team's grades go into the registry's 专项考核 (no reward or sanction
+    is proposed); a year's grades into its 年度考核, with the proposals left for the office."""
+    if review.is_term:
+        return "等次已确定并记入干部档案的专项考核。"
+    if ConsequenceProposal.objects.filter(entry__review=review, status="pending").exists():
+        return "等次已确定并记入干部档案；奖惩建议待确认。"
+    return "等次已确定并记入干部档案。"
 
 
 def _percent(share: object) -> str:

@@ -1,7 +1,9 @@
 """A cadre's 考核记录 (issue 15 item 7): year by year, the 平时考核 grades, each 年度考核 the cadre took
 part in with how its grade was reached (proposed, the rules' refusals and warnings as stored in the
 review's result, the sealed 民主测评's figures, the 公示, the final grade, the consequences decided),
-and the registry's 年度考核 records, so that a grade entered by hand shows too (「档案录入」).
+each 届中/届末考核 of the cadre's team under its own name (no 平时 step, no consequences: a term
+review reads neither), and the registry's 年度考核 records, so that a grade entered by hand shows
+too (「档案录入」).
 
 Everything is read as stored: the review's `result` (the grading output when it was last checked or
 finalized), the ballots engine's `session_result` of the sealed session, the registry through
@@ -86,6 +88,17 @@ class Review:
     steps: list[str] = field(default_factory=list)
 
     @property
+    def term(self) -> bool:
+        """A team's 届中/届末考核: no 平时 record behind it, no reward or sanction proposed."""
+        return self.entry.review.is_term
+
+    @property
+    def label(self) -> str:
+        """「年度考核」, or the term review's own name 「2022—2026年届末考核」."""
+        review = self.entry.review
+        return f"{review.period}{review.get_kind_display()}" if review.is_term else "年度考核"
+
+    @property
     def path(self) -> str:
         return ARROW.join(self.steps)
 
@@ -100,17 +113,25 @@ class Registry:
 class Year:
     year: int
     quarters: list[Quarter] = field(default_factory=list)
-    reviews: list[Review] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)  # 年度考核
+    terms: list[Review] = field(default_factory=list)  # 届中/届末考核 of the cadre's team
     registry: Registry | None = None
 
     @property
     def path(self) -> str:
-        """How the year's grade was reached, in words: each review's steps, or the registry's record."""
+        """How the year's 年度考核 grade was reached, in words: each annual review's steps, or the
+        registry's record (a term review's own steps show in its card)."""
         if self.reviews:
             return "；".join(r.path for r in self.reviews)
         if self.registry is not None:
             return f"档案录入：{self.registry.grade}（未经本系统年度考核）"
         return ""
+
+    @property
+    def sections(self) -> list[tuple[str, list[Review]]]:
+        """The cards' headings: 年度考核 (always, 「没有」 when empty), then each term review under
+        its own name."""
+        return [("年度考核", self.reviews), *((t.label, [t]) for t in self.terms)]
 
 
 def _quarter_step(quarters: list[Quarter]) -> str:
@@ -147,7 +168,8 @@ def _steps(row: Review, quarters: list[Quarter]) -> list[str]:
     """The path of one review's grade in words, from what is stored."""
     review = row.entry.review
     steps = [f"{review.unit.name}拟定{row.proposed}" if row.proposed else f"{review.unit.name}未拟定等次"]
-    steps.append(_quarter_step(quarters))
+    if not review.is_term:  # a team's review does not read the 平时考核
+        steps.append(_quarter_step(quarters))
     if row.ballot is not None and row.ballot.excellent:
         steps.append(f"民主测评优秀票 {row.ballot.excellent}%")
     elif review.ballot_session is not None and review.ballot_session.status != "sealed":
@@ -214,7 +236,7 @@ def cadre_years(user: User, cadre: Cadre) -> list[Year]:
             ],
         )
         row.steps = _steps(row, year(review.year).quarters)
-        year(review.year).reviews.append(row)
+        (year(review.year).terms if review.is_term else year(review.year).reviews).append(row)
     names = code_map("assessment_result")
     for y, code in record_selectors.annual_grades_of([cadre.pk]).get(cadre.pk, {}).items():
         written_by_review = any(

@@ -5,6 +5,7 @@ a reason, the votes dropping nominees, the 公示 across National Day, complaint
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any
 
@@ -18,9 +19,9 @@ from ganbu.core.calendar import WorkCalendar
 from ganbu.org import services as org_services
 from ganbu.org.models import Post
 from ganbu.selection import services
-from ganbu.selection.services.steps import registry_file_facts
 from ganbu.selection.models import Case, CaseBallot, Complaint, StepKind
 from ganbu.selection.selectors import case_violations, step_summary
+from ganbu.selection.services.steps import registry_file_facts
 from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World
 
@@ -135,7 +136,9 @@ def test_a_township_secretary_case(world: World) -> None:
     with pytest.raises(ValidationError, match="个别谈话"):
         _record(case, StepKind.INSPECT, date(2026, 7, 1), data=inspect)
     jia = candidates["甲一"].pk
-    with pytest.raises(ValidationError, match="甲一的出生日期应写成 1985-03 或 1985.03，不是「八五年」"):
+    with pytest.raises(
+        ValidationError, match=re.escape("甲一的出生日期应写成 1985-03 或 1985.03，不是「八五年」")
+    ):
         _record(
             case,
             StepKind.INSPECT,

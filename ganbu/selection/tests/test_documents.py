@@ -23,10 +23,10 @@ from ganbu.cadres.models import AnnualAssessment, Appointment, Cadre, Education
 from ganbu.org import services as org_services
 from ganbu.org.models import Post, Role
 from ganbu.selection import services
-from ganbu.selection.services.steps import registry_file_facts
 from ganbu.selection.documents import one_line_bio
 from ganbu.selection.models import Case, CaseBallot, StepKind
 from ganbu.selection.services import records
+from ganbu.selection.services.steps import registry_file_facts
 from ganbu.selection.views.documents import documents_for
 from ganbu.testing.registry import make_cadre
 from ganbu.testing.world import World, make_user
