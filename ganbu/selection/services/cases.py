@@ -131,6 +131,8 @@ def candidate_add(
     the registry yet)."""
     may_manage(actor, case.unit)
     refuse_unless_open(case)
+    if case.steps.filter(kind__in=[StepKind.SHORTLIST, StepKind.WRITTEN]).exists():
+        raise ValidationError("人选已进入考察或考试环节，不能再增加人选", code=errors.CASE_INVALID)
     cadre = None
     if cadre_id is not None:
         found = cadre_selectors.cadres_by_ids([cadre_id]).select_related("unit").first()

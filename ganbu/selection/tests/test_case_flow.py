@@ -121,6 +121,9 @@ def test_a_township_secretary_case(world: World) -> None:
     _record(case, StepKind.SHORTLIST, date(2026, 6, 15), data=chosen)
     candidates["丙三"].refresh_from_db()
     assert candidates["丙三"].status == "dropped" and candidates["丙三"].drop_reason == "未确定为考察对象"
+    late = make_cadre(world.town_b, "迟到")
+    with pytest.raises(ValidationError, match="人选已进入考察或考试环节，不能再增加人选"):
+        services.candidate_add(case=case, cadre_id=late.pk, actor=None)
 
     # skipping 考察预告 needs a reason; 考察 needs talks with half the unit: 40 staff → 20
     inspect = {

@@ -53,7 +53,7 @@ STEP_FIELDS: dict[str, list[tuple[str, str]]] = {
         ("file_review", "档案审核（三龄二历）结果"),
     ],
     StepKind.APPOINT: [("doc_no", "任职文号")],
-    StepKind.PROBATION: [("result", "试用期满考核结果（合格/不合格）")],
+    StepKind.PROBATION: [("result", "试用期满考核结果（合格或不合格）")],
 }
 
 
@@ -139,7 +139,7 @@ def _next_kinds(case: Case) -> list[tuple[str, str]]:
     start = ORDER.index(case.stage) + 1 if case.stage else 0
     kinds = list(ORDER[start:])
     if case.stage == StepKind.RECOMMEND:
-        kinds.insert(0, StepKind.RECOMMEND)  # a second round
+        kinds.append(StepKind.RECOMMEND)  # a second round, offered last
     if case.method in (Method.OPEN, Method.COMPETE):
         kinds = [k for k in kinds if k != StepKind.RECOMMEND]
     else:
@@ -293,6 +293,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and request.POST.get("action") == "step":
         context["posted"] = request.POST  # a refused step keeps what was typed
         context["posted_chosen"] = request.POST.getlist("chosen")
+        context["posted_relieve"] = request.POST.getlist("relieve")
     return render(
         request, "selection/case_detail.html", context, status=400 if request.method == "POST" else 200
     )
@@ -333,6 +334,8 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
                 "vote_key": f"votes-{c.pk}",
                 "score_key": f"score-{c.pk}",
                 "chosen_key": str(c.pk),
+                "education_key": f"file-education-{c.pk}",
+                "resume_key": f"file-resume-{c.pk}",
                 "failed": [x for x in eligibility.get(c.pk, []) if not x.met],
                 "current": {
                     name: "" if value is None else ("1" if value else "0")
@@ -366,6 +369,9 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
         ],
         "exam_kinds": [k for k, _ in _next_kinds(case) if k in (StepKind.WRITTEN, StepKind.INTERVIEW)][:1],
         "manager": _manager(user) and case.is_open,
+        "adding": not case.steps.filter(kind__in=[StepKind.SHORTLIST, StepKind.WRITTEN]).exists(),
+        "voting": case.stage not in (StepKind.PUBLICITY, StepKind.APPOINT, StepKind.PROBATION),
+        "publicity_open": case.stage == StepKind.PUBLICITY,
         "today": today,
         "opinions": ViewsForm().fields,
         "requirements": selectors.case_requirements(case),
