@@ -14,6 +14,7 @@ import json
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -173,6 +174,8 @@ class Case:
 
 
 def _shown(value: Any) -> str:
+    if isinstance(value, Decimal):  # a number with a decimal point, as the file wrote it
+        return str(value)
     text = json.dumps(value, ensure_ascii=False, default=str)
     return text if len(text) <= 40 else text[:37] + "..."
 

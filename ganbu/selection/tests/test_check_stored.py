@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import json
 from datetime import date
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -62,3 +63,13 @@ def test_the_year_as_one_table(world: World) -> None:
     code, table = _run("--year", "2026", "--format", "text")
     assert "2026年选人用人工作检查：共 2 项选拔任用" in table and "合计 1 处问题" in table
     assert _run("--year", "2025") == (0, '{\n  "year": 2025,\n  "cases": []\n}\n')
+
+
+def test_a_decimal_in_a_file_is_named_as_written(tmp_path: Path) -> None:
+    """The kernel reads numbers with a point as Decimal (core.jsonfiles); the message shows 1.5."""
+    case = tmp_path / "case.json"
+    case.write_text(
+        '{"post": {"unit": "甲镇", "title": "镇长", "level": "乡镇"}, "posts": 1.5}', encoding="utf-8"
+    )
+    with pytest.raises(CommandError, match=r"posts：应为整数（收到 1\.5）"):
+        _run("--case", str(case))

@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import json
 import unicodedata
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -35,31 +34,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from ganbu.assessment import errors
 from ganbu.assessment.engine import compute
+from ganbu.core.jsonfiles import read_json
 
 MAX_MESSAGES = 50  # a file with thousands of problems prints the first ones and the count
-
-
-def read_json(path_text: str, what: str) -> Any:
-    """A JSON file (numbers with a decimal point read as Decimal, never float)."""
-    path = Path(path_text)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise CommandError(f"无法读取{what}文件 {path}：文件不存在") from exc
-    except IsADirectoryError as exc:
-        raise CommandError(f"无法读取{what}文件 {path}：这是一个目录") from exc
-    except PermissionError as exc:
-        raise CommandError(f"无法读取{what}文件 {path}：没有读取权限") from exc
-    except OSError as exc:
-        raise CommandError(f"无法读取{what}文件 {path}：{exc.strerror or exc}") from exc
-    except UnicodeDecodeError as exc:
-        raise CommandError(f"{what}文件 {path} 不是 UTF-8 编码的文本") from exc
-    try:
-        return json.loads(text, parse_float=Decimal)
-    except json.JSONDecodeError as exc:
-        raise CommandError(
-            f"{what}文件 {path} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}"
-        ) from exc
 
 
 def problems_text(exc: ValidationError) -> str:

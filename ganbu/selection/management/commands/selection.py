@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import re
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -26,32 +25,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
 from django.utils import timezone
 
+from ganbu.core.jsonfiles import read_json
 from ganbu.selection.rules import Case, SelectionSettings, check_output, parse_case, with_overrides
 
 MAX_MESSAGES = 50  # a file with hundreds of problems prints the first ones and the count
-
-
-def read_json(path_text: str, what: str) -> Any:
-    """A JSON file, or CommandError with a Chinese message (missing, unreadable, not JSON)."""
-    path = Path(path_text)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError as exc:
-        raise CommandError(f"无法读取{what}文件 {path}：文件不存在") from exc
-    except IsADirectoryError as exc:
-        raise CommandError(f"无法读取{what}文件 {path}：这是一个目录") from exc
-    except PermissionError as exc:
-        raise CommandError(f"无法读取{what}文件 {path}：没有读取权限") from exc
-    except UnicodeDecodeError as exc:
-        raise CommandError(f"{what}文件 {path} 不是 UTF-8 编码的文本") from exc
-    except OSError as exc:
-        raise CommandError(f"无法读取{what}文件 {path}：{exc.strerror or exc}") from exc
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise CommandError(
-            f"{what}文件 {path} 不是有效的 JSON：第 {exc.lineno} 行第 {exc.colno} 列，{exc.msg}"
-        ) from exc
 
 
 def problems_text(exc: ValidationError, what: str) -> str:
