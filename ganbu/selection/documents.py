@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 
+from ganbu.ballots import rules as ballot_rules
 from ganbu.cadres import record_selectors
 from ganbu.cadres.appointment_form import unique_name
 from ganbu.cadres.documents import appointment_form_name, build_appointment_form
@@ -231,7 +232,10 @@ def _rating(step: Step, name: str) -> str:
     shares = ((step.figures or {}).get("rating") or {}).get(name) or {}
     if not shares:
         return ""
-    words = "，".join(f"{option} {share}%" for option, share in shares.items())
+    # a JSON column of PostgreSQL (jsonb) keeps no key order: the options in the ballot's order
+    order = {option: i for i, option in enumerate(ballot_rules.RATING_OPTIONS)}
+    ordered = sorted(shares.items(), key=lambda kv: order.get(kv[0], len(order)))
+    words = "，".join(f"{option} {share}%" for option, share in ordered)
     seal = f"（测评结果已封存，校验码 {step.seal_sha256[:HASH_PREFIX]}）" if step.seal_sha256 else ""
     return f"民主测评结果：{words}{seal}。"
 

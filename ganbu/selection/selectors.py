@@ -160,6 +160,15 @@ def _pct(n: int, total: int) -> str:
     return f"{format_hundredths(percent_hundredths(n, total))}%" if total else "—"
 
 
+def _by_count(counts: dict[str, int] | None, *, most_first: bool = False) -> list[tuple[str, int]]:
+    """A figure's counts by name in a fixed order (PostgreSQL's jsonb keeps no key order): by the
+    count, then the name's strokes."""
+    from ganbu.core.strokes import name_sort_key
+
+    sign = -1 if most_first else 1
+    return sorted((counts or {}).items(), key=lambda kv: (sign * kv[1], name_sort_key(kv[0])))
+
+
 def _day(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
@@ -205,11 +214,11 @@ def step_summary(step: Step) -> str:
         return words
     if kind == StepKind.CONSULT:
         base = int(f.get("base") or 0)
-        parts = "、".join(f"{name}不同意 {n} 票" for name, n in (f.get("disagree") or {}).items())
+        parts = "、".join(f"{name}不同意 {n} 票" for name, n in _by_count(f.get("disagree")))
         present = (f.get("extra") or {}).get("present")
         return f"全委会成员应到 {base} 人" + (f"，实到 {present} 人" if present else "") + f"：{parts}"
     if kind == StepKind.VOTE:
-        parts = "、".join(f"{name}同意 {n} 票" for name, n in (f.get("agree") or {}).items())
+        parts = "、".join(f"{name}同意 {n} 票" for name, n in _by_count(f.get("agree"), most_first=True))
         return f"应到 {f.get('expected', 0)} 人，实到 {f.get('present', 0)} 人：{parts}"
     if kind == StepKind.PUBLICITY and f.get("start"):
         start, end = date.fromisoformat(f["start"]), date.fromisoformat(f["end"])
