@@ -56,8 +56,8 @@ def _seal(link: CaseBallot, present: int, votes: dict[str, Any]) -> None:
 
 
 def _candidates(rng: random.Random, case: Case, taken: set[int], on: date) -> list[Any]:
-    """Four 乡科级副职 of other townships who meet every condition of the case on `on` (the demo
-    shows a clean 资格审查), not in another demo case."""
+    """Four 乡科级副职 of other townships, those who meet every condition of the case on `on` first
+    (the demo shows a clean 资格审查), not in another demo case."""
     root = county_root()
     assert root is not None
     pool = [
@@ -72,7 +72,9 @@ def _candidates(rng: random.Random, case: Case, taken: set[int], on: date) -> li
     review = cadre_conditions(
         pool, requirements=case_requirements(case), post_level=case.post.level, as_of=on
     )
-    chosen = [c for c in pool if all(x.met for x in review[c.pk])][:4]
+    # the qualified first; a small demo county (--cadres 50) may have too few, and then the others
+    # go on only with an exception and its approval (破格), recorded below
+    chosen = sorted(pool, key=lambda c: not all(x.met for x in review[c.pk]))[:4]
     taken.update(c.pk for c in chosen)
     return chosen
 
@@ -111,6 +113,9 @@ def _run(rng: random.Random, post: Post, start: date, last: str, outcome: str, t
 
     record(StepKind.MOTION, start, decision="经县委书记专题会议研究，启动该职位人选选拔工作")
     pool = _candidates(rng, case, taken, start + timedelta(days=15))
+    if len(pool) < 4:  # too few 乡科级副职 in a tiny demo county: the case stops at its 动议
+        services.case_end(case=case, actor=None, reason="符合条件的人选不足，暂缓")
+        return case
     people = [services.candidate_add(case=case, cadre_id=c.pk, actor=None) for c in pool]
     review = candidate_conditions(case, as_of=start + timedelta(days=15))
     names = [p.name for p in people]

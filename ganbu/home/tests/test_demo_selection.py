@@ -35,3 +35,12 @@ def test_the_demo_cases(db: None) -> None:
     admin.save()
     ending = probations_ending(admin, today=date(2026, 11, 16))
     assert [c for c, _, _ in ending] == [cases[("open", "任职")]]
+
+
+def test_a_county_too_small_for_the_cases(db: None) -> None:
+    """`seed_demo --cadres 5` (and the production-roles smoke's 50) must not fail: without four
+    乡科级副职 to nominate, each case stops at its 动议 with the reason."""
+    seed_demo(cadres=5, seed=5, skip=frozenset({"villagework"}))
+    assert {(c.status, c.stage, c.end_reason) for c in Case.objects.all()} == {
+        ("ended", "动议", "符合条件的人选不足，暂缓")
+    }
