@@ -192,7 +192,7 @@ class ForecastForm(AsOfForm):
         return self.cleaned_data.get("years") or 5
 
     def until_date(self) -> date | None:
-        """The last cap date of the list: `months` months after the start date (含已到龄)."""
+        """The last cap date of the list: `months` months after the start date, 含已到龄."""
         months = self.cleaned_data.get("months")
         return months_after(self.as_of_date(), months) if months else None
 

@@ -1,6 +1,6 @@
-"""The documents of a unit's 年度考核: the 年度考核结果汇总表 (Excel; a team's 届中/届末考核 has its
-own, with the 满意度), the 优秀等次公示 (Word) and the 公务员年度考核登记表 (Word, one per cadre; a zip
-for the unit), in the house style of core.office."""
+"""The documents of a unit's 年度考核, in the house style of core.office: the Excel 年度考核结果汇总表
+(a team's 届中/届末考核 has its own, with the 满意度), the Word 优秀等次公示, and the Word
+公务员年度考核登记表, one per cadre and a zip for the unit."""
 
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def _percent(value: Fraction | None) -> str:
 
 def term_summary_xlsx(review: AnnualReview) -> bytes:
     """届中/届末考核结果汇总表: the team's members by 职务层次, each one's 满意度 and weighted 不称职
-    share of the 民主测评 (`selectors.term_summary`), the proposal, the grade and why; the last row
+    share of the 民主测评 from `selectors.term_summary`, the proposal, the grade and why; the last row
     the team's 满意度. No 平时 grades: a team's review does not read them."""
     summary = term_summary(review)
     people = _people(review)
@@ -76,8 +76,8 @@ def term_summary_xlsx(review: AnnualReview) -> bytes:
 
 
 def summary_xlsx(review: AnnualReview) -> bytes:
-    """年度考核结果汇总表: one row per participant, the 平时 grades, the proposal, the grade and why
-    (a team's 届中/届末考核: `term_summary_xlsx`)."""
+    """年度考核结果汇总表: one row per participant, the 平时 grades, the proposal, the grade and why;
+    a team's 届中/届末考核 has `term_summary_xlsx`."""
     if review.is_term:
         return term_summary_xlsx(review)
     quarters = _quarters(review)
@@ -117,7 +117,7 @@ def summary_xlsx(review: AnnualReview) -> bytes:
 
 
 def publicity_docx(review: AnnualReview) -> bytes:
-    """优秀等次公示: who, the period (five working days), where to report."""
+    """优秀等次公示: who, the period of five working days, where to report."""
     people = _people(review)
     excellent = [
         e

@@ -24,7 +24,7 @@ from ganbu.selection.models import Case, CaseBallot, StepKind
 from ganbu.selection.selectors import cadre_conditions, candidate_conditions, case_requirements
 from ganbu.selection.services.steps import registry_file_facts
 
-__all__ = ["seed_selection"]
+__all__ = ["seal_paper", "seed_selection"]
 
 TODAY = date(2026, 11, 16)  # no step is dated later (the suite's today; the real one is later)
 # (post name, start, last step, outcome)
@@ -36,7 +36,9 @@ PLAN = (
 )
 
 
-def _seal(link: CaseBallot, present: int, votes: dict[str, Any]) -> None:
+def seal_paper(link: CaseBallot, present: int, votes: dict[str, Any]) -> None:
+    """A paper count of the case's vote entered, the session closed and sealed, as the system (the
+    demo, and tests that need a sealed vote)."""
     session = link.session
     ballot_services.session_open(session=session, actor=None)
     session.refresh_from_db()
@@ -122,7 +124,7 @@ def _run(rng: random.Random, post: Post, start: date, last: str, outcome: str, t
     link = services.ballot_create(case=case, purpose="推荐", expected=60, actor=None)
     top = rng.randint(24, 30)
     rest = 58 - top
-    _seal(link, 60, {names[0]: top, names[1]: rest // 2 + 3, names[2]: rest // 2 - 3, names[3]: 2})
+    seal_paper(link, 60, {names[0]: top, names[1]: rest // 2 + 3, names[2]: rest // 2 - 3, names[3]: 2})
     record(StepKind.RECOMMEND, start + timedelta(days=10), decision="会议推荐和谈话调研推荐")
     for p in people[:2]:
         failed = any(not c.met for c in review.get(p.pk, []))
@@ -138,7 +140,7 @@ def _run(rng: random.Random, post: Post, start: date, last: str, outcome: str, t
     record(StepKind.SHORTLIST, start + timedelta(days=15), data={"chosen": [p.pk for p in people[:2]]})
     record(StepKind.NOTICE, start + timedelta(days=17))
     rating = services.ballot_create(case=case, purpose="测评", expected=45, actor=None)
-    _seal(
+    seal_paper(
         rating,
         45,
         {
@@ -163,12 +165,12 @@ def _run(rng: random.Random, post: Post, start: date, last: str, outcome: str, t
     day = start + timedelta(days=40)
     if case.consult_required:
         consult = services.ballot_create(case=case, purpose="征求意见", expected=31, actor=None)
-        _seal(consult, 31, {names[0]: {"同意": 27, "不同意": 4}, names[1]: {"同意": 13, "不同意": 18}})
+        seal_paper(consult, 31, {names[0]: {"同意": 27, "不同意": 4}, names[1]: {"同意": 13, "不同意": 18}})
         record(StepKind.CONSULT, day)
     vote = services.ballot_create(case=case, purpose="票决", expected=11, actor=None)
     active = [p.name for p in case.candidates.filter(status="active")]
     agree = 5 if outcome == "failed" else 10  # 5 × 2 = 10, not more than 11: not passed
-    _seal(
+    seal_paper(
         vote,
         11,
         {

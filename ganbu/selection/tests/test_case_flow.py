@@ -13,13 +13,13 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from ganbu.audit.models import AuditEvent
-from ganbu.ballots import services as ballot_services
 from ganbu.cadres.models import AnnualAssessment, Appointment, Cadre
 from ganbu.core.calendar import WorkCalendar
 from ganbu.org import services as org_services
 from ganbu.org.models import Post
 from ganbu.selection import services
-from ganbu.selection.models import Case, CaseBallot, Complaint, StepKind
+from ganbu.selection.demo import seal_paper
+from ganbu.selection.models import Case, Complaint, StepKind
 from ganbu.selection.selectors import case_violations, step_summary
 from ganbu.selection.services.steps import registry_file_facts
 from ganbu.testing.registry import make_cadre
@@ -53,25 +53,6 @@ def _people(world: World) -> list[Cadre]:
     return out
 
 
-def _seal(link: CaseBallot, present: int, votes: dict[str, Any]) -> None:
-    session = link.session
-    ballot_services.session_open(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.paper_count_enter(
-        session=session,
-        group=session.groups.get(),
-        present=present,
-        returned=present,
-        invalid=0,
-        votes=votes,
-        actor=None,
-    )
-    session.refresh_from_db()
-    ballot_services.session_close(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.session_seal(session=session, actor=None)
-
-
 def _record(case: Case, kind: str, day: date, **kw: Any) -> Any:
     return services.step_record(case=case, kind=kind, day=day, actor=None, today=TODAY, **kw)
 
@@ -88,7 +69,7 @@ def test_a_township_secretary_case(world: World) -> None:
 
     # 会议推荐: 4 listed for 1 post (1:3 met); 甲一 20 of 50 valid = 40 % ≥ 30 %: no second round
     link = services.ballot_create(case=case, purpose="推荐", expected=50, actor=None)
-    _seal(link, 50, {"甲一": 20, "乙二": 15, "丙三": 10, "丁四": 5})
+    seal_paper(link, 50, {"甲一": 20, "乙二": 15, "丙三": 10, "丁四": 5})
     rec = _record(case, StepKind.RECOMMEND, date(2026, 6, 10))
     assert rec.figures["valid_ballots"] == 50 and rec.figures["votes"]["甲一"] == 20
     assert rec.seal_sha256 == link.session.tally_sha256 and len(rec.seal_sha256) == 64
@@ -165,7 +146,7 @@ def test_a_township_secretary_case(world: World) -> None:
     with pytest.raises(ValidationError, match="须以封存的投票结果为准"):
         _record(case, StepKind.CONSULT, date(2026, 7, 20))
     consult = services.ballot_create(case=case, purpose="征求意见", expected=30, actor=None)
-    _seal(consult, 30, {"甲一": {"同意": 28, "不同意": 2}, "乙二": {"同意": 14, "不同意": 16}})
+    seal_paper(consult, 30, {"甲一": {"同意": 28, "不同意": 2}, "乙二": {"同意": 14, "不同意": 16}})
     consulted = _record(case, StepKind.CONSULT, date(2026, 7, 20))
     assert step_summary(consulted).startswith("全委会成员应到 30 人，实到 30 人：甲一不同意 2 票")
     candidates["乙二"].refresh_from_db()
@@ -173,7 +154,7 @@ def test_a_township_secretary_case(world: World) -> None:
 
     vote = services.ballot_create(case=case, purpose="票决", expected=11, actor=None)
     assert [s.label for s in vote.session.subjects.all()] == ["甲一"]
-    _seal(vote, 11, {"甲一": {"同意": 10, "不同意": 1}})
+    seal_paper(vote, 11, {"甲一": {"同意": 10, "不同意": 1}})
     _record(case, StepKind.VOTE, date(2026, 9, 25))
 
     # 任前公示 from Tuesday 29 September: 29, 30 September, 8, 9 and Saturday 10 October (a make-up

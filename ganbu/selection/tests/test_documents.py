@@ -18,13 +18,13 @@ from docx import Document
 from docx.oxml.ns import qn
 
 from ganbu.audit.models import AuditEvent
-from ganbu.ballots import services as ballot_services
 from ganbu.cadres.models import AnnualAssessment, Appointment, Cadre, Education
 from ganbu.org import services as org_services
 from ganbu.org.models import Post, Role
 from ganbu.selection import services
+from ganbu.selection.demo import seal_paper
 from ganbu.selection.documents import one_line_bio
-from ganbu.selection.models import Case, CaseBallot, StepKind
+from ganbu.selection.models import Case, StepKind
 from ganbu.selection.services import records
 from ganbu.selection.services.steps import registry_file_facts
 from ganbu.selection.views.documents import documents_for
@@ -96,25 +96,6 @@ def _people(world: World) -> list[Cadre]:
     return out
 
 
-def _seal(link: CaseBallot, present: int, votes: dict[str, Any]) -> None:
-    session = link.session
-    ballot_services.session_open(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.paper_count_enter(
-        session=session,
-        group=session.groups.get(),
-        present=present,
-        returned=present,
-        invalid=0,
-        votes=votes,
-        actor=None,
-    )
-    session.refresh_from_db()
-    ballot_services.session_close(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.session_seal(session=session, actor=None)
-
-
 def _record(case: Case, kind: str, day: date, **kw: Any) -> Any:
     return services.step_record(case=case, kind=kind, day=day, actor=None, today=TODAY, **kw)
 
@@ -141,7 +122,7 @@ def _build(world: World, *, until: str = StepKind.APPOINT) -> Built:
         return Built(case, people)
     candidates = {c.name: services.candidate_add(case=case, cadre_id=c.pk, actor=None) for c in people}
     link = services.ballot_create(case=case, purpose="推荐", expected=50, actor=None)
-    _seal(link, 50, {"甲一": 20, "乙二": 15, "丙三": 10, "丁四": 5})
+    seal_paper(link, 50, {"甲一": 20, "乙二": 15, "丙三": 10, "丁四": 5})
     _record(case, StepKind.RECOMMEND, date(2026, 6, 10))
     for name in ("甲一", "乙二"):
         services.candidate_views(
@@ -156,7 +137,7 @@ def _build(world: World, *, until: str = StepKind.APPOINT) -> Built:
     _record(case, StepKind.SHORTLIST, date(2026, 6, 15), data=chosen)
     _record(case, StepKind.NOTICE, date(2026, 6, 20))
     rating = services.ballot_create(case=case, purpose="测评", expected=40, actor=None)
-    _seal(
+    seal_paper(
         rating,
         40,
         {
@@ -173,10 +154,10 @@ def _build(world: World, *, until: str = StepKind.APPOINT) -> Built:
     _record(case, StepKind.INSPECT, date(2026, 7, 1), data=inspect | registry_file_facts(case))
     _record(case, StepKind.DELIBERATE, date(2026, 7, 10))
     consult = services.ballot_create(case=case, purpose="征求意见", expected=30, actor=None)
-    _seal(consult, 30, {"甲一": {"同意": 28, "不同意": 2}, "乙二": {"同意": 14, "不同意": 16}})
+    seal_paper(consult, 30, {"甲一": {"同意": 28, "不同意": 2}, "乙二": {"同意": 14, "不同意": 16}})
     _record(case, StepKind.CONSULT, date(2026, 7, 20))
     vote = services.ballot_create(case=case, purpose="票决", expected=11, actor=None)
-    _seal(vote, 11, {"甲一": {"同意": 10, "不同意": 1}})
+    seal_paper(vote, 11, {"甲一": {"同意": 10, "不同意": 1}})
     _record(case, StepKind.VOTE, date(2026, 9, 25))
     if until == StepKind.VOTE:
         return Built(case, people)
@@ -347,7 +328,7 @@ def test_the_documents_of_a_case_at_its_appointment(world: World) -> None:
     assert "%E4%BB%BB%E5%89%8D%E5%85%AC%E7%A4%BA.docx" in response["Content-Disposition"]
 
 
-def test_the_record_lists_every_step_with_its_seal(world: World) -> None:
+def test_the_record_lists_every_step_with_itsseal_paper(world: World) -> None:
     built = _build(world)
     case = built.case
     record = _download(_client(world.users["county"]), case, "record")
