@@ -13,3 +13,4 @@ CYCLE_STATE = "assessment_cycle_state"  # an action the cycle's state does not a
 NOT_LEAD = "assessment_not_lead"  # a figure entered by an account that does not score the leaf
 FIGURE_INVALID = "assessment_figure_invalid"  # a value, an event or a rank that cannot be used
 SEAL_REFUSED = "assessment_seal_refused"  # figures changed since the computation, or none yet
+SETTINGS_INVALID = "assessment_settings_invalid"  # a grading setting the rules cannot use

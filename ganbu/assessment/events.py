@@ -42,8 +42,10 @@ CORRECT = "assessment.correct"  # a computation after sealing, with its reason
 RESULT_EXPORT = "assessment.result.export"
 TARGETS_EXPORT = "assessment.targets.export"
 BULLETIN_EXPORT = "assessment.bulletin.export"
+SETTINGS = "assessment.settings"  # the grading settings of the 平时 and 年度考核
 
 EVENTS = {
+    SETTINGS: "修改年度考核设置",
     SCHEME_IMPORT: "导入考核方案",
     SCHEME_UPDATE: "修改考核方案",
     SCHEME_COPY: "复制考核方案为新版本",

@@ -18,6 +18,7 @@ from django.db import models
 from django.db.models import Q
 
 from ganbu.core.models import TimeStampedModel
+from ganbu.core.rulesettings import OverridesRow
 
 
 class Scheme(TimeStampedModel):
@@ -540,3 +541,16 @@ class BottomEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.unit_id}"
+
+
+class AssessmentSettings(OverridesRow):
+    """The county's numbers of the 平时 and 年度考核 (grading/settings.py has the defaults and their
+    sources). One row holding only the changed values; read with `conf.grading_settings()`, changed
+    only by `services.settings.settings_update`."""
+
+    class Meta:
+        verbose_name = "年度考核设置"
+        verbose_name_plural = "年度考核设置"
+
+    def __str__(self) -> str:
+        return "年度考核设置"

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from ganbu.assessment.views import annual, cycles, entry, imports, record, schemes
+from ganbu.assessment.views import annual, cycles, entry, imports, record, schemes, settings
 
 app_name = "assessment"
 
@@ -13,5 +13,6 @@ urlpatterns = [
     *imports.urlpatterns,
     *annual.urlpatterns,
     *record.urlpatterns,
+    *settings.urlpatterns,
     *cycles.urlpatterns,
 ]

@@ -8,12 +8,13 @@ assignments, requests, late corrections of logs, the annual evaluation), `villag
 (county: the settings).
 
 综合考核: `assessment.manage` (the county office, whole county in scope: schemes, cycles, review and
-signing of targets, computing, sealing), `assessment.view` (a township or department sees its own
+signing of targets, computing, sealing), `assessment.configure` (county: the grading settings of
+the 平时 and 年度考核), `assessment.view` (a township or department sees its own
 目标责任书, declares and reports on it, and its own results once sealed), `assessment.enter` (a
 department that is a scheme's 牵头单位 enters the figures of the indicators it leads).
 
 选拔任用: `selection.view` (the pages), `selection.manage` (the 组织部: opens cases and records their
-steps; sees the cases it created or handles). 干部监督 has `selection.view` alone: every case in
+steps; sees the cases it created or handles), `selection.configure` (county: the rules' numbers). 干部监督 has `selection.view` alone: every case in
 scope, read-only, candidates' personal data masked, and the 选人用人 check. A 常委 votes with a one-time code (`ballots.vote`) and sees no
 case.
 """
@@ -42,8 +43,10 @@ ROLE_CAPABILITIES: dict[str, frozenset[str]] = {
             "villagework.configure",
             "assessment.manage",
             "assessment.view",
+            "assessment.configure",
             "selection.view",
             "selection.manage",
+            "selection.configure",
         }
     ),
     Role.TOWNSHIP: frozenset(

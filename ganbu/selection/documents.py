@@ -6,14 +6,19 @@ per-voter data), its candidates and the registry (`cadres` through its selectors
 - 考察材料 (`inspection_docx`): one section per 考察对象: 基本情况, the 考察's figures (个别谈话, the
   民主测评 of a sealed 测评 ballot), 纪检监察机关意见, 档案审核, and 主要表现 / 主要不足 for the writer.
 - 任前公示 (`publicity_docx`): the appointees' bios with 拟任, the period from the step's figures.
-- 任职通知 (`appointment_notice_docx`): 「关于XX同志任职的通知」 with the 任职 step's 文号.
-- 选拔任用工作纪实表 (`record_docx`): the case, every step, the candidates and the complaints.
+- 任职通知 (`appointment_notice_docx`): 「关于XX同志任职的通知」 with the 任职 step's 文号, naming the
+  former holders the 任职 relieved (「免去王五同志甲镇党委书记职务」).
+- 选拔任用工作纪实表 (`record_docx`): the case, every step, the candidates, each one's 资格审查 (the
+  conditions beside the requirements), 「两推」 and 「三点一线」 views and any exception with its
+  approval, and the complaints.
 - 干部任免审批表 (`appointment_forms`): the registry's form of each nominee with 拟任, 拟免 and
   任免理由 from the case (a zip when there are several).
 
-`DOCUMENTS` lists them with the step each needs (a document is offered once its step is recorded)
-and whether it carries personal data beyond a public notice (`sensitive`: for roles with
-`cadres.view_sensitive` only). The views and any command take the same functions.
+`DOCUMENTS` lists them with the step each needs (a document is offered once its step is recorded),
+whether it carries personal data beyond a public notice (`sensitive`: for roles with
+`cadres.view_sensitive` only) and whether it is an issued notice the 组织部 may keep as issued on its
+step (`archivable`: 考察预告, 任前公示, 任职通知; `services.records.document_archive`). The views and
+any command take the same functions.
 """
 
 from __future__ import annotations
@@ -37,9 +42,10 @@ from ganbu.core.downloads import DOCX
 from ganbu.core.numbers import format_hundredths, percent_hundredths
 from ganbu.core.office import body_paragraph, docx_bytes, heading, new_document, word_table
 from ganbu.org.selectors import code_name, county_root, work_calendar
+from ganbu.selection.conf import selection_settings
 from ganbu.selection.models import ORDER, Candidate, CandidateStatus, Case, Method, Step, StepKind
-from ganbu.selection.rules import SelectionSettings
-from ganbu.selection.selectors import step_summary
+from ganbu.selection.rules.eligibility import Condition
+from ganbu.selection.selectors import candidate_conditions, step_summary
 
 if TYPE_CHECKING:
     from ganbu.cadres.models import Cadre
@@ -62,6 +68,7 @@ ZIP = "application/zip"
 BLANK = "＿" * 12  # a line left for the writer (the 组织部's telephone)
 HASH_PREFIX = 16  # the characters of a seal's or a file's SHA-256 the 纪实表 prints
 PARTY_MEMBER, PROBATIONARY_MEMBER, NON_PARTY, MASSES = "01", "02", "12", "13"  # GB/T 4762
+THREE_POINTS = (("群众", "masses"), ("单位党组织", "party_org"), ("分管领导", "leader"))  # 「三点一线」
 REPORT = (
     "反映问题应实事求是，客观公正，以个人名义反映的提倡署真实姓名并提供联系方式，"
     "以单位名义反映的应加盖单位公章。"
@@ -310,27 +317,39 @@ def publicity_docx(case: Case) -> bytes:
 def _probation(case: Case) -> str:
     if case.method == Method.ELECT:
         return ""
-    months = SelectionSettings().probation_months
+    months = selection_settings().probation_months
     span = "一年" if months == 12 else f"{months}个月"
     return f"（试用期{span}）"
 
 
+def _relieved(step: Step) -> list[str]:
+    """The former holders the 任职 relieved (免去), by cadre id (a jsonb column keeps no order)."""
+    relieved = ((step.figures or {}).get("extra") or {}).get("relieved") or {}
+    return [name for _, name in sorted(relieved.items(), key=lambda kv: int(kv[0]))]
+
+
 def appointment_notice_docx(case: Case) -> bytes:
+    """「关于XX同志任职的通知」; the former holders the 任职 relieved are named after the
+    appointments (「免去王五同志甲镇党委书记职务。」), in a notice of 任免职."""
     step = _last_step(case, StepKind.APPOINT)
     if step is None:
         raise ValueError("任职尚未记录")
     appointed = [c for c in _candidates(case) if c.status == CandidateStatus.APPOINTED]
-    names = "、".join(c.name for c in appointed)
-    document = new_document(title=f"关于{names}同志任职的通知")
+    relieved = _relieved(step)
+    names = "、".join([c.name for c in appointed] + relieved)
+    title = f"关于{names}同志{'任免职' if relieved else '任职'}的通知"
+    document = new_document(title=title)
     doc_no = body_paragraph(document, str((step.figures or {}).get("doc_no", "")), indent=False)
     doc_no.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    heading(document, f"关于{names}同志任职的通知")
+    heading(document, title)
     body_paragraph(document, f"{case.unit.name}：", indent=False)
     body_paragraph(document, "经县委研究决定：")
     for candidate in appointed:
         text = f"{candidate.name}同志任{_post_title(case)}{_probation(case)}"
         before = _primary_title(candidate.cadre, step.day - timedelta(days=1)) if candidate.cadre else ""
         body_paragraph(document, text + (f"，免去其{before}职务。" if before else "。"))
+    if relieved:
+        body_paragraph(document, f"免去{'、'.join(relieved)}同志{_post_title(case)}职务。")
     _signature(document, f"中共{_county()}委员会", step.day)
     return docx_bytes(document)
 
@@ -359,8 +378,53 @@ def _step_row(step: Step) -> list[str]:
     ]
 
 
+def _eligibility(case: Case) -> dict[int, list[Condition]]:
+    """资格审查 as the case page shows it: of the day of 确定考察对象 (kept on the step), else today."""
+    shortlist = _last_step(case, StepKind.SHORTLIST)
+    if shortlist is None:
+        return candidate_conditions(case, as_of=timezone.localdate())
+    snapshot = ((shortlist.figures or {}).get("extra") or {}).get("eligibility") or {}
+    return {c.pk: [Condition(*row) for row in snapshot.get(c.name, [])] for c in _candidates(case)}
+
+
+def _conditions_text(conditions: list[Condition]) -> str:
+    """「工作年限：应满 2 年，实为 20 年（符合）；…」 (a number set off by a space, as the rules write it)."""
+    return "；".join(
+        f"{x.label}：应{x.required}，实为{' ' if x.actual[:1].isdigit() else ''}{x.actual}"
+        f"（{'符合' if x.met else '不符合'}）"
+        for x in conditions
+    )
+
+
+def _agrees(value: bool | None, yes: str = "同意", no: str = "不同意") -> str:
+    return "未记录" if value is None else (yes if value else no)
+
+
+def _views_text(case: Case, candidate: Candidate) -> str:
+    """「两推」 and 「三点一线」 as 确定考察对象 kept them for the chosen, else as on the candidate."""
+    if case.method in (Method.OPEN, Method.COMPETE):
+        return "—"  # 公开选拔 and 竞争上岗: no 「两推」 or 「三点一线」
+    shortlist = _last_step(case, StepKind.SHORTLIST)
+    figures = (shortlist.figures or {}) if shortlist is not None else {}
+    two = (figures.get("two_recommendations_agree") or {}).get(candidate.name, candidate.two_recommendations)
+    points = (figures.get("three_points") or {}).get(candidate.name)
+    points = points or {key: getattr(candidate, key) for _, key in THREE_POINTS}
+    views = "，".join(f"{label}{_agrees(points.get(key))}" for label, key in THREE_POINTS)
+    return f"「两推」{_agrees(two, '一致', '不一致')}；「三点一线」：{views}"
+
+
+def _review_rows(case: Case) -> list[list[str]]:
+    """Per candidate: 资格审查, 「两推」 and 「三点一线」, the exception with its approval."""
+    eligibility, rows = _eligibility(case), []
+    for c in _candidates(case):
+        review = _conditions_text(eligibility.get(c.pk, [])) or ("—" if c.cadre_id is None else "未审查")
+        rows.append([c.name, review, _views_text(case, c), c.exception or "—"])
+    return rows
+
+
 def record_docx(case: Case) -> bytes:
-    """选拔任用工作纪实表: the case, then every step, the candidates and the complaints."""
+    """选拔任用工作纪实表: the case, then every step, the candidates (with their 资格审查 and views)
+    and the complaints."""
     document = new_document(landscape=True, title=f"{case}工作纪实表")
     heading(document, "选拔任用工作纪实表")
     body_paragraph(document, f"（{case}）", indent=False).alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -395,7 +459,14 @@ def record_docx(case: Case) -> bytes:
         ],
         widths_cm=(4, 4, 4, 13.5),
     )
-    heading(document, "三、公示期间举报及核查", level=1)
+    heading(document, "三、资格审查和「两推」「三点一线」意见", level=1)
+    word_table(
+        document,
+        ["姓名", "资格审查（要求与实际）", "「两推」「三点一线」意见", "资格条件例外及批准"],
+        _review_rows(case),
+        widths_cm=(3, 12, 5.5, 5),
+    )
+    heading(document, "四、公示期间举报及核查", level=1)
     complaints = list(case.complaints.select_related("candidate"))
     if complaints:
         word_table(
@@ -430,22 +501,31 @@ def _reason(case: Case) -> str:
     return reason + (f"超职数配备：{case.over_quota_reason}。" if case.over_quota_reason else "")
 
 
-def _form(case: Case, cadre: Cadre, as_of: date) -> bytes:
+def _before_appointment(case: Case) -> date | None:
+    """The day before the case's 任职 (None before it is recorded): its forms show the cadre as
+    they were then, the post they are appointed to still 拟任."""
     appointed = _last_step(case, StepKind.APPOINT)
-    before = appointed.day - timedelta(days=1) if appointed else as_of
+    return appointed.day - timedelta(days=1) if appointed else None
+
+
+def _form(case: Case, cadre: Cadre, as_of: date) -> bytes:
+    before = _before_appointment(case)
     return build_appointment_form(
         cadre,
         as_of=as_of,
+        held_on=before,
         proposed_post=_post_title(case),
-        proposed_removal=_primary_title(cadre, before),
+        proposed_removal=_primary_title(cadre, before or as_of),
         reason=_reason(case),
         reporting_unit=_organisation_department(),
     )
 
 
 def appointment_forms(case: Case, *, as_of: date | None = None) -> bytes:
-    """The 干部任免审批表 of the nominee (.docx), or of each nominee in a zip."""
-    as_of = as_of or timezone.localdate()
+    """The 干部任免审批表 of the nominee (.docx), or of each nominee in a zip. `as_of` (the day the
+    form is filled: ages, grades): by default today, or the day before the 任职 once it is
+    recorded, so that the form reads as it did when the appointment was proposed."""
+    as_of = as_of or _before_appointment(case) or timezone.localdate()
     nominees = _form_nominees(case)
     if len(nominees) == 1 and nominees[0].cadre is not None:
         return _form(case, nominees[0].cadre, as_of)
@@ -471,6 +551,7 @@ class DocumentSpec:
     sensitive: bool = False  # personal data beyond a public notice: `cadres.view_sensitive` only
     ready: Callable[[Case], bool] | None = None  # a further condition (someone to write about)
     zipped: Callable[[Case], bool] | None = None  # the file is a zip for this case (several people)
+    archivable: bool = False  # an issued notice the 组织部 may keep on its step (存档, `services.records`)
 
     def available(self, case: Case, recorded: set[str]) -> bool:
         if self.step and self.step not in recorded:
@@ -481,7 +562,7 @@ class DocumentSpec:
 DOCUMENTS: dict[str, DocumentSpec] = {
     spec.name: spec
     for spec in (
-        DocumentSpec("notice", "考察预告", notice_docx, StepKind.NOTICE),
+        DocumentSpec("notice", "考察预告", notice_docx, StepKind.NOTICE, archivable=True),
         DocumentSpec("inspection", "考察材料", inspection_docx, StepKind.INSPECT, sensitive=True),
         DocumentSpec(
             "form",
@@ -492,8 +573,8 @@ DOCUMENTS: dict[str, DocumentSpec] = {
             ready=lambda case: bool(_form_nominees(case)),
             zipped=lambda case: len(_form_nominees(case)) > 1,
         ),
-        DocumentSpec("publicity", "任前公示", publicity_docx, StepKind.PUBLICITY),
-        DocumentSpec("appointment", "任职通知", appointment_notice_docx, StepKind.APPOINT),
+        DocumentSpec("publicity", "任前公示", publicity_docx, StepKind.PUBLICITY, archivable=True),
+        DocumentSpec("appointment", "任职通知", appointment_notice_docx, StepKind.APPOINT, archivable=True),
         DocumentSpec("record", "选拔任用工作纪实表", record_docx),
     )
 }

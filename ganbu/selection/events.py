@@ -15,6 +15,7 @@ COMPLAINT = "selection.complaint"
 FINDING = "selection.finding"
 EXPORT = "selection.export"
 CHECK = "selection.check"
+SETTINGS = "selection.settings"
 
 EVENTS = {
     CASE_OPEN: "动议（建立选拔任用）",
@@ -30,4 +31,5 @@ EVENTS = {
     FINDING: "登记举报核查结论",
     EXPORT: "导出选拔任用材料",
     CHECK: "选人用人合规检查",
+    SETTINGS: "修改选拔任用设置",
 }

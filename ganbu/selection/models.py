@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from ganbu.core.models import TimeStampedModel
+from ganbu.core.rulesettings import OverridesRow
 
 
 class Method(models.TextChoices):
@@ -256,3 +257,16 @@ class Complaint(models.Model):
 
     def __str__(self) -> str:
         return self.summary
+
+
+class SelectionRuleSettings(OverridesRow):
+    """The county's numbers of 选拔任用 (rules/settings.py has the defaults and their sources). One
+    row holding only the changed values; read with `conf.selection_settings()`, changed only by
+    `services.settings.settings_update`."""
+
+    class Meta:
+        verbose_name = "选拔任用设置"
+        verbose_name_plural = "选拔任用设置"
+
+    def __str__(self) -> str:
+        return "选拔任用设置"

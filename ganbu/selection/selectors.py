@@ -14,6 +14,7 @@ from ganbu.core.calendar import WorkCalendar
 from ganbu.org.models import User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import units_in_scope
+from ganbu.selection.conf import selection_settings
 from ganbu.selection.models import Candidate, Case, CaseStatus, Step, StepKind
 from ganbu.selection.rules import SelectionSettings, Violation, check_case, notices, parse_case
 
@@ -125,7 +126,7 @@ def case_violations(
 ) -> tuple[list[Violation], list[Violation]]:
     """(violations, notices) of a stored case; the excused ones carry their reason."""
     parsed = parse_case(case_input(case))
-    settings = settings or SelectionSettings()
+    settings = settings or selection_settings()
     found = check_case(parsed, calendar=calendar, settings=settings, as_of=as_of)
     return found, notices(parsed, calendar=calendar, settings=settings, as_of=as_of)
 

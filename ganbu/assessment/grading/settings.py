@@ -7,6 +7,9 @@ row). Sources:
 - The share by the unit's 综合考核 grade (实绩突出 20 %, 好 15 %, 一般 12 %, 较差 8 %) and the bonus of
   outstanding units (「单位人数在10人以下的…奖励一个优秀指标；10人以上的，领导干部和一般工作人员各奖励一个
   优秀指标」, 「在县里掌握的机动指标内」): seed 002.
+- 平时考核: 好 / 较好 / 一般 / 较差 from a score (90 / 80 / 60) and 好 within 40 % of a unit's
+  participants: the county's practice as the brief of this rule gives it (the 《公务员平时考核办法》
+  leaves the share to each locality).
 - Sanctions: 《公务员考核规定（试行）》（2007）第二十五条 — 「受警告处分的当年，参加年度考核，不得确定为
   优秀等次；受记过、记大过、降级、撤职处分的期间，参加年度考核，只写评语，不定等次」. The 2020 text could
   not be checked here (no access to the official text); the rule is a setting (SANCTION_CAPS).
@@ -23,6 +26,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from ganbu.core.rulesettings import Label
+
 GRADES = ("优秀", "称职", "基本称职", "不称职", "不定等次")
 NOT_ASSESSED = "不进行考核"  # a final outcome, never a proposal (ZB18 6A: 病、事假累计超过考核年度半年)
 QUARTER_GRADES = ("好", "较好", "一般", "较差")
@@ -31,6 +36,12 @@ SANCTIONS = ("警告", "记过", "记大过", "降级", "撤职", "开除")
 
 @dataclass(frozen=True)
 class GradingSettings:
+    # 平时考核: a score decides the quarter's grade (≥ score_good 好, ≥ score_fair 较好, ≥ score_pass
+    # 一般, else 较差), and 好 goes to at most quarter_good_share of the unit's participants (floor)
+    score_good: int = 90
+    score_fair: int = 80
+    score_pass: int = 60
+    quarter_good_share: Fraction = Fraction(40, 100)
     # 优秀 share of the participants by the unit's sealed 综合考核 grade; DEFAULT_SHARE without one
     share_by_grade: dict[str, Fraction] = field(
         default_factory=lambda: {
@@ -79,6 +90,32 @@ def _fraction(value: Any, name: str) -> Fraction:
     return result
 
 
+def _change(name: str, current: Any, value: Any) -> Any:
+    if isinstance(current, Fraction):
+        return _fraction(value, name)
+    if isinstance(current, bool):
+        if not isinstance(value, bool):
+            raise ValidationError(f"设置 {name} 应为 true 或 false，不是「{value}」")
+        return value
+    if isinstance(current, int):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            raise ValidationError(f"设置 {name} 应为不小于 0 的整数，不是「{value}」")
+        return value
+    if isinstance(current, dict) and name == "share_by_grade":
+        if not isinstance(value, dict):
+            raise ValidationError(f"设置 {name} 应为以等次为键的对象")
+        return {str(k): _fraction(v, f"{name}.{k}") for k, v in value.items()}
+    if isinstance(current, dict):
+        if not isinstance(value, dict) or any(v not in GRADES for v in value.values()):
+            raise ValidationError(f"设置 {name} 应为以处分为键、最高等次为值的对象")
+        return dict(value)
+    if isinstance(current, tuple):
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise ValidationError(f"设置 {name} 应为文字的列表")
+        return tuple(value)
+    return str(value)
+
+
 def with_overrides(overrides: dict[str, Any] | None) -> GradingSettings:
     """The defaults with the named overrides of an inputs file (unknown names refused)."""
     base = GradingSettings()
@@ -88,32 +125,80 @@ def with_overrides(overrides: dict[str, Any] | None) -> GradingSettings:
         raise ValidationError("settings 应为以设置名为键的对象")
     known = {f.name: f for f in fields(GradingSettings)}
     changes: dict[str, Any] = {}
+    problems: list[str] = []
     for name, value in overrides.items():
         if name not in known:
-            raise ValidationError(f"没有名为 {name} 的设置（可选：{'、'.join(known)}）")
-        current = getattr(base, name)
-        if isinstance(current, Fraction):
-            changes[name] = _fraction(value, name)
-        elif isinstance(current, bool):
-            if not isinstance(value, bool):
-                raise ValidationError(f"设置 {name} 应为 true 或 false，不是「{value}」")
-            changes[name] = value
-        elif not isinstance(current, int | str | tuple | dict):
-            changes[name] = value
-        elif isinstance(current, int):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-                raise ValidationError(f"设置 {name} 应为不小于 0 的整数，不是「{value}」")
-            changes[name] = value
-        elif isinstance(current, dict) and name == "share_by_grade":
-            if not isinstance(value, dict):
-                raise ValidationError(f"设置 {name} 应为以等次为键的对象")
-            changes[name] = {str(k): _fraction(v, f"{name}.{k}") for k, v in value.items()}
-        elif isinstance(current, dict):
-            if not isinstance(value, dict) or any(v not in GRADES for v in value.values()):
-                raise ValidationError(f"设置 {name} 应为以处分为键、最高等次为值的对象")
-            changes[name] = dict(value)
-        elif isinstance(current, tuple):
-            changes[name] = tuple(value) if isinstance(value, list) else current
-        else:
-            changes[name] = str(value)
-    return replace(base, **changes)
+            problems.append(f"没有名为 {name} 的设置（可选：{'、'.join(known)}）")
+            continue
+        try:
+            changes[name] = _change(name, getattr(base, name), value)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise ValidationError(problems)
+    result = replace(base, **changes)
+    _consistent(result)
+    return result
+
+
+def _consistent(s: GradingSettings) -> None:
+    """Rules between settings (each named in the message)."""
+    problems: list[str] = []
+    if not 0 < s.score_pass < s.score_fair < s.score_good <= 100:
+        problems.append("平时考核分数线应为「好」高于「较好」、「较好」高于「一般」，且在 1 到 100 之间")
+    if not set(s.quarters_forbidden) <= set(QUARTER_GRADES):
+        problems.append(f"设置 quarters_forbidden 只能包含 {'、'.join(QUARTER_GRADES)}")
+    if s.bonus_grade not in s.share_by_grade:
+        problems.append(f"设置 bonus_grade 应为综合考核等次之一（{'、'.join(s.share_by_grade)}）")
+    if s.small_unit_bonus_pool not in ("staff", "leaders"):
+        problems.append("设置 small_unit_bonus_pool 应为 staff 或 leaders")
+    if unknown := [k for k in s.sanction_caps if k not in SANCTIONS]:
+        problems.append(
+            f"设置 sanction_caps 的处分种类应为 {'、'.join(SANCTIONS)}，不是「{'、'.join(unknown)}」"
+        )
+    if s.cap_with_approval < s.cap:
+        problems.append("设置 cap_with_approval 不应小于 cap")
+    if problems:
+        raise ValidationError(problems)
+
+
+# What the settings page shows, in this order (core.rulesettings); settings not listed here are
+# fixed by the kind of review (quarters_required) or are a detail of the quota arithmetic.
+LABELS: dict[str, Label] = {
+    "score_good": Label("平时考核「好」最低分", "得分达到此分为「好」", unit="分"),
+    "score_fair": Label("平时考核「较好」最低分", "得分达到此分为「较好」", unit="分"),
+    "score_pass": Label("平时考核「一般」最低分", "得分达到此分为「一般」，低于为「较差」", unit="分"),
+    "quarter_good_share": Label("平时考核「好」比例上限", "每季度「好」不超过参加人数的此比例，向下取整"),
+    "share_by_grade": Label(
+        "年度考核优秀比例（按单位综合考核等次）",
+        "单位上年度综合考核封存等次对应的优秀比例（依据：县委考核办法）",
+    ),
+    "default_share": Label("年度考核优秀比例（无综合考核等次时）"),
+    "cap": Label("优秀比例上限", "《公务员考核规定》：优秀等次一般不超过参加考核人数的 20%"),
+    "cap_with_approval": Label("经批准后的优秀比例上限", "记录批准后可提高到此比例"),
+    "bonus_grade": Label(
+        "奖励优秀指标的综合考核等次",
+        "该等次单位：10 人以下奖励 1 个优秀指标；10 人以上领导干部和一般工作人员各奖励 1 个（县机动指标）",
+        choices=("实绩突出", "好", "一般", "较差"),
+    ),
+    "bonus_small_unit": Label("奖励指标的单位人数分界", "参加人数少于此数奖励 1 个，否则分别奖励", unit="人"),
+    "quarters_good_more_than": Label(
+        "年度优秀须「好」的季度比例（超过）", "平时考核「好」的季度须超过此比例"
+    ),
+    "quarters_forbidden": Label(
+        "年度优秀不得有的平时考核等次", "有这些等次的季度即不能评为优秀", choices=QUARTER_GRADES
+    ),
+    "unfit_share": Label("不胜任现职的不称职票比例", "民主测评不称职票达到有效票的此比例，标记不胜任现职"),
+    "sanction_caps": Label(
+        "处分影响期内最高等次",
+        "《公务员考核规定》：受警告处分当年不得确定为优秀；记过以上处分期间只写评语、不定等次",
+        choices=("称职", "基本称职", "不定等次"),
+    ),
+    "newcomer_months": Label(
+        "新录用人员不定等次的月数", "12 月 31 日前参加工作不满此月数的不定等次", unit="个月"
+    ),
+    "absence_days": Label("病事假累计超过此天数不进行考核", unit="天"),
+    "merit_years": Label("连续优秀几年记三等功", unit="年"),
+    "commendation_amount": Label("嘉奖奖金", unit="元"),
+    "merit_amount": Label("记三等功奖金", unit="元"),
+}

@@ -1,8 +1,9 @@
 """平时考核 and 年度考核 of a unit's cadres (issue 15), on the pure rules of `assessment.grading`.
 
 - 平时考核: a unit enters each cadre's quarter grade (好 / 较好 / 一般 / 较差) or a score it is
-  derived from (≥ 90 好, ≥ 80 较好, ≥ 60 一般, else 较差); 好 goes to at most 40 % of the quarter's
-  participants (rounded down): a submission over it is refused naming the count allowed.
+  derived from (defaults ≥ 90 好, ≥ 80 较好, ≥ 60 一般, else 较差); 好 goes to at most a share
+  (default 40 %) of the quarter's participants (rounded down): a submission over it is refused
+  naming the count allowed. The numbers are the settings in force (conf.grading_settings).
 - 年度考核: the unit opens the year (participants: its active cadres, leaders apart), proposes a grade
   for each; the rules (sanctions, the 平时 record, the 民主测评, the quota by the unit's sealed 综合考核
   grade) refuse what they must, naming the numbers; then 主管 confirms, 组织部 approves, 公示 runs for
@@ -16,7 +17,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from fractions import Fraction
 from math import floor
 from typing import Any
 
@@ -25,7 +25,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ganbu.assessment import errors, events
-from ganbu.assessment.grading import grade_unit
+from ganbu.assessment.conf import grading_settings, stored_values
+from ganbu.assessment.grading import GradingSettings, grade_unit
 from ganbu.assessment.models import (
     AnnualEntry,
     AnnualReview,
@@ -42,13 +43,12 @@ from ganbu.cadres import record_selectors
 from ganbu.cadres import selectors as cadre_selectors
 from ganbu.cadres import services as cadre_services
 from ganbu.core.dates import months_after
+from ganbu.core.rulesettings import as_text
 from ganbu.core.workflow import transition
 from ganbu.org.models import Unit, User
 from ganbu.org.scoping import scope_path
 from ganbu.org.selectors import work_calendar
 
-QUARTER_GOOD_SHARE = Fraction(40, 100)  # 好 at most this share of a quarter's participants (rounded down)
-SCORE_LINES = ((Decimal(90), "好"), (Decimal(80), "较好"), (Decimal(60), "一般"))  # else 较差
 PUBLICITY_DAYS = 5  # working days of the 优秀 公示
 GRADE_CODES = {
     "优秀": "1",
@@ -63,8 +63,14 @@ AWARDS = {"COMMENDATION": "嘉奖", "MERIT_THIRD_CLASS": "记三等功"}
 SANCTION_MONTHS = {"警告": 6, "记过": 12, "记大过": 18, "降级": 24, "撤职": 24}
 
 
-def grade_for_score(score: Decimal) -> str:
-    return next((grade for line, grade in SCORE_LINES if score >= line), "较差")
+def grade_for_score(score: Decimal, settings: GradingSettings) -> str:
+    lines = ((settings.score_good, "好"), (settings.score_fair, "较好"), (settings.score_pass, "一般"))
+    return next((grade for line, grade in lines if score >= line), "较差")
+
+
+def quarter_good_allowed(participants: int, settings: GradingSettings) -> int:
+    """How many may get 好 in a quarter: the share of the participants, rounded down."""
+    return floor(participants * settings.quarter_good_share)
 
 
 def _may_manage(user: User | None, unit: Unit) -> None:
@@ -87,6 +93,7 @@ def enter_quarter_grades(
     if quarter not in (1, 2, 3, 4):
         raise ValidationError("季度应为 1 到 4", code=errors.FIGURE_INVALID)
     cadres = {c.pk: c for c in cadre_selectors.active_cadres_in_units([unit.pk])}
+    settings = grading_settings()
     existing = {
         q.cadre_id: q
         for q in QuarterGrade.objects.select_for_update().filter(
@@ -111,7 +118,7 @@ def enter_quarter_grades(
             if not 0 <= number <= 100:
                 found.append(f"{cadre.name}：得分应在 0 到 100 之间")
                 continue
-            grade = grade_for_score(number)  # the score decides, whatever the list still shows
+            grade = grade_for_score(number, settings)  # the score decides, whatever the list still shows
         if not grade:
             continue
         if grade not in dict(QuarterGrade.GRADES):
@@ -126,10 +133,11 @@ def enter_quarter_grades(
         )
     standing = {cid: q.grade for cid, q in existing.items()} | {cid: g for cid, (g, _) in planned.items()}
     good, n = sum(g == "好" for g in standing.values()), len(cadres)
-    allowed = floor(n * QUARTER_GOOD_SHARE)
+    allowed = quarter_good_allowed(n, settings)
     if good > allowed:
         found.append(
-            f"{unit.name}{year}年第{quarter}季度「好」最多 {allowed} 人（参加 {n} 人 × 40%，向下取整），现为 {good} 人"
+            f"{unit.name}{year}年第{quarter}季度「好」最多 {allowed} 人"
+            f"（参加 {n} 人 × {as_text(settings.quarter_good_share)}，向下取整），现为 {good} 人"
         )
     if found:
         raise refusal(found, errors.FIGURE_INVALID)
@@ -302,7 +310,7 @@ def review_inputs(review: AnnualReview) -> dict[str, Any]:
         quarters, history, missed = {}, {}, {}
     return {
         "year": review.year,
-        **({"settings": {"quarters_required": False}} if review.is_term else {}),
+        "settings": {**stored_values(), **({"quarters_required": False} if review.is_term else {})},
         "unit": {
             "name": review.unit.name,
             "grade": unit_grade(review.unit, review.year),

@@ -228,6 +228,7 @@ def test_bad_inputs_name_every_problem() -> None:
         assert part in text
 
 
+@pytest.mark.django_db
 def test_simulate_grades_command(tmp_path: Path) -> None:
     path = tmp_path / "inputs.json"
     people = [person(str(i), proposed="称职") for i in range(8)] + [

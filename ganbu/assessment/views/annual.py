@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from ganbu.assessment import annual_documents, events, services
+from ganbu.assessment.conf import grading_settings
 from ganbu.assessment.grading import GRADES
 from ganbu.assessment.models import (
     AnnualReview,
@@ -90,6 +91,7 @@ def quarters(request: HttpRequest) -> HttpResponse:
         else {}
     )
     posted = request.method == "POST"
+    settings = grading_settings()
     rows = []
     for c in cadres:
         row = stored.get(c.pk)
@@ -110,7 +112,8 @@ def quarters(request: HttpRequest) -> HttpResponse:
         "quarter": quarter,
         "rows": rows,
         "grades": [g for g, _ in QuarterGrade.GRADES],
-        "allowed": int(len(cadres) * annual.QUARTER_GOOD_SHARE),  # of the unit's participants
+        "allowed": annual.quarter_good_allowed(len(cadres), settings),  # of the unit's participants
+        "settings": settings,
         "good": good,
         "office": services.is_office(user),
     }

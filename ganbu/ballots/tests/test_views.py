@@ -100,12 +100,21 @@ def test_a_whole_meeting_through_the_pages(world: World) -> None:
     assert clerk.get(reverse("ballots:session_result", args=[session.pk])).context["result"] is None
 
     assert clerk.post(reverse("ballots:session_close", args=[session.pk])).status_code == 302
+    closed = clerk.get(detail).content.decode()
+    assert "计票结果的校验码写入记实" in closed
     assert clerk.post(reverse("ballots:session_seal", args=[session.pk])).status_code == 302
     session.refresh_from_db()
     assert session.status == "sealed"
     page = clerk.get(reverse("ballots:session_result", args=[session.pk]))
     html = page.content.decode()
     assert "封存，校验通过" in html or "校验通过" in html
+    # the seal in the organisation department's words, its value shown for an auditor to compare
+    sealed = clerk.get(detail).content.decode()
+    assert "计票结果与记实第" in sealed and "条中的封存校验码一致" in sealed
+    for text in (html, sealed):
+        assert f"封存校验码：{session.tally_sha256}" in text
+    for text in (closed, html, sealed):
+        assert "SHA-256" not in text and "哈希" not in text
     assert "不胜任现职预警" in html  # 李强: 10 of 25 不称职 = 40%
     result = page.context["result"]
     assert result.subjects[0].counts == {"优秀": 20, "称职": 5, "基本称职": 0, "不称职": 0}

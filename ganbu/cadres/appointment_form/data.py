@@ -20,6 +20,7 @@ from ganbu.cadres.appointment_form.texts import (
     rewards_text,
 )
 from ganbu.cadres.models import Cadre, EducationKind
+from ganbu.cadres.rules import held_appointments
 from ganbu.cadres.services import CodeBook
 
 
@@ -55,6 +56,15 @@ class FormData:
     photo: bytes | None
 
 
+def _title_held(cadre: Cadre, on: date | None) -> str:
+    """现任职务: the derived one, or with `on` the titles of the posts held that day (the main one
+    first, as the registry derives it); a cadre without appointment records keeps the derived one."""
+    appointments = list(cadre.appointments.all())
+    if on is None or not appointments:
+        return cadre.current_title
+    return "、".join(a.title for a in held_appointments(appointments, on))[:200]
+
+
 def form_data(
     cadre: Cadre,
     *,
@@ -65,7 +75,11 @@ def form_data(
     reporting_unit: str = "",
     filled_by: str = "",
     codes: CodeBook | None = None,
+    held_on: date | None = None,
 ) -> FormData:
+    """`as_of`: the day the form is filled (ages, the last three years' grades, 填表时间);
+    `held_on`: the registry's posts as they stood that day (现任职务 and 简历), e.g. the day before a
+    选拔任用 case's 任职 for the form of that case; None: as they stand."""
     codes = codes or CodeBook()
     educations = list(cadre.educations.all())
     return FormData(
@@ -84,10 +98,10 @@ def form_data(
         expertise=cadre.expertise,
         fulltime=education_summary(educations, EducationKind.FULL_TIME, codes),
         inservice=education_summary(educations, EducationKind.IN_SERVICE, codes),
-        current_title=cadre.current_title,
+        current_title=_title_held(cadre, held_on),
         proposed_post=proposed_post,
         proposed_removal=proposed_removal,
-        resume=resume_lines(cadre),
+        resume=resume_lines(cadre, on=held_on),
         rewards=rewards_text(cadre, as_of),
         assessments=assessment_text(cadre, as_of, codes),
         reason=reason,

@@ -126,13 +126,24 @@ def _host_post(primaries: list[_Entry], started_on: date) -> _Entry | None:
     return None
 
 
-def resume_lines(cadre: Cadre) -> list[str]:
+def _as_of(ended_on: date | None, on: date | None) -> date | None:
+    """A period's end as known on `on`: one ending after that day was still running."""
+    return None if on is not None and ended_on is not None and ended_on > on else ended_on
+
+
+def resume_lines(cadre: Cadre, *, on: date | None = None) -> list[str]:
     """The 简历 of a cadre, one line per period, from the appointment and education records.
-    Education records without 入学时间 cannot be placed and are left out."""
-    posts = [ResumePost(a.started_on, a.ended_on, a.title, a.is_primary) for a in cadre.appointments.all()]
+    Education records without 入学时间 cannot be placed and are left out. `on`: the 简历 as it
+    stood that day (periods begun later left out, periods ending later still open); None: as the
+    records stand."""
+    posts = [
+        ResumePost(a.started_on, _as_of(a.ended_on, on), a.title, a.is_primary)
+        for a in cadre.appointments.all()
+        if on is None or a.started_on <= on
+    ]
     studies = [
-        ResumeStudy(e.started_on, e.ended_on, study_text(e), e.kind == EducationKind.IN_SERVICE)
+        ResumeStudy(e.started_on, _as_of(e.ended_on, on), study_text(e), e.kind == EducationKind.IN_SERVICE)
         for e in cadre.educations.all()
-        if e.started_on is not None
+        if e.started_on is not None and (on is None or e.started_on <= on)
     ]
     return compose_resume(posts, studies)

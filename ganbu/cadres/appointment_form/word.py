@@ -404,8 +404,10 @@ def build_appointment_form(
     reporting_unit: str = "",
     filled_by: str = "",
     codes: CodeBook | None = None,
+    held_on: date | None = None,
 ) -> bytes:
-    """The 干部任免审批表 of one cadre as .docx bytes (A4, two pages)."""
+    """The 干部任免审批表 of one cadre as .docx bytes (A4, two pages); `held_on`: 现任职务 and 简历
+    as the registry stood that day (`data.form_data`)."""
     data = form_data(
         cadre,
         as_of=as_of,
@@ -415,6 +417,7 @@ def build_appointment_form(
         reporting_unit=reporting_unit,
         filled_by=filled_by,
         codes=codes,
+        held_on=held_on,
     )
     return appointment_form_docx(data)
 

@@ -7,6 +7,7 @@ from django import template
 
 from ganbu.core.dates import age_on
 from ganbu.core.numbers import written
+from ganbu.core.rulesettings import as_text
 
 register = template.Library()
 
@@ -59,3 +60,9 @@ def sort_header(listing: Any, label: str, key: str) -> dict[str, Any]:
         "active": active,
         "descending": descending,
     }
+
+
+@register.filter
+def setting(value: Any) -> str:
+    """A setting's value as the settings page prints it (30% for a share, 是/否 …)."""
+    return as_text(value)

@@ -35,6 +35,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 
+from ganbu.core.rulesettings import Label
 from ganbu.selection import errors
 
 
@@ -121,3 +122,25 @@ def with_overrides(overrides: dict[str, Any] | None) -> SelectionSettings:
     if problems:
         raise ValidationError([ValidationError(p, code=errors.SETTINGS_INVALID) for p in problems])
     return replace(base, **changes)
+
+
+# What the settings page shows, in this order (core.rulesettings).
+LABELS: dict[str, Label] = {
+    "recommend_ratio": Label("差额推荐比例（每个职位至少几名）", "县委办法：按 1∶3 比例差额推荐", unit="名"),
+    "second_round_below": Label("需二轮推荐的最高得票率", "最高得票率低于此比例的，须进行二轮推荐"),
+    "recommend_valid_months": Label("民主推荐结果有效期", "推荐结果一年内有效", unit="个月"),
+    "inspect_ratio": Label("差额考察比例（每个职位至少几名）", "县委办法：按 1∶2 比例差额考察", unit="名"),
+    "talks_share": Label("个别谈话覆盖面", "考察时个别谈话人数不少于单位人数的此比例"),
+    "consult_level": Label("须征求全委会意见的单位层级", "该层级单位的党政正职须征求全委会意见"),
+    "consult_titles": Label("须征求全委会意见的职务", "职务名称含这些词（不含「副」职），用顿号分隔"),
+    "consult_drop_share": Label(
+        "征求意见不同意票比例（超过即不再提名）", "全委会委员超过半数不同意的，不再作为提名人选"
+    ),
+    "vote_quorum": Label(
+        "常委会到会比例", "《党政领导干部选拔任用工作条例》：到会成员不少于应到会成员的三分之二"
+    ),
+    "vote_pass_share": Label("常委会票决通过比例（超过）", "同意票超过应到会成员半数的方为通过"),
+    "publicity_working_days": Label("任前公示最少工作日", "按节假日和调休上班日计算", unit="个工作日"),
+    "probation_months": Label("试用期", "非选任方式提拔的，试用期一年", unit="个月"),
+    "probation_notice_days": Label("试用期满提前提醒天数", unit="天"),
+}

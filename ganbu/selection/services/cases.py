@@ -21,6 +21,7 @@ from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import unit_in_scope
 from ganbu.org.selectors import posts_by_pk
 from ganbu.selection import errors, events
+from ganbu.selection.conf import selection_settings
 from ganbu.selection.models import Candidate, CandidateStatus, Case, CaseStatus, Method, StepKind
 from ganbu.selection.rules.settings import SelectionSettings
 
@@ -72,7 +73,7 @@ def case_open(
     itself is recorded by `steps.step_record`, which the caller runs next (the view does both)."""
     unit = post.unit
     may_manage(actor, unit)
-    settings = settings or SelectionSettings()
+    settings = settings or selection_settings()
     found: dict[str, str] = {}
     if method not in Method.values:
         found["method"] = f"选拔方式应为{'、'.join(Method.values)}之一"

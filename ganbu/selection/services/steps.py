@@ -25,6 +25,7 @@ from ganbu.core.workflow import allowed, transition
 from ganbu.org.models import User
 from ganbu.org.selectors import work_calendar
 from ganbu.selection import errors, events
+from ganbu.selection.conf import selection_settings
 from ganbu.selection.models import (
     ORDER,
     BallotPurpose,
@@ -35,7 +36,7 @@ from ganbu.selection.models import (
     Step,
     StepKind,
 )
-from ganbu.selection.rules import EXCUSABLE, SelectionSettings, check_case, exams, parse_case
+from ganbu.selection.rules import EXCUSABLE, check_case, exams, parse_case
 from ganbu.selection.rules.check import NEEDS
 from ganbu.selection.selectors import UNCHECKED, candidate_conditions, case_input_with
 from ganbu.selection.services.ballots import figures_from, sealed_ballot, verdicts
@@ -168,7 +169,7 @@ def _figures(case: Case, kind: str, data: Mapping[str, Any], found: list[str]) -
         figures["extra"] = extra | {"files": _file_review(active, data, found)}
     elif kind == StepKind.PUBLICITY:
         start = data["day"]
-        end = work_calendar().working_days_after(start, SelectionSettings().publicity_working_days)
+        end = work_calendar().working_days_after(start, selection_settings().publicity_working_days)
         if data.get("end"):
             end = max(end, data["end"])  # a longer 公示 is allowed
         figures |= {"start": start.isoformat(), "end": end.isoformat()}
@@ -303,7 +304,7 @@ def _violations(case: Case, step: Step, calendar: Any) -> list[Any]:
     """The findings `step` (not saved yet) would add: the check over the case as it would then
     stand, less what it finds already (a finding may sit on an earlier step, e.g. a complaint of the
     公示 unresolved once 任职 is recorded)."""
-    settings = SelectionSettings()
+    settings = selection_settings()
 
     def check(extra: Step | None) -> list[Any]:
         raw, _ = case_input_with(case, extra)

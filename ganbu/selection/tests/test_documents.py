@@ -5,6 +5,7 @@ may take what (another township, a 组织部 account of 乙乡, 干部监督 wit
 
 from __future__ import annotations
 
+import hashlib
 import io
 import zipfile
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from docx import Document
@@ -24,7 +26,7 @@ from ganbu.org.models import Post, Role
 from ganbu.selection import services
 from ganbu.selection.demo import seal_paper
 from ganbu.selection.documents import one_line_bio
-from ganbu.selection.models import Case, StepKind
+from ganbu.selection.models import Case, StepDocument, StepKind
 from ganbu.selection.services import records
 from ganbu.selection.services.steps import registry_file_facts
 from ganbu.selection.views.documents import documents_for
@@ -106,8 +108,10 @@ class Built:
     people: list[Cadre]
 
 
-def _build(world: World, *, until: str = StepKind.APPOINT) -> Built:
-    """The case up to `until` (inclusive), handled by the world's 组织部 user."""
+def _build(world: World, *, until: str = StepKind.APPOINT, former: str = "", exception: str = "") -> Built:
+    """The case up to `until` (inclusive), handled by the world's 组织部 user; `former`: the name of
+    a holder of the post since 2021, relieved by the 任职; `exception`: 乙二 has no 2025 grade (fails
+    the 年度考核 condition) and this exception with its approval is recorded."""
     people = _people(world)
     case = services.case_open(
         post=_post(world),
@@ -124,6 +128,8 @@ def _build(world: World, *, until: str = StepKind.APPOINT) -> Built:
     link = services.ballot_create(case=case, purpose="推荐", expected=50, actor=None)
     seal_paper(link, 50, {"甲一": 20, "乙二": 15, "丙三": 10, "丁四": 5})
     _record(case, StepKind.RECOMMEND, date(2026, 6, 10))
+    if exception:
+        AnnualAssessment.objects.filter(cadre=candidates["乙二"].cadre, year=2025).delete()
     for name in ("甲一", "乙二"):
         services.candidate_views(
             candidate=candidates[name],
@@ -132,6 +138,7 @@ def _build(world: World, *, until: str = StepKind.APPOINT) -> Built:
             masses=True,
             party_org=True,
             leader=True,
+            exception=exception if name == "乙二" else "",
         )
     chosen = {"chosen": [candidates["甲一"].pk, candidates["乙二"].pk]}
     _record(case, StepKind.SHORTLIST, date(2026, 6, 15), data=chosen)
@@ -168,7 +175,21 @@ def _build(world: World, *, until: str = StepKind.APPOINT) -> Built:
     records.complaint_finding(
         complaint=complaint, finding="经核查，反映问题不属实", found_on=date(2026, 10, 9), actor=None
     )
-    _record(case, StepKind.APPOINT, date(2026, 10, 12), data={"doc_no": "县委〔2026〕88号"})
+    appoint: dict[str, Any] = {"doc_no": "县委〔2026〕88号"}
+    if former:
+        holder = make_cadre(world.town_a, former)
+        Appointment.objects.create(
+            cadre=holder,
+            unit=world.town_a,
+            post=case.post,
+            title="甲镇党委书记",
+            level="1A41",
+            is_leadership=True,
+            is_primary=True,
+            started_on=date(2021, 3, 1),
+        )
+        appoint["relieve"] = [holder.pk]
+    _record(case, StepKind.APPOINT, date(2026, 10, 12), data=appoint)
     return Built(case, people)
 
 
@@ -328,6 +349,31 @@ def test_the_documents_of_a_case_at_its_appointment(world: World) -> None:
     assert "%E4%BB%BB%E5%89%8D%E5%85%AC%E7%A4%BA.docx" in response["Content-Disposition"]
 
 
+def test_the_appointment_notice_relieves_the_former_holder(world: World) -> None:
+    built = _build(world, former="王五")
+    appointment = _download(_client(world.users["county"]), built.case, "appointment")
+    assert "关于甲一、王五同志任免职的通知" in appointment
+    line = "甲一同志任甲镇党委书记（试用期一年），免去其乙乡副乡长职务。"
+    relieved = "免去王五同志甲镇党委书记职务。"
+    assert line in appointment and relieved in appointment
+    assert appointment.index(relieved) == appointment.index(line) + 1  # after the appointment
+    assert appointment.index(relieved) < appointment.index("中共测试县委员会")
+
+
+def test_the_form_after_the_appointment_shows_the_cadre_before_it(world: World) -> None:
+    built = _build(world)
+    jia = Cadre.objects.get(pk=built.people[0].pk)
+    assert jia.current_title.startswith("甲镇党委书记")  # the registry moved on at 任职
+    form = _download(_client(world.users["county"]), built.case, "form")
+    assert form[form.index("现 任 职 务") + 1] == "乙乡副乡长、乙乡武装部部长"
+    assert form[form.index("拟 任 职 务") + 1] == "甲镇党委书记"
+    assert form[form.index("拟 免 职 务") + 1] == "乙乡副乡长"
+    resume = "\n".join(p for p in form if p.startswith("20"))
+    assert "2020.01--" in resume and "乙乡副乡长" in resume
+    assert "甲镇党委书记" not in resume  # the new post is proposed, not yet in the 简历
+    assert "2026.10.11" in "".join(form)  # 填表时间: the day before the 任职
+
+
 def test_the_record_lists_every_step_with_itsseal_paper(world: World) -> None:
     built = _build(world)
     case = built.case
@@ -358,6 +404,33 @@ def test_the_record_lists_every_step_with_itsseal_paper(world: World) -> None:
     assert "未确定为考察对象" in record and "已任职" in record
     assert any("不再作为提名人选" in p or "不同意" in p for p in record)
     assert "反映其亲属经商" in record and "经核查，反映问题不属实" in record
+
+
+def test_the_record_gives_each_candidates_review_views_and_exception(world: World) -> None:
+    approval = "经县委组织部部务会研究同意（2026年6月12日）"
+    built = _build(world, until=StepKind.VOTE, exception=approval)
+    case = built.case
+    # 丙三's views, recorded on the candidate (not chosen): the 纪实表 shows them as recorded
+    third = case.candidates.get(name="丙三")
+    services.candidate_views(
+        candidate=third, actor=None, two_recommendations=False, masses=True, party_org=True, leader=False
+    )
+    record = _download(_client(world.users["county"]), case, "record")
+    assert "三、资格审查和「两推」「三点一线」意见" in record
+    assert "四、公示期间举报及核查" in record
+    rows = {name: record[record.index(name, record.index("资格条件例外及批准")) :][:4] for name in NAMES}
+    # the conditions of the day of 确定考察对象, the requirement beside the candidate's value
+    jia = rows["甲一"][1]
+    assert "学历：应大专以上，实为大学（符合）" in jia
+    assert "工作年限：应满 2 年，实为 20 年（符合）" in jia
+    assert "年度考核：应近 3 年称职以上，实为 2023年称职，2024年称职，2025年称职（符合）" in jia
+    assert "不符合" not in jia
+    assert "政治面貌：应中共正式党员满 1 年（党内职务），实为入党 22 年（符合）" in jia
+    assert "年度考核：应近 3 年称职以上，实为 2023年称职，2024年称职，2025年无（不符合）" in rows["乙二"][1]
+    assert rows["甲一"][2] == "「两推」一致；「三点一线」：群众同意，单位党组织同意，分管领导同意"
+    assert rows["丙三"][2] == "「两推」不一致；「三点一线」：群众同意，单位党组织同意，分管领导不同意"
+    assert rows["丁四"][2] == "「两推」未记录；「三点一线」：群众未记录，单位党组织未记录，分管领导未记录"
+    assert rows["乙二"][3] == approval and rows["甲一"][3] == "—"
 
 
 def test_the_record_names_an_uploaded_file_by_its_hash(world: World) -> None:
@@ -408,6 +481,74 @@ def test_the_case_page_links_the_documents(world: World) -> None:
     assert _url(built.case, "publicity") not in html
 
 
+# --- 存档: an issued notice kept on its step -------------------------------------------------------
+
+
+def _archive_url(case: Case, document: str) -> str:
+    return reverse("selection:document_archive", args=[case.pk, document])
+
+
+def test_the_organisation_department_archives_the_notices_as_issued(world: World) -> None:
+    built = _build(world)
+    case, county = built.case, _client(world.users["county"])
+    page = county.get(reverse("selection:case", args=[case.pk])).content.decode()
+    for name in ("notice", "publicity", "appointment"):
+        assert _archive_url(case, name) in page
+    assert _archive_url(case, "record") not in page and _archive_url(case, "form") not in page
+
+    response = county.post(_archive_url(case, "publicity"))
+    assert response.status_code == 302 and response["Location"] == reverse("selection:case", args=[case.pk])
+    stored = StepDocument.objects.get()
+    assert stored.step == case.steps.get(kind=StepKind.PUBLICITY)
+    assert stored.generated and stored.uploaded_by == world.users["county"]
+    assert stored.name == "甲镇党委书记人选选拔任用_任前公示.docx"
+    with stored.file.open("rb") as handle:
+        content = handle.read()
+    assert stored.sha256 == hashlib.sha256(content).hexdigest()
+    assert "干部任前公示" in _paragraphs(content)
+    event = AuditEvent.objects.get(action="selection.document")
+    assert event.actor_id == world.users["county"].pk and event.object_id == str(case.pk)
+    assert event.payload == {
+        "step": stored.step_id,
+        "name": stored.name,
+        "sha256": stored.sha256,
+        "generated": True,
+    }
+
+    county.post(_archive_url(case, "appointment"))
+    assert StepDocument.objects.get(step__kind=StepKind.APPOINT).name.endswith("_任职通知.docx")
+    # the timeline shows them as the uploaded files are shown, marked as archived
+    page = county.get(reverse("selection:case", args=[case.pk])).content.decode()
+    assert reverse("selection:document_file", args=[case.pk, stored.pk]) in page
+    assert f"由{world.users['county'].display_name or 'county'}存档" in page
+    assert stored.sha256[:12] in page
+    # and the 纪实表 names the file with its hash
+    record = _download(county, case, "record")
+    assert any(f"{stored.name}（{stored.sha256[:16]}）" in p for p in record)
+
+
+def test_archiving_is_a_post_of_the_organisation_department_only(world: World) -> None:
+    built = _build(world)
+    case = built.case
+    assert _client(world.users["county"]).get(_archive_url(case, "publicity")).status_code == 405
+    for who in ("supervision", "clerk_b"):  # 干部监督 reads the case; a township has no role here
+        assert _client(world.users[who]).post(_archive_url(case, "publicity")).status_code == 403, who
+    other = make_user("county2", Role.COUNTY, world.county)  # 组织部, not a handler of the case
+    assert _client(other).post(_archive_url(case, "publicity")).status_code == 404
+    county = _client(world.users["county"])
+    assert county.post(_archive_url(case, "record")).status_code == 404  # not an issued notice
+    assert county.post(_archive_url(case, "secrets")).status_code == 404
+    assert not StepDocument.objects.exists()
+    assert not AuditEvent.objects.filter(action="selection.document").exists()
+
+
+def test_a_notice_is_not_archived_before_its_step(world: World) -> None:
+    built = _build(world, until=StepKind.VOTE)
+    with pytest.raises(ValidationError, match="「任前公示」所需的环节尚未记录"):
+        records.document_archive(case=built.case, document="publicity", actor=world.users["county"])
+    assert not StepDocument.objects.exists()
+
+
 # --- who may take what ----------------------------------------------------------------------------
 
 
@@ -434,6 +575,7 @@ def test_supervision_takes_the_notices_but_not_the_personal_data(world: World) -
     assert [n for n, _ in documents_for(case, user)] == ["notice", "publicity", "appointment", "record"]
     html = supervision.get(reverse("selection:case", args=[case.pk])).content.decode()
     assert _url(case, "record") in html and _url(case, "inspection") not in html
+    assert "document_archive" not in html and "/archive" not in html  # 存档 is the 组织部's
     # the 纪实表 carries no 身份证号
     record = "\n".join(_paragraphs(_get(supervision, case, "record").content))
     assert all(p.id_number and p.id_number not in record for p in built.people)

@@ -23,6 +23,7 @@ from ganbu.core.forms import add_errors
 from ganbu.org.access import request_user, requires
 from ganbu.org.models import User
 from ganbu.org.permissions import has_capability
+from ganbu.org.scoping import scope_path
 from ganbu.org.selectors import posts_in_scope, users_with_role, work_calendar
 from ganbu.selection import selectors, services
 from ganbu.selection.forms import CaseForm, ComplaintForm, FindingForm, ViewsForm
@@ -80,6 +81,7 @@ def index(request: HttpRequest) -> HttpResponse:
         "statuses": CaseStatus.choices,
         "probations": selectors.probations_ending(user, today=today),
         "manager": _manager(user),
+        "configure": has_capability(user, "selection.configure") and scope_path(user) is None,
     }
     return render(request, "selection/index.html", context)
 

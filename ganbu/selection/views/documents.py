@@ -5,15 +5,22 @@ The 考察材料 and the 任免审批表 carry personal data beyond a public not
 family): they are for roles with `cadres.view_sensitive` only; 干部监督 may take the public notices
 and the 纪实表.
 
+The 组织部 keeps an issued notice (考察预告, 任前公示, 任职通知) on its step with 「存档」 (a POST,
+`records.document_archive`): the case page offers it beside the download.
+
 The route's kwarg is `document`, not `name`: the scope walk fills URL kwargs by name across apps,
 and `name` is already assessment's (`annual/<pk>/<name>`, filled with `summary.xlsx`)."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+from typing import NamedTuple
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect
 from django.urls import URLPattern, path
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from ganbu.cadres import selectors as cadre_selectors
 from ganbu.core.office import audited_attachment
@@ -22,13 +29,25 @@ from ganbu.org.models import User
 from ganbu.selection import events, selectors
 from ganbu.selection.documents import DOCUMENTS, available_documents, document_filename
 from ganbu.selection.models import Case
+from ganbu.selection.services import records
 
 
-def documents_for(case: Case, user: User | None = None) -> list[tuple[str, str]]:
+class Download(NamedTuple):
+    """(name, label) of a document; the page asks whether it may be archived (存档)."""
+
+    name: str
+    label: str
+
+    @property
+    def archivable(self) -> bool:
+        return DOCUMENTS[self.name].archivable
+
+
+def documents_for(case: Case, user: User | None = None) -> list[Download]:
     """(name, label) of the documents available at the case's stage; with `user`, only those the
     user may take."""
     allowed = user is None or cadre_selectors.sees_sensitive(user)
-    return [(s.name, s.label) for s in available_documents(case) if allowed or not s.sensitive]
+    return [Download(s.name, s.label) for s in available_documents(case) if allowed or not s.sensitive]
 
 
 @requires("selection.view", kind="export", model=Case)
@@ -56,6 +75,26 @@ def case_document(request: HttpRequest, pk: int, document: str) -> HttpResponse:
     )
 
 
+@requires("selection.manage", kind="action", model=Case)
+@require_POST
+def case_document_archive(request: HttpRequest, pk: int, document: str) -> HttpResponse:
+    """存档: the notice as generated now, kept on its step (`records.document_archive`)."""
+    user = request_user(request)
+    case = selectors.case_for_user(user, pk)
+    spec = DOCUMENTS.get(document)
+    if spec is None or not spec.archivable:
+        raise Http404("没有这个可存档的文件")
+    try:
+        stored = records.document_archive(case=case, document=document, actor=user)
+    except ValidationError as exc:
+        for text in exc.messages:
+            messages.error(request, text)
+    else:
+        messages.success(request, f"已存档「{stored.name}」，校验码 {stored.sha256[:16]}")
+    return redirect("selection:case", pk=case.pk)
+
+
 urlpatterns: list[URLPattern] = [
     path("<int:pk>/documents/<str:document>", case_document, name="document"),
+    path("<int:pk>/documents/<str:document>/archive", case_document_archive, name="document_archive"),
 ]

@@ -31,6 +31,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import DatabaseError
 
 from ganbu.assessment import errors
 from ganbu.assessment.engine import compute
@@ -140,10 +141,22 @@ class Command(BaseCommand):
         else:
             self.stdout.write(json.dumps(output, ensure_ascii=False, indent=2))
 
+    def _stored_settings(self) -> dict[str, Any]:
+        from ganbu.assessment.conf import stored_values
+
+        try:
+            return stored_values()
+        except DatabaseError:
+            self.stderr.write("未能读取数据库中的年度考核设置（数据库未建立？），按默认设置计算。")
+            return {}
+
     def do_simulate_grades(self, options: dict[str, Any]) -> None:
         from ganbu.assessment.grading import grade_unit
 
         inputs = read_json(options["inputs"], "数据")
+        if isinstance(inputs, dict) and isinstance(inputs.get("settings", {}), dict):
+            # the settings in force (the county's settings page), under the file's own
+            inputs["settings"] = {**self._stored_settings(), **inputs.get("settings", {})}
         try:
             output = grade_unit(json.loads(json.dumps(inputs, default=str)))
         except ValidationError as exc:

@@ -9,6 +9,8 @@ selection check --case FILE.json | --id N | --year Y [--format json|text] [--as-
     `org.selectors.work_calendar()`), the probation. Prints the output JSON (for --year
     {"cases": [{"id", "title", "violations", "excused", "notices"}]}) or Chinese lines; exit status 1
     when there is a violation. A bad file gives Chinese messages naming each field, and exit 1.
+    The rules' numbers are those in force (the county's 选拔任用设置 page); --settings overrides
+    some of them by name for this run.
 
 Each action is a sub-parser in `add_arguments` and a `do_<name>`.
 """
@@ -26,6 +28,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 
 from ganbu.core.jsonfiles import read_json
+from ganbu.selection.conf import stored_values
 from ganbu.selection.rules import Case, SelectionSettings, check_output, parse_case, with_overrides
 
 MAX_MESSAGES = 50  # a file with hundreds of problems prints the first ones and the count
@@ -86,14 +89,15 @@ class Command(BaseCommand):
         from ganbu.org.selectors import work_calendar
 
         as_of = self._as_of(options["as_of"])
-        settings = self._settings(options["settings"])
         case = self._case(options) if options.get("year") is None else None  # a bad file first
         try:
             calendar = work_calendar()
+            stored = stored_values()
         except DatabaseError as exc:
             raise CommandError(
-                f"无法读取节假日安排：{exc}。数据库尚未初始化时，请先运行 python manage.py migrate"
+                f"无法读取节假日安排和选拔任用设置：{exc}。数据库尚未初始化时，请先运行 python manage.py migrate"
             ) from exc
+        settings = self._settings(options["settings"], stored)
         if case is None:
             self._check_year(options, calendar=calendar, settings=settings, as_of=as_of)
             return
@@ -152,11 +156,13 @@ class Command(BaseCommand):
         if total:
             raise SystemExit(1)
 
-    def _settings(self, path: str) -> SelectionSettings:
-        if not path:
-            return SelectionSettings()
+    def _settings(self, path: str, stored: dict[str, Any]) -> SelectionSettings:
+        """The settings in force (the county's settings page) with the file's overrides on top."""
+        overrides = read_json(path, "设置") if path else {}
+        if isinstance(overrides, dict):
+            overrides = {**stored, **overrides}
         try:
-            return with_overrides(read_json(path, "设置"))
+            return with_overrides(overrides)
         except ValidationError as exc:
             raise CommandError(problems_text(exc, "设置文件")) from exc
 
