@@ -179,6 +179,11 @@ def _satisfaction(figures: dict[str, Any]) -> Fraction | None:
     return Fraction(sum(counts.get(o, 0) for o in SATISFIED), valid) if valid else None
 
 
+def member_satisfaction(review: AnnualReview, cadre_id: int) -> Fraction | None:
+    """One member's 满意度 in a 届中/届末考核 (as `term_summary` counts it); None before the seal."""
+    return _satisfaction(review_ballots(review).get(cadre_id, {}))
+
+
 def term_summary(review: AnnualReview) -> dict[str, Any]:
     """The per-team summary of a 届中/届末考核: each member's grade and 满意度 (优秀 + 称职 share of
     the 民主测评, the rater groups weighted), the team's 满意度 (the members' average), and the unit's

@@ -51,6 +51,9 @@ def test_last_two_years_running_is_listed_and_the_measure_recorded(world: World)
     url = reverse("assessment:bottom_list")
     client.post(url, {"year": 2026, "action": "refresh"})
     assert not BottomEntry.objects.exists()  # 甲镇 last once, 乙乡 not last in 2026
+    assert "2026年度没有连续两年位列末位的单位" in client.get(url, {"year": 2026}).content.decode()
+    unknown = client.get(url, {"year": 2025}).content.decode()  # 2024 was never sealed: no judgement
+    assert "2024年的综合考核结果尚未封存，还不能判断" in unknown and "没有连续两年" not in unknown
     _year(world, 2027, towns, {"甲镇": "50", "乙乡": "90", "丙镇": "80"})  # 甲镇 last again
     client.post(url, {"year": 2027, "action": "refresh"})
     [entry] = BottomEntry.objects.all()

@@ -253,3 +253,15 @@ def test_the_reviews_are_filtered_by_year_and_kind(world: World) -> None:
     assert len(listed({"year": "abc", "kind": "nonsense"})[0]) == 3  # unreadable: the defaults
     clerk_b = _client(world, "clerk_b")
     assert [str(r) for r in clerk_b.get(url, {"year": "all"}).context["reviews"]] == ["乙乡2026年度考核"]
+
+
+def test_the_record_reads_a_team_review_by_the_satisfaction(world: World) -> None:
+    _team(world.town_a)
+    review = annual.open_review(unit=world.town_a, year=2026, actor=None, kind="endterm", term_start=2022)
+    _seal(review, {"丁书记": 0, "王镇长": 2, "张副镇长": 3})  # 王镇长: 满意度 90 %
+    annual.save_proposals(review=review, actor=None, proposals={}, submit=False)
+    deputy = review.entries.get(cadre__name="王镇长").cadre
+    page = _client(world, "county").get(reverse("assessment:cadre_record", args=[deputy.pk])).content.decode()
+    text = _text(page)
+    assert "民主测评满意度 90.00%" in text
+    assert "民主测评优秀票" not in text

@@ -241,10 +241,16 @@ def bottom_list(request: HttpRequest) -> HttpResponse:
                 messages.error(request, message)
         return redirect(f"{request.path}?year={year}")
     entries = BottomEntry.objects.filter(year=year).select_related("unit", "decided_by")
+    sealed = set(
+        Cycle.objects.filter(status=CycleStatus.SEALED, year__in=[year - 1, year]).values_list(
+            "year", flat=True
+        )
+    )
+    unsealed = [str(y) for y in (year - 1, year) if y not in sealed]  # two years are needed to judge
     return render(
         request,
         "assessment/bottom_list.html",
-        {"year": year, "entries": entries, "measures": BottomEntry.MEASURES},
+        {"year": year, "entries": entries, "measures": BottomEntry.MEASURES, "unsealed": unsealed},
     )
 
 

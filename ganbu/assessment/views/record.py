@@ -23,7 +23,9 @@ from django.urls import URLPattern, path
 from django.views.decorators.http import require_GET
 
 from ganbu.assessment.models import AnnualEntry, QuarterGrade, ReviewStatus
+from ganbu.assessment.selectors import member_satisfaction
 from ganbu.assessment.services.annual import GRADE_CODES
+from ganbu.ballots import rules as ballot_rules
 from ganbu.ballots import selectors as ballot_selectors
 from ganbu.cadres import record_selectors
 from ganbu.cadres import selectors as cadre_selectors
@@ -170,7 +172,10 @@ def _steps(row: Review, quarters: list[Quarter]) -> list[str]:
     steps = [f"{review.unit.name}拟定{row.proposed}" if row.proposed else f"{review.unit.name}未拟定等次"]
     if not review.is_term:  # a team's review does not read the 平时考核
         steps.append(_quarter_step(quarters))
-    if row.ballot is not None and row.ballot.excellent:
+    satisfaction = member_satisfaction(review, row.entry.cadre_id) if review.is_term else None
+    if satisfaction is not None:  # a team's review is read by the 满意度 (优秀 + 称职, weighted)
+        steps.append(f"民主测评满意度 {ballot_rules.percent(satisfaction)}%")
+    elif row.ballot is not None and row.ballot.excellent and not review.is_term:
         steps.append(f"民主测评优秀票 {row.ballot.excellent}%")
     elif review.ballot_session is not None and review.ballot_session.status != "sealed":
         steps.append("民主测评尚未封存")
