@@ -187,6 +187,7 @@ class BallotPurpose(models.TextChoices):
     RATING = "测评", "考察民主测评"
     CONSULT = "征求意见", "全委会征求意见"
     VOTE = "票决", "常委会票决"
+    YEAR_END = "年终推荐", "年终民主推荐"  # a sealed session of the ballot engine, linked for 「两推」
 
 
 class CaseBallot(models.Model):

@@ -4,19 +4,21 @@ cadre was in (一人一档)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
+from ganbu.ballots import selectors as ballot_selectors
 from ganbu.core.calendar import WorkCalendar
 from ganbu.org.models import User
 from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import units_in_scope
 from ganbu.selection.conf import selection_settings
-from ganbu.selection.models import Candidate, Case, CaseStatus, Step, StepKind
-from ganbu.selection.rules import SelectionSettings, Violation, check_case, notices, parse_case
+from ganbu.selection.models import BallotPurpose, Candidate, Case, CaseBallot, CaseStatus, Step, StepKind
+from ganbu.selection.rules import SelectionSettings, Violation, check_case, leaders_of, notices, parse_case
 
 __all__ = [
     "cadre_conditions",
@@ -297,3 +299,75 @@ def cadre_conditions(
         )
         out[cadre.pk] = conditions(facts, requirements, post_level=post_level, as_of=as_of)
     return out
+
+
+# --- 「两推」: the year-end recommendation --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class YearEnd:
+    """The sealed 年终民主推荐 linked to a case, read for 「两推」: the leaders within the case's
+    差额推荐 places (posts × `recommend_ratio`, ties included) with their rank, and every name's votes."""
+
+    title: str
+    sealed_on: date | None
+    places: int
+    ranks: dict[str, int]
+    votes: dict[str, int]
+
+    def verdict(self, candidate: Candidate) -> tuple[bool, str]:
+        """Whether the candidate is among the leaders, and the words the page and 纪实表 show."""
+        name = self.label_of.get(candidate.cadre_id or 0, candidate.name)
+        votes = self.votes.get(name, 0)
+        rank = self.ranks.get(name)
+        if rank is not None:
+            return True, f"年终民主推荐得 {votes} 票，列第 {rank} 名（前 {self.places} 名内）"
+        return False, f"年终民主推荐得 {votes} 票，未进入前 {self.places} 名"
+
+    label_of: dict[int, str] = field(default_factory=dict)  # cadre id → the name it was listed under
+
+
+def motion_year(case: Case) -> int:
+    motion = case.steps.filter(kind=StepKind.MOTION).order_by("day").first()
+    return motion.day.year if motion else case.created_at.year
+
+
+def year_end_sessions(user: User, case: Case) -> QuerySet[Any]:
+    """Sealed 民主推荐 sessions in the user's scope that may serve as the case's year-end
+    recommendation: sealed in the 动议's year or the year before, and not a vote of a case."""
+    year = motion_year(case)
+    own = CaseBallot.objects.exclude(purpose=BallotPurpose.YEAR_END).values("session_id")
+    return (
+        ballot_selectors.sessions_in_scope(user)
+        .filter(kind="recommendation", status="sealed", sealed_at__year__in=[year - 1, year])
+        .exclude(pk__in=own)
+        .order_by("-sealed_at")
+    )
+
+
+def year_end(case: Case, settings: SelectionSettings | None = None) -> YearEnd | None:
+    link = (
+        case.ballots.filter(purpose=BallotPurpose.YEAR_END).select_related("session").order_by("-id").first()
+    )
+    if link is None:
+        return None
+    settings = settings or selection_settings()
+    result = ballot_selectors.session_result(link.session)
+    votes: dict[str, int] = {}
+    label_of: dict[int, str] = {}
+    for subject in result.subjects:
+        votes[subject.label] = votes.get(subject.label, 0) + (subject.votes or 0)
+        if subject.cadre_id:
+            label_of[subject.cadre_id] = subject.label
+    for name, count, _ in result.write_ins:  # 另选他人: counted under the name written
+        votes[name] = votes.get(name, 0) + count
+    places = case.seats * settings.recommend_ratio
+    sealed = link.session.sealed_at
+    return YearEnd(
+        title=link.session.title,
+        sealed_on=sealed.date() if sealed else None,
+        places=places,
+        ranks=leaders_of(votes, places),
+        votes=votes,
+        label_of=label_of,
+    )

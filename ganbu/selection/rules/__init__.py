@@ -3,7 +3,7 @@ validator (`case`), the compliance check (`check`) — behind `manage.py selecti
 the stored cases' pages. No database."""
 
 from ganbu.selection.rules.case import METHODS, STEPS, Case, parse_case
-from ganbu.selection.rules.check import check_case, check_output, notices
+from ganbu.selection.rules.check import check_case, check_output, leaders_of, notices
 from ganbu.selection.rules.settings import SelectionSettings, share_text, with_overrides
 from ganbu.selection.rules.violations import CODES, EXCUSABLE, NOTICES, Violation
 
@@ -18,6 +18,7 @@ __all__ = [
     "Violation",
     "check_case",
     "check_output",
+    "leaders_of",
     "notices",
     "parse_case",
     "share_text",

@@ -23,7 +23,7 @@ Who went on, who was appointed:
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from fractions import Fraction
@@ -241,6 +241,16 @@ def inspect_ratio(f: _Facts, s: SelectionSettings, calendar: WorkCalendar, as_of
             f"达不到每个职位 {s.inspect_ratio} 人的差额考察比例（应至少 {need} 人）",
         )
     ]
+
+
+def leaders_of(votes: Mapping[str, int], places: int) -> dict[str, int]:
+    """The leaders of a recommendation and their rank (1 = most votes): those ranked within
+    `places`, a tie at the last place included (「两推」: the 考察对象 must be among the leaders of
+    the year-end recommendation; the places are the 差额推荐 list of the case, posts × ratio).
+    Nobody with no vote leads."""
+    ranked = sorted(((n, v) for n, v in votes.items() if v > 0), key=lambda item: -item[1])
+    ranks = {name: 1 + sum(1 for _, other in ranked if other > count) for name, count in ranked}
+    return {name: rank for name, rank in ranks.items() if rank <= places}
 
 
 def two_recommendations(

@@ -2,7 +2,7 @@
 through the ballot engine (`ballots`), its steps in order (`steps`), and 公示 complaints and
 documents (`records`)."""
 
-from ganbu.selection.services.ballots import ballot_create, figures_from, sealed_ballot
+from ganbu.selection.services.ballots import ballot_create, figures_from, sealed_ballot, year_end_link
 from ganbu.selection.services.cases import (
     candidate_add,
     candidate_drop,
@@ -30,4 +30,5 @@ __all__ = [
     "requirements_set",
     "sealed_ballot",
     "step_record",
+    "year_end_link",
 ]

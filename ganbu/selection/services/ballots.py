@@ -18,7 +18,7 @@ from ganbu.ballots import selectors as ballot_selectors
 from ganbu.ballots import services as ballot_services
 from ganbu.org.models import User
 from ganbu.org.selectors import county_root
-from ganbu.selection import errors, events
+from ganbu.selection import errors, events, selectors
 from ganbu.selection.models import BallotPurpose, CandidateStatus, Case, CaseBallot
 from ganbu.selection.services.cases import may_manage, refuse_unless_open
 
@@ -128,3 +128,51 @@ def verdicts(link: CaseBallot) -> Mapping[str, tuple[bool, str]]:
         else:
             out[s.label] = (bool(s.passed and result.valid), s.verdict or ("通过" if s.passed else "未通过"))
     return out
+
+
+@transaction.atomic
+def year_end_link(*, case: Case, session_id: Any, actor: User) -> CaseBallot:
+    """「两推」 from the ballot engine: link a sealed 年终民主推荐 (one of
+    `selectors.year_end_sessions`) to the case; every candidate's 「两推」 is then whether they are
+    among its leaders (`selectors.YearEnd`), replacing what was entered from paper. Linking another
+    session replaces the link. One audit event with each candidate's verdict."""
+    may_manage(actor, case.unit)
+    refuse_unless_open(case)
+    session = (
+        selectors.year_end_sessions(actor, case).filter(pk=int(session_id)).first()
+        if str(session_id).isdigit()
+        else None
+    )
+    if session is None:
+        raise ValidationError(
+            "请选择一次已封存的民主推荐（动议当年或上一年，不是本选拔任用的会议推荐）",
+            code=errors.CASE_INVALID,
+        )
+    case.ballots.filter(purpose=BallotPurpose.YEAR_END).delete()
+    link = CaseBallot.objects.create(case=case, purpose=BallotPurpose.YEAR_END, session=session)
+    verdicts = year_end_apply(case)
+    record_event(
+        actor=actor,
+        action=events.BALLOT,
+        obj=case,
+        object_label=f"{case}：年终民主推荐",
+        unit_path=case.unit.path,
+        payload={"purpose": BallotPurpose.YEAR_END.value, "session": session.pk, "两推": verdicts},
+    )
+    return link
+
+
+def year_end_apply(case: Case) -> dict[str, str]:
+    """Each active candidate's 「两推」 from the linked year-end recommendation (when one is linked);
+    returns the verdicts in words by name."""
+    result = selectors.year_end(case)
+    if result is None:
+        return {}
+    verdicts: dict[str, str] = {}
+    for candidate in case.candidates.filter(status=CandidateStatus.ACTIVE):
+        leads, words = result.verdict(candidate)
+        if candidate.two_recommendations != leads:
+            candidate.two_recommendations = leads
+            candidate.save(update_fields=["two_recommendations"])
+        verdicts[candidate.name] = words
+    return verdicts

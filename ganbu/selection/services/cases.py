@@ -24,6 +24,7 @@ from ganbu.selection import errors, events
 from ganbu.selection.conf import selection_settings
 from ganbu.selection.models import Candidate, CandidateStatus, Case, CaseStatus, Method, StepKind
 from ganbu.selection.rules.settings import SelectionSettings
+from ganbu.selection.selectors import year_end
 
 
 def may_manage(actor: User | None, case_unit: Unit) -> None:
@@ -148,6 +149,10 @@ def candidate_add(
     candidate = Candidate.objects.create(
         case=case, cadre=cadre, name=name, sort_order=case.candidates.count() + 1
     )
+    linked = year_end(case)
+    if linked is not None:  # 「两推」 from the linked year-end recommendation
+        candidate.two_recommendations = linked.verdict(candidate)[0]
+        candidate.save(update_fields=["two_recommendations"])
     record_event(
         actor=actor,
         action=events.CANDIDATE_ADD,
@@ -187,6 +192,9 @@ def candidate_views(
     }
     if complaint_open is not None:
         candidate.complaint_open = complaint_open
+    linked = year_end(case)
+    if linked is not None:  # the sealed year-end recommendation decides, not the form
+        two_recommendations = linked.verdict(candidate)[0]
     candidate.two_recommendations, candidate.masses = two_recommendations, masses
     candidate.party_org, candidate.leader = party_org, leader
     candidate.exception = exception.strip()[:300]

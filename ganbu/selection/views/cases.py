@@ -41,7 +41,7 @@ from ganbu.selection.rules import CODES
 from ganbu.selection.rules.eligibility import Condition
 from ganbu.selection.services import records
 from ganbu.selection.services.cases import EDUCATION_CHOICES
-from ganbu.selection.services.steps import FILE_FACTS
+from ganbu.selection.services.steps import EXAM_METHODS, FILE_FACTS
 from ganbu.selection.views.documents import documents_for
 
 # the fields each step's form asks for (beyond the date, the decision and the reason)
@@ -215,6 +215,9 @@ def _post_case(request: HttpRequest, user: User, case: Case) -> str:
             complaint_open=form.cleaned_data.get("complaint_open") == "1",
         )
         return f"已记录{candidate.name}的意见。"
+    if action == "year_end":
+        link = services.year_end_link(case=case, session_id=request.POST.get("session", ""), actor=user)
+        return f"已关联「{link.session.title}」，各人选的「两推」按其结果确定。"
     if action == "requirements":
         keys = ("education", "max_age", "age_on", "work_years", "party_years", "grade_years")
         services.requirements_set(
@@ -311,6 +314,7 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
     ]
     candidates = list(case.candidates.select_related("cadre__unit"))
     eligibility = selectors.candidate_conditions(case, as_of=today)
+    linked = selectors.year_end(case)
     shortlist = next((s for s in case.steps.all() if s.kind == StepKind.SHORTLIST), None)
     if shortlist is not None:  # after 确定考察对象: the 资格审查 of that day, not today's registry
         snapshot = (shortlist.figures.get("extra") or {}).get("eligibility", {})
@@ -324,6 +328,7 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
                 "id_number": cadre_selectors.visible_id_number(user, c.cadre) if c.cadre else "",
                 "title": c.cadre.current_title if c.cadre else "",
                 "points": [("群众", c.masses), ("单位党组织", c.party_org), ("分管领导", c.leader)],
+                "two_words": linked.verdict(c)[1] if linked else "",
                 "conditions": eligibility.get(c.pk, []),
                 "file_facts": [
                     (
@@ -357,7 +362,11 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
         "notices": notices,
         "codes": CODES,
         "ballots": list(case.ballots.select_related("session")),
-        "purposes": BallotPurpose.choices,
+        "purposes": [(v, label) for v, label in BallotPurpose.choices if v != BallotPurpose.YEAR_END],
+        "year_end": linked,
+        "year_end_sessions": list(selectors.year_end_sessions(user, case)[:30])
+        if _manager(user) and case.is_open and case.method not in EXAM_METHODS
+        else [],
         "complaints": list(case.complaints.select_related("candidate")),
         "show_complaints": any(s["step"].kind == StepKind.PUBLICITY for s in steps),
         "downloads": documents_for(case, user),
