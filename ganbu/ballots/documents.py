@@ -1,6 +1,6 @@
 """Result documents: a `Result` (selectors.session_result) → Excel and Word bytes, in the house
 style of `core.office`. Both show the rules' outcome with the thresholds in force, the per-group
-figures (suppressed groups left out) and the sealed tally hash. Views return them through
+figures (suppressed groups left out) and the sealed tally hash (printed as 封存校验码). Views return them through
 `core.office.audited_attachment`. (Code slips are made by slips.py.)"""
 
 from __future__ import annotations
@@ -49,8 +49,10 @@ def rule_note(result: Result) -> str:
 
 
 def _columns(result: Result) -> list[str]:
+    """The headings after 姓名, one for every cell `_row` writes after the label (提示 last for
+    every kind, as on the result page): Word's table has exactly these columns."""
     if result.kind == SessionKind.RECOMMENDATION:
-        return ["得票", "得票率（%）"]
+        return ["得票", "得票率（%）", "提示"]
     cols = [f"{o}" for o in result.options] + [f"{o}（%）" for o in result.options]
     if result.kind == SessionKind.RATING:
         cols.append("满意度（%）")
@@ -97,7 +99,7 @@ def summary_lines(result: Result) -> list[str]:
     )
     lines += result.flags
     if result.tally_sha256:
-        lines.append(f"计票结果已封存，SHA-256：{result.tally_sha256}")
+        lines.append(f"计票结果已封存，封存校验码：{result.tally_sha256}")
     return lines
 
 

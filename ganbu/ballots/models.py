@@ -99,7 +99,7 @@ class BallotSession(TimeStampedModel):
     opened_at = models.DateTimeField("开始时间", null=True, blank=True)
     closed_at = models.DateTimeField("结束时间", null=True, blank=True)
     sealed_at = models.DateTimeField("封存时间", null=True, blank=True)
-    tally_sha256 = models.CharField("计票结果哈希", max_length=64, blank=True)
+    tally_sha256 = models.CharField("封存校验码", max_length=64, blank=True)  # SHA-256 of the tally
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="创建人",

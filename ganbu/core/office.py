@@ -21,6 +21,7 @@ from typing import Any
 from django.db import transaction
 from django.db.models import Model
 from django.http import HttpResponse
+from django.utils import timezone
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -98,8 +99,15 @@ def new_document(*, landscape: bool = False, title: str = "") -> Any:
     document = Document()
     a4(document.sections[0], landscape=landscape)
     set_fonts(document.styles["Normal"], TEXT_FONT, 12)
+    # python-docx's template says its own name and 2013 in the file's properties: this system's
+    properties = document.core_properties
+    now = timezone.now().replace(microsecond=0)
+    properties.author = properties.last_modified_by = "干部管理系统"
+    properties.created = properties.modified = now
+    properties.revision = 1
+    properties.comments = properties.keywords = properties.subject = ""
     if title:
-        document.core_properties.title = title
+        properties.title = title
     return document
 
 

@@ -18,7 +18,7 @@ list; dicts per key. Names in the rules' messages ("设置 cap 应为…") are r
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -72,6 +72,7 @@ class Row:
     current: str
     changed: bool
     inputs: list[Input] = field(default_factory=list)
+    invalid: bool = False  # a refusal names this setting
 
 
 def as_text(value: Any) -> str:
@@ -137,9 +138,12 @@ def _input_text(value: Any) -> str:
     return as_text(value)
 
 
-def form_rows(current: Any, defaults: Any, labels: Mapping[str, Label], posted: Any = None) -> list[Row]:
+def form_rows(
+    current: Any, defaults: Any, labels: Mapping[str, Label], posted: Any = None, problems: Sequence[str] = ()
+) -> list[Row]:
     """The rows of the settings page, in the order of `labels`; with `posted` (request.POST), the
-    inputs show what was posted (a refused form keeps what the user typed)."""
+    inputs show what was posted (a refused form keeps what the user typed), and a row whose label a
+    refusal names is marked invalid."""
     rows: list[Row] = []
     for name, label in labels.items():
         value, default = getattr(current, name), getattr(defaults, name)
@@ -151,6 +155,7 @@ def form_rows(current: Any, defaults: Any, labels: Mapping[str, Label], posted: 
             default=as_text(default),
             current=as_text(value),
             changed=value != default,
+            invalid=any(f"「{label.title}」" in p or f"「{label.title}（" in p for p in problems),
         )
         if isinstance(value, dict):
             select = bool(label.choices)

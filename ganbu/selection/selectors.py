@@ -228,7 +228,8 @@ def step_summary(step: Step) -> str:
         return f"公示期 {_day(start)}至{_day(end)}"
     if kind == StepKind.APPOINT:
         relieved = "、".join((f.get("extra") or {}).get("relieved", {}).values())
-        return f"任职文号：{f.get('doc_no', '')}" + (f"；同时免去{relieved}的该职务" if relieved else "")
+        post = f"{step.case.unit.name}{step.case.post.name}" if step.case.post_id else "该"
+        return f"任职文号：{f.get('doc_no', '')}" + (f"；同时免去{relieved}的{post}职务" if relieved else "")
     if kind == StepKind.PROBATION:
         return f"试用期满考核：{f.get('result', '')}"
     return ""

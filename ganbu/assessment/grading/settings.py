@@ -86,7 +86,7 @@ def _fraction(value: Any, name: str) -> Fraction:
     except (ValueError, ZeroDivisionError):
         raise ValidationError(f"设置 {name} 应为比例（如 0.2、1/5 或 20%），不是「{value}」") from None
     if not 0 <= result <= 1:
-        raise ValidationError(f"设置 {name} 应在 0 到 1 之间，不是「{value}」")
+        raise ValidationError(f"设置 {name} 应在 0 到 100% 之间，不是「{value}」")
     return result
 
 
@@ -157,7 +157,7 @@ def _consistent(s: GradingSettings) -> None:
             f"设置 sanction_caps 的处分种类应为 {'、'.join(SANCTIONS)}，不是「{'、'.join(unknown)}」"
         )
     if s.cap_with_approval < s.cap:
-        problems.append("设置 cap_with_approval 不应小于 cap")
+        problems.append("设置 cap_with_approval 不应小于「优秀比例上限」")
     if problems:
         raise ValidationError(problems)
 
@@ -178,10 +178,12 @@ LABELS: dict[str, Label] = {
     "cap_with_approval": Label("经批准后的优秀比例上限", "记录批准后可提高到此比例"),
     "bonus_grade": Label(
         "奖励优秀指标的综合考核等次",
-        "该等次单位：10 人以下奖励 1 个优秀指标；10 人以上领导干部和一般工作人员各奖励 1 个（县机动指标）",
+        "该等次单位参加人数少于分界人数的奖励 1 个优秀指标，达到的领导干部和一般工作人员各奖励 1 个（县机动指标）",
         choices=("实绩突出", "好", "一般", "较差"),
     ),
-    "bonus_small_unit": Label("奖励指标的单位人数分界", "参加人数少于此数奖励 1 个，否则分别奖励", unit="人"),
+    "bonus_small_unit": Label(
+        "奖励指标的单位人数分界", "参加人数少于此数的奖励 1 个，达到此数的分别奖励", unit="人"
+    ),
     "quarters_good_more_than": Label(
         "年度优秀须「好」的季度比例（超过）", "平时考核「好」的季度须超过此比例"
     ),

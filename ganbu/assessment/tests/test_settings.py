@@ -90,6 +90,7 @@ def test_a_bad_value_is_refused_whole_and_named_by_its_label(world: World) -> No
     html = refused.content.decode()
     assert "「优秀比例上限」应为比例" in html
     assert 'value="二成"' in html  # what was typed comes back
+    assert 'class="form-control is-invalid" type="text" inputmode="text" name="cap"' in html  # marked
     assert not AssessmentSettings.objects.exists()
     order = county.post(reverse(URL), _form(county) | {"score_pass": "95"})
     assert (

@@ -59,7 +59,9 @@ def quarters(request: HttpRequest) -> HttpResponse:
     units = _units(request)
     today = timezone.localdate()
     try:
-        unit_id = int(request.GET.get("unit") or (units[0].pk if units else 0))
+        # the county itself has few cadres of its own: a township first
+        first = next((u for u in units if u.kind != "county"), units[0] if units else None)
+        unit_id = int(request.GET.get("unit") or (first.pk if first else 0))
         year = int(request.GET.get("year") or today.year)
         quarter = int(request.GET.get("quarter") or (today.month - 1) // 3 + 1)
     except ValueError:

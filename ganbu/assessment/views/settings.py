@@ -35,7 +35,7 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             return redirect("assessment:settings")
     posted = request.POST if problems else None
     context = {
-        "rows": form_rows(grading_settings(), defaults, LABELS, posted),
+        "rows": form_rows(grading_settings(), defaults, LABELS, posted, problems),
         "problems": problems,
         "office": cycles.is_office(user),
     }

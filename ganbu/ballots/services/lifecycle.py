@@ -33,6 +33,7 @@ from ganbu.ballots.models import (
     BallotSession,
     RaterGroup,
     SessionKind,
+    SessionMode,
     SessionStatus,
     SessionVoter,
     Subject,
@@ -234,8 +235,8 @@ def session_close(*, session: BallotSession, actor: User | None) -> BallotSessio
 @transaction.atomic
 def session_seal(*, session: BallotSession, actor: User | None) -> BallotSession:
     """closed → sealed: the tally (every counter, by name), its SHA-256 and the result with the
-    rules applied go into the audit chain with the move; then the remaining unused codes are
-    deleted."""
+    rules applied go into the audit chain with the move (with the number of unused codes voided,
+    for an electronic session); then the remaining unused codes are deleted."""
     check_actor_scope(actor, session.unit)
     if session.status != SessionStatus.CLOSED:  # before reading the tally of a session still open
         raise ValidationError("只有已结束的投票可以封存", code=errors.BAD_STATUS)
@@ -243,6 +244,9 @@ def session_seal(*, session: BallotSession, actor: User | None) -> BallotSession
     snapshot, digest = tally_snapshot(session)
     result = dataclasses.replace(compute_result(session), status=SessionStatus.SEALED, tally_sha256=digest)
     unused = BallotCode.objects.filter(session=session)
+    payload: dict[str, Any] = {"tally": snapshot, "tally_sha256": digest, "result": result.as_dict()}
+    if session.mode == SessionMode.ELECTRONIC:  # a paper count has no codes: nothing voided to record
+        payload["unused_codes_voided"] = unused.count()
     transition(
         session,
         to=SessionStatus.SEALED,
@@ -250,12 +254,7 @@ def session_seal(*, session: BallotSession, actor: User | None) -> BallotSession
         action="ballots.session_sealed",
         fields={"sealed_at": timezone.now(), "tally_sha256": digest},
         where={"test_mode": False},
-        payload={
-            "tally": snapshot,
-            "tally_sha256": digest,
-            "result": result.as_dict(),
-            "unused_codes_voided": unused.count(),
-        },
+        payload=payload,
         not_allowed="只有已结束的投票可以封存",
         unit_path=session.unit.path,
     )

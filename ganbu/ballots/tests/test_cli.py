@@ -149,7 +149,8 @@ def test_paper_counts_from_the_command_line(world: World, tmp_path: Path) -> Non
         encoding="utf-8",
     )
     ballot("paper", session_id, "--group", "全委会委员", "--file", str(counts))
-    ballot("close", session_id, "--seal")
+    sealed = ballot("close", session_id, "--seal")
+    assert "结果已封存，封存校验码：" in sealed and "SHA-256" not in sealed
     result = json.loads(ballot("result", session_id, "--format", "json"))
     assert [s["dropped"] for s in result["subjects"]] == [True, False]  # 18 × 2 > 35
     assert result["totals"]["valid"] == 32

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -15,7 +16,8 @@ from openpyxl import load_workbook
 
 from ganbu.audit.models import AuditEvent
 from ganbu.ballots import documents, selectors, services
-from ganbu.ballots.tests.factories import close, issue, open_, rating_session
+from ganbu.ballots.models import BallotSession
+from ganbu.ballots.tests.factories import close, issue, nominees, open_, rating_session
 from ganbu.testing.world import World
 
 pytestmark = pytest.mark.django_db
@@ -98,3 +100,86 @@ def test_exports_go_out_with_an_event_that_never_holds_a_code(world: World) -> N
     event = AuditEvent.objects.get(action="ballots.result_export")
     assert event.payload["format"] == "xlsx" and event.payload["filename"].endswith("_结果.xlsx")
     assert event.actor_id == world.users["county"].pk
+
+
+def _sealed_paper(world: World, kind: str) -> BallotSession:
+    """A paper session of `kind`, its hand count entered, closed and sealed (as selection's demo
+    `seal_paper` does)."""
+    extra: dict[str, Any] = {}
+    if kind == "recommendation":
+        extra = {"max_choices": 2, "allow_write_in": True}
+    elif kind == "approval":
+        extra = {"rule": "consultation"}
+    session = services.session_create(
+        unit=world.county,
+        title="纸质票计票",
+        kind=kind,
+        mode="paper",
+        subjects=nominees("张三", "李四"),
+        groups=[services.GroupSpec("委员", expected=30)],
+        actor=None,
+        **extra,
+    )
+    open_(session)
+    session.refresh_from_db()
+    write_ins: dict[str, int] | None = None
+    if kind == "recommendation":
+        votes: dict[str, Any] = {"张三": 17, "李四": 9}
+        write_ins = {"王五": 3}
+    else:
+        first, second = session.options[0], session.options[1]
+        votes = {"张三": {first: 17, second: 11}, "李四": {first: 9, second: 19}}
+    services.paper_count_enter(
+        session=session,
+        group=session.groups.get(),
+        present=28,
+        returned=28,
+        invalid=0,
+        votes=votes,
+        write_ins=write_ins,
+        actor=None,
+    )
+    close(session)
+    services.session_seal(session=session, actor=None)
+    session.refresh_from_db()
+    return session
+
+
+@pytest.mark.parametrize("kind", ["recommendation", "rating", "approval"])
+def test_every_kind_counted_on_paper_exports_to_word_with_every_subjects_votes(
+    world: World, kind: str
+) -> None:
+    session = _sealed_paper(world, kind)
+    county = Client()
+    county.force_login(world.users["county"])
+    response = county.get(reverse("ballots:session_result_docx", args=[session.pk]))
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    table = document.tables[0]
+    header = [c.text for c in table.rows[0].cells]
+    rows = {r.cells[0].text: [c.text for c in r.cells] for r in table.rows[1:]}
+    assert set(rows) == {"张三", "李四"}
+    assert header[-1] == "提示" and all(len(row) == len(header) for row in rows.values())
+    assert rows["张三"][1] == "17" and rows["李四"][1] == "9"
+    if kind == "recommendation":
+        assert header[:3] == ["姓名", "得票", "得票率（%）"]
+        assert "另选他人：王五 3 票" in "\n".join(p.text for p in document.paragraphs)
+    else:
+        assert rows["张三"][2] == "11" and rows["李四"][2] == "19"
+
+    xlsx = county.get(reverse("ballots:session_result_xlsx", args=[session.pk]))
+    sheet = load_workbook(io.BytesIO(xlsx.content))["结果"]
+    headings = next(r for r in sheet.iter_rows(values_only=True) if r[0] == "姓名")
+    assert [v for v in headings if v is not None] == header  # the workbook heads the same columns
+
+
+def test_the_sealed_exports_name_the_seal_in_the_departments_words(world: World) -> None:
+    session = _sealed_rating(world)
+    result = selectors.session_result(session)  # type: ignore[arg-type]
+    sheet = load_workbook(io.BytesIO(documents.result_xlsx(result)))["结果"]
+    cells = [str(c) for row in sheet.iter_rows(values_only=True) for c in row if c is not None]
+    document = Document(io.BytesIO(documents.result_docx(result)))
+    paragraphs = [p.text for p in document.paragraphs]
+    for texts in (cells, paragraphs):
+        assert f"计票结果已封存，封存校验码：{session.tally_sha256}" in texts  # type: ignore[attr-defined]
+        assert not any("SHA-256" in t or "哈希" in t for t in texts)

@@ -301,3 +301,39 @@ def test_progress_is_shown_against_present_once_entered(world: World) -> None:
     screen = login(world, "county").get(reverse("ballots:session_screen_counts", args=[session.pk])).content
     text = screen.decode()
     assert "已收回 / 实到" in text and "/ 24" in text and "实到 24 人（应到 30 人）" in text
+
+
+def test_sealing_speaks_of_voided_codes_only_for_an_electronic_vote(world: World) -> None:
+    county = login(world, "county")
+    paper = services.session_create(
+        unit=world.county,
+        title="全委会征求意见",
+        kind="approval",
+        rule="consultation",
+        mode="paper",
+        subjects=nominees("张三"),
+        groups=[services.GroupSpec("委员", expected=30)],
+        actor=None,
+    )
+    electronic = approval_session(world.county, expected=11)
+    issue(electronic, 11)
+    for session in (paper, electronic):
+        open_(session)
+        close(session)
+    for session, codes in ((paper, False), (electronic, True)):
+        detail = reverse("ballots:session_detail", args=[session.pk])
+        closed = county.get(detail).content.decode()
+        confirm = (
+            "封存后结果不能再修改，未使用的票码全部作废。确认封存？"
+            if codes
+            else "封存后结果不能再修改。确认封存？"
+        )
+        assert f'data-confirm="{confirm}"' in closed
+        sealed = county.post(reverse("ballots:session_seal", args=[session.pk]), follow=True)
+        html = sealed.content.decode()
+        assert "结果已封存并写入记实" in html
+        assert ("未使用的票码已作废" in html) is codes
+        event = AuditEvent.objects.get(action="ballots.session_sealed", object_id=str(session.pk))
+        assert ("unused_codes_voided" in event.payload) is codes
+    sealed_electronic = AuditEvent.objects.get(action="ballots.session_sealed", object_id=str(electronic.pk))
+    assert sealed_electronic.payload["unused_codes_voided"] == 11  # every code issued, none used

@@ -278,7 +278,10 @@ def session_seal(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         session,
         lambda u: services.session_seal(session=session, actor=u),
-        "结果已封存并写入记实，未使用的票码已作废",
+        # a paper count has no codes to void
+        "结果已封存并写入记实，未使用的票码已作废"
+        if session.mode == SessionMode.ELECTRONIC
+        else "结果已封存并写入记实",
     )
 
 

@@ -78,7 +78,7 @@ def form_data(
     held_on: date | None = None,
 ) -> FormData:
     """`as_of`: the day the form is filled (ages, the last three years' grades, 填表时间);
-    `held_on`: the registry's posts as they stood that day (现任职务 and 简历), e.g. the day before a
+    `held_on`: the registry as it stood that day (现任职务, 简历, the grades decided by then), e.g. the day before a
     选拔任用 case's 任职 for the form of that case; None: as they stand."""
     codes = codes or CodeBook()
     educations = list(cadre.educations.all())
@@ -103,7 +103,7 @@ def form_data(
         proposed_removal=proposed_removal,
         resume=resume_lines(cadre, on=held_on),
         rewards=rewards_text(cadre, as_of),
-        assessments=assessment_text(cadre, as_of, codes),
+        assessments=assessment_text(cadre, as_of, codes, held_on=held_on),
         reason=reason,
         family=family_rows(cadre, as_of, codes),
         reporting_unit=reporting_unit,

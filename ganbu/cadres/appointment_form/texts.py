@@ -104,9 +104,13 @@ def education_summary(educations: Iterable[Education], kind: str, codes: CodeBoo
     )
 
 
-def assessment_text(cadre: Cadre, as_of: date, codes: CodeBook) -> str:
-    """年度考核结果 of the last three years up to `as_of`: `2023年度称职；2024年度优秀；2025年度称职。`"""
-    rows = sorted((a for a in cadre.assessments.all() if a.year <= as_of.year), key=lambda a: a.year)[-3:]
+def assessment_text(cadre: Cadre, as_of: date, codes: CodeBook, *, held_on: date | None = None) -> str:
+    """年度考核结果 of the last three years up to `as_of`: `2023年度称职；2024年度优秀；2025年度称职。`
+    With `held_on` (a form of the registry as it stood on a past day), only the years whose grade
+    could have been decided by then: a year's grade comes after the year ends, so a form of
+    2025-04-24 never shows a 2025 grade, whatever the registry holds today."""
+    last = min(as_of.year, held_on.year - 1) if held_on else as_of.year
+    rows = sorted((a for a in cadre.assessments.all() if a.year <= last), key=lambda a: a.year)[-3:]
     if not rows:
         return ""
     return "；".join(f"{a.year}年度{codes.name('assessment_result', a.grade)}" for a in rows) + "。"

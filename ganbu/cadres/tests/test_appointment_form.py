@@ -294,6 +294,9 @@ def test_page_two_cells(world: World) -> None:
     # 年度考核结果 in two columns read top to bottom: 年度考 | 核结果
     assert _after(page2, "年核\n度结\n考果") == "2023年度称职；2024年度优秀；2025年度称职。"
     assert _after(page2, "任\n免\n理\n由") == "工作需要"
+    # the form of the registry as it stood on 2025-04-24: the 2025 grade was not decided yet
+    past = _read(build_appointment_form(cadre, as_of=date(2025, 4, 25), held_on=date(2025, 4, 24)))
+    assert _after(past.tables[1], "年核\n度结\n考果") == "2022年度称职；2023年度称职；2024年度优秀。"
     header = _row_of(page2, "称  谓")
     assert header[0] == "\n".join("家庭主要成员及重要社会关系")
     assert header[1:] == ["称  谓", "姓  名", "年  龄", "政 治\n面 貌", "工 作 单 位 及 职 务"]

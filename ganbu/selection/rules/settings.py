@@ -80,7 +80,7 @@ def _fraction(value: Any, name: str) -> Fraction:
     except (ValueError, ZeroDivisionError):
         raise ValidationError(f"设置 {name} 应为比例（如 0.3、3/10 或 30%），不是「{value}」") from None
     if not 0 <= result <= 1:
-        raise ValidationError(f"设置 {name} 应在 0 到 1 之间，不是「{value}」")
+        raise ValidationError(f"设置 {name} 应在 0 到 100% 之间，不是「{value}」")
     return result
 
 
@@ -131,7 +131,9 @@ LABELS: dict[str, Label] = {
     "recommend_valid_months": Label("民主推荐结果有效期", "推荐结果一年内有效", unit="个月"),
     "inspect_ratio": Label("差额考察比例（每个职位至少几名）", "县委办法：按 1∶2 比例差额考察", unit="名"),
     "talks_share": Label("个别谈话覆盖面", "考察时个别谈话人数不少于单位人数的此比例"),
-    "consult_level": Label("须征求全委会意见的单位层级", "该层级单位的党政正职须征求全委会意见"),
+    "consult_level": Label(
+        "须征求全委会意见的单位层级", "该层级单位的党政正职须征求全委会意见", choices=("乡镇", "县直部门")
+    ),
     "consult_titles": Label("须征求全委会意见的职务", "职务名称含这些词（不含「副」职），用顿号分隔"),
     "consult_drop_share": Label(
         "征求意见不同意票比例（超过即不再提名）", "全委会委员超过半数不同意的，不再作为提名人选"

@@ -12,6 +12,7 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from ganbu.audit.services import record_event
 from ganbu.core.files import sniff
@@ -123,4 +124,10 @@ def document_archive(*, case: Case, document: str, actor: User | None) -> StepDo
     if step is None:
         raise ValidationError(f"「{spec.label}」所需的环节尚未记录", code=errors.CASE_INVALID)
     name, _ = document_filename(case, spec)
+    kept = step.documents.filter(generated=True, name=name).order_by("-id").first()
+    if kept is not None:  # one issued text per step: a second click must not file another copy
+        raise ValidationError(
+            f"「{spec.label}」已于 {timezone.localtime(kept.uploaded_at):%Y-%m-%d} 存档（校验码 {kept.sha256[:16]}），不再重复存档",
+            code=errors.CASE_INVALID,
+        )
     return document_attach(step=step, name=name, content=spec.build(case), actor=actor, generated=True)

@@ -43,6 +43,23 @@ def _no_looser_than_the_regulation(values: Mapping[str, Any]) -> None:
         for name, (least, words) in STATUTORY.items()
         if getattr(settings, name) < least
     ]
+    # ratios of at least one per post; a nominee half of the members reject is never kept
+    for name in ("recommend_ratio", "inspect_ratio"):
+        if getattr(settings, name) < 1:
+            problems.append(
+                ValidationError(f"「{LABELS[name].title}」至少为 1 名", code=errors.SETTINGS_INVALID)
+            )
+    if settings.consult_drop_share > Fraction(1, 2):
+        problems.append(
+            ValidationError(
+                f"「{LABELS['consult_drop_share'].title}」不能高于半数（超过半数委员不同意的不再作为提名人选）",
+                code=errors.SETTINGS_INVALID,
+            )
+        )
+    if not 0 < settings.talks_share <= 1:
+        problems.append(
+            ValidationError(f"「{LABELS['talks_share'].title}」应大于 0", code=errors.SETTINGS_INVALID)
+        )
     if problems:
         raise ValidationError(problems)
 

@@ -187,7 +187,7 @@ def test_a_township_secretary_case(world: World) -> None:
     )
     ended = Appointment.objects.get(cadre=former, post=post)
     assert ended.ended_on == date(2026, 10, 12) and ended.end_document_number == "县委〔2026〕88号"
-    assert "同时免去前任的该职务" in step_summary(step)
+    assert "同时免去前任的甲镇党委书记职务" in step_summary(step)
 
     new = Appointment.objects.get(cadre=people[0], post=post)
     assert new.document_number == "县委〔2026〕88号" and new.started_on == date(2026, 10, 12)

@@ -515,13 +515,16 @@ def test_the_organisation_department_archives_the_notices_as_issued(world: World
         "generated": True,
     }
 
+    again = county.post(_archive_url(case, "publicity"), follow=True)  # a second click files nothing
+    assert StepDocument.objects.count() == 1
+    assert f"已于 2026-11-16 存档（校验码 {stored.sha256[:16]}），不再重复存档" in again.content.decode()
     county.post(_archive_url(case, "appointment"))
     assert StepDocument.objects.get(step__kind=StepKind.APPOINT).name.endswith("_任职通知.docx")
     # the timeline shows them as the uploaded files are shown, marked as archived
     page = county.get(reverse("selection:case", args=[case.pk])).content.decode()
     assert reverse("selection:document_file", args=[case.pk, stored.pk]) in page
     assert f"由{world.users['county'].display_name or 'county'}存档" in page
-    assert stored.sha256[:12] in page
+    assert stored.sha256[:16] in page
     # and the 纪实表 names the file with its hash
     record = _download(county, case, "record")
     assert any(f"{stored.name}（{stored.sha256[:16]}）" in p for p in record)

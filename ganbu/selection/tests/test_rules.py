@@ -831,7 +831,7 @@ def test_bad_settings_are_all_named() -> None:
     messages = caught.value.messages
     assert messages[0].startswith("没有名为 recomend_ratio 的设置（可选：recommend_ratio、")
     assert messages[1:] == [
-        "设置 vote_quorum 应在 0 到 1 之间，不是「150%」",
+        "设置 vote_quorum 应在 0 到 100% 之间，不是「150%」",
         "设置 publicity_working_days 应为不小于 0 的整数，不是「-1」",
         "设置 consult_titles 应为不空的文字的列表",
     ]

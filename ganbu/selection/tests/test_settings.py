@@ -86,6 +86,12 @@ def test_the_regulation_cannot_be_loosened(world: World) -> None:
     assert "「常委会到会比例」不能低于《党政领导干部选拔任用工作条例》的规定（三分之二）" in text
     assert "「任前公示最少工作日」不能低于《党政领导干部选拔任用工作条例》的规定（5 个工作日）" in text
     assert not SelectionRuleSettings.objects.exists()
+    nonsense = county.post(
+        reverse(URL), _form(county) | {"recommend_ratio": "0", "consult_drop_share": "60%"}
+    ).content.decode()
+    assert "「差额推荐比例（每个职位至少几名）」至少为 1 名" in nonsense
+    assert "「征求意见不同意票比例（超过即不再提名）」不能高于半数" in nonsense
+    assert not SelectionRuleSettings.objects.exists()
     stricter = county.post(
         reverse(URL), _form(county) | {"vote_quorum": "3/4", "consult_titles": "党委书记、乡长"}
     )

@@ -26,6 +26,7 @@ from ganbu.org.permissions import has_capability
 from ganbu.org.scoping import scope_path
 from ganbu.org.selectors import posts_in_scope, users_with_role, work_calendar
 from ganbu.selection import selectors, services
+from ganbu.selection.conf import selection_settings
 from ganbu.selection.forms import CaseForm, ComplaintForm, FindingForm, ViewsForm
 from ganbu.selection.models import (
     ORDER,
@@ -54,7 +55,7 @@ STEP_FIELDS: dict[str, list[tuple[str, str]]] = {
         ("file_review", "档案审核（三龄二历）结果"),
     ],
     StepKind.APPOINT: [("doc_no", "任职文号")],
-    StepKind.PROBATION: [("result", "试用期满考核结果（合格或不合格）")],
+    StepKind.PROBATION: [("result", "试用期满考核结果")],
 }
 
 
@@ -364,6 +365,8 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
         "ballots": list(case.ballots.select_related("session")),
         "purposes": [(v, label) for v, label in BallotPurpose.choices if v != BallotPurpose.YEAR_END],
         "year_end": linked,
+        "settings": selection_settings(),
+        "probation_results": ("合格", "不合格"),
         "year_end_sessions": list(selectors.year_end_sessions(user, case)[:30])
         if _manager(user) and case.is_open and case.method not in EXAM_METHODS
         else [],

@@ -33,7 +33,10 @@ def settings_page(request: HttpRequest) -> HttpResponse:
             messages.success(request, "选拔任用设置已保存。")
             return redirect("selection:settings")
     posted = request.POST if problems else None
-    context = {"rows": form_rows(selection_settings(), defaults, LABELS, posted), "problems": problems}
+    context = {
+        "rows": form_rows(selection_settings(), defaults, LABELS, posted, problems),
+        "problems": problems,
+    }
     return render(request, "selection/settings.html", context, status=400 if problems else 200)
 
 

@@ -183,11 +183,11 @@ class Command(BaseCommand):
         self.stdout.write("投票已结束")
         if options["seal"]:
             services.session_seal(session=session, actor=None)
-            self.stdout.write(f"结果已封存，SHA-256：{session.tally_sha256}")
+            self.stdout.write(f"结果已封存，封存校验码：{session.tally_sha256}")
 
     def do_seal(self, options: dict[str, Any]) -> None:
         session = services.session_seal(session=self._session(options), actor=None)
-        self.stdout.write(f"结果已封存，SHA-256：{session.tally_sha256}")
+        self.stdout.write(f"结果已封存，封存校验码：{session.tally_sha256}")
 
     def do_scrub(self, options: dict[str, Any]) -> None:
         if not services.storage_scrub():
