@@ -19,15 +19,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
 
 from ganbu.core.conf import SettingsRow
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
+T = TypeVar("T", bound="DataclassInstance")
 SEPARATORS = re.compile(r"[、，,；;\s]+")
 
 
@@ -75,15 +82,60 @@ class Row:
     invalid: bool = False  # a refusal names this setting
 
 
+def share_text(value: Fraction) -> str:
+    """A share as pages and messages print it: 30 %, 50 % → "30%", "50%"; 2/3 → "2/3"."""
+    hundred = value * 100
+    if hundred.denominator == 1:
+        return f"{hundred.numerator}%"
+    return f"{value.numerator}/{value.denominator}"
+
+
+def parse_share(value: Any, name: str, *, example: str = "0.3、3/10 或 30%") -> Fraction:
+    """A share as a settings file or the page gives it: 0.3, 3/10 or 30 %, between 0 and 100 %."""
+    problem = f"设置 {name} 应为比例（如 {example}），不是「{value}」"
+    if isinstance(value, bool):
+        raise ValidationError(problem)
+    try:
+        text = str(value).strip()
+        result = Fraction(text.rstrip("%")) / (100 if text.endswith("%") else 1)
+    except (ValueError, ZeroDivisionError):
+        raise ValidationError(problem) from None
+    if not 0 <= result <= 1:
+        raise ValidationError(f"设置 {name} 应在 0 到 100% 之间，不是「{value}」")
+    return result
+
+
+def apply_overrides(
+    base: T, overrides: Any, change: Callable[[str, Any, Any], Any], *, code: str | None = None
+) -> T:
+    """`base` with the overrides by name, each value read by `change(name, default, value)` (which
+    raises ValidationError); unknown names and bad values refused together, every one listed."""
+    if not overrides:
+        return base
+    if not isinstance(overrides, dict):
+        raise ValidationError("settings 应为以设置名为键的对象", code=code)
+    known = [f.name for f in fields(base)]
+    changes: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, value in overrides.items():
+        if name not in known:
+            problems.append(f"没有名为 {name} 的设置（可选：{'、'.join(known)}）")
+            continue
+        try:
+            changes[name] = change(name, getattr(base, name), value)
+        except ValidationError as exc:
+            problems.extend(exc.messages)
+    if problems:
+        raise ValidationError([ValidationError(p, code=code) for p in problems])
+    return replace(base, **changes)
+
+
 def as_text(value: Any) -> str:
     """A value as the page prints it."""
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, Fraction):
-        hundred = value * 100
-        return (
-            f"{hundred.numerator}%" if hundred.denominator == 1 else f"{value.numerator}/{value.denominator}"
-        )
+        return share_text(value)
     if isinstance(value, tuple | list):
         return "、".join(str(v) for v in value) or "（无）"
     if isinstance(value, dict):
@@ -257,3 +309,31 @@ def save_values(
         row.values = stored(after, with_overrides({}), labels)
         row.save(update_fields=["values", "updated_at"])
     return after, change, row
+
+
+def settings_view(
+    request: HttpRequest,
+    *,
+    defaults: Any,
+    labels: Mapping[str, Label],
+    current: Callable[[], Any],
+    update: Callable[[dict[str, Any]], Any],
+    template: str,
+    saved: str,
+    context: Mapping[str, Any] | None = None,
+) -> HttpResponse:
+    """The settings page of a rules dataclass (the app's view checks the role, then calls this):
+    GET shows `form_rows`; POST hands `posted_values` to the app's audited `update` and redirects
+    with `saved`, or shows the refusals (400) with what was typed and the refused rows marked."""
+    problems: list[str] = []
+    if request.method == "POST":
+        try:
+            update(posted_values(request.POST, defaults, labels))
+        except ValidationError as exc:
+            problems = exc.messages
+        else:
+            messages.success(request, saved)
+            return redirect(request.path)
+    posted = request.POST if problems else None
+    page = {"rows": form_rows(current(), defaults, labels, posted, problems), "problems": problems}
+    return render(request, template, {**(context or {}), **page}, status=400 if problems else 200)

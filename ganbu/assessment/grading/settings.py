@@ -20,13 +20,13 @@ row). Sources:
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from ganbu.core.rulesettings import Label
+from ganbu.core.rulesettings import Label, apply_overrides, parse_share
 
 GRADES = ("优秀", "称职", "基本称职", "不称职", "不定等次")
 NOT_ASSESSED = "不进行考核"  # a final outcome, never a proposal (ZB18 6A: 病、事假累计超过考核年度半年)
@@ -79,20 +79,9 @@ class GradingSettings:
     merit_years: int = 3  # consecutive 优秀 years for 记三等功
 
 
-def _fraction(value: Any, name: str) -> Fraction:
-    try:
-        text = str(value).strip()
-        result = Fraction(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-    except (ValueError, ZeroDivisionError):
-        raise ValidationError(f"设置 {name} 应为比例（如 0.2、1/5 或 20%），不是「{value}」") from None
-    if not 0 <= result <= 1:
-        raise ValidationError(f"设置 {name} 应在 0 到 100% 之间，不是「{value}」")
-    return result
-
-
 def _change(name: str, current: Any, value: Any) -> Any:
     if isinstance(current, Fraction):
-        return _fraction(value, name)
+        return _share(value, name)
     if isinstance(current, bool):
         if not isinstance(value, bool):
             raise ValidationError(f"设置 {name} 应为 true 或 false，不是「{value}」")
@@ -104,7 +93,7 @@ def _change(name: str, current: Any, value: Any) -> Any:
     if isinstance(current, dict) and name == "share_by_grade":
         if not isinstance(value, dict):
             raise ValidationError(f"设置 {name} 应为以等次为键的对象")
-        return {str(k): _fraction(v, f"{name}.{k}") for k, v in value.items()}
+        return {str(k): _share(v, f"{name}.{k}") for k, v in value.items()}
     if isinstance(current, dict):
         if not isinstance(value, dict) or any(v not in GRADES for v in value.values()):
             raise ValidationError(f"设置 {name} 应为以处分为键、最高等次为值的对象")
@@ -116,27 +105,14 @@ def _change(name: str, current: Any, value: Any) -> Any:
     return str(value)
 
 
+def _share(value: Any, name: str) -> Fraction:
+    return parse_share(value, name, example="0.2、1/5 或 20%")
+
+
 def with_overrides(overrides: dict[str, Any] | None) -> GradingSettings:
-    """The defaults with the named overrides of an inputs file (unknown names refused)."""
-    base = GradingSettings()
-    if not overrides:
-        return base
-    if not isinstance(overrides, dict):
-        raise ValidationError("settings 应为以设置名为键的对象")
-    known = {f.name: f for f in fields(GradingSettings)}
-    changes: dict[str, Any] = {}
-    problems: list[str] = []
-    for name, value in overrides.items():
-        if name not in known:
-            problems.append(f"没有名为 {name} 的设置（可选：{'、'.join(known)}）")
-            continue
-        try:
-            changes[name] = _change(name, getattr(base, name), value)
-        except ValidationError as exc:
-            problems.extend(exc.messages)
-    if problems:
-        raise ValidationError(problems)
-    result = replace(base, **changes)
+    """The defaults with the named overrides of an inputs file (unknown names and bad values
+    refused, every problem listed), then the rules between settings."""
+    result = apply_overrides(GradingSettings(), overrides, _change)
     _consistent(result)
     return result
 

@@ -32,6 +32,7 @@ from typing import Any
 from ganbu.core.calendar import WorkCalendar
 from ganbu.core.dates import months_after
 from ganbu.core.numbers import format_tenths, percent_tenths
+from ganbu.core.rulesettings import share_text
 from ganbu.selection.rules.case import (
     THREE_POINTS,
     Appointment,
@@ -45,7 +46,7 @@ from ganbu.selection.rules.case import (
     Step,
     Vote,
 )
-from ganbu.selection.rules.settings import SelectionSettings, share_text
+from ganbu.selection.rules.settings import SelectionSettings
 from ganbu.selection.rules.violations import Violation
 
 # The phase of each step: a step may not be listed after, nor dated before, a step of a later phase.

@@ -29,13 +29,13 @@ later a settings row); messages print the value in force. Sources:
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
 from django.core.exceptions import ValidationError
 
-from ganbu.core.rulesettings import Label
+from ganbu.core.rulesettings import Label, apply_overrides, parse_share
 from ganbu.selection import errors
 
 
@@ -63,30 +63,9 @@ class SelectionSettings:
         return any(re.search(r"(?<!副)" + re.escape(t), title) for t in self.consult_titles if t)
 
 
-def share_text(value: Fraction) -> str:
-    """A share as the messages print it: 30 %, 50 % → "30%", "50%"; 2/3 → "2/3"."""
-    hundred = value * 100
-    if hundred.denominator == 1:
-        return f"{hundred.numerator}%"
-    return f"{value.numerator}/{value.denominator}"
-
-
-def _fraction(value: Any, name: str) -> Fraction:
-    if isinstance(value, bool):
-        raise ValidationError(f"设置 {name} 应为比例（如 0.3、3/10 或 30%），不是「{value}」")
-    try:
-        text = str(value).strip()
-        result = Fraction(text.rstrip("%")) / (100 if text.endswith("%") else 1)
-    except (ValueError, ZeroDivisionError):
-        raise ValidationError(f"设置 {name} 应为比例（如 0.3、3/10 或 30%），不是「{value}」") from None
-    if not 0 <= result <= 1:
-        raise ValidationError(f"设置 {name} 应在 0 到 100% 之间，不是「{value}」")
-    return result
-
-
 def _change(name: str, current: Any, value: Any) -> Any:
     if isinstance(current, Fraction):
-        return _fraction(value, name)
+        return parse_share(value, name)
     if isinstance(current, int):
         if isinstance(value, bool) or not isinstance(value, int) or value < 0:
             raise ValidationError(f"设置 {name} 应为不小于 0 的整数，不是「{value}」")
@@ -103,25 +82,7 @@ def _change(name: str, current: Any, value: Any) -> Any:
 def with_overrides(overrides: dict[str, Any] | None) -> SelectionSettings:
     """The defaults with the named overrides (unknown names and bad values refused, every problem
     listed)."""
-    base = SelectionSettings()
-    if not overrides:
-        return base
-    if not isinstance(overrides, dict):
-        raise ValidationError("settings 应为以设置名为键的对象", code=errors.SETTINGS_INVALID)
-    known = [f.name for f in fields(SelectionSettings)]
-    changes: dict[str, Any] = {}
-    problems: list[str] = []
-    for name, value in overrides.items():
-        if name not in known:
-            problems.append(f"没有名为 {name} 的设置（可选：{'、'.join(known)}）")
-            continue
-        try:
-            changes[name] = _change(name, getattr(base, name), value)
-        except ValidationError as exc:
-            problems.extend(exc.messages)
-    if problems:
-        raise ValidationError([ValidationError(p, code=errors.SETTINGS_INVALID) for p in problems])
-    return replace(base, **changes)
+    return apply_overrides(SelectionSettings(), overrides, _change, code=errors.SETTINGS_INVALID)
 
 
 # What the settings page shows, in this order (core.rulesettings).
