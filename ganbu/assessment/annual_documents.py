@@ -1,6 +1,6 @@
-"""The documents of a unit's 年度考核, in the house style of core.office: the Excel 年度考核结果汇总表
-(a team's 届中/届末考核 has its own, with the 满意度), the Word 优秀等次公示, and the Word
-公务员年度考核登记表, one per cadre and a zip for the unit."""
+"""The documents of a unit's annual review in the house style of core.office: the Excel
+年度考核结果汇总表 (a team's term review has its own, with the satisfaction), the Word 优秀等次公示 and the
+Word 公务员年度考核登记表 (one per cadre, and a zip for the unit)."""
 
 from __future__ import annotations
 
@@ -38,15 +38,16 @@ def _notes(entry: Any, person: dict[str, Any]) -> str:
 
 
 def _percent(value: Fraction | None) -> str:
-    """「93.33%」: two decimals, half up (`ballots.rules.percent`), as the review page shows it."""
+    """「93.33%」 - two decimals, half up (`ballots.rules.percent`), as the review page shows it."""
     text = ballot_rules.percent(value)
     return f"{text}%" if text else ""
 
 
 def term_summary_xlsx(review: AnnualReview) -> bytes:
-    """届中/届末考核结果汇总表: the team's members by 职务层次, each one's 满意度 and weighted 不称职
-    share of the 民主测评 from `selectors.term_summary`, the proposal, the grade and why; the last row
-    the team's 满意度. No 平时 grades: a team's review does not read them."""
+    """The summary sheet of a 届中考核 or 届末考核 of a team: the members by 职务层次 with each
+    one's 满意度 and weighted 不称职 share of the 民主测评 from `selectors.term_summary`, the
+    proposal, the grade and why; the last row is the team's satisfaction (no quarter grades: a
+    team's review does not read them)."""
     summary = term_summary(review)
     people = _people(review)
     rows: list[list[Any]] = []
@@ -76,8 +77,8 @@ def term_summary_xlsx(review: AnnualReview) -> bytes:
 
 
 def summary_xlsx(review: AnnualReview) -> bytes:
-    """年度考核结果汇总表: one row per participant, the 平时 grades, the proposal, the grade and why;
-    a team's 届中/届末考核 has `term_summary_xlsx`."""
+    """The summary sheet of an annual review, the 年度考核结果汇总表 - one row per participant with the
+    quarter grades, the proposal, the grade and why; a term review has `term_summary_xlsx`."""
     if review.is_term:
         return term_summary_xlsx(review)
     quarters = _quarters(review)
@@ -117,7 +118,7 @@ def summary_xlsx(review: AnnualReview) -> bytes:
 
 
 def publicity_docx(review: AnnualReview) -> bytes:
-    """优秀等次公示: who, the period of five working days, where to report."""
+    """The notice of the 优秀 grades, the 优秀等次公示 - who, the five working days, where to report."""
     people = _people(review)
     excellent = [
         e

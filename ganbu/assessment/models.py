@@ -1,4 +1,4 @@
-"""The tables of 综合考核: schemes as versioned data, cycles (考核年度) with their categories and
+"""The tables of 综合考核 - schemes as versioned data, cycles (考核年度) with their categories and
 participating units, the 目标责任书 items, the figures each indicator is scored on, and the
 computations with their results.
 
@@ -56,7 +56,7 @@ class CycleStatus(models.TextChoices):
 
 
 class Cycle(TimeStampedModel):
-    """A 考核年度: its categories (Track), each scored on one scheme version, and their units."""
+    """A 考核年度 - its categories (Track), each scored on one scheme version, and their units."""
 
     year = models.PositiveSmallIntegerField("考核年度")
     name = models.CharField("名称", max_length=100)
@@ -145,7 +145,7 @@ class Participant(models.Model):
 
 
 class Target(models.Model):
-    """One item of a 目标责任书: a `completion` leaf's target, as the unit declared it and as the
+    """One item of a 目标责任书 - a `completion` leaf's target, as the unit declared it and as the
     county set it (both kept), and the verified actual value its leading group entered."""
 
     participant = models.ForeignKey(
@@ -349,7 +349,7 @@ class Result(models.Model):
 
 
 class QuarterGrade(models.Model):
-    """平时考核: a cadre's grade for a quarter, entered by the unit (or derived from a score)."""
+    """平时考核 - a cadre's grade for a quarter, entered by the unit (or derived from a score)."""
 
     GRADES = [("好", "好"), ("较好", "较好"), ("一般", "一般"), ("较差", "较差")]
 
@@ -393,7 +393,7 @@ class ReviewKind(models.TextChoices):
 
 
 class AnnualReview(TimeStampedModel):
-    """年度考核 of one unit for one year — or the 届中/届末考核 of its leading team over a term (seed
+    """年度考核 of one unit for one year — or the 届中或届末考核 of its leading team over a term (seed
     003: 「以平时考核、年度考核为基础，以届中、届末考核为重点」): its participants, their proposed and
     final grades, the quota applied, and the steps unit → 主管 → 组织部 → 公示 → final."""
 
@@ -449,7 +449,7 @@ class AnnualReview(TimeStampedModel):
 
     @property
     def period(self) -> str:
-        """「2026年度」, or the term 「2022—2026年」 of a 届中/届末考核."""
+        """「2026年度」, or the term 「2022—2026年」 of a 届中或届末考核."""
         return f"{self.term_start}—{self.year}年" if self.is_term else f"{self.year}年度"
 
     def __str__(self) -> str:
@@ -511,7 +511,7 @@ class ConsequenceProposal(models.Model):
 
 
 class BottomEntry(models.Model):
-    """末位: a unit last in its category in two consecutive sealed 综合考核 years (or at 届中/届末),
+    """末位 - a unit last in its category in two consecutive sealed 综合考核 years (or at 届中或届末),
     with the measure the county decides for its team (提醒谈话 / 诫勉 / 组织调整), audited."""
 
     MEASURES = [("提醒谈话", "提醒谈话"), ("诫勉", "诫勉"), ("组织调整", "组织调整")]

@@ -144,7 +144,7 @@ def targets_missed(unit: Unit, year: int) -> bool | None:
 
 
 def review_ballots(review: AnnualReview) -> dict[int, dict[str, Any]]:
-    """cadre id → the sealed 民主测评's figures of a 年度/届中/届末考核: the counts of the options (all
+    """cadre id → the sealed 民主测评's figures of a 年度/届中或届末考核 - the counts of the options (all
     rater groups added), and, with more than one rater group, the shares with the groups' weights
     applied as the ballot engine computes them (上级领导 30 % …), which the rules read instead of the
     counts. Empty before the session is sealed (never counted here)."""
@@ -180,12 +180,12 @@ def _satisfaction(figures: dict[str, Any]) -> Fraction | None:
 
 
 def member_satisfaction(review: AnnualReview, cadre_id: int) -> Fraction | None:
-    """One member's 满意度 in a 届中/届末考核 (as `term_summary` counts it); None before the seal."""
+    """One member's 满意度 in a 届中或届末考核 (as `term_summary` counts it); None before the seal."""
     return _satisfaction(review_ballots(review).get(cadre_id, {}))
 
 
 def term_summary(review: AnnualReview) -> dict[str, Any]:
-    """The per-team summary of a 届中/届末考核: each member's grade and 满意度 (优秀 + 称职 share of
+    """The per-team summary of a 届中或届末考核 - each member's grade and 满意度 (优秀 + 称职 share of
     the 民主测评, the rater groups weighted), the team's 满意度 (the members' average), and the unit's
     综合考核 grade in every year of the term (None for a year without a sealed result). The members
     are listed by 职务层次 (正职 1A41 before 副职 1A42, a cadre without one last), then as entered."""
@@ -219,7 +219,7 @@ def term_summary(review: AnnualReview) -> dict[str, Any]:
 
 
 def term_ranking(year: int, kind: str) -> dict[str, list[tuple[AnnualReview, Fraction]]]:
-    """Unit category → the final 届中/届末考核 of the year with the team's 满意度, lowest first (the
+    """Unit category → the final 届中或届末考核 of the year with the team's 满意度, lowest first (the
     末位 is the first of a category with at least two teams)."""
     out: dict[str, list[tuple[AnnualReview, Fraction]]] = {}
     for review in AnnualReview.objects.filter(year=year, kind=kind, status=ReviewStatus.FINAL).select_related(

@@ -294,7 +294,7 @@ def posts_by_pk(pks: Iterable[int]) -> QuerySet[Post]:
 
 
 def posts_of_unit_kinds(kinds: Iterable[str]) -> QuerySet[Post]:
-    """Posts of active units of the kinds (乡镇: town, township), by unit then the posts' order."""
+    """Posts of active units of the kinds (乡镇 - town, township), by unit then the posts' order."""
     return (
         Post.objects.filter(unit__kind__in=list(kinds), unit__is_active=True)
         .select_related("unit")
@@ -332,7 +332,7 @@ def users_by_usernames(usernames: Iterable[str]) -> list[User]:
 
 
 def user_labels(ids: Iterable[int]) -> dict[int, str]:
-    """{user id: 「姓名（角色）」} for the 记实: the person, not the login (the login when the account
+    """{user id: 「姓名（角色）」} for the 记实 - the person, not the login (the login when the account
     has no name; superusers are 「系统管理员」)."""
     labels = {}
     for user in User.objects.filter(pk__in=set(ids)).only("username", "display_name", "role", "is_superuser"):

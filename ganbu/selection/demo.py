@@ -1,4 +1,4 @@
-"""The demo's 选拔任用: four cases of 青山县 run through the services with sealed paper ballots, so
+"""The demo's 选拔任用 - four cases of 青山县 run through the services with sealed paper ballots, so
 the pages show real timelines — one closed (2025, through 试用期满), one whose 试用期 ends within
 60 days (on the index's list), one at 考察 for a new user to carry on (酝酿, 征求意见, 票决, 公示,
 任职), and one ended when the 常委会票决 did not pass. A post without a free seat records the approved
@@ -39,22 +39,7 @@ PLAN = (
 def seal_paper(link: CaseBallot, present: int, votes: dict[str, Any]) -> None:
     """A paper count of the case's vote entered, the session closed and sealed, as the system (the
     demo, and tests that need a sealed vote)."""
-    session = link.session
-    ballot_services.session_open(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.paper_count_enter(
-        session=session,
-        group=session.groups.get(),
-        present=present,
-        returned=present,
-        invalid=0,
-        votes=votes,
-        actor=None,
-    )
-    session.refresh_from_db()
-    ballot_services.session_close(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.session_seal(session=session, actor=None)
+    ballot_services.paper_meeting_record(session=link.session, present=present, votes=votes)
 
 
 def _candidates(rng: random.Random, case: Case, taken: set[int], on: date) -> list[Any]:

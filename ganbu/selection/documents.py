@@ -182,7 +182,7 @@ def _candidates(case: Case) -> list[Candidate]:
 
 
 def _inspected(case: Case) -> list[Candidate]:
-    """The 考察对象: those the 确定考察对象 step chose (dropped later or not)."""
+    """The 考察对象 - those the 确定考察对象 step chose (dropped later or not)."""
     shortlist = _last_step(case, StepKind.SHORTLIST)
     chosen = list((shortlist.figures or {}).get("chosen", [])) if shortlist else []
     by_name = {c.name: c for c in _candidates(case)}
@@ -195,7 +195,7 @@ def _nominees(case: Case) -> list[Candidate]:
 
 
 def _publicised(case: Case) -> list[Candidate]:
-    """The candidates of the 任前公示: the nominees, and those dropped at the 公示 or after it."""
+    """The candidates of the 任前公示 - the nominees, and those dropped at the 公示 or after it."""
     since = ORDER.index(StepKind.PUBLICITY)
     return [
         c
@@ -423,7 +423,7 @@ def _review_rows(case: Case) -> list[list[str]]:
 
 
 def record_docx(case: Case) -> bytes:
-    """选拔任用工作纪实表: the case, then every step, the candidates (with their 资格审查 and views)
+    """选拔任用工作纪实表 - the case, then every step, the candidates (with their 资格审查 and views)
     and the complaints."""
     document = new_document(landscape=True, title=f"{case}工作纪实表")
     heading(document, "选拔任用工作纪实表")

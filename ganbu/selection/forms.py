@@ -1,4 +1,4 @@
-"""The forms of 选拔任用: 动议 (a new case), a candidate's views, a complaint and its finding. The
+"""The forms of 选拔任用 - 动议 (a new case), a candidate's views, a complaint and its finding. The
 step form is one per kind (its fields listed in `views/cases.py` STEP_FIELDS) and read there."""
 
 from __future__ import annotations

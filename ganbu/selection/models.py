@@ -1,4 +1,4 @@
-"""选拔任用: a case per post to fill (一事一记), its candidates, its steps in the order of the
+"""选拔任用 - a case per post to fill (一事一记), its candidates, its steps in the order of the
 《党政领导干部选拔任用工作条例》 as typed rows (the timeline, 全程记实), the documents of each step,
 and the complaints received during 任前公示.
 
@@ -62,7 +62,7 @@ def _moves() -> dict[str, dict[str, None]]:
 
 
 class Case(TimeStampedModel):
-    """一事一记: the selection of the holders of one post."""
+    """一事一记 - the selection of the holders of one post."""
 
     title = models.CharField("名称", max_length=120)
     unit = models.ForeignKey("org.Unit", verbose_name="单位", on_delete=models.PROTECT, related_name="+")

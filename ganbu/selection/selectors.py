@@ -1,4 +1,4 @@
-"""Reads of 选拔任用: the cases a user may see, a case as the compliance check reads it (the JSON of
+"""Reads of 选拔任用 - the cases a user may see, a case as the compliance check reads it (the JSON of
 `selection check`, README.md), the check of stored cases, probations ending soon, and the cases a
 cadre was in (一人一档)."""
 
@@ -150,7 +150,7 @@ def probations_ending(user: User, *, today: date, days: int = 60) -> list[tuple[
 
 
 def cases_of_cadre(user: User, cadre_id: int) -> list[tuple[Case, Candidate]]:
-    """一人一档: the cases the cadre was a candidate in, that the user may see."""
+    """一人一档 - the cases the cadre was a candidate in, that the user may see."""
     rows = Candidate.objects.filter(cadre_id=cadre_id, case__in=cases_for(user)).select_related(
         "case__unit", "case__post"
     )
@@ -236,7 +236,7 @@ def step_summary(step: Step) -> str:
 
 
 def candidate_conditions(case: Case, *, as_of: date) -> dict[int, list[Any]]:
-    """资格审查: candidate id → the conditions (`rules.eligibility.Condition`) computed from the
+    """资格审查 - candidate id → the conditions (`rules.eligibility.Condition`) computed from the
     registry beside the case's requirements; candidates not in the registry have none to show."""
     people = [c for c in case.candidates.select_related("cadre") if c.cadre is not None]
     found = cadre_conditions(
@@ -307,7 +307,7 @@ def cadre_conditions(
 
 @dataclass(frozen=True)
 class YearEnd:
-    """The sealed 年终民主推荐 linked to a case, read for 「两推」: the leaders within the case's
+    """The sealed 年终民主推荐 linked to a case, read for 「两推」 - the leaders within the case's
     差额推荐 places (posts × `recommend_ratio`, ties included) with their rank, and every name's votes."""
 
     title: str

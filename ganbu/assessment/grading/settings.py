@@ -57,7 +57,7 @@ class GradingSettings:
     bonus_grade: str = "实绩突出"  # units of this grade get the county's 机动指标 bonus
     bonus_small_unit: int = 10  # fewer participants than this: +1 for the unit; else +1 leaders +1 staff
     small_unit_bonus_pool: str = "staff"  # with separate pools, where the small unit's +1 goes
-    quarters_required: bool = True  # the 平时 record decides 优秀 (届中/届末考核 of a team: no)
+    quarters_required: bool = True  # the 平时 record decides 优秀 (届中或届末考核 of a team: no)
     quarters_good_more_than: Fraction = Fraction(1, 2)  # 优秀 needs 好 in more than this share of quarters
     quarters_forbidden: tuple[str, ...] = ("一般", "较差")  # … and none of these
     unfit_share: Fraction = Fraction(30, 100)  # 不称职 votes ≥ this share of valid votes → 不胜任现职

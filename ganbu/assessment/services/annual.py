@@ -228,7 +228,7 @@ def open_review(
 
 
 RATER_GROUPS = (("上级领导", 30), ("本单位干部", 50), ("服务对象", 20))  # default 民主测评 groups and weights
-# 届中/届末: the five sources of seed 003 (「上级评价、相关职能部门评价、党委考核评价、基层群众评价和社会评价
+# 届中或届末: the five sources of seed 003 (「上级评价、相关职能部门评价、党委考核评价、基层群众评价和社会评价
 # 有机相结合」); the weights are the county's defaults
 TERM_RATER_GROUPS = (
     ("上级评价", 30),
@@ -346,7 +346,7 @@ def review_inputs(review: AnnualReview) -> dict[str, Any]:
 
 
 def grade_review(review: AnnualReview) -> dict[str, Any]:
-    """The rules over the stored figures. A 届中/届末考核 proposes no reward or sanction of the year
+    """The rules over the stored figures. A 届中或届末考核 proposes no reward or sanction of the year
     (those follow the annual grades); its outcome is the team summary and the 末位 list."""
     output = grade_unit(review_inputs(review))
     if review.is_term:
@@ -452,7 +452,7 @@ def start_publicity(*, review: AnnualReview, actor: User | None, start: date) ->
 
 @transaction.atomic
 def finalize_review(*, review: AnnualReview, actor: User | None, today: date | None = None) -> AnnualReview:
-    """After the 公示: the final grades into the registry's 年度考核, the consequences as proposals."""
+    """After the 公示 - the final grades into the registry's 年度考核, the consequences as proposals."""
     _office_only(actor)
     today = today or timezone.localdate()
     if review.publicity_end is None or today <= review.publicity_end:

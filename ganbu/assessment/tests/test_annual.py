@@ -177,24 +177,10 @@ def test_the_years_ballot_decides_the_place_and_flags_the_unfit(world: World) ->
     unsealed = clerk.post(detail, {"action": "submit", **proposals})
     assert "民主测评尚未封存" in _messages(unsealed)
 
-    ballot_services.session_open(session=session, actor=None)
-    session.refresh_from_db()
     votes = {c.name: {"优秀": 5, "称职": 15} for c in people}
     votes["王二"] = {"优秀": 12, "称职": 8}  # 60 % 优秀: the one place (丁一 25 %)
     votes["张三"] = {"称职": 14, "不称职": 6}  # 6 of 20 = 30 %: 不胜任现职
-    ballot_services.paper_count_enter(
-        session=session,
-        group=session.groups.get(),
-        present=20,
-        returned=20,
-        invalid=0,
-        votes=votes,
-        actor=None,
-    )
-    session.refresh_from_db()
-    ballot_services.session_close(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.session_seal(session=session, actor=None)
+    ballot_services.paper_meeting_record(session=session, present=20, votes=votes)
 
     flagged = clerk.post(detail, {"action": "submit", **proposals})
     text = _messages(flagged)

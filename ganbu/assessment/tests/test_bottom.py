@@ -1,4 +1,4 @@
-"""末位: units last in their category in two consecutive sealed years are listed; one year is not
+"""末位 - units last in their category in two consecutive sealed years are listed; one year is not
 enough; the county records the measure."""
 
 from __future__ import annotations

@@ -55,21 +55,7 @@ def _quarters(
 
 def _seal(review: AnnualReview, votes: dict[str, dict[str, int]]) -> None:
     session = annual.create_review_ballot(review=review, actor=None, expected={"本单位干部": "20"})
-    ballot_services.session_open(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.paper_count_enter(
-        session=session,
-        group=session.groups.get(),
-        present=20,
-        returned=20,
-        invalid=0,
-        votes=votes,
-        actor=None,
-    )
-    session.refresh_from_db()
-    ballot_services.session_close(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.session_seal(session=session, actor=None)
+    ballot_services.paper_meeting_record(session=session, present=20, votes=votes)
 
 
 @pytest.fixture

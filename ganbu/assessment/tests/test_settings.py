@@ -1,4 +1,4 @@
-"""年度考核设置: the county changes the grading numbers on a page; the quarter entry, the grading of
+"""年度考核设置 - the county changes the grading numbers on a page; the quarter entry, the grading of
 a review and `simulate-grades` use what it saved; a bad value is refused whole, named by its label."""
 
 from __future__ import annotations

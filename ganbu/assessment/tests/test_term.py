@@ -1,4 +1,4 @@
-"""届中/届末考核 of a leading team (issue 15 item 6): the team's members take part, the 民主测评 of the
+"""届中或届末考核 of a leading team (issue 15 item 6): the team's members take part, the 民主测评 of the
 five sources with their weights decides (not the counts added up), the grades go into the registry's
 专项考核, the team summary, and the 末位 list of the teams lowest in their category."""
 
@@ -39,22 +39,7 @@ def _vote(review: AnnualReview, votes: dict[str, dict[str, dict[str, int]]]) -> 
     """Paper counts per rater group: group → cadre name → option → n (20 valid ballots a group)."""
     session = review.ballot_session
     assert session is not None
-    ballot_services.session_open(session=session, actor=None)
-    for group in session.groups.all():
-        session.refresh_from_db()
-        ballot_services.paper_count_enter(
-            session=session,
-            group=group,
-            present=20,
-            returned=20,
-            invalid=0,
-            votes=votes[group.name],
-            actor=None,
-        )
-    session.refresh_from_db()
-    ballot_services.session_close(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.session_seal(session=session, actor=None)
+    ballot_services.paper_meeting_record(session=session, present=20, group_votes=votes)
     review.refresh_from_db()
 
 

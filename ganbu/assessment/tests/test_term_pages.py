@@ -1,4 +1,4 @@
-"""The pages around a 届中/届末考核 after the new-user tour: every step of a review says what it did
+"""The pages around a 届中或届末考核 after the new-user tour: every step of a review says what it did
 (and 确定等次 asks first), the team summary says 「无封存结果」 for a year without a sealed 综合考核 and
 lists 正职 before 副职, the term review's 结果汇总表 has the 满意度 instead of the quarters, the
 cadre's 考核记录 keeps the 平时考核 out of a term review's chain, and the list of reviews is filtered by
@@ -54,17 +54,8 @@ def _seal(review: AnnualReview, unfit: dict[str, int]) -> None:
     session = annual.create_review_ballot(
         review=review, actor=None, expected={g: "20" for g, _ in annual.TERM_RATER_GROUPS}
     )
-    ballot_services.session_open(session=session, actor=None)
     votes = {name: {"称职": 20 - n, "不称职": n} for name, n in unfit.items()}
-    for group in session.groups.all():
-        session.refresh_from_db()
-        ballot_services.paper_count_enter(
-            session=session, group=group, present=20, returned=20, invalid=0, votes=votes, actor=None
-        )
-    session.refresh_from_db()
-    ballot_services.session_close(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.session_seal(session=session, actor=None)
+    ballot_services.paper_meeting_record(session=session, present=20, votes=votes)
     review.refresh_from_db()
 
 

@@ -395,7 +395,7 @@ def review_download(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 def _span(review: AnnualReview) -> str:
-    """「2026年11月23日至11月27日」: the 公示 period as the notice writes it (the year once if shared)."""
+    """「2026年11月23日至11月27日」 - the 公示 period as the notice writes it (the year once if shared)."""
     start, end = review.publicity_start, review.publicity_end
     if start is None or end is None:
         return ""

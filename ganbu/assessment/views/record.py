@@ -91,7 +91,7 @@ class Review:
 
     @property
     def term(self) -> bool:
-        """A team's 届中/届末考核: no 平时 record behind it, no reward or sanction proposed."""
+        """A team's 届中或届末考核 - no 平时 record behind it, no reward or sanction proposed."""
         return self.entry.review.is_term
 
     @property
@@ -255,7 +255,7 @@ def cadre_years(user: User, cadre: Cadre) -> list[Year]:
 @requires("assessment.view", kind="detail", model=CADRE)
 @require_GET
 def cadre_record(request: HttpRequest, pk: int) -> HttpResponse:
-    """「某某的考核记录」: every grade of the cadre with how it was reached."""
+    """「某某的考核记录」 - every grade of the cadre with how it was reached."""
     user = request_user(request)
     cadre = cadre_selectors.get_cadre_for_user(user, pk)
     context = {"cadre": cadre, "years": cadre_years(user, cadre)}

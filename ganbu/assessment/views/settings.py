@@ -1,4 +1,4 @@
-"""年度考核设置: the county's grading settings (`assessment.configure`, whole county in scope). The
+"""年度考核设置 - the county's grading settings (`assessment.configure`, whole county in scope). The
 page is core.rulesettings' over every labelled setting; validation and the audit event are in
 services.settings.settings_update."""
 

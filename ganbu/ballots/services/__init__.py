@@ -13,7 +13,7 @@ from ganbu.ballots.services.lifecycle import (
     session_test_start,
     storage_scrub,
 )
-from ganbu.ballots.services.paper import paper_count_enter
+from ganbu.ballots.services.paper import paper_count_enter, paper_meeting_record
 from ganbu.ballots.services.sessions import (
     GroupSpec,
     SubjectSpec,
@@ -33,6 +33,7 @@ __all__ = [
     "member_slots_create",
     "owner_module",
     "paper_count_enter",
+    "paper_meeting_record",
     "session_close",
     "session_copy",
     "session_create",

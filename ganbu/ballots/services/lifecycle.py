@@ -156,7 +156,7 @@ def session_open(
 
 @transaction.atomic
 def session_test_start(*, session: BallotSession, actor: User | None) -> BallotSession:
-    """模拟测试: open with test codes only; `session_test_end` wipes every test ballot and code."""
+    """模拟测试 - open with test codes only; `session_test_end` wipes every test ballot and code."""
     check_actor_scope(actor, session.unit)
     transition(
         session,

@@ -24,6 +24,7 @@ from ganbu.ballots.models import (
 )
 from ganbu.ballots.results import tally_key
 from ganbu.ballots.services.common import check_actor_scope, session_event
+from ganbu.ballots.services.lifecycle import session_close, session_open, session_seal
 from ganbu.org.models import User
 
 
@@ -151,3 +152,40 @@ def paper_count_enter(
             "write_ins": names,
         },
     )
+
+
+def paper_meeting_record(
+    *,
+    session: BallotSession,
+    present: int,
+    votes: Mapping[str, Any] | None = None,
+    group_votes: Mapping[str, Mapping[str, Any]] | None = None,
+    write_ins: Mapping[str, int] | None = None,
+    actor: User | None = None,
+    seal: bool = True,
+) -> None:
+    """A whole paper meeting at once, as the demo seeders and tests record one: opened (when still
+    a draft), every rater group's hand count (all `present` returned, none invalid; `votes` for
+    every group alike, or `group_votes` by group name; `write_ins` of a 推荐 alike), closed, and sealed
+    unless `seal` is False."""
+    if session.status == SessionStatus.DRAFT:
+        session_open(session=session, actor=actor)
+    for group in session.groups.order_by("id"):
+        session.refresh_from_db()
+        counts = group_votes[group.name] if group_votes is not None else votes or {}
+        paper_count_enter(
+            session=session,
+            group=group,
+            present=present,
+            returned=present,
+            invalid=0,
+            votes=counts,
+            write_ins=write_ins,
+            actor=actor,
+        )
+    session.refresh_from_db()
+    session_close(session=session, actor=actor)
+    if seal:
+        session.refresh_from_db()
+        session_seal(session=session, actor=actor)
+    session.refresh_from_db()

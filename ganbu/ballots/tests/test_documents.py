@@ -103,8 +103,7 @@ def test_exports_go_out_with_an_event_that_never_holds_a_code(world: World) -> N
 
 
 def _sealed_paper(world: World, kind: str) -> BallotSession:
-    """A paper session of `kind`, its hand count entered, closed and sealed (as selection's demo
-    `seal_paper` does)."""
+    """A paper session of `kind`, its hand count entered, closed and sealed."""
     extra: dict[str, Any] = {}
     if kind == "recommendation":
         extra = {"max_choices": 2, "allow_write_in": True}
@@ -120,8 +119,6 @@ def _sealed_paper(world: World, kind: str) -> BallotSession:
         actor=None,
         **extra,
     )
-    open_(session)
-    session.refresh_from_db()
     write_ins: dict[str, int] | None = None
     if kind == "recommendation":
         votes: dict[str, Any] = {"张三": 17, "李四": 9}
@@ -129,19 +126,7 @@ def _sealed_paper(world: World, kind: str) -> BallotSession:
     else:
         first, second = session.options[0], session.options[1]
         votes = {"张三": {first: 17, second: 11}, "李四": {first: 9, second: 19}}
-    services.paper_count_enter(
-        session=session,
-        group=session.groups.get(),
-        present=28,
-        returned=28,
-        invalid=0,
-        votes=votes,
-        write_ins=write_ins,
-        actor=None,
-    )
-    close(session)
-    services.session_seal(session=session, actor=None)
-    session.refresh_from_db()
+    services.paper_meeting_record(session=session, present=28, votes=votes, write_ins=write_ins)
     return session
 
 

@@ -218,7 +218,7 @@ def _act(
 
 
 def _act_with_present(request: HttpRequest, pk: int, service: Callable[..., Any], done: str) -> HttpResponse:
-    """Open the vote or save 实到: both take the PresentForm's per-group numbers."""
+    """Open the vote or save 实到 - both take the PresentForm's per-group numbers."""
     session = _session(request, pk)
     form = PresentForm(request.POST, session=session)
     if not form.is_valid():

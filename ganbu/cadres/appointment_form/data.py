@@ -57,7 +57,7 @@ class FormData:
 
 
 def _title_held(cadre: Cadre, on: date | None) -> str:
-    """现任职务: the derived one, or with `on` the titles of the posts held that day (the main one
+    """现任职务 - the derived one, or with `on` the titles of the posts held that day (the main one
     first, as the registry derives it); a cadre without appointment records keeps the derived one."""
     appointments = list(cadre.appointments.all())
     if on is None or not appointments:

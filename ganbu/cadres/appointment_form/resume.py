@@ -1,4 +1,4 @@
-"""The 简历 of the 任免审批表: one line per period from the appointment and education records
+"""The 简历 of the 任免审批表 - one line per period from the appointment and education records
 (see the package docstring for the conventions)."""
 
 from __future__ import annotations

@@ -51,7 +51,7 @@ def party_text(cadre: Cadre, codes: CodeBook) -> str:
 
 
 def school_text(school: str, major: str) -> str:
-    """毕业院校系及专业: `海南大学法学专业` (「专业」 is added unless the major already ends with it
+    """毕业院校系及专业 - `海南大学法学专业` (「专业」 is added unless the major already ends with it
     or names a department)."""
     school, major = school.strip(), major.strip()
     if major and not major.endswith(("专业", "系")):
@@ -117,7 +117,7 @@ def assessment_text(cadre: Cadre, as_of: date, codes: CodeBook, *, held_on: date
 
 
 def rewards_text(cadre: Cadre, as_of: date) -> str:
-    """奖惩情况: `2019.12 优秀共产党员（甲镇党委）；…。`, or 「无」."""
+    """奖惩情况 - `2019.12 优秀共产党员（甲镇党委）；…。`, or 「无」."""
     rows = sorted((r for r in cadre.rewards.all() if r.granted_on <= as_of), key=lambda r: r.granted_on)
     if not rows:
         return "无"

@@ -83,7 +83,7 @@ def cadre_data(name: str = "张三", born: date = BORN, sequence: int = 7, **ove
 
 
 def build_full_cadre(world: World, actor: User | None = None, unit: Unit | None = None) -> Cadre:
-    """张三: full-time and in-service study, three posts, two concurrent posts, four assessments,
+    """张三 - full-time and in-service study, three posts, two concurrent posts, four assessments,
     four family members and a reward — all written through the services."""
     unit = unit or world.town_a
     cadre = services.cadre_create(data=cadre_data(), unit=unit, actor=actor)

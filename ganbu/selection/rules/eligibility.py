@@ -1,4 +1,4 @@
-"""资格审查: a candidate's conditions computed from the registry and shown beside the requirement
+"""资格审查 - a candidate's conditions computed from the registry and shown beside the requirement
 (《党政领导干部选拔任用工作条例》（2019）第八、九条 as ../shared/REFERENCE.md and issue 16 summarise
 them). Pure: the facts come in (`Facts`, read from the registry by the services), the case's
 requirements come in (`Requirements`, defaults below), and each condition comes out with the

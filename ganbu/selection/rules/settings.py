@@ -56,7 +56,7 @@ class SelectionSettings:
     probation_notice_days: int = 60  # notice that the probation ends within this many days
 
     def needs_consultation(self, *, level: str, title: str) -> bool:
-        """乡镇党政正职: the unit's level is `consult_level` and the title holds one of `consult_titles`
+        """乡镇党政正职 - the unit's level is `consult_level` and the title holds one of `consult_titles`
         not preceded by 副 (镇长 yes, 副镇长 no; 党委副书记 does not hold 党委书记)."""
         if level != self.consult_level:
             return False

@@ -35,7 +35,7 @@ SPECS = {
 def ballot_create(
     *, case: Case, purpose: str, expected: Any, actor: User | None, mode: str = "paper"
 ) -> CaseBallot:
-    """A session over the case's active candidates (for 征求意见 and 票决: the nominees left)."""
+    """A session over the case's active candidates (for 征求意见 and 票决 - the nominees left)."""
     may_manage(actor, case.unit)
     refuse_unless_open(case)
     if purpose not in SPECS:

@@ -68,7 +68,7 @@ def case_open(
     handlers: Iterable[User] = (),
     settings: SelectionSettings | None = None,
 ) -> Case:
-    """动议: a case for `seats` holders of `post`. A post without as many free seats under its 职数
+    """动议 - a case for `seats` holders of `post`. A post without as many free seats under its 职数
     (holders today and the other open cases counted) is refused unless the approved reason is
     recorded. Whether 全委会征求意见 is required follows the settings (乡镇党政正职). The 动议 step
     itself is recorded by `steps.step_record`, which the caller runs next (the view does both)."""
@@ -231,7 +231,7 @@ def candidate_drop(*, candidate: Candidate, at: str, reason: str, actor: User | 
 
 @transaction.atomic
 def case_end(*, case: Case, actor: User | None, reason: str) -> Case:
-    """终止: the case stops here (no nominee passed, the post was cut …); read-only afterwards."""
+    """终止 - the case stops here (no nominee passed, the post was cut …); read-only afterwards."""
     may_manage(actor, case.unit)
     if not reason.strip():
         raise ValidationError("终止选拔任用须写明理由", code=errors.CASE_INVALID)
@@ -249,7 +249,7 @@ def case_end(*, case: Case, actor: User | None, reason: str) -> Case:
 
 
 def case_close(*, case: Case, actor: User | None) -> Case:
-    """办结: after the last step (试用期满, or 任职 for an elected post); called by the step."""
+    """办结 - after the last step (试用期满, or 任职 for an elected post); called by the step."""
     return transition(
         case,
         to=CaseStatus.CLOSED,

@@ -112,7 +112,7 @@ def document_attach(
 
 @transaction.atomic
 def document_archive(*, case: Case, document: str, actor: User | None) -> StepDocument:
-    """存档: an issued notice of the case (考察预告, 任前公示, 任职通知: `DocumentSpec.archivable`)
+    """存档 - an issued notice of the case (考察预告, 任前公示, 任职通知: `DocumentSpec.archivable`)
     generated now and kept on the step it belongs to (the last of its kind) as a generated file with
     its SHA-256, so the case keeps the document as issued; audited as a file of the step."""
     may_manage(actor, case.unit)

@@ -216,7 +216,7 @@ def _month(text: str) -> str | None:
 
 
 def _file_review(active: list[Candidate], data: Mapping[str, Any], found: list[str]) -> dict[str, Any]:
-    """The 考察对象's 档案审核: for each fact the registry's value, the verified one typed from the
+    """The 考察对象's 档案审核 - for each fact the registry's value, the verified one typed from the
     档案, and whether they agree (a disagreement is recorded and shown, for the 组织部 to correct the
     registry or explain; it is not a refusal). 学历 and 履历 are the reviewer's words."""
     out: dict[str, Any] = {}
@@ -263,7 +263,7 @@ def registry_file_facts(case: Case) -> dict[str, str]:
 def _exam_figures(
     case: Case, kind: str, data: Mapping[str, Any], active: list[Candidate], found: list[str]
 ) -> dict[str, Any]:
-    """笔试: the scores and who goes on to the 面试 (places × ratio, ties at the cut all go on);
+    """笔试 - the scores and who goes on to the 面试 (places × ratio, ties at the cut all go on);
     面试: the scores, the combined score with the 笔试 weight, and who goes on to the 考察."""
     scores: dict[str, Decimal] = {}
     for c in active:
@@ -432,7 +432,7 @@ def _effects(case: Case, step: Step, link: Any, data: Mapping[str, Any], actor: 
 
 
 def _relieve(case: Case, cadre_id: int, step: Step, actor: User | None) -> None:
-    """免去: the former holder's appointment to the post ends the day of the 任职, same 文号."""
+    """免去 - the former holder's appointment to the post ends the day of the 任职, same 文号."""
     cadre = cadre_selectors.cadres_by_ids([cadre_id]).select_related("unit").get()
     for held in record_selectors.open_appointments(cadre_id, on=step.day):
         if held.post_id != case.post_id:

@@ -1,4 +1,4 @@
-"""公开选拔 / 竞争上岗: scores checked, the combined score with the 笔试 weight (half up to two places),
+"""公开选拔 / 竞争上岗 - scores checked, the combined score with the 笔试 weight (half up to two places),
 competition ranking with ties, the ratio going on with a tie at the cut declared, and a case run
 through 笔试 and 面试 to 确定考察对象 (民主推荐 not offered)."""
 

@@ -1,4 +1,4 @@
-"""选拔任用合规检查: every rule at its boundary (one side passes, the other fails), with the answers
+"""选拔任用合规检查 - every rule at its boundary (one side passes, the other fails), with the answers
 computed by hand in the comments; the 任前公示 across the 2026 National Day and Spring Festival
 holidays; the validator of the case file; the settings. Pure: no database.
 

@@ -1,4 +1,4 @@
-"""选拔任用设置: the county changes the rules' numbers on a page (never below the 条例), and the
+"""选拔任用设置 - the county changes the rules' numbers on a page (never below the 条例), and the
 checker of stored cases and `selection check` use what it saved; a file's settings still win."""
 
 from __future__ import annotations

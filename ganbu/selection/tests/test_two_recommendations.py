@@ -50,22 +50,7 @@ def _year_end(world: World, title: str, votes: dict[str, int], cadres: dict[str,
         max_choices=min(3, len(votes)),
         actor=None,
     )
-    ballot_services.session_open(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.paper_count_enter(
-        session=session,
-        group=session.groups.get(),
-        present=60,
-        returned=60,
-        invalid=0,
-        votes=votes,
-        actor=None,
-    )
-    session.refresh_from_db()
-    ballot_services.session_close(session=session, actor=None)
-    session.refresh_from_db()
-    ballot_services.session_seal(session=session, actor=None)
-    session.refresh_from_db()
+    ballot_services.paper_meeting_record(session=session, present=60, votes=votes)
     return session
 
 

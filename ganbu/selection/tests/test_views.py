@@ -132,7 +132,7 @@ def test_who_sees_a_case(world: World) -> None:
 
 
 def test_a_cadres_cases(world: World) -> None:
-    """一人一档: the cadre page links to the cases the cadre was in, for those who may see them."""
+    """一人一档 - the cadre page links to the cases the cadre was in, for those who may see them."""
     post = _post(world)
     county = _client(world.users["county"])
     _open(world, county, post)

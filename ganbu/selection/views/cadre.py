@@ -1,4 +1,4 @@
-"""一人一档: the selection cases a cadre was a candidate in, with how far each went and why it ended
+"""一人一档 - the selection cases a cadre was a candidate in, with how far each went and why it ended
 for them; the registry's cadre page links here through `core.links` (registered in
 `selection.apps`)."""
 

@@ -104,7 +104,7 @@ def _case_form(request: HttpRequest, user: User) -> CaseForm:
 @requires("selection.manage", kind="page")
 @require_http_methods(["GET", "POST"])
 def case_new(request: HttpRequest) -> HttpResponse:
-    """动议: the case and its first step, together."""
+    """动议 - the case and its first step, together."""
     user = request_user(request)
     form = _case_form(request, user)
     if request.method == "POST" and form.is_valid():

@@ -1,4 +1,4 @@
-"""选人用人工作检查: every case of a year the user may see, run through the compliance check (the
+"""选人用人工作检查 - every case of a year the user may see, run through the compliance check (the
 same as `manage.py selection check --year Y`), as a table."""
 
 from __future__ import annotations

@@ -78,7 +78,7 @@ def case_document(request: HttpRequest, pk: int, document: str) -> HttpResponse:
 @requires("selection.manage", kind="action", model=Case)
 @require_POST
 def case_document_archive(request: HttpRequest, pk: int, document: str) -> HttpResponse:
-    """存档: the notice as generated now, kept on its step (`records.document_archive`)."""
+    """存档 - the notice as generated now, kept on its step (`records.document_archive`)."""
     user = request_user(request)
     case = selectors.case_for_user(user, pk)
     spec = DOCUMENTS.get(document)

@@ -1,4 +1,4 @@
-"""选拔任用设置: the county's numbers of the selection rules (`selection.configure`, whole county in
+"""选拔任用设置 - the county's numbers of the selection rules (`selection.configure`, whole county in
 scope). The page is core.rulesettings' over every labelled setting; validation and the audit event
 are in services.settings.settings_update."""
 

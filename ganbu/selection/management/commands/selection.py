@@ -127,7 +127,7 @@ class Command(BaseCommand):
     def _check_year(
         self, options: dict[str, Any], *, calendar: Any, settings: SelectionSettings, as_of: date
     ) -> None:
-        """选人用人工作检查: every stored case whose 动议 falls in the year, one after another."""
+        """选人用人工作检查 - every stored case whose 动议 falls in the year, one after another."""
         from ganbu.selection.models import Case as StoredCase
         from ganbu.selection.selectors import case_input
 
