@@ -288,11 +288,13 @@ def save_values(
     values: Mapping[str, Any],
     *,
     code: str,
+    limits: Callable[[Any], list[str]] | None = None,
 ) -> tuple[Any, dict[str, dict[str, str]], OverridesRow]:
     """Validate the page's values (labelled names only; what is left out is its default), store
     those that differ from the defaults on the locked row, and return (the settings now in force,
     the change as `diff` gives it, the row). Call inside a transaction; the app records the audit
-    event when the change is not empty. Raises ValidationError with every problem, labelled."""
+    event when the change is not empty. Raises ValidationError with every problem, labelled;
+    `limits(settings)` adds what a county may not set on its page (a regulation's floor)."""
     unknown = [name for name in values if name not in labels]
     if unknown:
         raise ValidationError(f"没有这些设置：{'、'.join(unknown)}", code=code)
@@ -302,6 +304,9 @@ def save_values(
         raise ValidationError(
             [ValidationError(m, code=code) for m in humanize(exc.messages, labels)]
         ) from None
+    refused = limits(after) if limits else []
+    if refused:
+        raise ValidationError([ValidationError(m, code=code) for m in refused])
     row = row_model.for_update()
     before = with_overrides(dict(row.values or {}))
     change = diff(before, after, labels)

@@ -107,3 +107,35 @@ LABELS: dict[str, Label] = {
     "probation_months": Label("试用期", "非选任方式提拔的，试用期一年", unit="个月"),
     "probation_notice_days": Label("试用期满提前提醒天数", unit="天"),
 }
+
+
+# 《党政领导干部选拔任用工作条例》（2019）as ../shared/REFERENCE.md summarises it: a county may be
+# stricter on its settings page, never looser (name → the least strict value, how a message says it).
+STATUTORY: dict[str, tuple[Fraction | int, str]] = {
+    "vote_quorum": (Fraction(2, 3), "三分之二"),
+    "vote_pass_share": (Fraction(1, 2), "半数"),
+    "publicity_working_days": (5, "5 个工作日"),
+    "probation_months": (12, "12 个月"),
+}
+
+
+def county_limits(settings: SelectionSettings) -> list[str]:
+    """What a county may not set: below the 条例, ratios under one per post, a nominee kept although
+    more than half of the members disagree, no talks. (A `--settings` file may try anything.)"""
+    found = [
+        f"「{LABELS[name].title}」不能低于《党政领导干部选拔任用工作条例》的规定（{words}）"
+        for name, (least, words) in STATUTORY.items()
+        if getattr(settings, name) < least
+    ]
+    found += [
+        f"「{LABELS[name].title}」至少为 1 名"
+        for name in ("recommend_ratio", "inspect_ratio")
+        if getattr(settings, name) < 1
+    ]
+    if settings.consult_drop_share > Fraction(1, 2):
+        found.append(
+            f"「{LABELS['consult_drop_share'].title}」不能高于半数（超过半数委员不同意的不再作为提名人选）"
+        )
+    if settings.talks_share == 0:
+        found.append(f"「{LABELS['talks_share'].title}」应大于 0")
+    return found
