@@ -215,9 +215,12 @@ def test_paper_entry_page(world: World) -> None:
         groups=[services.GroupSpec("委员", expected=30)],
         actor=None,
     )
-    open_(session)
     county = login(world, "county")
     url = reverse("ballots:session_paper", args=[session.pk])
+    detail = reverse("ballots:session_detail", args=[session.pk])
+    assert url not in county.get(detail).content.decode()  # no count before the meeting opens
+    open_(session)
+    assert url in county.get(detail).content.decode()
     assert "v_" in county.get(url).content.decode()
     subject = session.subjects.get()
     group = session.groups.get()

@@ -107,7 +107,7 @@ def session_create(request: HttpRequest) -> HttpResponse:
             request,
             form,
             lambda kwargs: services.session_create(**kwargs, actor=user),
-            "已创建。请生成票码（或添加表决成员），然后开始投票。",
+            "已创建。电子投票请生成票码（或添加表决成员）后开始投票；纸质票开始投票后录入计票结果。",
         )
         if done is not None:
             return done

@@ -120,7 +120,7 @@ STATUTORY: dict[str, tuple[Fraction | int, str]] = {
 
 
 def county_limits(settings: SelectionSettings) -> list[str]:
-    """What a county may not set: below the 条例, ratios under one per post, a nominee kept although
+    """What a county may not set: below the 条例, no 差额 (under two per post), a nominee kept although
     more than half of the members disagree, no talks. (A `--settings` file may try anything.)"""
     found = [
         f"「{LABELS[name].title}」不能低于《党政领导干部选拔任用工作条例》的规定（{words}）"
@@ -128,9 +128,9 @@ def county_limits(settings: SelectionSettings) -> list[str]:
         if getattr(settings, name) < least
     ]
     found += [
-        f"「{LABELS[name].title}」至少为 1 名"
+        f"「{LABELS[name].title}」至少为 2 名（1 名即为等额）"
         for name in ("recommend_ratio", "inspect_ratio")
-        if getattr(settings, name) < 1
+        if getattr(settings, name) < 2
     ]
     if settings.consult_drop_share > Fraction(1, 2):
         found.append(

@@ -19,7 +19,7 @@ from ganbu.ballots import services as ballot_services
 from ganbu.org.models import User
 from ganbu.org.selectors import county_root
 from ganbu.selection import errors, events, selectors
-from ganbu.selection.models import BallotPurpose, CandidateStatus, Case, CaseBallot
+from ganbu.selection.models import BallotPurpose, CandidateStatus, Case, CaseBallot, StepKind
 from ganbu.selection.services.cases import may_manage, refuse_unless_open
 
 # purpose → (engine kind, engine rule, rater group, title suffix)
@@ -138,6 +138,10 @@ def year_end_link(*, case: Case, session_id: Any, actor: User) -> CaseBallot:
     session replaces the link. One audit event with each candidate's verdict."""
     may_manage(actor, case.unit)
     refuse_unless_open(case)
+    if case.steps.filter(kind=StepKind.SHORTLIST).exists():
+        raise ValidationError(
+            "已确定考察对象，「两推」以当时的记录为准，不能再关联年终民主推荐", code=errors.CASE_INVALID
+        )
     session = (
         selectors.year_end_sessions(actor, case).filter(pk=int(session_id)).first()
         if str(session_id).isdigit()

@@ -89,7 +89,7 @@ def test_the_regulation_cannot_be_loosened(world: World) -> None:
     nonsense = county.post(
         reverse(URL), _form(county) | {"recommend_ratio": "0", "consult_drop_share": "60%"}
     ).content.decode()
-    assert "「差额推荐比例（每个职位至少几名）」至少为 1 名" in nonsense
+    assert "「差额推荐比例（每个职位至少几名）」至少为 2 名（1 名即为等额）" in nonsense
     assert "「征求意见不同意票比例（超过即不再提名）」不能高于半数" in nonsense
     assert not SelectionRuleSettings.objects.exists()
     stricter = county.post(

@@ -121,3 +121,33 @@ def test_only_a_sealed_recommendation_outside_the_case_can_be_linked(world: Worl
     with pytest.raises(Exception):  # noqa: B017 - PermissionDenied or ValidationError: refused either way
         services.year_end_link(case=case, session_id=sealed.pk, actor=clerk)
     assert not case.ballots.filter(purpose="年终推荐").exists()
+
+
+def test_after_the_shortlist_the_two_recommendations_stand_as_recorded(world: World) -> None:
+    case, candidates, people = _case(world)
+    county = world.users["county"]
+    for name in ("甲一", "乙二"):
+        services.candidate_views(
+            candidate=candidates[name],
+            actor=None,
+            two_recommendations=True,
+            masses=True,
+            party_org=True,
+            leader=True,
+        )
+    link = services.ballot_create(case=case, purpose="推荐", expected=50, actor=None)
+    ballot_services.paper_meeting_record(session=link.session, present=50, votes={"甲一": 30, "乙二": 20})
+    _record(case, StepKind.RECOMMEND, date(2026, 6, 10))
+    _record(
+        case,
+        StepKind.SHORTLIST,
+        date(2026, 6, 15),
+        data={"chosen": [candidates["甲一"].pk, candidates["乙二"].pk]},
+    )
+    late = _year_end(world, "2026年度年终民主推荐", {"甲一": 3, "乙二": 1, "丙三": 9, "丁四": 8}, people)
+    with pytest.raises(ValidationError, match="已确定考察对象，「两推」以当时的记录为准"):
+        services.year_end_link(case=case, session_id=late.pk, actor=county)
+    client = Client()
+    client.force_login(county)
+    page = client.get(reverse("selection:case", args=[case.pk])).content.decode()
+    assert 'name="action" value="year_end"' not in page  # not offered any more

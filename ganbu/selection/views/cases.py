@@ -31,6 +31,7 @@ from ganbu.selection.forms import CaseForm, ComplaintForm, FindingForm, ViewsFor
 from ganbu.selection.models import (
     ORDER,
     BallotPurpose,
+    CandidateStatus,
     Case,
     CaseStatus,
     Complaint,
@@ -329,7 +330,7 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
                 "id_number": cadre_selectors.visible_id_number(user, c.cadre) if c.cadre else "",
                 "title": c.cadre.current_title if c.cadre else "",
                 "points": [("群众", c.masses), ("单位党组织", c.party_org), ("分管领导", c.leader)],
-                "two_words": linked.verdict(c)[1] if linked else "",
+                "two_words": linked.verdict(c)[1] if linked and c.status == CandidateStatus.ACTIVE else "",
                 "conditions": eligibility.get(c.pk, []),
                 "file_facts": [
                     (
@@ -368,7 +369,7 @@ def _case_context(user: User, case: Case) -> dict[str, Any]:
         "settings": selection_settings(),
         "probation_results": ("合格", "不合格"),
         "year_end_sessions": list(selectors.year_end_sessions(user, case)[:30])
-        if _manager(user) and case.is_open and case.method not in EXAM_METHODS
+        if _manager(user) and case.is_open and case.method not in EXAM_METHODS and shortlist is None
         else [],
         "complaints": list(case.complaints.select_related("candidate")),
         "show_complaints": any(s["step"].kind == StepKind.PUBLICITY for s in steps),
